@@ -1,0 +1,65 @@
+"""Writing audit events. Called by other apps' services inside their transaction."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+Snapshot = Mapping[str, Any]
+
+
+def _display(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_display(v) for v in value]
+    return str(value)
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
+    """The fields whose value differs, as {field: [old, new]}."""
+    changed = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = _display(before.get(key)), _display(after.get(key))
+        if old != new:
+            changed[key] = [old, new]
+    return changed
+
+
+def audit_record(
+    *,
+    municipality,
+    actor,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent | None:
+    """Record one event. An update that changed nothing records nothing."""
+    changes = dict(changes or {})
+    if action == AuditEvent.Action.UPDATE and not changes:
+        return None
+    actor_name = ""
+    if actor is not None:
+        actor_name = actor.get_full_name() or actor.get_username()
+    return AuditEvent.objects.create(
+        municipality=municipality,
+        actor=actor,
+        actor_name=actor_name,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        object_repr=(object_repr or str(obj))[:300],
+        changes={k: _display(v) for k, v in changes.items()},
+    )
+
+
+def snapshot_created(after: Snapshot) -> dict[str, list[Any]]:
+    return {k: [None, _display(v)] for k, v in after.items() if v not in (None, "", [], False)}
+
+
+def snapshot_deleted(before: Snapshot) -> dict[str, list[Any]]:
+    return {k: [_display(v), None] for k, v in before.items() if v not in (None, "", [], False)}

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from home.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", include("home.urls")),
+    path("", include(auth_urlpatterns)),
+    path("", include("organisations.urls")),
+    path("planer/", include("plans.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

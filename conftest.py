@@ -1,0 +1,135 @@
+"""Shared test fixtures: a small municipality with named personas, and a
+second municipality whose coordinator must never see the first one's data."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
+from plans.models import Goal, GoalResponsibility, Plan, PlanLevel
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+ROLES = ["anonymous", "reader", "contact_a", "contact_b", "coordinator", "other_coordinator"]
+
+
+@dataclass
+class World:
+    municipality: Municipality
+    other_municipality: Municipality
+    unit_a: OrgUnit
+    unit_b: OrgUnit
+    unit_ks: OrgUnit
+    group: UnitGroup
+    plan: Plan
+    focus: Goal
+    goal: Goal
+    result_goal: Goal
+    other_plan: Plan
+    other_goal: Goal
+    other_unit: OrgUnit
+    users: dict
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+    def membership(self, role: str) -> Membership:
+        return self.users[role].membership
+
+
+def make_user(username: str, municipality: Municipality, role: str, units=()) -> object:
+    user = get_user_model().objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.se",
+        first_name=username.split("_")[0].capitalize(),
+        last_name="Testsson",
+    )
+    membership = Membership.objects.create(user=user, municipality=municipality, role=role)
+    membership.units.set(units)
+    return user
+
+
+def make_plan(municipality: Municipality, title: str, *, level_names=("Fokusområde", "Mål", "Resultatmål")) -> Plan:
+    plan = Plan.objects.create(
+        municipality=municipality, title=title, kind=Plan.Kind.HANDLINGSPLAN, status=Plan.Status.ADOPTED
+    )
+    for depth, name in enumerate(level_names, start=1):
+        PlanLevel.objects.create(plan=plan, depth=depth, name=name)
+    return plan
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Real hashers are slow on purpose; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    sthlm = Municipality.objects.create(name="Stockholms stad", code="0180")
+    other = Municipality.objects.create(name="Huddinge kommun", code="0126")
+    unit_a = OrgUnit.objects.create(municipality=sthlm, kind=OrgUnit.Kind.NAMND, name="Socialnämnden", short_name="SN")
+    unit_b = OrgUnit.objects.create(
+        municipality=sthlm,
+        kind=OrgUnit.Kind.STADSDELSNAMND,
+        name="Hägersten-Älvsjö stadsdelsnämnd",
+        short_name="Hägersten-Älvsjö",
+    )
+    unit_ks = OrgUnit.objects.create(
+        municipality=sthlm, kind=OrgUnit.Kind.KOMMUNSTYRELSEN, name="Kommunstyrelsen", short_name="KS"
+    )
+    group = UnitGroup.objects.create(municipality=sthlm, name="Stadsdelsnämnderna", short_name="Stadsdelsnämnderna")
+    group.members.set([unit_b])
+    plan = make_plan(sthlm, "Handlingsplan för romsk inkludering 2030")
+    focus = Goal.objects.create(plan=plan, depth=1, code="1", title="Kunskap och information")
+    goal = Goal.objects.create(
+        plan=plan, parent=focus, depth=2, code="1.2", title="Staden når romer med information", kind="effektmal"
+    )
+    result_goal = Goal.objects.create(
+        plan=plan,
+        parent=goal,
+        depth=3,
+        code="1.2.1",
+        title="Stadens verksamheter arbetar uppsökande",
+        kind="resultatmal",
+    )
+    GoalResponsibility.objects.create(goal=result_goal, unit=unit_a)
+    GoalResponsibility.objects.create(goal=result_goal, group=group)
+    GoalResponsibility.objects.create(goal=result_goal, unit=unit_ks, role=GoalResponsibility.Role.CO)
+    result_goal.rights_areas.set(["kultur"])
+
+    other_unit = OrgUnit.objects.create(
+        municipality=other, kind=OrgUnit.Kind.NAMND, name="Kultur- och fritidsnämnden", short_name="KFN"
+    )
+    other_plan = make_plan(other, "Vägar framåt", level_names=("Väg framåt",))
+    other_goal = Goal.objects.create(plan=other_plan, depth=1, code="1", title="Synliggör romsk kultur")
+    GoalResponsibility.objects.create(goal=other_goal, unit=other_unit)
+
+    users = {
+        "reader": make_user("reader", sthlm, Membership.Role.READER),
+        "contact_a": make_user("contact_a", sthlm, Membership.Role.CONTACT, [unit_a]),
+        "contact_b": make_user("contact_b", sthlm, Membership.Role.CONTACT, [unit_b]),
+        "coordinator": make_user("coordinator", sthlm, Membership.Role.COORDINATOR),
+        "other_coordinator": make_user("other_coordinator", other, Membership.Role.COORDINATOR),
+    }
+    return World(
+        municipality=sthlm,
+        other_municipality=other,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_ks=unit_ks,
+        group=group,
+        plan=plan,
+        focus=focus,
+        goal=goal,
+        result_goal=result_goal,
+        other_plan=other_plan,
+        other_goal=other_goal,
+        other_unit=other_unit,
+        users=users,
+    )

@@ -1,0 +1,111 @@
+"""Load the demo municipalities from demo/*.yaml. Safe to run again: it
+updates what is there and never duplicates."""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import translation
+
+from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
+from plans.models import Plan
+from plans.planfile import PlanFileInvalid, parse_plan_file
+from plans.services import plan_import, plan_update
+
+DEMO_DIR = Path(settings.BASE_DIR) / "demo"
+DEMO_FILES = ["stockholm.yaml", "huddinge.yaml"]
+DEMO_PASSWORD = "inkludera-demo"  # noqa: S105  (demo logins only; load_demo refuses without DEBUG)
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipalities (Stockholms stad, Huddinge kommun) with plans and demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="load even with DEBUG off (never on a real installation)"
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "load_demo creates accounts with a known password; run it with DEBUG=1, or --force on a demo machine."
+            )
+        translation.activate(settings.LANGUAGE_CODE)
+        logins = []
+        for name in DEMO_FILES:
+            data = yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))
+            with transaction.atomic():
+                logins.extend(self.load_municipality(data))
+        if not options["quiet_logins"]:
+            self.print_logins(logins)
+
+    def load_municipality(self, data) -> list[tuple[str, str, str]]:
+        m = data["municipality"]
+        municipality, _ = Municipality.objects.update_or_create(code=m["code"], defaults={"name": m["name"]})
+        units = {}
+        for u in data["units"]:
+            unit, _ = OrgUnit.objects.update_or_create(
+                municipality=municipality,
+                short_name=u["short_name"],
+                defaults={
+                    "name": u["name"],
+                    "kind": u["kind"],
+                    "valid_from": u.get("valid_from"),
+                    "valid_to": u.get("valid_to"),
+                },
+            )
+            units[unit.short_name] = unit
+        for g in data.get("groups") or []:
+            group, _ = UnitGroup.objects.update_or_create(
+                municipality=municipality, short_name=g["short_name"], defaults={"name": g["name"]}
+            )
+            group.members.set([units[s] for s in g["members"]])
+
+        User = get_user_model()
+        logins = []
+        for p in data["users"]:
+            user, created = User.objects.get_or_create(
+                username=p["username"],
+                defaults={"first_name": p["first_name"], "last_name": p["last_name"], "email": p["email"]},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            member, _ = Membership.objects.update_or_create(
+                user=user,
+                defaults={"municipality": municipality, "role": p["role"], "title": p.get("title", "")},
+            )
+            member.units.set([units[s] for s in p.get("units", [])])
+            label = member.get_role_display()
+            if member.is_contact:
+                label = f"{label}, {', '.join(units[s].name for s in p['units'])}"
+            logins.append((municipality.name, label, user.username))
+
+        by_title = {}
+        for entry in data.get("plans") or []:
+            text = (DEMO_DIR / entry["file"]).read_text(encoding="utf-8")
+            try:
+                spec = parse_plan_file(text, municipality)
+            except PlanFileInvalid as exc:
+                raise CommandError(f"demo/{entry['file']}:\n{exc}") from exc
+            plan = Plan.objects.filter(municipality=municipality, title=spec.title).first()
+            if plan is None:
+                plan = plan_import(municipality=municipality, spec=spec, by=None)
+                self.stdout.write(f"{municipality.name}: {plan.title} ({len(spec.all_goals())} mål)")
+            by_title[plan.title] = (plan, entry.get("replaced_by"))
+        for plan, replaced_by in by_title.values():
+            if replaced_by and plan.replaced_by_id is None:
+                successor = Plan.objects.get(municipality=municipality, title=replaced_by)
+                plan_update(plan=plan, by=None, fields={"status": Plan.Status.REPLACED, "replaced_by": successor})
+        return logins
+
+    def print_logins(self, logins) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        width = max(len(f"{m}: {r}") for m, r, _ in logins)
+        for municipality, role, username in logins:
+            self.stdout.write(f"  {f'{municipality}: {role}':<{width}}  {username}")

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "home"
+urlpatterns = [
+    path("", views.start, name="start"),
+]
+
+# Sign-in and passwords use Django's own views under Swedish paths; their URL
+# names are Django's (login, logout, password_reset_confirm, ...).
+auth_urlpatterns = [
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "losenord/byt/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        name="password_change",
+    ),
+    path("losenord/byt/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("losenord/glomt/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("losenord/glomt/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "losenord/nytt/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("losenord/nytt/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

@@ -1,0 +1,40 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import render
+
+from organisations.models import OrgUnit
+from plans.models import Plan
+from plans.selectors import current_plan, goals_for_units, sort_in_tree_order
+
+
+def start(request):
+    """The start page, by role: the coordinator's overview, a unit contact's
+    goals ("mina mål"), a reader's way into the plans."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    membership = request.membership
+    if not membership:
+        raise PermissionDenied
+    municipality = membership.municipality
+    plans = (
+        Plan.objects.filter(municipality=municipality)
+        .exclude(status=Plan.Status.REPLACED)
+        .annotate(goal_count=Count("goals"))
+        .current_first()
+    )
+    context = {"plans": plans, "current_plan": current_plan(municipality)}
+    if membership.is_contact:
+        units = list(membership.units.order_by("name"))
+        context["my_units"] = units
+        context["my_goals"] = sort_in_tree_order(goals_for_units(units, municipality))
+    if membership.is_coordinator:
+        context["unit_count"] = OrgUnit.objects.filter(municipality=municipality).active().count()
+        context["units_without_contact"] = (
+            OrgUnit.objects.filter(municipality=municipality)
+            .active()
+            .exclude(kind__in=[OrgUnit.Kind.RAD, OrgUnit.Kind.FORVALTNING])
+            .exclude(contacts__role="contact")
+            .order_by("name")
+        )
+    return render(request, "home/start.html", context)

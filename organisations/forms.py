@@ -1,0 +1,123 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, OrgUnit, UnitGroup
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _short_name_taken(municipality, short_name: str, *, unit=None, group=None) -> bool:
+    """Short names identify units and groups in plan files, so they are unique across both."""
+    units = OrgUnit.objects.filter(municipality=municipality, short_name__iexact=short_name)
+    groups = UnitGroup.objects.filter(municipality=municipality, short_name__iexact=short_name)
+    if unit is not None:
+        units = units.exclude(pk=unit.pk)
+    if group is not None:
+        groups = groups.exclude(pk=group.pk)
+    return units.exists() or groups.exists()
+
+
+class OrgUnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["kind", "name", "short_name", "valid_from", "valid_to"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def clean_short_name(self):
+        short_name = self.cleaned_data["short_name"].strip()
+        if _short_name_taken(self.municipality, short_name, unit=self.instance if self.instance.pk else None):
+            raise forms.ValidationError(_("Another unit or group already has this short name."))
+        return short_name
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = OrgUnit.objects.filter(municipality=self.municipality, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another unit already has this name."))
+        return name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end of the validity period is before its start."))
+        return data
+
+
+class UnitGroupForm(forms.ModelForm):
+    class Meta:
+        model = UnitGroup
+        fields = ["name", "short_name", "members"]
+        widgets = {"members": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["members"].queryset = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+
+    def clean_short_name(self):
+        short_name = self.cleaned_data["short_name"].strip()
+        if _short_name_taken(self.municipality, short_name, group=self.instance if self.instance.pk else None):
+            raise forms.ValidationError(_("Another unit or group already has this short name."))
+        return short_name
+
+
+class MemberForm(forms.Form):
+    """A person and their role. New people choose their password through an e-mailed link."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units (for a unit contact)"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    active = forms.BooleanField(label=_("Can sign in"), required=False, initial=True)
+
+    def __init__(self, *args, municipality, member: Membership | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["units"].queryset = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+        if member is None:
+            del self.fields["active"]
+        else:
+            del self.fields["username"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("The username is taken."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        users = get_user_model().objects.filter(email__iexact=email)
+        if self.member is not None:
+            users = users.exclude(pk=self.member.user_id)
+        if users.exists():
+            raise forms.ValidationError(_("Another person already has this e-mail address."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Membership.Role.CONTACT and not data.get("units"):
+            self.add_error("units", _("Choose the units the contact person acts for."))
+        return data

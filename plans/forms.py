@@ -1,0 +1,215 @@
+from django import forms
+from django.conf import settings
+from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import OrgUnit, UnitGroup
+
+from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
+from .services import Responsible
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PlanForm(forms.ModelForm):
+    """The plan's fields and its level names (1 to 4, from the top)."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title", "kind", "status", "replaced_by", "valid_from", "valid_to",
+            "adopted_by", "adopted_on", "overall_goal", "description",
+        ]  # fmt: skip
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "adopted_on": DateInput(),
+            "overall_goal": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Plan.Kind.choices
+        others = Plan.objects.filter(municipality=municipality).order_by("title")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["replaced_by"].queryset = others
+        self.fields["replaced_by"].help_text = _("Only for a replaced plan: the plan that replaces it.")
+        levels = list(self.instance.levels.order_by("depth")) if self.instance.pk else []
+        for depth in range(1, MAX_LEVELS + 1):
+            level = levels[depth - 1] if depth <= len(levels) else None
+            self.fields[f"level_{depth}_name"] = forms.CharField(
+                label=_("Level %(depth)d: name") % {"depth": depth},
+                max_length=100,
+                required=depth == 1,
+                initial=level.name if level else "",
+            )
+            self.fields[f"level_{depth}_kind"] = forms.ChoiceField(
+                label=_("Level %(depth)d: kind of goal") % {"depth": depth},
+                choices=[("", _("(none)")), *GoalKind.choices],
+                required=False,
+                initial=level.goal_kind if level else "",
+            )
+
+    def level_fields(self):
+        """Pairs of bound fields (name, kind) for the template."""
+        return [(self[f"level_{d}_name"], self[f"level_{d}_kind"]) for d in range(1, MAX_LEVELS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("replaced_by") and data.get("status") != Plan.Status.REPLACED:
+            self.add_error("replaced_by", _("Only a replaced plan can name the plan that replaces it."))
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The end of the validity period is before its start."))
+        levels = []
+        gap_at = None
+        for depth in range(1, MAX_LEVELS + 1):
+            name = (data.get(f"level_{depth}_name") or "").strip()
+            if not name:
+                gap_at = gap_at or depth
+                continue
+            if gap_at:
+                self.add_error(f"level_{depth}_name", _("Name the levels from the top without gaps."))
+            levels.append((name, data.get(f"level_{depth}_kind") or ""))
+        if self.instance.pk and levels:
+            deepest = self.instance.goals.aggregate(m=Max("depth"))["m"] or 0
+            if deepest > len(levels):
+                self.add_error(
+                    f"level_{len(levels) + 1}_name",
+                    _("The plan has goals at level %(depth)d; remove them before removing the level.")
+                    % {"depth": deepest},
+                )
+        self.levels = levels
+        return data
+
+    def plan_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def responsible_choices(municipality) -> list[tuple[str, list[tuple[str, str]]]]:
+    units = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+    groups = UnitGroup.objects.filter(municipality=municipality).order_by("name")
+    return [
+        (str(_("Groups of units")), [(f"g{g.pk}", g.name) for g in groups]),
+        (str(_("Units")), [(f"u{u.pk}", u.name) for u in units]),
+    ]
+
+
+class GoalForm(forms.ModelForm):
+    """A goal with its rights areas and responsibility."""
+
+    rights_areas = forms.ModelMultipleChoiceField(
+        label=_("Rights areas in the national strategy"),
+        queryset=RightsArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    primary = forms.MultipleChoiceField(
+        label=_("Especially responsible (särskilt ansvariga)"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    co_responsible = forms.MultipleChoiceField(
+        label=_("Co-responsible"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Goal
+        fields = ["parent", "code", "title", "kind", "description", "guidance", "all_units"]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "guidance": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.levels = list(plan.levels.order_by("depth"))
+        self.fields["rights_areas"].label_from_instance = lambda area: area.name
+        choices = responsible_choices(plan.municipality)
+        self.fields["primary"].choices = choices
+        self.fields["co_responsible"].choices = choices
+        if self.instance.pk:
+            # Moving a goal within the tree is not offered: it would move its whole branch.
+            del self.fields["parent"]
+            resps = self.instance.responsibilities.all()
+            self.initial["primary"] = [self._key(r) for r in resps if r.role == GoalResponsibility.Role.PRIMARY]
+            self.initial["co_responsible"] = [self._key(r) for r in resps if r.role == GoalResponsibility.Role.CO]
+            self.initial["rights_areas"] = list(self.instance.rights_areas.all())
+        else:
+            parents = Goal.objects.filter(plan=plan, depth__lt=len(self.levels)).order_by("depth", "position")
+            self.fields["parent"].queryset = parents
+            self.fields["parent"].label = _("Under")
+            self.fields["parent"].empty_label = _("(top level: %(level)s)") % {
+                "level": self.levels[0].name if self.levels else ""
+            }
+            self.fields["parent"].label_from_instance = lambda g: f"{g.code} {g.title[:80]}"
+
+    @staticmethod
+    def _key(resp: GoalResponsibility) -> str:
+        return f"u{resp.unit_id}" if resp.unit_id else f"g{resp.group_id}"
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        clash = Goal.objects.filter(plan=self.plan, code__iexact=code)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another goal in the plan already has the code %(code)s."), params={"code": code}
+            )
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not self.levels:
+            raise forms.ValidationError(_("Name the plan's levels before adding goals."))
+        both = set(data.get("primary") or []) & set(data.get("co_responsible") or [])
+        if both:
+            self.add_error("co_responsible", _("A unit cannot be both especially responsible and co-responsible."))
+        return data
+
+    def goal_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in ("code", "title", "kind", "description", "guidance", "all_units")
+        }
+
+    def responsible(self) -> list[Responsible]:
+        wanted = [
+            *((key, GoalResponsibility.Role.PRIMARY) for key in self.cleaned_data["primary"]),
+            *((key, GoalResponsibility.Role.CO) for key in self.cleaned_data["co_responsible"]),
+        ]
+        unit_ids = [int(k[1:]) for k, _role in wanted if k[0] == "u"]
+        group_ids = [int(k[1:]) for k, _role in wanted if k[0] == "g"]
+        # The choices were limited to the plan's municipality, so these lookups stay inside it.
+        units = OrgUnit.objects.in_bulk(unit_ids)
+        groups = UnitGroup.objects.in_bulk(group_ids)
+        out = []
+        for key, role in wanted:
+            target = units.get(int(key[1:])) if key[0] == "u" else groups.get(int(key[1:]))
+            if target is not None and target.municipality_id == self.plan.municipality_id:
+                out.append(Responsible(target=target, role=role))
+        return out
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Plan file (YAML)"),
+        help_text=_("A plan file in Inkludera's format; see the description of the format."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.PLAN_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(max)d kB."), params={"max": settings.PLAN_FILE_MAX_BYTES // 1000}
+            )
+        return upload

@@ -1,0 +1,268 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Municipality, OrgUnit, UnitGroup
+
+MAX_LEVELS = 4
+
+
+class RightsArea(models.Model):
+    """The national strategy's six rights areas: fixed reference data loaded by
+    a migration, so plans of different shapes can be compared."""
+
+    class Code(models.TextChoices):
+        UTBILDNING = "utbildning", _("education")
+        ARBETE = "arbete", _("work")
+        BOSTAD = "bostad", _("housing")
+        HALSA = "halsa", _("health, social care and security")
+        KULTUR = "kultur", _("culture and language")
+        CIVILSAMHALLE = "civilsamhalle", _("civil society organisation")
+
+    code = models.CharField(max_length=20, primary_key=True, choices=Code.choices)
+    position = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        verbose_name = _("rights area")
+        verbose_name_plural = _("rights areas")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+    @property
+    def name(self) -> str:
+        return str(self.get_code_display())
+
+
+class GoalKind(models.TextChoices):
+    EFFEKTMAL = "effektmal", _("impact goal")
+    RESULTATMAL = "resultatmal", _("result goal")
+
+
+class PlanQuerySet(models.QuerySet):
+    def current_first(self) -> "PlanQuerySet":
+        """Adopted plans first, then drafts and plans on consultation, replaced last;
+        newest validity first within each."""
+        order = models.Case(
+            models.When(status=Plan.Status.ADOPTED, then=0),
+            models.When(status=Plan.Status.CONSULTATION, then=1),
+            models.When(status=Plan.Status.DRAFT, then=2),
+            default=3,
+        )
+        return self.annotate(_status_order=order).order_by(
+            "_status_order", models.F("valid_from").desc(nulls_last=True), "-pk"
+        )
+
+
+class Plan(models.Model):
+    """A steering document (styrdokument): strategi, handlingsplan, program or riktlinjer."""
+
+    class Kind(models.TextChoices):
+        STRATEGI = "strategi", _("strategy")
+        HANDLINGSPLAN = "handlingsplan", _("action plan")
+        PROGRAM = "program", _("programme")
+        RIKTLINJER = "riktlinjer", _("guidelines")
+
+    class Status(models.TextChoices):
+        DRAFT = "utkast", _("draft")
+        CONSULTATION = "pa_remiss", _("out for consultation")
+        ADOPTED = "antagen", _("adopted")
+        REPLACED = "ersatt", _("replaced")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="plans", verbose_name=_("municipality")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    overall_goal = models.TextField(_("overall goal"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    adopted_by = models.CharField(_("adopted by"), max_length=200, blank=True, help_text=_("E.g. Kommunfullmäktige."))
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="plan_valid_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaced_by__isnull=True) | Q(status="ersatt"),
+                name="plan_replaced_by_only_when_replaced",
+            ),
+            models.CheckConstraint(condition=~Q(replaced_by=models.F("pk")), name="plan_not_replaced_by_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_display(self) -> str:
+        start = self.valid_from.year if self.valid_from else ""
+        end = self.valid_to.year if self.valid_to else ""
+        if not start and not end:
+            return ""
+        if start == end:
+            return str(start)
+        return f"{start}–{end}"
+
+
+class PlanLevel(models.Model):
+    """The plan's own name for a level of its tree, e.g. Fokusområde → Mål → Resultatmål."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
+    depth = models.PositiveSmallIntegerField(_("depth"))
+    name = models.CharField(_("level name"), max_length=100)
+    goal_kind = models.CharField(
+        _("kind of goal"),
+        max_length=20,
+        blank=True,
+        choices=GoalKind.choices,
+        help_text=_("The kind new goals at this level get by default."),
+    )
+
+    class Meta:
+        verbose_name = _("plan level")
+        verbose_name_plural = _("plan levels")
+        ordering = ["plan", "depth"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "depth"], name="planlevel_unique_depth"),
+            models.CheckConstraint(condition=Q(depth__gte=1) & Q(depth__lte=MAX_LEVELS), name="planlevel_depth_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GoalQuerySet(models.QuerySet):
+    def for_unit(self, unit: OrgUnit) -> "GoalQuerySet":
+        """Goals the unit answers for: named directly, through a group, or by
+        "samtliga nämnder och bolagsstyrelser"."""
+        q = Q(responsibilities__unit=unit) | Q(responsibilities__group__members=unit)
+        if unit.counted_in_all:
+            q |= Q(all_units=True)
+        return self.filter(q).distinct()
+
+    def for_rights_area(self, code: str) -> "GoalQuerySet":
+        return self.filter(rights_areas__code=code)
+
+
+class Goal(models.Model):
+    """A node in a plan's tree."""
+
+    Kind = GoalKind
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    depth = models.PositiveSmallIntegerField(_("level"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    code = models.CharField(_("code"), max_length=20, help_text=_("E.g. 2.1 or 2.1.3."))
+    title = models.TextField(_("title"))
+    kind = models.CharField(_("kind of goal"), max_length=20, choices=Kind.choices, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    guidance = models.TextField(
+        _("guidance and examples"),
+        blank=True,
+        help_text=_("The guidance and “Exempel på insatser” under the goal."),
+    )
+    all_units = models.BooleanField(
+        _("all committees and company boards"),
+        default=False,
+        help_text=_("“Samtliga nämnder och bolagsstyrelser” answer for the goal."),
+    )
+    rights_areas = models.ManyToManyField(RightsArea, blank=True, related_name="goals", verbose_name=_("rights areas"))
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "depth", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="goal_unique_code_per_plan"),
+            models.CheckConstraint(condition=Q(depth__gte=1) & Q(depth__lte=MAX_LEVELS), name="goal_depth_range"),
+            models.CheckConstraint(
+                condition=(Q(depth=1) & Q(parent__isnull=True)) | (Q(depth__gt=1) & Q(parent__isnull=False)),
+                name="goal_parent_iff_not_top",
+            ),
+        ]
+        indexes = [
+            # The plan page loads a whole plan's goals in tree order.
+            models.Index(fields=["plan", "depth", "position"], name="goal_plan_tree"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class GoalResponsibility(models.Model):
+    """A unit, or a group of units, that answers for a goal."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("responsible")
+        CO = "co", _("co-responsible")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="responsibilities")
+    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="responsibilities")
+    group = models.ForeignKey(
+        UnitGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PRIMARY)
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(group__isnull=True))
+                | (Q(unit__isnull=True) & Q(group__isnull=False)),
+                name="responsibility_unit_xor_group",
+            ),
+            models.UniqueConstraint(
+                fields=["goal", "unit"],
+                condition=Q(unit__isnull=False),
+                name="responsibility_unique_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["goal", "group"],
+                condition=Q(group__isnull=False),
+                name="responsibility_unique_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.unit or self.group)
+
+    @property
+    def target(self):
+        return self.unit or self.group
+
+    @property
+    def short_name(self) -> str:
+        return self.target.short_name

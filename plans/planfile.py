@@ -1,0 +1,589 @@
+"""The plan file: a versioned YAML format for a whole plan.
+
+Reading keeps the line of every value so that each error names the file line
+it is about. Validation checks everything and returns all errors at once; it
+never touches the database beyond reading the municipality's units. Writing
+the plan is ``plans.services.plan_import``. The format is documented in
+docs/plan-file-format.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from organisations.models import Municipality, OrgUnit, UnitGroup
+
+from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
+
+FORMAT_NAME = "inkludera-plan"
+FORMAT_VERSION = 1
+
+
+# --- Reading YAML with line numbers -----------------------------------------------
+
+
+class LDict(dict):
+    """A mapping read from YAML, with the line of each key and the raw text of
+    each scalar value."""
+
+    line: int
+    key_lines: dict[str, int]
+    raw: dict[str, str]
+
+
+class LList(list):
+    line: int
+    item_lines: list[int]
+
+
+@dataclass
+class PlanFileError:
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class PlanFileInvalid(Exception):
+    def __init__(self, errors: list[PlanFileError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, errors: list[PlanFileError]) -> Any:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result = LDict()
+        result.line, result.key_lines, result.raw = line, {}, {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                errors.append(PlanFileError(key_line, _("Keys must be text, not %(key)r.") % {"key": key}))
+                continue
+            if key in result:
+                errors.append(
+                    PlanFileError(
+                        key_line,
+                        _("The key “%(key)s” appears twice (also on line %(other)d).")
+                        % {"key": key, "other": result.key_lines[key]},
+                    )
+                )
+                continue
+            result[key] = _convert(loader, value_node, errors)
+            result.key_lines[key] = key_line
+            if isinstance(value_node, yaml.ScalarNode):
+                result.raw[key] = value_node.value
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        result = LList()
+        result.line, result.item_lines = line, []
+        for item in node.value:
+            result.append(_convert(loader, item, errors))
+            result.item_lines.append(item.start_mark.line + 1)
+        return result
+    return loader.construct_object(node, deep=True)
+
+
+def read_yaml(text: str) -> tuple[Any, list[PlanFileError]]:
+    errors: list[PlanFileError] = []
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, [PlanFileError(None, _("The file is empty."))]
+        data = _convert(loader, node, errors)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        return None, [PlanFileError(line, _("This is not valid YAML: %(problem)s.") % {"problem": exc.problem or exc})]
+    except yaml.YAMLError as exc:
+        return None, [PlanFileError(None, _("This is not valid YAML: %(problem)s.") % {"problem": exc})]
+    finally:
+        loader.dispose()
+    return data, errors
+
+
+# --- The validated plan ------------------------------------------------------------
+
+
+@dataclass
+class ResponsibilitySpec:
+    target: OrgUnit | UnitGroup
+    role: str
+
+
+@dataclass
+class GoalSpec:
+    code: str
+    title: str
+    depth: int
+    kind: str = ""
+    description: str = ""
+    guidance: str = ""
+    all_units: bool = False
+    rights_areas: list[str] = field(default_factory=list)
+    responsibilities: list[ResponsibilitySpec] = field(default_factory=list)
+    children: list[GoalSpec] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class LevelSpec:
+    name: str
+    goal_kind: str = ""
+
+
+@dataclass
+class PlanSpec:
+    title: str
+    kind: str
+    status: str
+    overall_goal: str = ""
+    description: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    adopted_by: str = ""
+    adopted_on: dt.date | None = None
+    levels: list[LevelSpec] = field(default_factory=list)
+    goals: list[GoalSpec] = field(default_factory=list)
+
+    def all_goals(self) -> list[GoalSpec]:
+        out: list[GoalSpec] = []
+
+        def walk(goals: list[GoalSpec]) -> None:
+            for g in goals:
+                out.append(g)
+                walk(g.children)
+
+        walk(self.goals)
+        return out
+
+
+PLAN_KEYS = {
+    "title", "kind", "status", "overall_goal", "description",
+    "valid_from", "valid_to", "adopted_by", "adopted_on",
+}  # fmt: skip
+LEVEL_KEYS = {"name", "goal_kind"}
+GOAL_KEYS = {
+    "code", "title", "kind", "description", "guidance",
+    "rights_areas", "responsible", "goals",
+}  # fmt: skip
+RESPONSIBLE_KEYS = {"all_units", "primary", "co_responsible"}
+TOP_KEYS = {"format", "version", "plan", "levels", "goals"}
+
+
+def _choices_text(choices) -> str:
+    return ", ".join(value for value, _label in choices)
+
+
+class _Validator:
+    def __init__(self, municipality: Municipality):
+        self.errors: list[PlanFileError] = []
+        units = list(OrgUnit.objects.filter(municipality=municipality))
+        groups = list(UnitGroup.objects.filter(municipality=municipality))
+        self.targets: dict[str, OrgUnit | UnitGroup] = {}
+        for target in [*groups, *units]:  # a unit wins over a group with the same short name
+            self.targets[target.short_name.casefold()] = target
+        self.codes: dict[str, int] = {}
+
+    def error(self, line: int | None, message: str) -> None:
+        self.errors.append(PlanFileError(line, message))
+
+    # Typed getters: each reports a wrong type at the value's line and returns a default.
+
+    def _line(self, mapping: LDict, key: str) -> int:
+        return mapping.key_lines.get(key, mapping.line)
+
+    def unknown_keys(self, mapping: LDict, allowed: set[str], where: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.error(
+                    self._line(mapping, key),
+                    _("Unknown key “%(key)s” in %(where)s. Allowed: %(allowed)s.")
+                    % {"key": key, "where": where, "allowed": ", ".join(sorted(allowed))},
+                )
+
+    def text(self, mapping: LDict, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+        value = mapping.get(key)
+        line = self._line(mapping, key)
+        if value is None or value == "":
+            if required:
+                self.error(line, _("“%(key)s” is missing; it must be filled in.") % {"key": key})
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(line, _("“%(key)s” must be text.") % {"key": key})
+            return ""
+        if not isinstance(value, str):
+            # A number written where text is expected: keep what was typed (1.10 stays 1.10).
+            value = mapping.raw.get(key, str(value))
+        value = value.strip()
+        if required and not value:
+            self.error(line, _("“%(key)s” is missing; it must be filled in.") % {"key": key})
+        if max_length and len(value) > max_length:
+            self.error(
+                line,
+                _("“%(key)s” is too long: at most %(max)d characters.") % {"key": key, "max": max_length},
+            )
+        return value
+
+    def choice(self, mapping: LDict, key: str, choices, *, default: str = "") -> str:
+        value = mapping.get(key)
+        if value is None or value == "":
+            return default
+        valid = [v for v, _label in choices]
+        if value not in valid:
+            self.error(
+                self._line(mapping, key),
+                _("“%(value)s” is not a valid %(key)s. Allowed: %(allowed)s.")
+                % {"value": value, "key": key, "allowed": _choices_text(choices)},
+            )
+            return default
+        return value
+
+    def date(self, mapping: LDict, key: str) -> dt.date | None:
+        value = mapping.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.error(
+            self._line(mapping, key),
+            _("“%(key)s” must be a date written as YYYY-MM-DD, not “%(value)s”.") % {"key": key, "value": value},
+        )
+        return None
+
+    def boolean(self, mapping: LDict, key: str) -> bool:
+        value = mapping.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(self._line(mapping, key), _("“%(key)s” must be true or false.") % {"key": key})
+            return False
+        return value
+
+    def mapping(self, mapping: LDict, key: str, *, required: bool = False) -> LDict | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.error(mapping.line, _("“%(key)s” is missing.") % {"key": key})
+            return None
+        if not isinstance(value, LDict):
+            self.error(self._line(mapping, key), _("“%(key)s” must be a mapping (key: value).") % {"key": key})
+            return None
+        return value
+
+    def sequence(self, mapping: LDict, key: str) -> LList | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, LList):
+            self.error(self._line(mapping, key), _("“%(key)s” must be a list.") % {"key": key})
+            return None
+        return value
+
+    # The document.
+
+    def document(self, data: Any) -> PlanSpec | None:
+        if not isinstance(data, LDict):
+            self.error(
+                getattr(data, "line", 1),
+                _("The file must be a mapping with the keys format, version, plan, levels and goals."),
+            )
+            return None
+        self.unknown_keys(data, TOP_KEYS, _("the file"))
+        if data.get("format") != FORMAT_NAME:
+            self.error(
+                self._line(data, "format"),
+                _("“format” must be %(name)s: this does not look like a plan file.") % {"name": FORMAT_NAME},
+            )
+        version = data.get("version")
+        if version != FORMAT_VERSION:
+            self.error(
+                self._line(data, "version"),
+                _("Unsupported format version “%(version)s”; this version of Inkludera reads version %(supported)d.")
+                % {"version": version, "supported": FORMAT_VERSION},
+            )
+        plan_map = self.mapping(data, "plan", required=True)
+        if plan_map is None:
+            return None
+        self.unknown_keys(plan_map, PLAN_KEYS, "plan")
+        spec = PlanSpec(
+            title=self.text(plan_map, "title", required=True, max_length=300),
+            kind=self.choice(plan_map, "kind", Plan.Kind.choices, default=""),
+            status=self.choice(plan_map, "status", Plan.Status.choices, default=Plan.Status.DRAFT),
+            overall_goal=self.text(plan_map, "overall_goal"),
+            description=self.text(plan_map, "description"),
+            valid_from=self.date(plan_map, "valid_from"),
+            valid_to=self.date(plan_map, "valid_to"),
+            adopted_by=self.text(plan_map, "adopted_by", max_length=200),
+            adopted_on=self.date(plan_map, "adopted_on"),
+        )
+        if not plan_map.get("kind"):
+            self.error(
+                self._line(plan_map, "kind"),
+                _("“kind” is missing. Allowed: %(allowed)s.") % {"allowed": _choices_text(Plan.Kind.choices)},
+            )
+        if spec.valid_from and spec.valid_to and spec.valid_to < spec.valid_from:
+            self.error(self._line(plan_map, "valid_to"), _("“valid_to” is before “valid_from”."))
+        spec.levels = self.levels(data)
+        goals = self.sequence(data, "goals")
+        if goals is not None and spec.levels:
+            spec.goals = self.goals(goals, depth=1, levels=spec.levels)
+        return spec
+
+    def levels(self, data: LDict) -> list[LevelSpec]:
+        seq = self.sequence(data, "levels")
+        if seq is None:
+            if "levels" not in data:
+                self.error(
+                    data.line, _("“levels” is missing: name the plan's levels, 1 to %(max)d.") % {"max": MAX_LEVELS}
+                )
+            return []
+        if not 1 <= len(seq) <= MAX_LEVELS:
+            self.error(
+                seq.line,
+                _("A plan has 1 to %(max)d levels; this file names %(count)d.")
+                % {"max": MAX_LEVELS, "count": len(seq)},
+            )
+            return []
+        levels = []
+        for item, line in zip(seq, seq.item_lines, strict=True):
+            if isinstance(item, str):
+                levels.append(LevelSpec(name=item.strip()))
+                continue
+            if not isinstance(item, LDict):
+                self.error(line, _("A level must be a name or a mapping with “name”."))
+                continue
+            self.unknown_keys(item, LEVEL_KEYS, _("a level"))
+            levels.append(
+                LevelSpec(
+                    name=self.text(item, "name", required=True, max_length=100),
+                    goal_kind=self.choice(item, "goal_kind", GoalKind.choices),
+                )
+            )
+        return levels
+
+    def goals(self, seq: LList, *, depth: int, levels: list[LevelSpec]) -> list[GoalSpec]:
+        specs = []
+        for item, line in zip(seq, seq.item_lines, strict=True):
+            if not isinstance(item, LDict):
+                self.error(line, _("A goal must be a mapping with at least “code” and “title”."))
+                continue
+            if depth > len(levels):
+                self.error(
+                    line,
+                    _("The goal is at level %(depth)d, but the plan has only %(count)d levels.")
+                    % {"depth": depth, "count": len(levels)},
+                )
+                continue
+            self.unknown_keys(item, GOAL_KEYS, _("a goal"))
+            code = self.text(item, "code", required=True, max_length=20)
+            if code:
+                key = code.casefold()
+                if key in self.codes:
+                    self.error(
+                        self._line(item, "code"),
+                        _("The code “%(code)s” is used twice (also on line %(other)d).")
+                        % {"code": code, "other": self.codes[key]},
+                    )
+                else:
+                    self.codes[key] = self._line(item, "code")
+            spec = GoalSpec(
+                code=code,
+                title=self.text(item, "title", required=True),
+                depth=depth,
+                kind=self.goal_kind(item, levels[depth - 1]),
+                description=self.text(item, "description"),
+                guidance=self.text(item, "guidance"),
+                line=line,
+            )
+            spec.rights_areas = self.rights_areas(item)
+            self.responsible(item, spec)
+            children = self.sequence(item, "goals")
+            if children:
+                spec.children = self.goals(children, depth=depth + 1, levels=levels)
+            specs.append(spec)
+        return specs
+
+    def goal_kind(self, item: LDict, level: LevelSpec) -> str:
+        """A goal takes its level's kind unless it names one; ``kind: ""`` means none."""
+        if "kind" in item and item["kind"] in (None, ""):
+            return ""
+        return self.choice(item, "kind", GoalKind.choices, default=level.goal_kind)
+
+    def rights_areas(self, item: LDict) -> list[str]:
+        seq = self.sequence(item, "rights_areas")
+        if not seq:
+            return []
+        valid = {c for c, _label in RightsArea.Code.choices}
+        out = []
+        for value, line in zip(seq, seq.item_lines, strict=True):
+            if value not in valid:
+                self.error(
+                    line,
+                    _("“%(value)s” is not a rights area. Allowed: %(allowed)s.")
+                    % {"value": value, "allowed": _choices_text(RightsArea.Code.choices)},
+                )
+            elif value not in out:
+                out.append(value)
+        return out
+
+    def responsible(self, item: LDict, spec: GoalSpec) -> None:
+        resp = self.mapping(item, "responsible")
+        if resp is None:
+            return
+        self.unknown_keys(resp, RESPONSIBLE_KEYS, "responsible")
+        spec.all_units = self.boolean(resp, "all_units")
+        seen: dict[str, int] = {}
+        for key, role in (("primary", GoalResponsibility.Role.PRIMARY), ("co_responsible", GoalResponsibility.Role.CO)):
+            seq = self.sequence(resp, key)
+            if not seq:
+                continue
+            for value, line in zip(seq, seq.item_lines, strict=True):
+                if not isinstance(value, str) or not value.strip():
+                    self.error(line, _("A responsible unit is named by its short name, as text."))
+                    continue
+                target = self.targets.get(value.strip().casefold())
+                if target is None:
+                    self.error(
+                        line,
+                        _("Unknown unit “%(name)s”: no unit or group in the municipality has that short name.")
+                        % {"name": value},
+                    )
+                    continue
+                marker = f"{type(target).__name__}:{target.pk}"
+                if marker in seen:
+                    self.error(
+                        line,
+                        _("“%(name)s” is named twice as responsible for the same goal (also on line %(other)d).")
+                        % {"name": value, "other": seen[marker]},
+                    )
+                    continue
+                seen[marker] = line
+                spec.responsibilities.append(ResponsibilitySpec(target=target, role=role))
+
+
+def parse_plan_file(text: str | bytes, municipality: Municipality) -> PlanSpec:
+    """Read and validate a plan file. Raises PlanFileInvalid with every error found."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PlanFileInvalid([PlanFileError(None, _("The file is not UTF-8 text."))]) from exc
+    data, errors = read_yaml(text)
+    if data is None:
+        raise PlanFileInvalid(errors)
+    validator = _Validator(municipality)
+    validator.errors.extend(errors)
+    spec = validator.document(data)
+    if validator.errors or spec is None:
+        all_errors = sorted(validator.errors, key=lambda e: (e.line is not None, e.line or 0))
+        raise PlanFileInvalid(all_errors)
+    return spec
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def plan_to_data(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data in the file format, read in a fixed number of queries."""
+    levels = list(plan.levels.order_by("depth"))
+    goals = list(
+        plan.goals.order_by("depth", "position", "pk").prefetch_related(
+            "rights_areas",
+            Prefetch(
+                "responsibilities",
+                queryset=GoalResponsibility.objects.select_related("unit", "group").order_by("pk"),
+            ),
+        )
+    )
+    children: dict[int | None, list[Goal]] = {}
+    for goal in goals:
+        children.setdefault(goal.parent_id, []).append(goal)
+
+    def goal_data(goal: Goal) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": goal.code, "title": goal.title}
+        level_kind = levels[goal.depth - 1].goal_kind if goal.depth <= len(levels) else ""
+        if goal.kind and goal.kind != level_kind:
+            out["kind"] = goal.kind
+        elif not goal.kind and level_kind:
+            out["kind"] = ""
+        for key in ("description", "guidance"):
+            if getattr(goal, key):
+                out[key] = getattr(goal, key)
+        areas = [a.code for a in sorted(goal.rights_areas.all(), key=lambda a: a.position)]
+        if areas:
+            out["rights_areas"] = areas
+        responsible: dict[str, Any] = {}
+        if goal.all_units:
+            responsible["all_units"] = True
+        resps = sorted(goal.responsibilities.all(), key=lambda r: r.pk)
+        for key, role in (("primary", GoalResponsibility.Role.PRIMARY), ("co_responsible", GoalResponsibility.Role.CO)):
+            names = [r.short_name for r in resps if r.role == role]
+            if names:
+                responsible[key] = names
+        if responsible:
+            out["responsible"] = responsible
+        kids = children.get(goal.pk, [])
+        if kids:
+            out["goals"] = [goal_data(k) for k in kids]
+        return out
+
+    plan_data: dict[str, Any] = {"title": plan.title, "kind": plan.kind, "status": plan.status}
+    for key in ("valid_from", "valid_to", "adopted_by", "adopted_on", "overall_goal", "description"):
+        value = getattr(plan, key)
+        if value not in (None, ""):
+            plan_data[key] = value
+    level_data = []
+    for level in levels:
+        entry: dict[str, Any] = {"name": level.name}
+        if level.goal_kind:
+            entry["goal_kind"] = level.goal_kind
+        level_data.append(entry)
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "plan": plan_data,
+        "levels": level_data,
+        "goals": [goal_data(g) for g in children.get(None, [])],
+    }
+
+
+def dump_plan(plan: Plan) -> str:
+    header = (
+        f"# Inkludera plan file, format version {FORMAT_VERSION} (docs/plan-file-format.md).\n"
+        f"# {plan.municipality.name} ({plan.municipality.code}): {plan.title}\n"
+    )
+    body = yaml.dump(
+        plan_to_data(plan), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+    return header + body

@@ -1,0 +1,141 @@
+"""Reads for the plan pages, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from organisations.models import Municipality, OrgUnit
+
+from .models import Goal, GoalResponsibility, Plan, PlanLevel
+
+RESPONSIBILITIES = Prefetch(
+    "responsibilities",
+    queryset=GoalResponsibility.objects.select_related("unit", "group").order_by("role", "pk"),
+)
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    level: PlanLevel | None
+    children: list[GoalNode] = field(default_factory=list)
+    matches: bool = True
+
+    @property
+    def responsibilities(self) -> list[GoalResponsibility]:
+        return list(self.goal.responsibilities.all())
+
+    @property
+    def rights_areas(self):
+        return list(self.goal.rights_areas.all())
+
+
+@dataclass
+class PlanTree:
+    plan: Plan
+    levels: list[PlanLevel]
+    roots: list[GoalNode]
+    goal_count: int
+    shown_count: int
+
+
+def _unit_filter(unit: OrgUnit):
+    group_ids = list(unit.groups.values_list("pk", flat=True))
+    q = Q(responsibilities__unit=unit) | Q(responsibilities__group__in=group_ids)
+    if unit.counted_in_all:
+        q |= Q(all_units=True)
+    return q
+
+
+def plan_tree(plan: Plan, *, unit: OrgUnit | None = None, rights_area: str | None = None) -> PlanTree:
+    """The plan's goals as a tree. With a filter, goals that match are shown
+    with their ancestors for context; the rest are left out."""
+    levels = list(plan.levels.order_by("depth"))
+    goals = list(plan.goals.order_by("depth", "position", "pk").prefetch_related("rights_areas", RESPONSIBILITIES))
+    matching: set[int] | None = None
+    if unit is not None or rights_area:
+        qs = plan.goals.all()
+        if unit is not None:
+            qs = qs.filter(_unit_filter(unit))
+        if rights_area:
+            qs = qs.filter(rights_areas__code=rights_area)
+        matching = set(qs.values_list("pk", flat=True))
+
+    nodes = {g.pk: GoalNode(goal=g, level=levels[g.depth - 1] if g.depth <= len(levels) else None) for g in goals}
+    roots: list[GoalNode] = []
+    for g in goals:  # parents come before children: ordered by depth
+        node = nodes[g.pk]
+        if g.parent_id is None:
+            roots.append(node)
+        elif g.parent_id in nodes:
+            nodes[g.parent_id].children.append(node)
+
+    shown = len(goals)
+    if matching is not None:
+
+        def prune(items: list[GoalNode]) -> list[GoalNode]:
+            kept = []
+            for node in items:
+                node.children = prune(node.children)
+                node.matches = node.goal.pk in matching
+                if node.matches or node.children:
+                    kept.append(node)
+            return kept
+
+        roots = prune(roots)
+        shown = len(matching)
+    return PlanTree(plan=plan, levels=levels, roots=roots, goal_count=len(goals), shown_count=shown)
+
+
+def live_plans(municipality: Municipality):
+    """Plans that are in force or being prepared: not replaced."""
+    return Plan.objects.filter(municipality=municipality).exclude(status=Plan.Status.REPLACED)
+
+
+def current_plan(municipality: Municipality) -> Plan | None:
+    """The adopted plan with the latest start; else the newest plan not replaced."""
+    return Plan.objects.filter(municipality=municipality).current_first().first()
+
+
+def goals_for_units(units: list[OrgUnit], municipality: Municipality) -> list[Goal]:
+    """The goals in the municipality's live plans that any of the units answers for."""
+    if not units:
+        return []
+    q = Q()
+    for unit in units:
+        q |= _unit_filter(unit)
+    return list(
+        Goal.objects.filter(q, plan__in=live_plans(municipality))
+        .distinct()
+        .select_related("plan")
+        .prefetch_related(RESPONSIBILITIES)
+        .order_by("plan__title", "plan_id", "depth", "position", "pk")
+    )
+
+
+def sort_in_tree_order(goals: list[Goal]) -> list[Goal]:
+    """Goals ordered by code as a reader expects (1.2 before 1.10)."""
+
+    def key(goal: Goal):
+        parts = []
+        for part in goal.code.replace("-", ".").split("."):
+            parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+        return (goal.plan.title, goal.plan_id, parts)
+
+    return sorted(goals, key=key)
+
+
+def goal_descendants(goal: Goal) -> list[Goal]:
+    """Every goal under the given one, parents before children, in one query."""
+    by_parent: dict[int, list[Goal]] = {}
+    for g in goal.plan.goals.filter(depth__gt=goal.depth).order_by("depth", "position", "pk"):
+        by_parent.setdefault(g.parent_id, []).append(g)
+    out: list[Goal] = []
+    stack = [goal.pk]
+    while stack:
+        for child in by_parent.get(stack.pop(0), []):
+            out.append(child)
+            stack.append(child.pk)
+    return out

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("ny/", views.plan_create, name="create"),
+    path("importera/", views.plan_import, name="import"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/redigera/", views.plan_edit, name="edit"),
+    path("<int:pk>/ta-bort/", views.plan_delete, name="delete"),
+    path("<int:pk>/planfil.yaml", views.plan_export, name="export"),
+    path("<int:plan_pk>/mal/nytt/", views.goal_create, name="goal_create"),
+    path("mal/<int:pk>/", views.goal_detail, name="goal"),
+    path("mal/<int:pk>/redigera/", views.goal_edit, name="goal_edit"),
+    path("mal/<int:pk>/ta-bort/", views.goal_delete, name="goal_delete"),
+]

@@ -1,0 +1,220 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit.selectors import history_for
+from organisations.access import coordinator_required, member_required
+from organisations.models import OrgUnit
+
+from . import services
+from .access import get_goal_for_user, get_plan_for_user
+from .forms import GoalForm, PlanForm, PlanImportForm
+from .models import Goal, Plan, RightsArea
+from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
+from .selectors import RESPONSIBILITIES, goal_descendants, plan_tree
+
+
+@member_required
+def plan_list(request):
+    plans = (
+        Plan.objects.filter(municipality=request.membership.municipality).select_related("replaced_by").current_first()
+    )
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@member_required
+def plan_detail(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    municipality = request.membership.municipality
+    units = list(OrgUnit.objects.filter(municipality=municipality).order_by("name"))
+    unit = None
+    unit_id = request.GET.get("enhet", "")
+    if unit_id.isdigit():
+        unit = next((u for u in units if u.pk == int(unit_id)), None)
+    area = request.GET.get("omrade", "")
+    if area not in RightsArea.Code.values:
+        area = ""
+    tree = plan_tree(plan, unit=unit, rights_area=area or None)
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "units": units,
+        "selected_unit": unit,
+        "rights_areas": RightsArea.Code.choices,
+        "selected_area": area,
+        "filtered": bool(unit or area),
+        "history": history_for(plan),
+        "can_edit": request.membership.is_coordinator,
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    municipality = request.membership.municipality
+    form = PlanForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(
+            municipality=municipality, by=request.user, fields=form.plan_fields(), levels=form.levels
+        )
+        messages.success(request, _("The plan was created. Now add its goals."))
+        return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = PlanForm(request.POST or None, instance=plan, municipality=plan.municipality)
+    if request.method == "POST" and form.is_valid():
+        services.plan_update(plan=plan, by=request.user, fields=form.plan_fields(), levels=form.levels)
+        messages.success(request, _("The plan was saved."))
+        return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_delete(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.plan_delete(plan=plan, by=request.user)
+        messages.success(request, _("The plan “%(title)s” was deleted.") % {"title": plan.title})
+        return redirect("plans:list")
+    return render(request, "plans/plan_confirm_delete.html", {"plan": plan, "goal_count": plan.goals.count()})
+
+
+@member_required
+def plan_export(request, pk):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    response = HttpResponse(dump_plan(plan), content_type="application/yaml; charset=utf-8")
+    filename = f"{slugify(plan.title) or 'plan'}.plan.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request):
+    municipality = request.membership.municipality
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec = parse_plan_file(form.cleaned_data["file"].read(), municipality)
+        except PlanFileInvalid as exc:
+            errors = exc.errors
+        else:
+            plan = services.plan_import(municipality=municipality, spec=spec, by=request.user)
+            messages.success(
+                request,
+                _("The plan “%(title)s” was imported with %(count)d goals.")
+                % {"title": plan.title, "count": len(spec.all_goals())},
+            )
+            return redirect("plans:detail", pk=plan.pk)
+    status = 400 if errors else 200
+    return render(request, "plans/plan_import.html", {"form": form, "errors": errors}, status=status)
+
+
+# --- Goals ----------------------------------------------------------------------
+
+
+@member_required
+def goal_detail(request, pk):
+    goal = get_goal_for_user(request.user, pk)
+    goal = (
+        Goal.objects.select_related("plan__municipality", "parent")
+        .prefetch_related("rights_areas", RESPONSIBILITIES, "responsibilities__group__members")
+        .get(pk=goal.pk)
+    )
+    levels = {level.depth: level for level in goal.plan.levels.all()}
+    children = goal.children.order_by("position", "pk")
+    context = {
+        "goal": goal,
+        "plan": goal.plan,
+        "level": levels.get(goal.depth),
+        "child_level": levels.get(goal.depth + 1),
+        "children": children,
+        "ancestors": _ancestors(goal),
+        "history": history_for(goal),
+        "can_edit": request.membership.is_coordinator,
+    }
+    return render(request, "plans/goal_detail.html", context)
+
+
+def _ancestors(goal: Goal) -> list[Goal]:
+    chain = []
+    parent_id = goal.parent_id
+    by_id = {g.pk: g for g in Goal.objects.filter(plan_id=goal.plan_id, depth__lt=goal.depth)}
+    while parent_id:
+        parent = by_id[parent_id]
+        chain.append(parent)
+        parent_id = parent.parent_id
+    return list(reversed(chain))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request, plan_pk):
+    plan = get_plan_for_user(request.user, plan_pk, write=True)
+    initial = {}
+    parent_id = request.GET.get("under", "")
+    if parent_id.isdigit():
+        parent = get_object_or_404(Goal, pk=int(parent_id), plan=plan)
+        initial["parent"] = parent
+        level = plan.levels.filter(depth=parent.depth + 1).first()
+        if level:
+            initial["kind"] = level.goal_kind
+    else:
+        level = plan.levels.filter(depth=1).first()
+        if level:
+            initial["kind"] = level.goal_kind
+    form = GoalForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        goal = services.goal_create(
+            plan=plan,
+            parent=form.cleaned_data.get("parent"),
+            by=request.user,
+            fields=form.goal_fields(),
+            rights_areas=[a.pk for a in form.cleaned_data["rights_areas"]],
+            responsible=form.responsible(),
+        )
+        messages.success(request, _("The goal %(code)s was added.") % {"code": goal.code})
+        return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/goal_form.html", {"form": form, "plan": plan})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request, pk):
+    goal = get_goal_for_user(request.user, pk, write=True)
+    form = GoalForm(request.POST or None, instance=goal, plan=goal.plan)
+    if request.method == "POST" and form.is_valid():
+        services.goal_update(
+            goal=goal,
+            by=request.user,
+            fields=form.goal_fields(),
+            rights_areas=[a.pk for a in form.cleaned_data["rights_areas"]],
+            responsible=form.responsible(),
+        )
+        messages.success(request, _("The goal %(code)s was saved.") % {"code": goal.code})
+        return redirect("plans:goal", pk=goal.pk)
+    return render(request, "plans/goal_form.html", {"form": form, "plan": goal.plan, "goal": goal})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def goal_delete(request, pk):
+    goal = get_goal_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        plan_pk = goal.plan_id
+        services.goal_delete(goal=goal, by=request.user)
+        messages.success(request, _("The goal %(code)s was deleted.") % {"code": goal.code})
+        return redirect("plans:detail", pk=plan_pk)
+    descendants = goal_descendants(goal)
+    return render(request, "plans/goal_confirm_delete.html", {"goal": goal, "descendants": descendants})
