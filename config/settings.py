@@ -156,7 +156,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
+    # One reverse proxy terminates TLS and appends the client's address.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "lib.net.client_ip_behind_proxy"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -105,7 +105,15 @@ def read_yaml(text: str) -> tuple[Any, list[PlanFileError]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return None, [PlanFileError(line, _("This is not valid YAML: %(problem)s.") % {"problem": exc.problem or exc})]
+        return None, [
+            PlanFileError(
+                line,
+                _(
+                    "This is not valid YAML; check the indentation, colons and quotes here (the reader said: %(problem)s)."
+                )
+                % {"problem": exc.problem or exc},
+            )
+        ]
     except yaml.YAMLError as exc:
         return None, [PlanFileError(None, _("This is not valid YAML: %(problem)s.") % {"problem": exc})]
     finally:

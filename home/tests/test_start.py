@@ -1,0 +1,31 @@
+from django.urls import reverse
+
+
+def test_contact_start_page_lists_my_goals(world):
+    page = world.client("contact_b").get(reverse("home:start"))
+    assert [g.code for g in page.context["my_goals"]] == ["1.2.1"]
+    assert "Stadens verksamheter arbetar uppsökande" in page.content.decode()
+
+
+def test_contact_of_a_unit_without_goals_sees_none(world):
+    world.result_goal.responsibilities.all().delete()
+    page = world.client("contact_a").get(reverse("home:start"))
+    assert page.context["my_goals"] == []
+
+
+def test_coordinator_start_page_shows_units_without_contact(world):
+    page = world.client("coordinator").get(reverse("home:start"))
+    assert list(page.context["units_without_contact"]) == [world.unit_ks]
+    assert page.context["current_plan"] == world.plan
+
+
+def test_other_municipality_sees_only_its_own_plans(world):
+    page = world.client("other_coordinator").get(reverse("home:start"))
+    assert [p.title for p in page.context["plans"]] == ["Vägar framåt"]
+
+
+def test_signed_in_user_without_membership_is_refused(db, client, django_user_model):
+    user = django_user_model.objects.create_user(username="nobody", password="x")
+    client.force_login(user)
+    assert client.get(reverse("home:start")).status_code == 403
+    assert client.get(reverse("plans:list")).status_code == 403

@@ -1,0 +1,300 @@
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from conftest import make_plan
+from plans.models import Goal, GoalResponsibility, Plan
+
+from .test_planfile import VALID
+
+
+def plan_post(**overrides):
+    data = {
+        "title": "Handlingsplan för romsk inkludering 2030",
+        "kind": "handlingsplan",
+        "status": "antagen",
+        "valid_from": "2026-01-01",
+        "valid_to": "2030-12-31",
+        "adopted_by": "Kommunfullmäktige",
+        "adopted_on": "2025-12-08",
+        "overall_goal": "Staden säkerställer romers lika tillgång till de mänskliga rättigheterna",
+        "description": "",
+        "level_1_name": "Fokusområde",
+        "level_2_name": "Mål",
+        "level_2_kind": "effektmal",
+        "level_3_name": "Resultatmål",
+        "level_3_kind": "resultatmal",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_a_plan_with_its_own_levels(world):
+    client = world.client("coordinator")
+    response = client.post(reverse("plans:create"), plan_post(title="Ny plan"))
+    plan = Plan.objects.get(title="Ny plan")
+    assert response.status_code == 302 and response["Location"] == reverse("plans:detail", args=[plan.pk])
+    assert plan.municipality == world.municipality
+    assert [(lvl.name, lvl.goal_kind) for lvl in plan.levels.order_by("depth")] == [
+        ("Fokusområde", ""),
+        ("Mål", "effektmal"),
+        ("Resultatmål", "resultatmal"),
+    ]
+    event = AuditEvent.objects.get(action="create", object_id=plan.pk)
+    assert event.actor == world.users["coordinator"]
+    assert event.changes["levels"] == [None, ["Fokusområde", "Mål", "Resultatmål"]]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"valid_to": "2020-01-01"}, "valid_to"),
+        ({"title": ""}, "title"),
+        ({"level_1_name": ""}, "level_1_name"),
+        ({"level_2_name": "", "level_3_name": "Resultatmål"}, "level_3_name"),
+        ({"kind": "vision"}, "kind"),
+        ({"valid_from": "den första"}, "valid_from"),
+    ],
+)
+def test_bad_plan_input_is_refused_on_its_field_and_nothing_saved(world, overrides, field):
+    client = world.client("coordinator")
+    response = client.post(reverse("plans:create"), plan_post(**({"title": "X"} | overrides)))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Plan.objects.filter(title="X").exists()
+    assert AuditEvent.objects.count() == 0
+
+
+def test_levels_cannot_be_removed_under_existing_goals(world):
+    client = world.client("coordinator")
+    response = client.post(reverse("plans:edit", args=[world.plan.pk]), plan_post(level_3_name=""))
+    assert response.status_code == 200
+    assert "level_3_name" in response.context["form"].errors
+    assert world.plan.levels.count() == 3
+
+
+def test_edit_plan_records_what_changed_and_shows_it(world):
+    client = world.client("coordinator")
+    client.post(reverse("plans:edit", args=[world.plan.pk]), plan_post(status="pa_remiss"))
+    event = AuditEvent.objects.get(action="update", object_id=world.plan.pk)
+    assert event.changes["status"][1] == "out for consultation" or event.changes["status"][1] == "på remiss"
+    page = client.get(reverse("plans:detail", args=[world.plan.pk]))
+    assert "coordinator" in page.content.decode() or "Coordinator" in page.content.decode()
+    assert page.context["history"][0] == event
+
+
+def goal_post(world, **overrides):
+    data = {
+        "parent": world.goal.pk,
+        "code": "1.2.2",
+        "title": "Informationsmaterial efter målgruppens behov",
+        "kind": "resultatmal",
+        "description": "",
+        "guidance": "Exempel på insatser:\n• samhällsvägledning på romani chib",
+        "rights_areas": ["kultur", "utbildning"],
+        "primary": [f"u{world.unit_a.pk}", f"g{world.group.pk}"],
+        "co_responsible": [f"u{world.unit_ks.pk}"],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_adds_a_result_goal_with_responsibility(world):
+    client = world.client("coordinator")
+    response = client.post(reverse("plans:goal_create", args=[world.plan.pk]), goal_post(world))
+    assert response.status_code == 302
+    goal = Goal.objects.get(plan=world.plan, code="1.2.2")
+    assert goal.depth == 3 and goal.parent == world.goal
+    assert {(r.unit_id, r.group_id, r.role) for r in goal.responsibilities.all()} == {
+        (world.unit_a.pk, None, "primary"),
+        (None, world.group.pk, "primary"),
+        (world.unit_ks.pk, None, "co"),
+    }
+    assert set(goal.rights_areas.values_list("code", flat=True)) == {"kultur", "utbildning"}
+    assert AuditEvent.objects.filter(object_id=goal.pk, action="create").exists()
+
+
+def test_goal_codes_are_unique_in_the_plan(world):
+    client = world.client("coordinator")
+    response = client.post(reverse("plans:goal_create", args=[world.plan.pk]), goal_post(world, code="1.2.1"))
+    assert "code" in response.context["form"].errors
+    assert world.plan.goals.count() == 3
+
+
+def test_a_crafted_post_cannot_name_another_municipalitys_unit_or_goal(world):
+    client = world.client("coordinator")
+    response = client.post(
+        reverse("plans:goal_create", args=[world.plan.pk]),
+        goal_post(world, primary=[f"u{world.other_unit.pk}"], parent=world.other_goal.pk),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "primary" in errors and "parent" in errors
+    assert not GoalResponsibility.objects.filter(unit=world.other_unit, goal__plan=world.plan).exists()
+    assert world.plan.goals.count() == 3
+
+
+def test_a_goal_cannot_be_added_below_the_last_level(world):
+    client = world.client("coordinator")
+    response = client.post(
+        reverse("plans:goal_create", args=[world.plan.pk]), goal_post(world, parent=world.result_goal.pk)
+    )
+    assert "parent" in response.context["form"].errors
+
+
+def test_edit_goal_changes_responsibility_and_records_it(world):
+    client = world.client("coordinator")
+    data = goal_post(world, code="1.2.1", primary=[f"u{world.unit_b.pk}"], co_responsible=[])
+    data.pop("parent")
+    response = client.post(reverse("plans:goal_edit", args=[world.result_goal.pk]), data)
+    assert response.status_code == 302
+    resps = list(world.result_goal.responsibilities.all())
+    assert [(r.unit_id, r.role) for r in resps] == [(world.unit_b.pk, "primary")]
+    event = AuditEvent.objects.get(object_id=world.result_goal.pk, action="update")
+    old, new = event.changes["responsible"]
+    assert "SN" in " ".join(old) and new == [f"{world.unit_b.short_name} ({resps[0].get_role_display()})"]
+    page = client.get(reverse("plans:goal", args=[world.result_goal.pk]))
+    assert page.context["history"][0] == event
+
+
+def test_same_unit_cannot_be_both_primary_and_co_responsible(world):
+    client = world.client("coordinator")
+    data = goal_post(world, co_responsible=[f"u{world.unit_a.pk}"])
+    response = client.post(reverse("plans:goal_create", args=[world.plan.pk]), data)
+    assert "co_responsible" in response.context["form"].errors
+
+
+def test_deleting_a_goal_deletes_its_branch_and_keeps_the_history(world):
+    client = world.client("coordinator")
+    response = client.post(reverse("plans:goal_delete", args=[world.goal.pk]))
+    assert response.status_code == 302
+    assert list(world.plan.goals.values_list("code", flat=True)) == ["1"]
+    deleted = set(AuditEvent.objects.filter(action="delete").values_list("object_repr", flat=True))
+    assert {str(world.goal), str(world.result_goal)} <= deleted
+
+
+def test_deleting_a_plan(world):
+    client = world.client("coordinator")
+    client.post(reverse("plans:delete", args=[world.plan.pk]))
+    assert not Plan.objects.filter(pk=world.plan.pk).exists()
+    assert AuditEvent.objects.filter(action="delete", object_repr=world.plan.title).exists()
+
+
+def test_import_page_lists_every_error_and_saves_nothing(world):
+    client = world.client("coordinator")
+    bad = VALID.replace("[sn, Stadsdelsnämnderna]", "[SOC]").replace('code: "1.10.1"', 'code: "1"')
+    upload = SimpleUploadedFile("plan.yaml", bad.encode(), content_type="application/yaml")
+    response = client.post(reverse("plans:import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 400
+    assert len(response.context["errors"]) == 2
+    assert Plan.objects.count() == 2
+
+
+def test_import_page_rejects_an_oversized_file(world, settings):
+    settings.PLAN_FILE_MAX_BYTES = 100
+    client = world.client("coordinator")
+    upload = SimpleUploadedFile("plan.yaml", VALID.encode(), content_type="application/yaml")
+    response = client.post(reverse("plans:import"), {"file": upload})
+    assert "file" in response.context["form"].errors
+    assert Plan.objects.count() == 2
+
+
+def test_import_page_imports_and_export_downloads(world):
+    client = world.client("coordinator")
+    upload = SimpleUploadedFile("plan.yaml", VALID.encode(), content_type="application/yaml")
+    response = client.post(reverse("plans:import"), {"file": upload})
+    plan = Plan.objects.get(title="Testplan")
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    download = client.get(reverse("plans:export", args=[plan.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="testplan.plan.yaml"'
+    data = yaml.safe_load(download.content.decode())
+    assert data["goals"][0]["goals"][0]["goals"][0]["responsible"]["co_responsible"] == ["KS"]
+
+
+def test_plan_page_shows_the_tree_and_responsible_units(world):
+    page = world.client("reader").get(reverse("plans:detail", args=[world.plan.pk]))
+    html = page.content.decode()
+    for text in ["Kunskap och information", "1.2.1", "Socialnämnden", "Stadsdelsnämnderna", "Kommunstyrelsen"]:
+        assert text in html
+
+
+def codes(response) -> list[str]:
+    out = []
+
+    def walk(nodes):
+        for node in nodes:
+            if node.matches:
+                out.append(node.goal.code)
+            walk(node.children)
+
+    walk(response.context["tree"].roots)
+    return out
+
+
+def test_filter_by_unit_includes_groups_and_all_units(world):
+    client = world.client("reader")
+    url = reverse("plans:detail", args=[world.plan.pk])
+    assert codes(client.get(url, {"enhet": world.unit_b.pk})) == ["1.2.1"]  # through the group
+    world.goal.all_units = True
+    world.goal.save()
+    assert codes(client.get(url, {"enhet": world.unit_ks.pk})) == ["1.2", "1.2.1"]  # all + co-responsible
+    assert codes(client.get(url, {"omrade": "kultur"})) == ["1.2.1"]
+    assert codes(client.get(url, {"omrade": "bostad"})) == []
+    # Ancestors stay visible for context.
+    roots = client.get(url, {"omrade": "kultur"}).context["tree"].roots
+    assert roots[0].goal == world.focus and not roots[0].matches
+
+
+def test_bad_filter_values_are_ignored(world):
+    client = world.client("reader")
+    url = reverse("plans:detail", args=[world.plan.pk])
+    response = client.get(url, {"enhet": world.other_unit.pk, "omrade": "'; drop"})
+    assert response.status_code == 200
+    assert response.context["tree"].shown_count == 3
+
+
+def build_plan(world, n_goals: int) -> Plan:
+    plan = make_plan(world.municipality, f"Plan med {n_goals} mål")
+    top = None
+    for i in range(n_goals):
+        if i % 10 == 0:
+            top = Goal.objects.create(plan=plan, depth=1, code=f"{i // 10 + 1}", title=f"Område {i}")
+            continue
+        goal = Goal.objects.create(plan=plan, parent=top, depth=2, code=f"{top.code}.{i}", title=f"Mål {i}")
+        GoalResponsibility.objects.create(goal=goal, unit=world.unit_a)
+        GoalResponsibility.objects.create(goal=goal, group=world.group, role="co")
+        goal.rights_areas.set(["utbildning", "arbete"])
+    return plan
+
+
+@pytest.mark.parametrize("params", [{}, {"omrade": "arbete"}, {"enhet": "unit_b"}])
+def test_plan_page_query_count_does_not_grow_with_goals(world, params):
+    client = world.client("coordinator")
+    counts = []
+    for n in (5, 50):
+        plan = build_plan(world, n)
+        query = {k: (world.unit_b.pk if v == "unit_b" else v) for k, v in params.items()}
+        client.get(reverse("plans:detail", args=[plan.pk]), query)  # warm caches (content types, session)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("plans:detail", args=[plan.pk]), query)
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_plan_list_and_start_page_query_counts(world):
+    client = world.client("contact_a")
+    counts = {}
+    for n in (1, 20):
+        for _ in range(n):
+            build_plan(world, 3)
+        for name in ("plans:list", "home:start"):
+            client.get(reverse(name))
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(reverse(name))
+            counts.setdefault(name, []).append(len(ctx.captured_queries))
+    assert all(a == b for a, b in counts.values()), counts
