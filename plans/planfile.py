@@ -109,7 +109,8 @@ def read_yaml(text: str) -> tuple[Any, list[PlanFileError]]:
             PlanFileError(
                 line,
                 _(
-                    "This is not valid YAML; check the indentation, colons and quotes here (the reader said: %(problem)s)."
+                    "This is not valid YAML; check the indentation, colons and quotes here "
+                    "(the reader said: %(problem)s)."
                 )
                 % {"problem": exc.problem or exc},
             )

@@ -117,7 +117,10 @@ def test_each_error_names_the_line_in_swedish(world, swedish, text, expected):
 def test_a_goal_deeper_than_the_levels_is_an_error(world, swedish):
     text = VALID.replace(
         "              co_responsible: [KS]\n",
-        "              co_responsible: [KS]\n            goals:\n              - code: '1.10.1.1'\n                title: x\n",
+        "              co_responsible: [KS]\n"
+        "            goals:\n"
+        "              - code: '1.10.1.1'\n"
+        "                title: x\n",
     )
     errors = errors_of(text, world.municipality)
     assert "Rad 33: Målet ligger på nivå 4, men planen har bara 3 nivåer." in errors
