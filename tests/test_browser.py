@@ -1,0 +1,139 @@
+"""Flows a person walks, in Debian's headless Chromium, with an accessibility
+check (axe-core, from the npm registry) on every page visited."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+pytestmark = pytest.mark.browser
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# by fixtures are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_JS = Path(os.environ.get("AXE_CORE_JS") or settings.BASE_DIR / ".cache/npm/node_modules/axe-core/axe.min.js")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium package.")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings, transactional_db):
+    # The live server speaks plain HTTP on localhost.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    call_command("load_demo", "--force", "--quiet-logins", stdout=io.StringIO())
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical WCAG 2.1 A/AA violation on the page as it is now."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: scripts/test installs axe-core from the npm registry.")
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad)
+    assert not bad, f"Accessibility violations on {page.url}:\n{report}"
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_label("Användarnamn eller e-post").fill(username)
+    page.get_by_label("Lösenord").fill("inkludera-demo")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/")
+
+
+def test_coordinator_opens_the_2030_plan(page):
+    sign_in(page, "sthlm-samordnare")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Planer").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Handlingsplan för romsk inkludering 2030").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Handlingsplan för romsk inkludering 2030"
+    tree = page.locator("ol.goal-tree")
+    for focus_area in ("Kunskap och information", "Välfärd och service", "Delaktighet och inflytande"):
+        assert tree.locator(".depth-1 > .goal-head").get_by_text(focus_area, exact=True).is_visible()
+    # A result goal with its responsible units (seed 002: "Särskilt ansvariga: kulturnämnden och stadsdelsnämnderna").
+    result_goal = tree.locator("li.depth-3").filter(has_text="Stadens verksamheter utvecklar mötesplatser för romer")
+    responsible = result_goal.locator(".responsible").first.inner_text()
+    assert "Kulturnämnden" in responsible and "Stadsdelsnämnderna" in responsible
+    assert_accessible(page)
+
+    # Filter the plan by a unit with the keyboard-usable form.
+    page.get_by_label("Ansvarig enhet").select_option(label="Trafiknämnden")
+    page.get_by_role("button", name="Filtrera").click()
+    # 2.2.1 names trafiknämnden; 1.1.1, 1.1.2 and 2.1.1 are for "samtliga nämnder och bolagsstyrelser".
+    matching = tree.locator("li.depth-3:not(.goal-context)")
+    assert sorted(matching.locator(".goal-code").all_inner_texts()) == ["1.1.1", "1.1.2", "2.1.1", "2.2.1"]
+    assert_accessible(page)
+
+    matching.filter(has_text="trygghet för romer").locator("a.goal-title").click()
+    assert "Trafiknämnden" in page.get_by_role("main").inner_text()
+    assert page.get_by_role("heading", name="Historik").is_visible()
+    assert_accessible(page)
+
+
+def test_unit_contact_sees_my_goals_and_the_unit_page(page):
+    sign_in(page, "sthlm-kontakt-ha")
+    main = page.get_by_role("main")
+    assert main.get_by_role("heading", name="Mina mål").is_visible()
+    rows = main.locator("table tbody tr")
+    assert rows.count() >= 5  # Hägersten-Älvsjö answers through "stadsdelsnämnderna" and "samtliga"
+    assert_accessible(page)
+    main.get_by_role("link", name="Hägersten-Älvsjö stadsdelsnämnd").first.click()
+    assert "Leila Haddad" in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+
+
+def test_coordinator_adds_a_goal_and_sees_it_in_the_tree(page):
+    sign_in(page, "huddinge-samordnare")
+    page.get_by_role("link", name="Vägar framåt för romsk inkludering i Huddinge").first.click()
+    page.get_by_role("link", name="Lägg till Väg framåt").click()
+    assert_accessible(page)
+    page.get_by_label("Kod").fill("4")
+    page.get_by_label("Titel").fill("Fortsätt dialogmötena med romska invånare")
+    page.get_by_role("group", name="Särskilt ansvariga").get_by_label("Kultur- och fritidsnämnden").check()
+    page.get_by_role("button", name="Spara").click()
+    assert "Målet 4 har lagts till." in page.get_by_role("status").first.inner_text()
+    assert page.locator("ol.goal-tree > li.depth-1").filter(has_text="Fortsätt dialogmötena").is_visible()
+    assert_accessible(page)
