@@ -75,7 +75,7 @@ def build(goals: int, units: int):
                 g.rights_areas.set(areas[made % 6 : made % 6 + 2])
                 parents.setdefault(depth, []).append(g)
                 made += 1
-    user = get_user_model().objects.create_user(username="bench", password="x")
+    user = get_user_model().objects.create_user(username="bench")
     Membership.objects.create(user=user, municipality=m, role="coordinator")
     return user, plan, unit_objs[0], plan.goals.filter(depth=3).first()
 
@@ -117,9 +117,8 @@ def main() -> None:
         }
         results = {name: timed(client, url, args.requests) for name, url in pages.items()}
     base = statistics.median(results["bare Django view"])
-    print(
-        f"{plan.goals.count()} goals, {args.units} units, {args.requests} requests per page, DB={os.environ.get('DB', 'sqlite')}"
-    )
+    db = os.environ.get("DB", "sqlite")
+    print(f"{plan.goals.count()} goals, {args.units} units, {args.requests} requests per page, DB={db}")
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p50 / bare':>11}")
     for name, values in results.items():
         print(f"{name:32} {statistics.median(values):8.1f} {p95(values):8.1f} {statistics.median(values) / base:11.1f}")
