@@ -33,12 +33,40 @@ class GoalNode:
 
 
 @dataclass
+class TreeRow:
+    """One goal in the tree's pre-order, for rendering nested lists in one loop:
+    after the goal, open a list for its children, or close the goal; then close
+    ``closes`` enclosing goals."""
+
+    node: GoalNode
+    closes: int = 0
+
+    @property
+    def closers(self) -> range:
+        return range(self.closes)
+
+
+@dataclass
 class PlanTree:
     plan: Plan
     levels: list[PlanLevel]
     roots: list[GoalNode]
     goal_count: int
     shown_count: int
+
+    @property
+    def rows(self) -> list[TreeRow]:
+        rows: list[TreeRow] = []
+
+        def walk(nodes: list[GoalNode]) -> None:
+            for node in nodes:
+                rows.append(TreeRow(node=node))
+                if node.children:
+                    walk(node.children)
+                    rows[-1].closes += 1
+
+        walk(self.roots)
+        return rows
 
 
 def _unit_filter(unit: OrgUnit):
