@@ -2,14 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import DateInput
+
 from .models import Membership, OrgUnit, UnitGroup
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _short_name_taken(municipality, short_name: str, *, unit=None, group=None) -> bool:

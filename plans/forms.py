@@ -3,17 +3,11 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from lib.forms import DateInput
 from organisations.models import OrgUnit, UnitGroup
 
 from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
 from .services import Responsible
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PlanForm(forms.ModelForm):

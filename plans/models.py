@@ -153,19 +153,6 @@ class PlanLevel(models.Model):
         return self.name
 
 
-class GoalQuerySet(models.QuerySet):
-    def for_unit(self, unit: OrgUnit) -> "GoalQuerySet":
-        """Goals the unit answers for: named directly, through a group, or by
-        "samtliga nämnder och bolagsstyrelser"."""
-        q = Q(responsibilities__unit=unit) | Q(responsibilities__group__members=unit)
-        if unit.counted_in_all:
-            q |= Q(all_units=True)
-        return self.filter(q).distinct()
-
-    def for_rights_area(self, code: str) -> "GoalQuerySet":
-        return self.filter(rights_areas__code=code)
-
-
 class Goal(models.Model):
     """A node in a plan's tree."""
 
@@ -197,8 +184,6 @@ class Goal(models.Model):
         help_text=_("“Samtliga nämnder och bolagsstyrelser” answer for the goal."),
     )
     rights_areas = models.ManyToManyField(RightsArea, blank=True, related_name="goals", verbose_name=_("rights areas"))
-
-    objects = GoalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("goal")
