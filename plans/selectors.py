@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from organisations.models import Municipality, OrgUnit
+from organisations.models import Municipality, OrgUnit, UnitGroup
 
 from .models import Goal, GoalResponsibility, Plan, PlanLevel
 
@@ -69,10 +69,12 @@ class PlanTree:
         return rows
 
 
-def _unit_filter(unit: OrgUnit):
-    group_ids = list(unit.groups.values_list("pk", flat=True))
-    q = Q(responsibilities__unit=unit) | Q(responsibilities__group__in=group_ids)
-    if unit.counted_in_all:
+def _units_filter(units: list[OrgUnit]) -> Q:
+    """Goals any of the units answers for: named directly, through a group, or by
+    "samtliga nämnder och bolagsstyrelser". One query for the groups, however many units."""
+    group_ids = list(UnitGroup.members.through.objects.filter(orgunit__in=units).values_list("unitgroup_id", flat=True))
+    q = Q(responsibilities__unit__in=units) | Q(responsibilities__group__in=group_ids)
+    if any(unit.counted_in_all for unit in units):
         q |= Q(all_units=True)
     return q
 
@@ -86,7 +88,7 @@ def plan_tree(plan: Plan, *, unit: OrgUnit | None = None, rights_area: str | Non
     if unit is not None or rights_area:
         qs = plan.goals.all()
         if unit is not None:
-            qs = qs.filter(_unit_filter(unit))
+            qs = qs.filter(_units_filter([unit]))
         if rights_area:
             qs = qs.filter(rights_areas__code=rights_area)
         matching = set(qs.values_list("pk", flat=True))
@@ -131,11 +133,8 @@ def goals_for_units(units: list[OrgUnit], municipality: Municipality) -> list[Go
     """The goals in the municipality's live plans that any of the units answers for."""
     if not units:
         return []
-    q = Q()
-    for unit in units:
-        q |= _unit_filter(unit)
     return list(
-        Goal.objects.filter(q, plan__in=live_plans(municipality))
+        Goal.objects.filter(_units_filter(units), plan__in=live_plans(municipality))
         .distinct()
         .select_related("plan")
         .prefetch_related(RESPONSIBILITIES)
