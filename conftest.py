@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from activities.models import Activity, ProgressNote
+from followups.models import Round, UnitReport
 from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
-from plans.models import Goal, GoalResponsibility, Plan, PlanLevel
+from plans.models import DEFAULT_ACTIVITY_STATUSES, ActivityStatus, Goal, GoalResponsibility, Plan, PlanLevel
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 ROLES = ["anonymous", "reader", "contact_a", "contact_b", "coordinator", "other_coordinator"]
@@ -30,6 +32,10 @@ class World:
     other_goal: Goal
     other_unit: OrgUnit
     users: dict
+    activity: Activity
+    note: ProgressNote
+    round: Round
+    report_a: UnitReport
 
     def client(self, role: str) -> Client:
         client = Client()
@@ -60,7 +66,31 @@ def make_plan(municipality: Municipality, title: str, *, level_names=("Fokusomr�
     )
     for depth, name in enumerate(level_names, start=1):
         PlanLevel.objects.create(plan=plan, depth=depth, name=name)
+    for position, (name, summary) in enumerate(DEFAULT_ACTIVITY_STATUSES, start=1):
+        ActivityStatus.objects.create(plan=plan, name=name, summary=summary, position=position)
     return plan
+
+
+def make_activity(plan: Plan, owner: OrgUnit, goals, *, title="Brobyggare i socialtjänsten", **fields) -> Activity:
+    from activities.services import activity_create
+
+    fields = {"title": title, "owner": owner, "status": plan.activity_statuses.first(), **fields}
+    return activity_create(plan=plan, by=None, fields=fields, goals=goals)
+
+
+def make_round(plan: Plan, name="Tertial 2 2026", **fields) -> Round:
+    from datetime import date
+
+    from followups.services import round_open
+
+    fields = {
+        "name": name,
+        "period_start": date(2026, 5, 1),
+        "period_end": date(2026, 8, 31),
+        "deadline": date(2026, 9, 30),
+        **fields,
+    }
+    return round_open(plan=plan, by=None, fields=fields)
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +147,14 @@ def world(db) -> World:
         "coordinator": make_user("coordinator", sthlm, Membership.Role.COORDINATOR),
         "other_coordinator": make_user("other_coordinator", other, Membership.Role.COORDINATOR),
     }
+    activity = make_activity(plan, unit_a, [result_goal])
+    note = ProgressNote.objects.create(activity=activity, text="Två brobyggare anställda.", author_name="Kontakt A")
+    rnd = make_round(plan)
     return World(
+        activity=activity,
+        note=note,
+        round=rnd,
+        report_a=rnd.reports.get(unit=unit_a),
         municipality=sthlm,
         other_municipality=other,
         unit_a=unit_a,

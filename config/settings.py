@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "audit",
     "organisations",
     "plans",
+    "activities",
+    "followups",
+    "indicators",
     "home",
 ]
 
@@ -200,10 +203,19 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "inkludera@localhost")
+# The address people open the system at; links in e-mails sent by management
+# commands (which have no request to take it from) start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Application ---------------------------------------------------------------
 # Largest plan file accepted by the upload form, in bytes.
 PLAN_FILE_MAX_BYTES = env_int("PLAN_FILE_MAX_BYTES", 1_000_000)
+# Largest spreadsheet accepted for import, in bytes (compressed), and the most
+# rows read from it. The uncompressed size is limited too (see lib/xlsx.py).
+XLSX_MAX_BYTES = env_int("XLSX_MAX_BYTES", 5_000_000)
+XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 10_000)
+# Days before a follow-up deadline that unit contacts get a reminder.
+FOLLOWUP_REMINDER_DAYS = env_int("FOLLOWUP_REMINDER_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include(auth_urlpatterns)),
     path("", include("organisations.urls")),
     path("planer/", include("plans.urls")),
+    path("aktiviteter/", include("activities.urls")),
+    path("uppfoljning/", include("followups.urls")),
+    path("indikatorer/", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

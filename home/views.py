@@ -7,6 +7,8 @@ from organisations.models import OrgUnit
 from plans.models import Plan
 from plans.selectors import current_plan, goals_for_units, sort_in_tree_order
 
+from .dashboard import contact_dashboard, coordinator_dashboard
+
 
 def start(request):
     """The start page, by role: the coordinator's overview, a unit contact's
@@ -23,11 +25,15 @@ def start(request):
         .annotate(goal_count=Count("goals"))
         .current_first()
     )
-    context = {"plans": plans, "current_plan": current_plan(municipality)}
+    plan = current_plan(municipality)
+    context = {"plans": plans, "current_plan": plan}
     if membership.is_contact:
         units = list(membership.units.order_by("name"))
         context["my_units"] = units
         context["my_goals"] = sort_in_tree_order(goals_for_units(units, municipality))
+        context["mine"] = contact_dashboard(units)
+    if membership.is_coordinator or membership.role == membership.Role.READER:
+        context["board"] = coordinator_dashboard(municipality, plan)
     if membership.is_coordinator:
         context["unit_count"] = OrgUnit.objects.filter(municipality=municipality).active().count()
         context["units_without_contact"] = (

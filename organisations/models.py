@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,12 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # Kommunkod: four digits, kept as a string because of the leading zero (0180).
     code = models.CharField(_("municipality code"), max_length=4, unique=True)
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=10,
+        blank=True,
+        help_text=_("Starts the references of activities, e.g. STHLM in STHLM-A-0042. The municipality code if empty."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -24,6 +31,10 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.reference_prefix or self.code
 
 
 class OrgUnitQuerySet(models.QuerySet):
@@ -163,3 +174,12 @@ class Membership(models.Model):
     @property
     def is_contact(self) -> bool:
         return self.role == self.Role.CONTACT
+
+    @cached_property
+    def unit_ids(self) -> frozenset[int]:
+        """The units this person acts for (a unit contact's own units)."""
+        return frozenset(self.units.values_list("pk", flat=True))
+
+    def may_edit_unit_work(self, unit_id: int) -> bool:
+        """Coordinators change everything; a unit contact only their own units' work."""
+        return self.is_coordinator or (self.is_contact and unit_id in self.unit_ids)

@@ -1,12 +1,14 @@
 from django import forms
 from django.conf import settings
-from django.db.models import Max
+from django.db import router
+from django.db.models import Max, ProtectedError
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
 from organisations.models import OrgUnit, UnitGroup
 
-from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
+from .models import MAX_LEVELS, ActivityStatus, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
 from .services import Responsible
 
 
@@ -207,3 +209,40 @@ class PlanImportForm(forms.Form):
                 _("The file is too large: at most %(max)d kB."), params={"max": settings.PLAN_FILE_MAX_BYTES // 1000}
             )
         return upload
+
+
+class BaseActivityStatusFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept, names, in_use = 0, set(), []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk:
+                    try:  # activities or follow-up reports that use the status
+                        Collector(using=router.db_for_write(ActivityStatus)).collect([form.instance])
+                    except ProtectedError:
+                        in_use.append(form.instance.name)
+                continue
+            name = form.cleaned_data.get("name", "").strip().lower()
+            if name in names:
+                form.add_error("name", _("Two statuses cannot have the same name."))
+            names.add(name)
+            kept += 1
+        if in_use:
+            raise forms.ValidationError(
+                _("Used by activities or reports, so they cannot be removed: %(names)s.") % {"names": ", ".join(in_use)}
+            )
+        if kept == 0:
+            raise forms.ValidationError(_("A plan needs at least one status."))
+
+
+ActivityStatusFormSet = forms.inlineformset_factory(
+    Plan,
+    ActivityStatus,
+    formset=BaseActivityStatusFormSet,
+    fields=["name", "summary", "position"],
+    extra=2,
+    can_delete=True,
+)

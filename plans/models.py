@@ -251,3 +251,66 @@ class GoalResponsibility(models.Model):
     @property
     def short_name(self) -> str:
         return self.target.short_name
+
+
+class StatusSummary(models.TextChoices):
+    """The fixed summary every plan-specific activity status maps to."""
+
+    NOT_STARTED = "ej_paborjad", _("not started")
+    ON_TRACK = "pagar", _("in progress as planned")
+    LATE = "forsenad", _("delayed")
+    DONE = "genomford", _("completed")
+    PAUSED = "pausad", _("paused")
+    CANCELLED = "avbruten", _("cancelled")
+
+
+class Sentiment(models.TextChoices):
+    POSITIVE = "positive", _("positive")
+    NEUTRAL = "neutral", _("neutral")
+    NEGATIVE = "negative", _("negative")
+
+
+SUMMARY_SENTIMENT = {
+    StatusSummary.NOT_STARTED: Sentiment.NEUTRAL,
+    StatusSummary.ON_TRACK: Sentiment.POSITIVE,
+    StatusSummary.LATE: Sentiment.NEGATIVE,
+    StatusSummary.DONE: Sentiment.POSITIVE,
+    StatusSummary.PAUSED: Sentiment.NEUTRAL,
+    StatusSummary.CANCELLED: Sentiment.NEGATIVE,
+}
+
+# The statuses a new plan starts with; the coordinator can rename, add and remove.
+DEFAULT_ACTIVITY_STATUSES = [
+    ("Ej påbörjad", StatusSummary.NOT_STARTED),
+    ("Pågår", StatusSummary.ON_TRACK),
+    ("Försenad", StatusSummary.LATE),
+    ("Genomförd", StatusSummary.DONE),
+    ("Pausad", StatusSummary.PAUSED),
+    ("Avbruten", StatusSummary.CANCELLED),
+]
+
+
+class ActivityStatus(models.Model):
+    """A plan's own name for an activity status, mapped to a fixed summary."""
+
+    Summary = StatusSummary
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activity_statuses")
+    name = models.CharField(_("name"), max_length=100)
+    summary = models.CharField(_("summary"), max_length=20, choices=StatusSummary.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("activity status")
+        verbose_name_plural = _("activity statuses")
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="activitystatus_unique_name_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sentiment(self) -> str:
+        return SUMMARY_SENTIMENT[StatusSummary(self.summary)].value

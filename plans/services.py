@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from organisations.models import Municipality, OrgUnit, UnitGroup
 
-from .models import Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
+from .models import DEFAULT_ACTIVITY_STATUSES, ActivityStatus, Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
 from .planfile import GoalSpec, PlanSpec
 from .selectors import goal_descendants
 
@@ -70,6 +70,10 @@ def _set_levels(plan: Plan, levels: Sequence[tuple[str, str]]) -> None:
 def plan_create(*, municipality: Municipality, by, fields: dict[str, Any], levels: Sequence[tuple[str, str]]) -> Plan:
     plan = Plan.objects.create(municipality=municipality, **fields)
     _set_levels(plan, levels)
+    ActivityStatus.objects.bulk_create(
+        ActivityStatus(plan=plan, name=name, summary=summary, position=position)
+        for position, (name, summary) in enumerate(DEFAULT_ACTIVITY_STATUSES, start=1)
+    )
     audit_record(
         municipality=municipality,
         actor=by,
@@ -102,12 +106,18 @@ def plan_update(*, plan: Plan, by, fields: dict[str, Any], levels: Sequence[tupl
 def plan_delete(*, plan: Plan, by) -> None:
     for goal in plan.goals.order_by("-depth"):
         _goal_audit_deleted(goal, by)
+    snapshot = plan_snapshot(plan)
+    # The plan's activities go with it; removed first because their status is
+    # protected from deletion on its own.
+    activities = plan.activities.all()
+    snapshot["activities"] = [str(a) for a in activities.select_related("municipality")]
+    activities.delete()
     audit_record(
         municipality=plan.municipality,
         actor=by,
         action=AuditEvent.Action.DELETE,
         obj=plan,
-        changes=snapshot_deleted(plan_snapshot(plan)),
+        changes=snapshot_deleted(snapshot),
     )
     plan.delete()
 
@@ -245,3 +255,18 @@ def plan_import(*, municipality: Municipality, spec: PlanSpec, by) -> Plan:
 
     create(spec.goals, None)
     return plan
+
+
+@transaction.atomic
+def statuses_save(*, plan: Plan, by, formset) -> None:
+    """Save the plan's activity statuses from a valid formset."""
+    before = [f"{s.name} ({s.get_summary_display()})" for s in plan.activity_statuses.all()]
+    formset.save()
+    after = [f"{s.name} ({s.get_summary_display()})" for s in plan.activity_statuses.all()]
+    audit_record(
+        municipality=plan.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=plan,
+        changes=diff({"activity_statuses": before}, {"activity_statuses": after}),
+    )

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -11,7 +12,7 @@ from organisations.models import OrgUnit
 
 from . import services
 from .access import get_goal_for_user, get_plan_for_user
-from .forms import GoalForm, PlanForm, PlanImportForm
+from .forms import ActivityStatusFormSet, GoalForm, PlanForm, PlanImportForm
 from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
 from .selectors import RESPONSIBILITIES, goal_descendants, plan_tree
@@ -83,7 +84,14 @@ def plan_edit(request, pk):
 def plan_delete(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
     if request.method == "POST":
-        services.plan_delete(plan=plan, by=request.user)
+        try:
+            services.plan_delete(plan=plan, by=request.user)
+        except ProtectedError:
+            messages.error(
+                request,
+                _("The plan has been followed up in rounds and cannot be deleted. Mark it as replaced instead."),
+            )
+            return redirect("plans:detail", pk=plan.pk)
         messages.success(request, _("The plan “%(title)s” was deleted.") % {"title": plan.title})
         return redirect("plans:list")
     return render(request, "plans/plan_confirm_delete.html", {"plan": plan, "goal_count": plan.goals.count()})
@@ -143,8 +151,25 @@ def goal_detail(request, pk):
         "ancestors": _ancestors(goal),
         "history": history_for(goal),
         "can_edit": request.membership.is_coordinator,
+        "activities": goal.activities.select_related("municipality", "owner", "status").order_by(
+            "owner__name", "number"
+        ),
     }
     return render(request, "plans/goal_detail.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_statuses(request, pk):
+    """The plan's own activity statuses, each mapped to a fixed summary."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    formset = ActivityStatusFormSet(request.POST or None, instance=plan, prefix="s")
+    if request.method == "POST" and formset.is_valid():
+        services.statuses_save(plan=plan, by=request.user, formset=formset)
+        messages.success(request, _("The statuses were saved."))
+        return redirect("plans:detail", pk=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/plan_statuses.html", {"plan": plan, "formset": formset}, status=status)
 
 
 def _ancestors(goal: Goal) -> list[Goal]:
@@ -213,7 +238,14 @@ def goal_delete(request, pk):
     goal = get_goal_for_user(request.user, pk, write=True)
     if request.method == "POST":
         plan_pk = goal.plan_id
-        services.goal_delete(goal=goal, by=request.user)
+        try:
+            services.goal_delete(goal=goal, by=request.user)
+        except ProtectedError:
+            messages.error(
+                request,
+                _("The goal, or a goal under it, has been reported on in a follow-up round and cannot be deleted."),
+            )
+            return redirect("plans:goal", pk=goal.pk)
         messages.success(request, _("The goal %(code)s was deleted.") % {"code": goal.code})
         return redirect("plans:detail", pk=plan_pk)
     descendants = goal_descendants(goal)

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from conftest import ROLES
+from indicators.tests.factories import indicator_objects
 
 LOGIN = "login"  # a redirect to the sign-in page
 
@@ -23,6 +24,13 @@ PUBLIC = dict.fromkeys(ROLES, 200)
 SIGNED_OUT_ONLY = dict.fromkeys(ROLES, 302) | {"anonymous": 200}
 SIGNED_IN = dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN}
 POST_ONLY = dict.fromkeys(ROLES, 405)
+# A signed-in member's POST-only URL: GET is refused after the sign-in check.
+MEMBER_POST_ONLY = dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN}
+# Pages for everyone who writes for a unit (contacts and coordinators), not readers.
+UNIT_WRITER_PAGE = MEMBER_PAGE | {"reader": 403}
+UNIT_WRITER_OBJECT = MEMBER_OBJECT | {"reader": 403}
+# Unit A's own things (its activity, its report): its contact and the coordinator.
+UNIT_A_OBJECT = COORDINATOR_OBJECT | {"contact_a": 200}
 
 # GET expectations, by URL name.
 EXPECTED = {
@@ -53,10 +61,56 @@ EXPECTED = {
     "plans:edit": COORDINATOR_OBJECT,
     "plans:delete": COORDINATOR_OBJECT,
     "plans:export": COORDINATOR_OBJECT,
+    "plans:statuses": COORDINATOR_OBJECT,
     "plans:goal_create": COORDINATOR_OBJECT,
     "plans:goal": MEMBER_OBJECT,
     "plans:goal_edit": COORDINATOR_OBJECT,
     "plans:goal_delete": COORDINATOR_OBJECT,
+    "activities:list": MEMBER_PAGE,
+    "activities:create": UNIT_WRITER_PAGE,
+    "activities:detail": MEMBER_OBJECT,
+    "activities:edit": UNIT_A_OBJECT,
+    "activities:delete": UNIT_A_OBJECT,
+    "activities:note_add": MEMBER_POST_ONLY,
+    "activities:note_delete": MEMBER_POST_ONLY,
+    "activities:export": MEMBER_OBJECT,
+    "activities:import": UNIT_WRITER_OBJECT,
+    "followups:rounds": MEMBER_PAGE,
+    "followups:round_create": COORDINATOR_PAGE,
+    "followups:round": MEMBER_OBJECT,
+    "followups:round_edit": COORDINATOR_OBJECT,
+    "followups:report": MEMBER_OBJECT,
+    "followups:report_edit": UNIT_A_OBJECT,
+    "followups:report_submit": MEMBER_POST_ONLY,
+    "followups:report_return": MEMBER_POST_ONLY,
+    "followups:report_approve": MEMBER_POST_ONLY,
+    "followups:coverage": MEMBER_PAGE,
+    "followups:coverage_export": MEMBER_PAGE,
+    "indicators:list": MEMBER_PAGE,
+    "indicators:create": COORDINATOR_PAGE,
+    "indicators:detail": MEMBER_OBJECT,
+    "indicators:edit": COORDINATOR_OBJECT,
+    "indicators:delete": COORDINATOR_OBJECT,
+    "indicators:assess": COORDINATOR_OBJECT,
+    "indicators:measurement_create": UNIT_A_OBJECT,  # unit A's indicator: its contact enters measurements
+    "indicators:measurement_edit": UNIT_A_OBJECT,
+    "indicators:measurement_delete": UNIT_A_OBJECT,
+}
+
+# What a POST by each role gets on URLs that change unit A's things or review
+# reports, where it differs from the GET expectation; "ok" means allowed.
+POST_EXPECTED = {
+    "activities:edit": UNIT_A_OBJECT,
+    "activities:delete": UNIT_A_OBJECT,
+    "activities:note_add": UNIT_A_OBJECT,
+    "activities:note_delete": UNIT_A_OBJECT,
+    "followups:report_edit": UNIT_A_OBJECT,
+    "followups:report_submit": UNIT_A_OBJECT,
+    "followups:report_return": COORDINATOR_OBJECT,
+    "followups:report_approve": COORDINATOR_OBJECT,
+    "indicators:measurement_create": UNIT_A_OBJECT,
+    "indicators:measurement_edit": UNIT_A_OBJECT,
+    "indicators:measurement_delete": UNIT_A_OBJECT,
 }
 
 # URLs whose POST changes something: a POST by a role that may not must be
@@ -87,15 +141,32 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "plans:edit": world.plan.pk,
         "plans:delete": world.plan.pk,
         "plans:export": world.plan.pk,
+        "plans:statuses": world.plan.pk,
         "plans:goal_create": world.plan.pk,
         "plans:goal": world.result_goal.pk,
         "plans:goal_edit": world.result_goal.pk,
         "plans:goal_delete": world.result_goal.pk,
+        "activities:detail": world.activity.pk,
+        "activities:edit": world.activity.pk,
+        "activities:delete": world.activity.pk,
+        "activities:note_add": world.activity.pk,
+        "activities:note_delete": world.note.pk,
+        "activities:export": world.plan.pk,
+        "activities:import": world.plan.pk,
+        "followups:round": world.round.pk,
+        "followups:round_edit": world.round.pk,
+        "followups:report": world.report_a.pk,
+        "followups:report_edit": world.report_a.pk,
+        "followups:report_submit": world.report_a.pk,
+        "followups:report_return": world.report_a.pk,
+        "followups:report_approve": world.report_a.pk,
     }
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "not-a-valid-token"}
     if not params:
         return {}
+    if name.startswith("indicators:"):
+        return {params[0]: indicator_objects(world)[name]}
     assert params in (["pk"], ["plan_pk"]), f"{name}: add its parameters to kwargs_for"
     return {params[0]: objects[name]}
 
@@ -144,6 +215,30 @@ def test_refused_posts_change_nothing(world, role):
     world.plan.refresh_from_db()
     assert world.plan.title == "Handlingsplan för romsk inkludering 2030"
     assert world.plan.goals.count() == 3
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("coordinator", "contact_a")])
+def test_refused_posts_on_unit_things_change_nothing(world, role):
+    """Nobody but unit A's contact and the coordinator changes unit A's activity or
+    report, however the POST is crafted; review is the coordinator's alone."""
+    client = world.client(role)
+    events = AuditEvent.objects.count()
+    payload = {
+        "title": "Kapad", "owner": world.unit_b.pk, "goals": [world.result_goal.pk],
+        "status": world.activity.status_id, "funding": "ordinarie", "visibility": "publik",
+        "text": "Kapad", "date": "2026-01-01", "comment": "Kapad", "summary": "Kapad",
+    }  # fmt: skip
+    for name, expected in POST_EXPECTED.items():
+        if expected[role] == 200:
+            continue
+        url = reverse(name, kwargs=kwargs_for(name, dict(url_names())[name], world))
+        check(client.post(url, payload), expected[role], f"{role} POST {url}")
+    assert AuditEvent.objects.count() == events
+    world.activity.refresh_from_db()
+    world.report_a.refresh_from_db()
+    assert (world.activity.title, world.activity.owner_id) == ("Brobyggare i socialtjänsten", world.unit_a.pk)
+    assert world.activity.notes.count() == 1
+    assert (world.report_a.status, world.report_a.summary) == ("utkast", "")
 
 
 @pytest.mark.parametrize("role", ROLES)

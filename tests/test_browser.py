@@ -137,3 +137,84 @@ def test_coordinator_adds_a_goal_and_sees_it_in_the_tree(page):
     assert "Målet 4 har lagts till." in page.get_by_role("status").first.inner_text()
     assert page.locator("ol.goal-tree > li.depth-1").filter(has_text="Fortsätt dialogmötena").is_visible()
     assert_accessible(page)
+
+
+def test_the_follow_up_loop(page, browser, live_server):
+    """A unit contact registers an activity against two goals and submits the unit
+    report; the coordinator returns it; the contact completes it; the coordinator
+    approves; coverage and the overview show it."""
+    import re
+
+    from activities.models import Activity
+    from followups.models import Round, UnitReport
+    from organisations.models import OrgUnit
+
+    sn = OrgUnit.objects.get(municipality__code="0180", short_name="SN")
+    report = Round.objects.get(name="Tertial 2 2026").reports.get(unit=sn)
+    report_url = f"/uppfoljning/rapport/{report.pk}/"
+
+    sign_in(page, "sthlm-kontakt-sn")
+    page.goto("/aktiviteter/ny/")
+    assert_accessible(page)
+    page.locator("[name=title]").fill("Föräldrautbildning med romska brobyggare")
+    page.get_by_label(re.compile(r"^1\.1\.1 ")).check()
+    page.get_by_label(re.compile(r"^2\.1\.1 ")).check()
+    page.locator("[name=start_date]").fill("2026-09-01")
+    page.locator("[name=ongoing]").check()
+    page.get_by_role("button", name="Spara").click()
+    assert re.search(r"STHLM-A-\d{4}", page.get_by_role("main").inner_text())
+    assert_accessible(page)
+    activity = Activity.objects.get(title="Föräldrautbildning med romska brobyggare")
+    assert {g.code for g in activity.goals.all()} == {"1.1.1", "2.1.1"}
+
+    # The open report, from the start page.
+    page.goto("/")
+    page.locator(f"a[href='{report_url}']").first.click()
+    assert_accessible(page)
+    page.locator(f"a[href='{report_url}redigera/']").click()
+    assert_accessible(page)
+    for area in page.locator("textarea[name$='-result']").all():
+        if not area.input_value():
+            area.fill("Föräldrautbildning har startat i två stadsdelar.")
+    page.locator("button[name=submit]").click()
+    page.wait_for_url(f"**{report_url}")
+    report.refresh_from_db()
+    assert report.status == UnitReport.Status.SUBMITTED
+
+    coordinator = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    sign_in(coordinator, "sthlm-samordnare")
+    coordinator.goto(report_url)
+    assert_accessible(coordinator)
+    coordinator.locator("textarea[name=comment]").fill("Beskriv utmaningarna för mål 2.1.1.")
+    coordinator.locator("form[action$='/atersand/'] button").click()
+    report.refresh_from_db()
+    assert report.status == UnitReport.Status.RETURNED
+
+    page.goto(report_url)
+    assert "Beskriv utmaningarna för mål 2.1.1." in page.get_by_role("main").inner_text()
+    page.locator(f"a[href='{report_url}redigera/']").click()
+    for area in page.locator("textarea[name$='-challenges']").all():
+        if not area.input_value():
+            area.fill("Svårt att nå familjer utan brobyggare.")
+    page.locator("button[name=submit]").click()
+    page.wait_for_url(f"**{report_url}")
+
+    coordinator.goto(report_url)
+    coordinator.locator("form[action$='/godkann/'] button").click()
+    coordinator.wait_for_url(f"**{report_url}")
+    report.refresh_from_db()
+    assert report.status == UnitReport.Status.APPROVED
+    assert any(a["title"] == activity.title for a in report.snapshot["activities"])
+    assert_accessible(coordinator)
+
+    # Coverage: Socialnämnden now has an activity against 1.1.1, linked from its cell.
+    goal = activity.goals.get(code="1.1.1")
+    coordinator.goto("/uppfoljning/tackning/")
+    assert coordinator.locator(f"a[href*='enhet={sn.pk}&mal={goal.pk}']").count() == 1
+    assert_accessible(coordinator)
+    # The overview counts the approved report.
+    coordinator.goto("/")
+    rows = coordinator.locator("details table tbody tr").filter(has_text="Socialnämnden")
+    assert "godkänd" in rows.first.inner_text().lower()
+    assert_accessible(coordinator)
+    coordinator.context.close()

@@ -13,6 +13,14 @@ EXTRA_LABELS = {
     "units": _("units"),
     "name": _("name"),
     "email": _("e-mail"),
+    "goals": _("goals"),
+    "co_units": _("co-operating units"),
+    "progress_note": _("progress note"),
+    "fields": _("extra questions"),
+    "reports": _("unit reports"),
+    "activities": _("activities"),
+    "activity_statuses": _("activity statuses"),
+    "return_comment": _("the coordinator's comment"),
 }
 
 
@@ -22,7 +30,7 @@ def _label(model, key: str) -> str:
     if model is not None:
         try:
             return str(model._meta.get_field(key).verbose_name)
-        except FieldDoesNotExist:
+        except (FieldDoesNotExist, AttributeError):  # unknown, or a reverse relation
             pass
     return key
 

@@ -62,11 +62,12 @@ def test_coordinator_creates_a_plan_with_its_own_levels(world):
 )
 def test_bad_plan_input_is_refused_on_its_field_and_nothing_saved(world, overrides, field):
     client = world.client("coordinator")
+    events = AuditEvent.objects.count()
     response = client.post(reverse("plans:create"), plan_post(**({"title": "X"} | overrides)))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Plan.objects.filter(title="X").exists()
-    assert AuditEvent.objects.count() == 0
+    assert AuditEvent.objects.count() == events
 
 
 def test_levels_cannot_be_removed_under_existing_goals(world):
@@ -169,6 +170,7 @@ def test_same_unit_cannot_be_both_primary_and_co_responsible(world):
 
 
 def test_deleting_a_goal_deletes_its_branch_and_keeps_the_history(world):
+    world.round.delete()
     client = world.client("coordinator")
     response = client.post(reverse("plans:goal_delete", args=[world.goal.pk]))
     assert response.status_code == 302
@@ -178,10 +180,24 @@ def test_deleting_a_goal_deletes_its_branch_and_keeps_the_history(world):
 
 
 def test_deleting_a_plan(world):
+    world.round.delete()
     client = world.client("coordinator")
     client.post(reverse("plans:delete", args=[world.plan.pk]))
     assert not Plan.objects.filter(pk=world.plan.pk).exists()
     assert AuditEvent.objects.filter(action="delete", object_repr=world.plan.title).exists()
+
+
+def test_a_followed_up_plan_or_goal_is_kept(world):
+    """Follow-up reports point at the plan and its goals: they cannot be deleted from under them."""
+    client = world.client("coordinator")
+    events = AuditEvent.objects.count()
+    response = client.post(reverse("plans:delete", args=[world.plan.pk]), follow=True)
+    assert "cannot be deleted" in response.content.decode() or "kan inte tas bort" in response.content.decode()
+    response = client.post(reverse("plans:goal_delete", args=[world.goal.pk]))
+    assert response.status_code == 302
+    assert Plan.objects.filter(pk=world.plan.pk).exists()
+    assert world.plan.goals.count() == 3
+    assert AuditEvent.objects.count() == events
 
 
 def test_import_page_lists_every_error_and_saves_nothing(world):
@@ -298,3 +314,27 @@ def test_plan_list_and_start_page_query_counts(world):
                 client.get(reverse(name))
             counts.setdefault(name, []).append(len(ctx.captured_queries))
     assert all(a == b for a, b in counts.values()), counts
+
+
+def test_the_coordinator_names_the_plans_statuses(world):
+    client = world.client("coordinator")
+    url = reverse("plans:statuses", args=[world.plan.pk])
+    formset = client.get(url).context["formset"]
+    data = {"s-TOTAL_FORMS": str(len(formset.forms)), "s-INITIAL_FORMS": str(len(formset.initial_forms)),
+            "s-MIN_NUM_FORMS": "0", "s-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for i, form in enumerate(formset.forms):
+        for name in ("id", "plan", "name", "summary", "position"):
+            value = form[name].value()
+            data[f"s-{i}-{name}"] = "" if value is None else value
+    used = world.activity.status
+    first = next(i for i, f in enumerate(formset.initial_forms) if f.instance == used)
+    data[f"s-{first}-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 400  # in use: refused
+    del data[f"s-{first}-DELETE"]
+    data[f"s-{first}-name"] = "Startad"
+    new = len(formset.initial_forms)
+    data |= {f"s-{new}-name": "Väntar på beslut", f"s-{new}-summary": "pausad", f"s-{new}-position": "9"}
+    assert client.post(url, data).status_code == 302
+    names = list(world.plan.activity_statuses.values_list("name", flat=True))
+    assert "Startad" in names and "Väntar på beslut" in names

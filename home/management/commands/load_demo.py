@@ -45,7 +45,9 @@ class Command(BaseCommand):
 
     def load_municipality(self, data) -> list[tuple[str, str, str]]:
         m = data["municipality"]
-        municipality, _ = Municipality.objects.update_or_create(code=m["code"], defaults={"name": m["name"]})
+        municipality, _ = Municipality.objects.update_or_create(
+            code=m["code"], defaults={"name": m["name"], "reference_prefix": m.get("reference_prefix", "")}
+        )
         units = {}
         for u in data["units"]:
             unit, _ = OrgUnit.objects.update_or_create(
@@ -101,7 +103,24 @@ class Command(BaseCommand):
             if replaced_by and plan.replaced_by_id is None:
                 successor = Plan.objects.get(municipality=municipality, title=replaced_by)
                 plan_update(plan=plan, by=None, fields={"status": Plan.Status.REPLACED, "replaced_by": successor})
+        self.load_followup(municipality, data.get("followup"))
         return logins
+
+    def load_followup(self, municipality, data) -> None:
+        """Activities, follow-up rounds and indicators, for a municipality that has them."""
+        if not data:
+            return
+        from activities.demo import load_demo_activities
+        from followups.demo import load_demo_rounds
+        from indicators.demo import load_demo_indicators
+
+        count = load_demo_activities(municipality=municipality, path=DEMO_DIR / data["activities"])
+        rounds = load_demo_rounds(municipality=municipality, plan_title=data["plan"])
+        indicators = load_demo_indicators(municipality=municipality, path=DEMO_DIR / data["indicators"])
+        if count or rounds or indicators:
+            self.stdout.write(
+                f"{municipality.name}: {count} aktiviteter, {rounds} uppföljningsomgångar, {indicators} indikatorer"
+            )
 
     def print_logins(self, logins) -> None:
         self.stdout.write("")

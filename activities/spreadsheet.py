@@ -1,0 +1,324 @@
+"""The activity spreadsheet: one format for export and import.
+
+Export → edit in Excel → import updates the rows that carry a reference and
+adds the rows without one. The import validates every row first and saves
+nothing if any row is wrong; errors name the row and the column in Swedish.
+Headers and values are Swedish whatever the user's language, so a file
+travels between people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from lib.xlsx import Row, Sheet, XlsxInvalid, cell_text, read_rows, split_list, write_workbook
+from organisations.models import Membership, OrgUnit
+from plans.models import Goal, Plan
+from plans.selectors import sort_in_tree_order
+
+from .models import Activity, Funding, Method, PartnerKind, TargetGroup
+
+REF = "Referens"
+TITLE = "Titel"
+DESCRIPTION = "Beskrivning"
+GOALS = "Mål"
+OWNER = "Ansvarig enhet"
+ROLE = "Ansvarig funktion"
+MANDATE = "Mandat"
+CO_UNITS = "Samverkande enheter"
+PARTNERS = "Partner i civilsamhället"
+PARTNER_KINDS = "Typ av partner"
+TARGET_GROUPS = "Målgrupper"
+METHODS = "Metoder"
+STATUS = "Status"
+START = "Startdatum"
+END = "Slutdatum"
+ONGOING = "Löpande"
+BUDGET = "Budget (kr)"
+FUNDING = "Finansiering"
+FUNDING_ENDS = "Finansiering t.o.m."
+VISIBILITY = "Synlighet"
+
+HEADER = [
+    REF, TITLE, DESCRIPTION, GOALS, OWNER, ROLE, MANDATE, CO_UNITS, PARTNERS, PARTNER_KINDS,
+    TARGET_GROUPS, METHODS, STATUS, START, END, ONGOING, BUDGET, FUNDING, FUNDING_ENDS, VISIBILITY,
+]  # fmt: skip
+WIDTHS = [14, 40, 50, 14, 18, 24, 30, 24, 30, 20, 24, 24, 14, 12, 12, 8, 12, 18, 14, 10]
+YES, NO = "ja", "nej"
+
+
+def _labels(choices) -> dict[str, str]:
+    """Swedish label (lower case) → code, accepting the code itself too."""
+    with translation.override("sv"):
+        out = {str(label).lower(): value for value, label in choices.choices}
+    out.update({value: value for value in choices.values})
+    return out
+
+
+def _sv(choices, value: str) -> str:
+    with translation.override("sv"):
+        return str(choices(value).label)
+
+
+def _join(items) -> str:
+    return "; ".join(items)
+
+
+def export_activities(plan: Plan, activities: list[Activity]) -> bytes:
+    """The plan's activities (as given, prefetched) as an .xlsx file."""
+    with translation.override("sv"):
+        rows = [
+            [
+                a.reference,
+                a.title,
+                a.description,
+                _join(g.code for g in sort_in_tree_order(list(a.goals.all()))),
+                a.owner.short_name,
+                a.responsible_role,
+                a.mandate,
+                _join(sorted(u.short_name for u in a.co_units.all())),
+                a.partners,
+                _join(a.partner_kind_labels()),
+                _join(a.target_group_labels()),
+                _join(a.method_labels()),
+                a.status.name,
+                a.start_date,
+                a.end_date,
+                YES if a.ongoing else NO,
+                a.budget,
+                a.get_funding_display(),
+                a.funding_ends,
+                a.get_visibility_display(),
+            ]
+            for a in activities
+        ]
+        values = [
+            [_("Column"), _("Allowed values")],
+            [GOALS, _join(g.code for g in sort_in_tree_order(list(plan.goals.select_related("plan"))))],
+            [OWNER + ", " + CO_UNITS, _("The units' short names, separated by semicolons.")],
+            [PARTNER_KINDS, _join(str(label) for label in PartnerKind.labels)],
+            [TARGET_GROUPS, _join(str(label) for label in TargetGroup.labels)],
+            [METHODS, _join(str(label) for label in Method.labels)],
+            [STATUS, _join(s.name for s in plan.activity_statuses.all())],
+            [ONGOING, f"{YES}; {NO}"],
+            [FUNDING, _join(str(label) for label in Funding.labels)],
+            [VISIBILITY, _join(str(label) for label in Activity.Visibility.labels)],
+            [START + ", " + END + ", " + FUNDING_ENDS, _("Dates as YYYY-MM-DD.")],
+            [REF, _("Leave empty for a new activity; keep it to update an existing one.")],
+        ]
+    return write_workbook(
+        [
+            Sheet(title="Aktiviteter", header=HEADER, rows=rows, widths=WIDTHS),
+            Sheet(title="Tillåtna värden", header=values[0], rows=values[1:], widths=[30, 100]),
+        ]
+    )
+
+
+@dataclass
+class ActivityRow:
+    """One validated row, ready to save."""
+
+    line: int
+    activity: Activity | None  # None for a new activity
+    fields: dict[str, Any]
+    goals: list[Goal]
+    co_units: list[OrgUnit]
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_activities(data: bytes, *, plan: Plan, membership: Membership) -> list[ActivityRow]:
+    """Validate the whole file against the plan and what the user may change.
+    Raises XlsxInvalid with every error found; returns rows only when all are valid."""
+    with translation.override("sv"):
+        rows = read_rows(data, header=HEADER, max_rows=settings.XLSX_MAX_ROWS)
+        checker = _Checker(plan, membership)
+        parsed = [checker.row(row) for row in rows]
+        errors = [e for r in parsed for e in r.errors]
+        if errors:
+            raise XlsxInvalid(errors)
+        if not parsed:
+            raise XlsxInvalid([_("The file has no activities.")])
+        return parsed
+
+
+class _Checker:
+    def __init__(self, plan: Plan, membership: Membership):
+        self.plan = plan
+        self.membership = membership
+        municipality = plan.municipality
+        self.units = {u.short_name.lower(): u for u in OrgUnit.objects.filter(municipality=municipality)}
+        self.goals = {g.code: g for g in plan.goals.all()}
+        self.statuses = {s.name.lower(): s for s in plan.activity_statuses.all()}
+        self.existing = {
+            a.reference: a
+            for a in Activity.objects.filter(municipality=municipality).select_related("municipality", "owner")
+        }
+        self.target_groups = _labels(TargetGroup)
+        self.methods = _labels(Method)
+        self.partner_kinds = _labels(PartnerKind)
+        self.funding = _labels(Funding)
+        self.visibility = _labels(Activity.Visibility)
+        self.seen: dict[str, int] = {}
+
+    def row(self, row: Row) -> ActivityRow:
+        v = row.values
+        errors: list[str] = []
+
+        def err(column: str, message: str) -> None:
+            errors.append(_("Row %(line)d, column ”%(column)s”: %(message)s") % {
+                "line": row.line, "column": column, "message": message,
+            })  # fmt: skip
+
+        activity = None
+        ref = cell_text(v[REF]).upper()
+        if ref:
+            activity = self.existing.get(ref)
+            if activity is None:
+                err(REF, _("no activity has the reference %(ref)s; leave it empty for a new activity.") % {"ref": ref})
+            elif activity.plan_id != self.plan.pk:
+                err(REF, _("%(ref)s belongs to another plan.") % {"ref": ref})
+                activity = None
+            elif ref in self.seen:
+                err(REF, _("%(ref)s is also on row %(other)d.") % {"ref": ref, "other": self.seen[ref]})
+            self.seen.setdefault(ref, row.line)
+            if activity is not None and not self.membership.may_edit_unit_work(activity.owner_id):
+                err(REF, _("%(ref)s belongs to %(unit)s, which you do not act for.") % {
+                    "ref": ref, "unit": activity.owner.name,
+                })  # fmt: skip
+
+        title = cell_text(v[TITLE])
+        if not title:
+            err(TITLE, _("a title is required."))
+        elif len(title) > 300:
+            err(TITLE, _("at most 300 characters."))
+
+        goals = []
+        for code in split_list(v[GOALS]):
+            goal = self.goals.get(code)
+            if goal is None:
+                err(GOALS, _("the plan has no goal %(code)s.") % {"code": code})
+            else:
+                goals.append(goal)
+        if not split_list(v[GOALS]):
+            err(GOALS, _("at least one goal is required."))
+
+        owner = None
+        owner_name = cell_text(v[OWNER])
+        if not owner_name:
+            err(OWNER, _("a responsible unit is required."))
+        else:
+            owner = self.units.get(owner_name.lower())
+            if owner is None:
+                err(OWNER, _("no unit has the short name %(name)s.") % {"name": owner_name})
+            elif not self.membership.may_edit_unit_work(owner.pk):
+                err(OWNER, _("you do not act for %(name)s.") % {"name": owner.name})
+
+        co_units = []
+        for name in split_list(v[CO_UNITS]):
+            unit = self.units.get(name.lower())
+            if unit is None:
+                err(CO_UNITS, _("no unit has the short name %(name)s.") % {"name": name})
+            elif unit != owner:
+                co_units.append(unit)
+
+        def choices(column: str, table: dict[str, str]) -> list[str]:
+            out = []
+            for item in split_list(v[column]):
+                code = table.get(item.lower())
+                if code is None:
+                    err(column, _("“%(value)s” is not one of the allowed values.") % {"value": item})
+                elif code not in out:
+                    out.append(code)
+            return out
+
+        def one(column: str, table: dict[str, str], default: str) -> str:
+            text = cell_text(v[column])
+            if not text:
+                return default
+            code = table.get(text.lower())
+            if code is None:
+                err(column, _("“%(value)s” is not one of the allowed values.") % {"value": text})
+                return default
+            return code
+
+        status = None
+        status_name = cell_text(v[STATUS])
+        if status_name:
+            status = self.statuses.get(status_name.lower())
+            if status is None:
+                err(STATUS, _("the plan has no status “%(value)s”.") % {"value": status_name})
+        elif activity is not None:
+            status = activity.status
+        else:
+            status = next(iter(self.statuses.values()), None)
+
+        def a_date(column: str) -> date | None:
+            value = v[column]
+            if value in (None, ""):
+                return None
+            if isinstance(value, datetime):
+                return value.date()
+            if isinstance(value, date):
+                return value
+            try:
+                return date.fromisoformat(cell_text(value))
+            except ValueError:
+                err(column, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": cell_text(value)})
+                return None
+
+        start, end, funding_ends = a_date(START), a_date(END), a_date(FUNDING_ENDS)
+        if start and end and end < start:
+            err(END, _("the end date is before the start date."))
+        ongoing_text = cell_text(v[ONGOING]).lower()
+        if ongoing_text not in ("", YES, NO, "yes", "no", "1", "0"):
+            err(ONGOING, _("write ja or nej."))
+        ongoing = ongoing_text in (YES, "yes", "1")
+        if ongoing and end:
+            err(END, _("an ongoing activity has no end date."))
+
+        budget = None
+        budget_value = v[BUDGET]
+        if budget_value not in (None, ""):
+            text = cell_text(budget_value).replace(" ", "").replace("\u00a0", "")
+            try:
+                number = float(text.replace(",", "."))
+            except ValueError:
+                err(BUDGET, _("“%(value)s” is not a number.") % {"value": cell_text(budget_value)})
+            else:
+                if number < 0:
+                    err(BUDGET, _("the budget cannot be negative."))
+                elif number != int(number):
+                    err(BUDGET, _("whole kronor only."))
+                elif number > 2_000_000_000:
+                    err(BUDGET, _("the budget is too large."))
+                else:
+                    budget = int(number)
+
+        fields = {
+            "title": title,
+            "description": cell_text(v[DESCRIPTION]),
+            "owner": owner,
+            "responsible_role": cell_text(v[ROLE])[:200],
+            "mandate": cell_text(v[MANDATE]),
+            "partners": cell_text(v[PARTNERS]),
+            "partner_kinds": choices(PARTNER_KINDS, self.partner_kinds),
+            "target_groups": choices(TARGET_GROUPS, self.target_groups),
+            "methods": choices(METHODS, self.methods),
+            "status": status,
+            "start_date": start,
+            "end_date": end,
+            "ongoing": ongoing,
+            "budget": budget,
+            "funding": one(FUNDING, self.funding, Funding.ORDINARY),
+            "funding_ends": funding_ends,
+            "visibility": one(VISIBILITY, self.visibility, Activity.Visibility.INTERNAL),
+        }
+        return ActivityRow(
+            line=row.line, activity=activity, fields=fields, goals=goals, co_units=co_units, errors=errors
+        )

@@ -1,0 +1,161 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities.models import Activity
+from audit.models import AuditEvent
+from conftest import make_activity, make_plan
+from plans.models import Goal
+
+
+def activity_post(world, **overrides):
+    data = {
+        "title": "Läxhjälp på biblioteket",
+        "description": "Läxhjälp två kvällar i veckan tillsammans med en romsk förening.",
+        "goals": [world.goal.pk, world.result_goal.pk],
+        "owner": world.unit_a.pk,
+        "responsible_role": "Enhetschef",
+        "status": world.plan.activity_statuses.get(name="Pågår").pk,
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "budget": "120000",
+        "funding": "statsbidrag",
+        "funding_ends": "2027-03-31",
+        "visibility": "publik",
+        "target_groups": ["barn_unga"],
+        "methods": ["laxhjalp"],
+        "partner_kinds": ["forening"],
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_a_contact_registers_an_activity_against_two_goals(world):
+    client = world.client("contact_a")
+    response = client.post(f"{reverse('activities:create')}?plan={world.plan.pk}", activity_post(world))
+    activity = Activity.objects.get(title="Läxhjälp på biblioteket")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("activities:detail", args=[activity.pk])
+    assert set(activity.goals.all()) == {world.goal, world.result_goal}
+    assert activity.reference == "0180-A-0002"
+    assert activity.owner == world.unit_a
+    assert activity.funding_at_risk()
+    assert AuditEvent.objects.filter(object_id=activity.pk, action="create").exists()
+    page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
+    assert "0180-A-0002" in page and "1.2.1" in page
+
+
+def test_references_use_the_municipality_prefix(world):
+    world.municipality.reference_prefix = "STHLM"
+    world.municipality.save()
+    activity = make_activity(world.plan, world.unit_a, [world.goal], title="Katitzi i skolan")
+    assert activity.reference == "STHLM-A-0002"
+
+
+def test_a_contact_cannot_register_for_another_unit(world):
+    client = world.client("contact_a")
+    before = Activity.objects.count()
+    response = client.post(
+        f"{reverse('activities:create')}?plan={world.plan.pk}", activity_post(world, owner=world.unit_b.pk)
+    )
+    assert response.status_code == 200
+    assert "owner" in response.context["form"].errors
+    assert Activity.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"end_date": "2025-01-01"}, "end_date"),
+        ({"budget": "-5"}, "budget"),
+        ({"goals": []}, "goals"),
+        ({"title": ""}, "title"),
+        ({"ongoing": "on"}, "end_date"),
+        ({"start_date": "i våras"}, "start_date"),
+    ],
+)
+def test_bad_activity_input_is_refused_on_its_field(world, overrides, field):
+    client = world.client("contact_a")
+    before = (Activity.objects.count(), AuditEvent.objects.count())
+    response = client.post(
+        f"{reverse('activities:create')}?plan={world.plan.pk}",
+        activity_post(world, **overrides),
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert (Activity.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_a_goal_of_another_plan_is_refused(world):
+    other_plan = make_plan(world.municipality, "Strategi 2018")
+    stray = Goal.objects.create(plan=other_plan, depth=1, code="1", title="Annat mål")
+    client = world.client("coordinator")
+    response = client.post(
+        f"{reverse('activities:create')}?plan={world.plan.pk}", activity_post(world, goals=[stray.pk])
+    )
+    assert "goals" in response.context["form"].errors
+    assert not Activity.objects.filter(title="Läxhjälp på biblioteket").exists()
+
+
+def test_the_error_messages_are_swedish(world):
+    client = world.client("contact_a")
+    response = client.post(
+        f"{reverse('activities:create')}?plan={world.plan.pk}", activity_post(world, end_date="2025-01-01", budget="-1")
+    )
+    page = response.content.decode()
+    assert "Slutdatumet är före startdatumet." in page
+    assert "Budgeten kan inte vara negativ." in page
+
+
+def test_two_people_save_the_same_activity_the_second_keeps_what_they_typed(world):
+    first, second = world.client("contact_a"), world.client("coordinator")
+    url = reverse("activities:edit", args=[world.activity.pk])
+    version = first.get(url).context["form"]["version"].value()
+    assert second.get(url).context["form"]["version"].value() == version
+    base = activity_post(world, version=version, goals=[world.result_goal.pk])
+    assert first.post(url, base | {"title": "Brobyggare, utökat"}).status_code == 302
+    response = second.post(url, base | {"title": "Brobyggare i Rinkeby"})
+    assert response.status_code == 409
+    assert response.context["form"]["title"].value() == "Brobyggare i Rinkeby"
+    assert "någon annan" in response.content.decode().lower()
+    world.activity.refresh_from_db()
+    assert world.activity.title == "Brobyggare, utökat"
+
+
+def test_progress_notes(world):
+    client = world.client("contact_a")
+    url = reverse("activities:note_add", args=[world.activity.pk])
+    response = client.post(url, {"date": "2026-05-01", "text": "Tre nya familjer har fått stöd."})
+    assert response.status_code == 302
+    note = world.activity.notes.get(text="Tre nya familjer har fått stöd.")
+    assert note.author == world.users["contact_a"]
+    assert client.post(url, {"date": "", "text": ""}).status_code == 400
+    client.post(reverse("activities:note_delete", args=[note.pk]))
+    assert not world.activity.notes.filter(pk=note.pk).exists()
+
+
+def test_the_list_filters(world):
+    make_activity(world.plan, world.unit_b, [world.result_goal], title="Mötesplats i Hägersten")
+    client = world.client("reader")
+    page = client.get(reverse("activities:list"), {"enhet": world.unit_b.pk}).content.decode()
+    assert "Mötesplats i Hägersten" in page and "Brobyggare i socialtjänsten" not in page
+    page = client.get(reverse("activities:list"), {"q": "brobyggare"}).content.decode()
+    assert "Mötesplats i Hägersten" not in page and "Brobyggare i socialtjänsten" in page
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_queries_do_not_grow_with_activities(world):
+    client = world.client("coordinator")
+    url = f"{reverse('activities:list')}?plan={world.plan.pk}"
+    one = _count_queries(client, url)
+    for i in range(49):
+        a = make_activity(world.plan, world.unit_b if i % 2 else world.unit_a, [world.goal, world.result_goal])
+        a.co_units.set([world.unit_ks])
+    assert _count_queries(client, url) == one

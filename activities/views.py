@@ -1,0 +1,224 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib.locking import STALE_MESSAGE, StaleEdit
+from lib.xlsx import XlsxInvalid
+from organisations.access import member_required
+from organisations.models import OrgUnit
+from plans.access import get_plan_for_user
+from plans.models import StatusSummary
+from plans.selectors import current_plan, live_plans, sort_in_tree_order
+
+from . import services
+from .access import get_activity_for_user, get_note_for_user
+from .forms import ActivityForm, ActivityImportForm, ProgressNoteForm
+from .selectors import activities_of_plan, summary_counts
+from .spreadsheet import export_activities, parse_activities
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_from_request(request):
+    """The plan chosen with ?plan=, else the municipality's current plan."""
+    plan_id = request.GET.get("plan", "")
+    if plan_id.isdigit():
+        return get_plan_for_user(request.user, int(plan_id))
+    return current_plan(request.membership.municipality)
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@member_required
+def activity_list(request):
+    membership = request.membership
+    plan = _plan_from_request(request)
+    context = {"plan": plan, "plans": live_plans(membership.municipality).order_by("title")}
+    if plan is None:
+        return render(request, "activities/activity_list.html", context)
+    units = list(OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"))
+    unit_id, goal_id = _int_param(request, "enhet"), _int_param(request, "mal")
+    unit = next((u for u in units if u.pk == unit_id), None)
+    goals = sort_in_tree_order(list(plan.goals.select_related("plan")))
+    goal = next((g for g in goals if g.pk == goal_id), None)
+    summary = request.GET.get("status", "")
+    if summary not in StatusSummary.values:
+        summary = ""
+    search = request.GET.get("q", "").strip()[:100]
+    activities = activities_of_plan(plan, unit=unit, goal=goal, summary=summary, search=search)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    context.update(
+        {
+            "page": page,
+            "units": units,
+            "goals": goals,
+            "selected_unit": unit,
+            "selected_goal": goal,
+            "selected_summary": summary,
+            "summaries": StatusSummary.choices,
+            "search": search,
+            "counts": summary_counts(activities_of_plan(plan, unit=unit, goal=goal, search=search)),
+            "filtered": bool(unit or goal or summary or search),
+            "query": query.urlencode(),
+            "can_create": membership.is_coordinator or bool(membership.unit_ids),
+        }
+    )
+    return render(request, "activities/activity_list.html", context)
+
+
+@member_required
+def activity_detail(request, pk):
+    activity = get_activity_for_user(request.user, pk)
+    context = {
+        "activity": activity,
+        "goals": sort_in_tree_order(list(activity.goals.select_related("plan"))),
+        "notes": activity.notes.select_related("author"),
+        "note_form": ProgressNoteForm(),
+        "can_edit": request.membership.may_edit_unit_work(activity.owner_id),
+        "history": history_for(activity),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    membership = request.membership
+    if not (membership.is_coordinator or membership.unit_ids):
+        raise PermissionDenied
+    plan = _plan_from_request(request)
+    if plan is None:
+        messages.error(request, _("There is no plan yet to register activities under."))
+        return redirect("activities:list")
+    initial = {}
+    goal_id = _int_param(request, "mal")
+    if goal_id:
+        initial["goals"] = [goal_id]
+    form = ActivityForm(request.POST or None, plan=plan, membership=membership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        activity = services.activity_create(
+            plan=plan,
+            by=request.user,
+            fields=form.activity_fields(),
+            goals=form.cleaned_data["goals"],
+            co_units=form.cleaned_data["co_units"],
+        )
+        messages.success(request, _("The activity %(ref)s was registered.") % {"ref": activity.reference})
+        return redirect("activities:detail", pk=activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "plan": plan})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk):
+    activity = get_activity_for_user(request.user, pk, write=True)
+    form = ActivityForm(request.POST or None, instance=activity, plan=activity.plan, membership=request.membership)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                activity=activity,
+                by=request.user,
+                fields=form.activity_fields(),
+                goals=form.cleaned_data["goals"],
+                co_units=form.cleaned_data["co_units"],
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            form.add_error(None, STALE_MESSAGE)
+            status = 409
+        else:
+            messages.success(request, _("The activity was saved."))
+            return redirect("activities:detail", pk=activity.pk)
+    context = {"form": form, "plan": activity.plan, "activity": activity}
+    return render(request, "activities/activity_form.html", context, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def activity_delete(request, pk):
+    activity = get_activity_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.activity_delete(activity=activity, by=request.user)
+        messages.success(request, _("The activity %(ref)s was deleted.") % {"ref": activity.reference})
+        return redirect("activities:list")
+    return render(request, "activities/activity_confirm_delete.html", {"activity": activity})
+
+
+@member_required
+@require_POST
+def note_add(request, pk):
+    activity = get_activity_for_user(request.user, pk, write=True)
+    form = ProgressNoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(activity=activity, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The progress note was added."))
+        return redirect("activities:detail", pk=activity.pk)
+    context = {
+        "activity": activity,
+        "goals": sort_in_tree_order(list(activity.goals.select_related("plan"))),
+        "notes": activity.notes.select_related("author"),
+        "note_form": form,
+        "can_edit": True,
+        "history": history_for(activity),
+    }
+    return render(request, "activities/activity_detail.html", context, status=400)
+
+
+@member_required
+@require_POST
+def note_delete(request, pk):
+    note = get_note_for_user(request.user, pk, write=True)
+    services.note_delete(note=note, by=request.user)
+    messages.success(request, _("The progress note was deleted."))
+    return redirect("activities:detail", pk=note.activity_id)
+
+
+@member_required
+def activity_export(request, plan_pk):
+    plan = get_plan_for_user(request.user, plan_pk)
+    activities = list(activities_of_plan(plan))
+    response = HttpResponse(export_activities(plan, activities), content_type=XLSX)
+    filename = f"aktiviteter-{slugify(plan.title) or plan.pk}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def activity_import(request, plan_pk):
+    plan = get_plan_for_user(request.user, plan_pk)
+    membership = request.membership
+    if not (membership.is_coordinator or membership.unit_ids):
+        raise PermissionDenied
+    form = ActivityImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = parse_activities(form.cleaned_data["file"].read(), plan=plan, membership=membership)
+        except XlsxInvalid as exc:
+            errors = exc.errors
+        else:
+            created, changed = services.activities_import(plan=plan, by=request.user, rows=rows)
+            messages.success(
+                request,
+                _("The spreadsheet was imported: %(created)d new activities, %(changed)d changed.")
+                % {"created": created, "changed": changed},
+            )
+            return redirect(f"{reverse('activities:list')}?plan={plan.pk}")
+    status = 400 if errors or form.errors else 200
+    context = {"form": form, "plan": plan, "errors": errors}
+    return render(request, "activities/activity_import.html", context, status=status)

@@ -1,0 +1,203 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lib.forms import DateInput
+from plans.models import Plan
+
+from .models import Assessment, ReportEntry, Round, RoundField, UnitReport
+from .services import EntryInput, FieldSpec, UpdateInput
+
+EXTRA_FIELD_ROWS = 3
+
+
+class RoundForm(forms.ModelForm):
+    """A new round: name, plan, period, deadline, and up to three extra questions per goal."""
+
+    class Meta:
+        model = Round
+        fields = ["plan", "name", "period_start", "period_end", "deadline", "instructions"]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "deadline": DateInput(),
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = (
+            Plan.objects.filter(municipality=municipality).exclude(status=Plan.Status.REPLACED).current_first()
+        )
+        self.fields["plan"].empty_label = None
+        if self.instance.pk:
+            del self.fields["plan"]
+            return
+        for i in range(1, EXTRA_FIELD_ROWS + 1):
+            self.fields[f"extra_{i}_label"] = forms.CharField(
+                label=_("Extra question %(n)d") % {"n": i}, max_length=200, required=False
+            )
+            self.fields[f"extra_{i}_kind"] = forms.ChoiceField(
+                label=_("Kind of answer to question %(n)d") % {"n": i},
+                choices=RoundField.Kind.choices,
+                required=False,
+            )
+            self.fields[f"extra_{i}_choices"] = forms.CharField(
+                label=_("Choices for question %(n)d (one per line)") % {"n": i},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def base_fields_bound(self):
+        return [self[name] for name in self.Meta.fields if name in self.fields]
+
+    def extra_rows(self):
+        return [
+            (self[f"extra_{i}_label"], self[f"extra_{i}_kind"], self[f"extra_{i}_choices"])
+            for i in range(1, EXTRA_FIELD_ROWS + 1)
+            if f"extra_{i}_label" in self.fields
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end, deadline = data.get("period_start"), data.get("period_end"), data.get("deadline")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        if start and deadline and deadline < start:
+            self.add_error("deadline", _("The deadline is before the period starts."))
+        plan = data.get("plan")
+        name = data.get("name")
+        if plan and name and Round.objects.filter(plan=plan, name=name).exclude(pk=self.instance.pk).exists():
+            self.add_error("name", _("The plan already has a round with this name."))
+        for i in range(1, EXTRA_FIELD_ROWS + 1):
+            if f"extra_{i}_label" not in self.fields:
+                continue
+            if data.get(f"extra_{i}_kind") == RoundField.Kind.CHOICE and data.get(f"extra_{i}_label"):
+                options = [line for line in (data.get(f"extra_{i}_choices") or "").splitlines() if line.strip()]
+                if len(options) < 2:
+                    self.add_error(f"extra_{i}_choices", _("A choice needs at least two options, one per line."))
+        return data
+
+    def round_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields and name != "plan"}
+
+    def extra_fields(self) -> list[FieldSpec]:
+        out = []
+        for i in range(1, EXTRA_FIELD_ROWS + 1):
+            label = (self.cleaned_data.get(f"extra_{i}_label") or "").strip()
+            if label:
+                out.append(
+                    FieldSpec(
+                        label=label,
+                        kind=self.cleaned_data.get(f"extra_{i}_kind") or RoundField.Kind.TEXT,
+                        choices=self.cleaned_data.get(f"extra_{i}_choices") or "",
+                    )
+                )
+        return out
+
+
+class ReportForm(forms.Form):
+    """The unit report: per goal Resultat, Utmaningar, Bedömning and the round's
+    extra questions; per own activity its status and a comment."""
+
+    summary = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, report: UnitReport, entries: list[ReportEntry], activities, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.entries = entries
+        self.activities = activities
+        self.round_fields = list(report.round.fields.all())
+        self.fields["summary"].initial = report.summary
+        self.fields["version"].initial = report.version
+        for e in entries:
+            p = f"e{e.pk}"
+            self.fields[f"{p}-result"] = forms.CharField(
+                label=_("Results"), required=False, initial=e.result, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.fields[f"{p}-challenges"] = forms.CharField(
+                label=_("Challenges"), required=False, initial=e.challenges, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"{p}-assessment"] = forms.ChoiceField(
+                label=_("Assessment"), choices=Assessment.choices, initial=e.assessment
+            )
+            self.fields[f"{p}-version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=e.version
+            )
+            for f in self.round_fields:
+                self.fields[f"{p}-{f.key}"] = self._extra_field(f, e.extra.get(f.key))
+        # One list of the plan's statuses for every activity's field (not a query each).
+        self.statuses = {s.pk: s for s in statuses}
+        status_choices = [(s.pk, s.name) for s in self.statuses.values()]
+        for a, upd in activities:
+            p = f"a{a.pk}"
+            self.fields[f"{p}-status"] = forms.TypedChoiceField(
+                label=_("Status"),
+                choices=status_choices,
+                coerce=int,
+                initial=upd.status_id if upd else a.status_id,
+            )
+            self.fields[f"{p}-comment"] = forms.CharField(
+                label=_("Comment"), required=False, initial=upd.comment if upd else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+
+    @staticmethod
+    def _extra_field(f: RoundField, value):
+        if f.kind == RoundField.Kind.NUMBER:
+            return forms.DecimalField(label=f.label, required=False, initial=value, max_digits=14, decimal_places=2)
+        if f.kind == RoundField.Kind.CHOICE:
+            choices = [("", "—"), *[(c, c) for c in f.choice_list()]]
+            return forms.ChoiceField(label=f.label, required=False, initial=value, choices=choices)
+        return forms.CharField(label=f.label, required=False, initial=value, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def entry_groups(self):
+        """[(entry, [bound fields])] for the template."""
+        out = []
+        for e in self.entries:
+            p = f"e{e.pk}"
+            names = [f"{p}-result", f"{p}-challenges", f"{p}-assessment", *[f"{p}-{f.key}" for f in self.round_fields]]
+            out.append((e, [self[n] for n in names], self[f"{p}-version"]))
+        return out
+
+    def activity_groups(self):
+        return [(a, self[f"a{a.pk}-status"], self[f"a{a.pk}-comment"]) for a, _upd in self.activities]
+
+    def entry_inputs(self) -> list[EntryInput]:
+        out = []
+        for e in self.entries:
+            p = f"e{e.pk}"
+            extra = {}
+            for f in self.round_fields:
+                value = self.cleaned_data.get(f"{p}-{f.key}")
+                if value not in (None, ""):
+                    extra[f.key] = str(value) if f.kind == RoundField.Kind.NUMBER else value
+            out.append(
+                EntryInput(
+                    entry=e,
+                    version=self.cleaned_data.get(f"{p}-version"),
+                    result=self.cleaned_data[f"{p}-result"].strip(),
+                    challenges=self.cleaned_data[f"{p}-challenges"].strip(),
+                    assessment=self.cleaned_data[f"{p}-assessment"],
+                    extra=extra,
+                )
+            )
+        return out
+
+    def update_inputs(self) -> list[UpdateInput]:
+        return [
+            UpdateInput(
+                activity=a,
+                status=self.statuses[self.cleaned_data[f"a{a.pk}-status"]],
+                comment=self.cleaned_data[f"a{a.pk}-comment"].strip(),
+            )
+            for a, _upd in self.activities
+        ]
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What should the unit complete?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The unit's contacts see this comment on the report."),
+    )

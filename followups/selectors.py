@@ -1,0 +1,378 @@
+"""Reads for follow-up: report content and its changes, round overview and the
+coverage matrix, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from organisations.models import OrgUnit
+from plans.models import Goal, Plan
+from plans.selectors import responsible_units, sort_in_tree_order
+
+from .models import ASSESSMENT_SENTIMENT, Assessment, ReportEntry, Round, RoundField, UnitReport
+
+# --- One report --------------------------------------------------------------------
+
+
+@dataclass
+class EntryView:
+    goal_id: int | None
+    code: str
+    title: str
+    result: str
+    challenges: str
+    assessment: str
+    assessment_label: str
+    extra: list[tuple[str, str]]  # (question, answer)
+
+    @property
+    def sentiment(self) -> str:
+        return ASSESSMENT_SENTIMENT.get(self.assessment, "neutral")
+
+
+@dataclass
+class ActivityView:
+    activity_id: int | None
+    reference: str
+    title: str
+    status: str
+    summary: str
+    summary_label: str
+    comment: str
+    goals: list[str]
+
+
+@dataclass
+class ReportContent:
+    summary: str
+    entries: list[EntryView]
+    activities: list[ActivityView]
+    frozen: bool = False
+
+    def as_snapshot(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "entries": [asdict(e) for e in self.entries],
+            "activities": [asdict(a) for a in self.activities],
+        }
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> ReportContent:
+        entries = [EntryView(**{**e, "extra": [tuple(x) for x in e["extra"]]}) for e in data.get("entries", [])]
+        activities = [ActivityView(**a) for a in data.get("activities", [])]
+        return cls(summary=data.get("summary", ""), entries=entries, activities=activities, frozen=True)
+
+
+def _extra_answers(fields: list[RoundField], extra: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f.label, str(extra.get(f.key, "")) if extra.get(f.key) is not None else "") for f in fields]
+
+
+def report_entries(report: UnitReport) -> list[ReportEntry]:
+    """The report's entries in the plan's tree order."""
+    entries = list(report.entries.select_related("goal__plan"))
+    order = {g.pk: i for i, g in enumerate(sort_in_tree_order([e.goal for e in entries]))}
+    return sorted(entries, key=lambda e: order[e.goal_id])
+
+
+def own_activities(report: UnitReport) -> list[Activity]:
+    """The unit's activities under the round's plan that ran during the period, with their goals."""
+    rnd = report.round
+    return list(
+        Activity.objects.filter(plan_id=rnd.plan_id, owner_id=report.unit_id)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=rnd.period_end))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=rnd.period_start))
+        .select_related("municipality", "status")
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("depth", "position", "pk")))
+        .order_by("number")
+    )
+
+
+def report_content(report: UnitReport) -> ReportContent:
+    """What the report says: frozen if approved, else from the live rows."""
+    if report.status == UnitReport.Status.APPROVED and report.snapshot:
+        return ReportContent.from_snapshot(report.snapshot)
+    fields = list(report.round.fields.all())
+    entries = [
+        EntryView(
+            goal_id=e.goal_id,
+            code=e.goal.code,
+            title=e.goal.title,
+            result=e.result,
+            challenges=e.challenges,
+            assessment=e.assessment,
+            assessment_label=str(e.get_assessment_display()),
+            extra=_extra_answers(fields, e.extra),
+        )
+        for e in report_entries(report)
+    ]
+    updates = {u.activity_id: u for u in report.activity_updates.select_related("status")}
+    activities = []
+    for a in own_activities(report):
+        upd = updates.get(a.pk)
+        status = upd.status if upd else a.status
+        activities.append(
+            ActivityView(
+                activity_id=a.pk,
+                reference=a.reference,
+                title=a.title,
+                status=status.name,
+                summary=status.summary,
+                summary_label=str(status.get_summary_display()),
+                comment=upd.comment if upd else "",
+                goals=[g.code for g in a.goals.all()],
+            )
+        )
+    return ReportContent(summary=report.summary, entries=entries, activities=activities)
+
+
+def previous_approved(report: UnitReport) -> UnitReport | None:
+    return (
+        UnitReport.objects.filter(
+            unit_id=report.unit_id,
+            status=UnitReport.Status.APPROVED,
+            round__plan_id=report.round.plan_id,
+            round__period_end__lt=report.round.period_end,
+        )
+        .select_related("round")
+        .order_by("-round__period_end")
+        .first()
+    )
+
+
+@dataclass
+class Change:
+    what: str  # goal code or activity reference
+    title: str
+    field: str
+    before: str
+    after: str
+
+
+def report_changes(current: ReportContent, previous: ReportContent) -> list[Change]:
+    """What differs from the previous approved report: assessments, texts,
+    activity statuses, new and gone activities."""
+    changes: list[Change] = []
+    before = {e.code: e for e in previous.entries}
+    for e in current.entries:
+        old = before.get(e.code)
+        if old is None:
+            changes.append(Change(e.code, e.title, _("Goal"), "", _("new in this report")))
+            continue
+        if old.assessment != e.assessment:
+            changes.append(Change(e.code, e.title, _("Assessment"), old.assessment_label, e.assessment_label))
+        if old.result != e.result:
+            changes.append(Change(e.code, e.title, _("Results"), old.result, e.result))
+        if old.challenges != e.challenges:
+            changes.append(Change(e.code, e.title, _("Challenges"), old.challenges, e.challenges))
+    acts_before = {a.reference: a for a in previous.activities}
+    for a in current.activities:
+        old = acts_before.pop(a.reference, None)
+        if old is None:
+            changes.append(Change(a.reference, a.title, _("Activity"), "", _("new since the previous report")))
+        elif old.status != a.status:
+            changes.append(Change(a.reference, a.title, _("Status"), old.status, a.status))
+    for a in acts_before.values():
+        changes.append(Change(a.reference, a.title, _("Activity"), a.status, _("no longer reported")))
+    return changes
+
+
+# --- A round -------------------------------------------------------------------------
+
+
+@dataclass
+class RoundProgress:
+    total: int = 0
+    draft: int = 0
+    submitted: int = 0
+    returned: int = 0
+    approved: int = 0
+    late: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.submitted + self.approved
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+STATE_ATTR = {
+    UnitReport.Status.DRAFT: "draft",
+    UnitReport.Status.SUBMITTED: "submitted",
+    UnitReport.Status.RETURNED: "returned",
+    UnitReport.Status.APPROVED: "approved",
+}
+
+
+def round_progress(rounds: list[Round]) -> dict[int, RoundProgress]:
+    """Report counts by state for each round, in one query."""
+    today = timezone.localdate()
+    out = {r.pk: RoundProgress() for r in rounds}
+    deadlines = {r.pk: r.deadline for r in rounds}
+    rows = (
+        UnitReport.objects.filter(round__in=rounds).values_list("round_id", "status").annotate(n=Count("pk")).order_by()
+    )
+    for round_id, status, n in rows:
+        p = out[round_id]
+        p.total += n
+        setattr(p, STATE_ATTR[status], getattr(p, STATE_ATTR[status]) + n)
+        if status in (UnitReport.Status.DRAFT, UnitReport.Status.RETURNED) and today > deadlines[round_id]:
+            p.late += n
+    return out
+
+
+@dataclass
+class GoalAssessments:
+    goal: Goal
+    counts: list[tuple[str, str, int]]  # (assessment, label, count) in fixed order
+    total: int
+
+
+def round_reports(rnd: Round) -> list[UnitReport]:
+    return list(
+        rnd.reports.select_related("unit", "submitted_by", "approved_by")
+        .annotate(entry_count=Count("entries"))
+        .order_by("unit__name")
+    )
+
+
+def round_assessments(rnd: Round) -> list[GoalAssessments]:
+    """For each goal in the round, how the units assessed it (submitted and approved reports)."""
+    rows = (
+        ReportEntry.objects.filter(report__round=rnd)
+        .filter(report__status__in=[UnitReport.Status.SUBMITTED, UnitReport.Status.APPROVED])
+        .values_list("goal_id", "assessment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, Counter] = {}
+    for goal_id, assessment, n in rows:
+        counts.setdefault(goal_id, Counter())[assessment] += n
+    goal_ids = set(ReportEntry.objects.filter(report__round=rnd).values_list("goal_id", flat=True))
+    goals = sort_in_tree_order(list(Goal.objects.filter(pk__in=goal_ids).select_related("plan")))
+    return [
+        GoalAssessments(
+            goal=g,
+            counts=[(code, label, counts.get(g.pk, Counter())[code]) for code, label in Assessment.choices],
+            total=sum(counts.get(g.pk, Counter()).values()),
+        )
+        for g in goals
+    ]
+
+
+# --- Coverage -------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    unit: OrgUnit
+    responsible: bool
+    role: str = ""
+    count: int = 0
+    assessment: str = ""
+    assessment_label: str = ""
+
+    @property
+    def gap(self) -> bool:
+        return self.responsible and self.count == 0
+
+    @property
+    def sentiment(self) -> str:
+        return ASSESSMENT_SENTIMENT.get(self.assessment, "neutral")
+
+
+@dataclass
+class CoverageRow:
+    goal: Goal
+    cells: list[Cell]
+    gaps: int = 0
+
+
+@dataclass
+class Coverage:
+    plan: Plan
+    units: list[OrgUnit]
+    rows: list[CoverageRow]
+    focus_areas: list[Goal] = field(default_factory=list)
+
+    @property
+    def gap_count(self) -> int:
+        return sum(r.gaps for r in self.rows)
+
+    @property
+    def pair_count(self) -> int:
+        return sum(1 for r in self.rows for c in r.cells if c.responsible)
+
+
+def latest_assessments(plan: Plan) -> dict[tuple[int, int], str]:
+    """{(goal id, unit id): assessment} from each unit's latest approved report under the plan."""
+    rows = (
+        ReportEntry.objects.filter(report__round__plan=plan, report__status=UnitReport.Status.APPROVED)
+        .order_by("report__round__period_end", "report__pk")
+        .values_list("goal_id", "report__unit_id", "assessment")
+    )
+    return {(goal_id, unit_id): assessment for goal_id, unit_id, assessment in rows}  # later rounds win
+
+
+def coverage(
+    plan: Plan, *, focus: Goal | None = None, unit: OrgUnit | None = None, rights_area: str | None = None
+) -> Coverage:
+    """Goals × responsible units: the number of activities each responsible unit
+    owns against each goal, and its latest assessment. Cells where a responsible
+    unit has no activity are gaps."""
+    goals, by_goal, units = responsible_units(plan)
+    all_goals = sort_in_tree_order(list(plan.goals.select_related("plan")))
+    focus_areas = [g for g in all_goals if g.depth == 1]
+    if focus is not None:
+        parent_of = {g.pk: g.parent_id for g in all_goals}
+
+        def under(goal_id: int) -> bool:
+            while goal_id is not None:
+                if goal_id == focus.pk:
+                    return True
+                goal_id = parent_of.get(goal_id)
+            return False
+
+        goals = [g for g in goals if under(g.pk)]
+    if rights_area:
+        with_area = set(plan.goals.filter(rights_areas__code=rights_area).values_list("pk", flat=True))
+        goals = [g for g in goals if g.pk in with_area]
+    if unit is not None:
+        goals = [g for g in goals if unit.pk in by_goal[g.pk]]
+        units = [u for u in units if u.pk == unit.pk]
+    else:
+        shown = {uid for g in goals for uid in by_goal[g.pk]}
+        units = [u for u in units if u.pk in shown]
+    counts = Counter(
+        Activity.goals.through.objects.filter(activity__plan=plan)
+        .filter(Q(goal__in=[g.pk for g in goals]))
+        .values_list("goal_id", "activity__owner_id")
+    )
+    assessments = latest_assessments(plan)
+    labels = dict(Assessment.choices)
+    rows = []
+    for g in goals:
+        cells = []
+        for u in units:
+            role = by_goal[g.pk].get(u.pk, "")
+            a = assessments.get((g.pk, u.pk), "")
+            cells.append(
+                Cell(
+                    unit=u,
+                    responsible=bool(role),
+                    role=role,
+                    count=counts.get((g.pk, u.pk), 0),
+                    assessment=a,
+                    assessment_label=str(labels.get(a, "")),
+                )
+            )
+        rows.append(CoverageRow(goal=g, cells=cells, gaps=sum(1 for c in cells if c.gap)))
+    return Coverage(plan=plan, units=units, rows=rows, focus_areas=focus_areas)

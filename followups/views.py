@@ -1,0 +1,267 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib.locking import STALE_MESSAGE, StaleEdit
+from organisations.access import coordinator_required, member_required
+from organisations.models import OrgUnit
+from plans.access import get_plan_for_user
+from plans.models import RightsArea
+from plans.selectors import current_plan, live_plans
+
+from . import services
+from .access import get_report_for_user, get_round_for_user
+from .forms import ReportForm, ReturnForm, RoundForm
+from .models import Round, UnitReport
+from .selectors import (
+    coverage,
+    own_activities,
+    previous_approved,
+    report_changes,
+    report_content,
+    report_entries,
+    round_assessments,
+    round_progress,
+    round_reports,
+)
+from .spreadsheet import export_coverage
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Rounds ---------------------------------------------------------------------
+
+
+@member_required
+def round_list(request):
+    membership = request.membership
+    rounds = list(Round.objects.filter(municipality=membership.municipality).select_related("plan"))
+    progress = round_progress(rounds)
+    rows = [(r, progress[r.pk]) for r in rounds]
+    my_reports = []
+    if membership.unit_ids:
+        my_reports = list(
+            UnitReport.objects.filter(unit_id__in=membership.unit_ids, round__municipality=membership.municipality)
+            .open()
+            .select_related("round", "unit")
+            .order_by("round__deadline")
+        )
+    context = {"rows": rows, "my_reports": my_reports, "can_open": membership.is_coordinator}
+    return render(request, "followups/round_list.html", context)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def round_create(request):
+    municipality = request.membership.municipality
+    form = RoundForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        rnd = services.round_open(
+            plan=form.cleaned_data["plan"],
+            by=request.user,
+            fields=form.round_fields(),
+            extra_fields=form.extra_fields(),
+        )
+        messages.success(
+            request,
+            _("The round %(name)s was opened with %(count)d unit reports.")
+            % {"name": rnd.name, "count": rnd.reports.count()},
+        )
+        return redirect("followups:round", pk=rnd.pk)
+    return render(request, "followups/round_form.html", {"form": form})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request, pk):
+    rnd = get_round_for_user(request.user, pk, write=True)
+    form = RoundForm(request.POST or None, instance=rnd, municipality=rnd.municipality)
+    if request.method == "POST" and form.is_valid():
+        services.round_update(rnd=rnd, by=request.user, fields=form.round_fields())
+        messages.success(request, _("The round was saved."))
+        return redirect("followups:round", pk=rnd.pk)
+    return render(request, "followups/round_form.html", {"form": form, "round": rnd})
+
+
+@member_required
+def round_detail(request, pk):
+    rnd = get_round_for_user(request.user, pk)
+    reports = round_reports(rnd)
+    context = {
+        "round": rnd,
+        "reports": reports,
+        "progress": round_progress([rnd])[rnd.pk],
+        "assessments": round_assessments(rnd),
+        "extra_fields": list(rnd.fields.all()),
+        "can_edit": request.membership.is_coordinator,
+        "history": history_for(rnd),
+    }
+    return render(request, "followups/round_detail.html", context)
+
+
+# --- Reports --------------------------------------------------------------------
+
+
+@member_required
+def report_detail(request, pk):
+    report = get_report_for_user(request.user, pk)
+    membership = request.membership
+    content = report_content(report)
+    previous = previous_approved(report)
+    changes = report_changes(content, report_content(previous)) if previous else None
+    context = {
+        "report": report,
+        "round": report.round,
+        "content": content,
+        "previous": previous,
+        "changes": changes,
+        "can_write": report.is_open and membership.may_edit_unit_work(report.unit_id),
+        "can_review": membership.is_coordinator and report.status == UnitReport.Status.SUBMITTED,
+        "return_form": ReturnForm(),
+        "history": history_for(report),
+    }
+    return render(request, "followups/report_detail.html", context)
+
+
+def _report_form(request, report, data=None):
+    statuses = report.round.plan.activity_statuses.all()
+    updates = {u.activity_id: u for u in report.activity_updates.all()}
+    activities = [(a, updates.get(a.pk)) for a in own_activities(report)]
+    return ReportForm(data, report=report, entries=report_entries(report), activities=activities, statuses=statuses)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk):
+    report = get_report_for_user(request.user, pk, write=True)
+    if not report.is_open:
+        messages.error(request, _("The report has been submitted and can no longer be changed."))
+        return redirect("followups:report", pk=report.pk)
+    form = _report_form(request, report, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.report_save(
+                    report=report,
+                    by=request.user,
+                    summary=form.cleaned_data["summary"].strip(),
+                    version=form.cleaned_data["version"],
+                    entries=form.entry_inputs(),
+                    updates=form.update_inputs(),
+                )
+            except StaleEdit:
+                form.add_error(None, STALE_MESSAGE)
+                status = 409
+            else:
+                if "submit" in request.POST:
+                    return _submit(request, report)
+                messages.success(request, _("The report was saved as a draft."))
+                return redirect("followups:report", pk=report.pk)
+        else:
+            status = 400
+    return render(request, "followups/report_form.html", {"form": form, "report": report}, status=status)
+
+
+def _submit(request, report):
+    try:
+        services.report_submit(report=report, by=request.user)
+    except services.TransitionRefused as exc:
+        for error in exc.errors:
+            messages.error(request, error)
+        return redirect("followups:report_edit", pk=report.pk)
+    messages.success(request, _("The report was submitted to the coordinator."))
+    return redirect("followups:report", pk=report.pk)
+
+
+@member_required
+@require_POST
+def report_submit(request, pk):
+    report = get_report_for_user(request.user, pk, write=True)
+    return _submit(request, report)
+
+
+@member_required
+@require_POST
+def report_return(request, pk):
+    report = get_report_for_user(request.user, pk, review=True)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the unit should complete."))
+        return redirect("followups:report", pk=report.pk)
+    try:
+        services.report_return(report=report, by=request.user, comment=form.cleaned_data["comment"])
+    except services.TransitionRefused as exc:
+        messages.error(request, " ".join(exc.errors))
+    else:
+        messages.success(request, _("The report was returned to %(unit)s.") % {"unit": report.unit.name})
+    return redirect("followups:report", pk=report.pk)
+
+
+@member_required
+@require_POST
+def report_approve(request, pk):
+    report = get_report_for_user(request.user, pk, review=True)
+    try:
+        services.report_approve(report=report, by=request.user)
+    except services.TransitionRefused as exc:
+        messages.error(request, " ".join(exc.errors))
+    else:
+        messages.success(request, _("The report from %(unit)s was approved.") % {"unit": report.unit.name})
+    return redirect("followups:report", pk=report.pk)
+
+
+# --- Coverage -------------------------------------------------------------------
+
+
+def _coverage_for_request(request):
+    membership = request.membership
+    plan_id = request.GET.get("plan", "")
+    plan = get_plan_for_user(request.user, int(plan_id)) if plan_id.isdigit() else current_plan(membership.municipality)
+    if plan is None:
+        return None, {}
+    focus_id = request.GET.get("fokus", "")
+    unit_id = request.GET.get("enhet", "")
+    area = request.GET.get("omrade", "")
+    focus = plan.goals.filter(depth=1, pk=focus_id).first() if focus_id.isdigit() else None
+    unit = (
+        OrgUnit.objects.filter(municipality=membership.municipality, pk=unit_id).first() if unit_id.isdigit() else None
+    )
+    if area not in RightsArea.Code.values:
+        area = ""
+    matrix = coverage(plan, focus=focus, unit=unit, rights_area=area or None)
+    return plan, {"focus": focus, "unit": unit, "area": area, "matrix": matrix}
+
+
+@member_required
+def coverage_view(request):
+    plan, context = _coverage_for_request(request)
+    if plan is None:
+        return render(request, "followups/coverage.html", {"plan": None})
+    membership = request.membership
+    query = request.GET.urlencode()
+    context.update(
+        {
+            "plan": plan,
+            "plans": live_plans(membership.municipality).order_by("title"),
+            "units": OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"),
+            "rights_areas": RightsArea.Code.choices,
+            "filtered": bool(context["focus"] or context["unit"] or context["area"]),
+            "query": query,
+        }
+    )
+    return render(request, "followups/coverage.html", context)
+
+
+@member_required
+def coverage_export(request):
+    plan, context = _coverage_for_request(request)
+    if plan is None:
+        return redirect("followups:coverage")
+    response = HttpResponse(export_coverage(context["matrix"]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tackning-{slugify(plan.title) or plan.pk}.xlsx"'
+    return response

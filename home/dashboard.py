@@ -1,0 +1,88 @@
+"""The start page's overviews: for the coordinator, the state of the whole
+plan; for a unit contact, what is waiting for them. Fixed query counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from activities.models import Activity
+from activities.selectors import summary_counts
+from followups.models import Round, UnitReport
+from followups.selectors import GoalAssessments, RoundProgress, round_assessments, round_progress
+from indicators.models import Track
+from indicators.selectors import indicators_for_units, track_summary
+from organisations.models import Municipality, OrgUnit
+from plans.models import Plan, StatusSummary
+
+STALE_AFTER = timedelta(days=180)
+RISK_LIST_LENGTH = 15
+
+
+@dataclass
+class CoordinatorDashboard:
+    plan: Plan | None
+    round: Round | None = None
+    progress: RoundProgress | None = None
+    reports: list[UnitReport] = field(default_factory=list)
+    assessments: list[GoalAssessments] = field(default_factory=list)
+    activity_counts: list[tuple[str, str, int]] = field(default_factory=list)
+    activity_total: int = 0
+    funding_risks: list[Activity] = field(default_factory=list)
+    funding_risk_count: int = 0
+    tracks: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def current_round(municipality: Municipality) -> Round | None:
+    """The round that most needs attention: the latest one still waiting for
+    reports, else the latest one."""
+    rounds = Round.objects.filter(municipality=municipality).select_related("plan").order_by("-period_end", "-pk")
+    waiting = rounds.filter(reports__status__in=[UnitReport.Status.DRAFT, UnitReport.Status.RETURNED]).first()
+    return waiting or rounds.first()
+
+
+def coordinator_dashboard(municipality: Municipality, plan: Plan | None) -> CoordinatorDashboard:
+    board = CoordinatorDashboard(plan=plan)
+    rnd = current_round(municipality)
+    if rnd is not None:
+        board.round = rnd
+        board.progress = round_progress([rnd])[rnd.pk]
+        board.reports = list(rnd.reports.select_related("unit", "round").order_by("status", "unit__name"))
+        board.assessments = round_assessments(rnd)
+    if plan is not None:
+        activities = Activity.objects.filter(plan=plan)
+        board.activity_counts = summary_counts(activities)
+        board.activity_total = sum(n for _code, _label, n in board.activity_counts)
+        risks = activities.funding_at_risk().select_related("municipality", "owner", "status")
+        board.funding_risk_count = risks.count()
+        board.funding_risks = list(risks.order_by("funding_ends", "number")[:RISK_LIST_LENGTH])
+    counts = track_summary(municipality)
+    board.tracks = [(code, str(label), counts.get(code, 0)) for code, label in Track.choices]
+    return board
+
+
+@dataclass
+class ContactDashboard:
+    open_reports: list[UnitReport]
+    stale_activities: list[Activity]
+    indicators: list
+
+
+def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
+    now = timezone.now()
+    open_reports = list(
+        UnitReport.objects.filter(unit__in=units).open().select_related("round", "unit").order_by("round__deadline")
+    )
+    stale = list(
+        Activity.objects.filter(owner__in=units)
+        .exclude(status__summary__in=[StatusSummary.DONE, StatusSummary.CANCELLED])
+        .annotate(last_note=Max("notes__date"))
+        .filter(updated_at__lt=now - STALE_AFTER)
+        .filter(Q(last_note__isnull=True) | Q(last_note__lt=(now - STALE_AFTER).date()))
+        .select_related("municipality", "owner", "status")
+        .order_by("number")
+    )
+    return ContactDashboard(open_reports=open_reports, stale_activities=stale, indicators=indicators_for_units(units))

@@ -1,0 +1,155 @@
+"""Reads for the indicator pages and other apps' dashboards, each in a fixed
+number of queries however many indicators there are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from organisations.models import Municipality, OrgUnit
+from plans.models import Goal
+
+from .charts import Chart, build_chart
+from .models import Baseline, Indicator, Measurement, Target, Track
+from .tracking import Assessment, assess
+
+TARGETS = Prefetch("targets", queryset=Target.objects.order_by("date"))
+GOALS = Prefetch("goals", queryset=Goal.objects.select_related("plan").order_by("plan_id", "depth", "position", "pk"))
+
+
+def with_status(indicators: QuerySet[Indicator], *, goals: bool = False) -> list[Indicator]:
+    """The indicators, each with ``latest`` (its latest measurement or None) and
+    ``assessment`` (tracking.Assessment). Three queries (four with ``goals``)."""
+    latest_pk = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end").values("pk")[:1]
+    qs = (
+        indicators.select_related("responsible_unit", "baseline", "track_override_by")
+        .prefetch_related(TARGETS, *([GOALS] if goals else []))
+        .annotate(latest_pk=Subquery(latest_pk))
+    )
+    rows = list(qs)
+    latest = Measurement.objects.in_bulk([row.latest_pk for row in rows if row.latest_pk])
+    for row in rows:
+        row.latest = latest.get(row.latest_pk)
+        row.assessment = assess(row, latest=row.latest, targets=[(t.date, t.value) for t in row.targets.all()])
+    return rows
+
+
+def indicator_list(
+    municipality: Municipality, *, unit: OrgUnit | None = None, goal: Goal | None = None
+) -> list[Indicator]:
+    """The municipality's indicators by name, optionally those of one unit or following one goal."""
+    qs = Indicator.objects.filter(municipality=municipality)
+    if unit is not None:
+        qs = qs.filter(responsible_unit=unit)
+    if goal is not None:
+        qs = qs.filter(goals=goal)
+    return with_status(qs.order_by("name", "pk"), goals=True)
+
+
+def followed_goals(municipality: Municipality) -> list[Goal]:
+    """The goals some indicator of the municipality follows, for the list's filter."""
+    return list(
+        Goal.objects.filter(indicators__municipality=municipality)
+        .distinct()
+        .select_related("plan")
+        .order_by("plan__title", "depth", "position", "pk")
+    )
+
+
+def track_summary(municipality: Municipality) -> dict[str, int]:
+    """How many of the municipality's indicators have each effective label
+    (the coordinator's assessment where given, else the computed one); every
+    Track value is a key. Three queries."""
+    counts = dict.fromkeys(Track.values, 0)
+    for indicator in with_status(Indicator.objects.filter(municipality=municipality)):
+        counts[indicator.assessment.effective.value] += 1
+    return counts
+
+
+def indicators_for_units(units: list[OrgUnit]) -> list[Indicator]:
+    """The indicators the units are responsible for, by name, each with
+    ``latest`` and ``assessment`` as in with_status(). Three queries."""
+    if not units:
+        return []
+    return with_status(Indicator.objects.filter(responsible_unit__in=units).order_by("name", "pk"))
+
+
+# --- The indicator page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row in the table beside the chart: the same numbers as the chart."""
+
+    when: date
+    what: str
+    value: Decimal | None
+    women: Decimal | None = None
+    men: Decimal | None = None
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    baseline: Baseline | None
+    targets: list[Target]
+    measurements: list[Measurement]
+    assessment: Assessment
+    chart: Chart | None
+    table: list[TableRow]
+
+
+def indicator_page(indicator: Indicator) -> IndicatorPage:
+    """Everything the indicator's page shows but its history."""
+    baseline = indicator.baseline_or_none
+    targets = list(indicator.targets.order_by("date"))
+    measurements = list(indicator.measurements.select_related("entered_by").order_by("period_end"))
+    latest = measurements[-1] if measurements else None
+    assessment = assess(indicator, latest=latest, targets=[(t.date, t.value) for t in targets])
+    chart, table = None, []
+    if indicator.is_number:
+        base_point = (baseline.date, baseline.value) if baseline and baseline.value is not None else None
+        target_points = [(t.date, t.value) for t in targets]
+        series = [("total", _("Total") if indicator.gender_split else _("Measured"), [])]
+        if indicator.gender_split:
+            series += [("women", _("Women"), []), ("men", _("Men"), [])]
+        for m in measurements:
+            for key, _label, points in series:
+                value = m.value if key == "total" else getattr(m, key)
+                if value is not None:
+                    points.append((m.period_end, value))
+        chart = build_chart(baseline=base_point, targets=target_points, series=series)
+        if base_point:
+            table.append(TableRow(baseline.date, _("Baseline"), baseline.value, baseline.women, baseline.men))
+        table += [TableRow(m.period_end, _("Measured"), m.value, m.women, m.men) for m in measurements]
+        table += [TableRow(t.date, _("Target"), t.value) for t in targets]
+        table.sort(key=lambda row: row.when)
+    return IndicatorPage(
+        indicator=indicator,
+        baseline=baseline,
+        targets=targets,
+        measurements=measurements,
+        assessment=assessment,
+        chart=chart,
+        table=table,
+    )
+
+
+def indicator_history(indicator: Indicator, *, limit: int = 50) -> list[AuditEvent]:
+    """The latest changes to the indicator, its baseline and its current targets
+    and measurements, newest first. (A removed target's or measurement's events
+    stay in the audit log.)"""
+    types = ContentType.objects.get_for_models(Indicator, Baseline, Target, Measurement, for_concrete_models=False)
+    q = Q(content_type=types[Indicator], object_id=indicator.pk)
+    baseline = indicator.baseline_or_none
+    if baseline is not None:
+        q |= Q(content_type=types[Baseline], object_id=baseline.pk)
+    q |= Q(content_type=types[Target], object_id__in=indicator.targets.values("pk"))
+    q |= Q(content_type=types[Measurement], object_id__in=indicator.measurements.values("pk"))
+    return list(AuditEvent.objects.filter(q).select_related("content_type").order_by("-at", "-pk")[:limit])

@@ -1,0 +1,216 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from audit.selectors import history_for
+from organisations.access import coordinator_required, member_required
+from organisations.models import OrgUnit
+from plans.selectors import sort_in_tree_order
+
+from . import services
+from .access import get_indicator_for_user, get_measurement_for_user, may_measure
+from .forms import AssessmentForm, IndicatorForm, MeasurementForm
+from .models import Indicator
+from .selectors import followed_goals, indicator_history, indicator_list, indicator_page
+
+STALE_INDICATOR = gettext_lazy(
+    "Someone else saved this indicator while you were editing it. Your changes have not been saved; "
+    "what you typed is kept below. Open the indicator in a new tab to see the other changes. "
+    "If you save this form again, your values replace theirs."
+)
+STALE_MEASUREMENT = gettext_lazy(
+    "Someone else saved this measurement while you were editing it. Your changes have not been saved; "
+    "what you typed is kept below. Open the indicator in a new tab to see the other changes. "
+    "If you save this form again, your values replace theirs."
+)
+CONFLICT = 409
+
+
+def _stale_form(form_class, request, current_version: int, message, **kwargs):
+    """The form again with what the user typed, the message, and the current
+    version, so that saving again is a deliberate choice."""
+    data = request.POST.copy()
+    data["version"] = str(current_version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
+
+
+@member_required
+def indicator_list_view(request):
+    municipality = request.membership.municipality
+    units = list(OrgUnit.objects.filter(municipality=municipality, indicators__isnull=False).distinct())
+    goals = sort_in_tree_order(followed_goals(municipality))
+    unit = goal = None
+    unit_id, goal_id = request.GET.get("enhet", ""), request.GET.get("mal", "")
+    if unit_id.isdigit():
+        unit = next((u for u in units if u.pk == int(unit_id)), None)
+    if goal_id.isdigit():
+        goal = next((g for g in goals if g.pk == int(goal_id)), None)
+    context = {
+        "indicators": indicator_list(municipality, unit=unit, goal=goal),
+        "units": units,
+        "goals": goals,
+        "selected_unit": unit,
+        "selected_goal": goal,
+        "filtered": bool(unit or goal),
+    }
+    return render(request, "indicators/indicator_list.html", context)
+
+
+@member_required
+def indicator_detail(request, pk):
+    indicator = get_indicator_for_user(request.user, pk)
+    context = {
+        "indicator": indicator,
+        "page": indicator_page(indicator),
+        "goals": sort_in_tree_order(list(indicator.goals.select_related("plan"))),
+        "history": indicator_history(indicator),
+        "can_edit": request.membership.is_coordinator,
+        "can_measure": may_measure(request.membership, indicator),
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def indicator_create(request):
+    municipality = request.membership.municipality
+    form = IndicatorForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        indicator = services.indicator_create(
+            municipality=municipality,
+            by=request.user,
+            fields=form.indicator_values(),
+            goals=form.cleaned_data["goals"],
+            baseline=form.baseline_spec,
+            targets=form.target_specs,
+        )
+        messages.success(request, _("The indicator was created."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    return render(request, "indicators/indicator_form.html", {"form": form})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request, pk):
+    indicator = get_indicator_for_user(request.user, pk, write=True)
+    municipality = indicator.municipality
+    name = indicator.name  # the form changes the instance as it validates
+    form = IndicatorForm(request.POST or None, instance=indicator, municipality=municipality)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(
+                indicator=indicator,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                fields=form.indicator_values(),
+                goals=form.cleaned_data["goals"],
+                baseline=form.baseline_spec,
+                targets=form.target_specs,
+            )
+        except services.StaleVersion:
+            indicator = Indicator.objects.select_related("responsible_unit").get(pk=indicator.pk)
+            form = _stale_form(
+                IndicatorForm,
+                request,
+                indicator.version,
+                STALE_INDICATOR,
+                instance=indicator,
+                municipality=municipality,
+            )
+            status = CONFLICT
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect("indicators:detail", pk=indicator.pk)
+    context = {"form": form, "indicator": indicator, "name": name}
+    return render(request, "indicators/indicator_form.html", context, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def indicator_delete(request, pk):
+    indicator = get_indicator_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.indicator_delete(indicator=indicator, by=request.user)
+        messages.success(request, _("The indicator “%(name)s” was deleted.") % {"name": indicator.name})
+        return redirect("indicators:list")
+    count = indicator.measurements.count()
+    return render(request, "indicators/indicator_confirm_delete.html", {"indicator": indicator, "count": count})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def indicator_assess(request, pk):
+    indicator = get_indicator_for_user(request.user, pk, write=True)
+    initial = {"track": indicator.track_override, "reason": indicator.track_override_reason}
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.indicator_assess(
+            indicator=indicator, by=request.user, track=form.cleaned_data["track"], reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The assessment was saved."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    context = {"form": form, "indicator": indicator, "page": indicator_page(indicator)}
+    return render(request, "indicators/indicator_assess.html", context)
+
+
+# --- Measurements -------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def measurement_create(request, pk):
+    indicator = get_indicator_for_user(request.user, pk, measure=True)
+    form = MeasurementForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        services.measurement_create(indicator=indicator, by=request.user, fields=form.measurement_values())
+        messages.success(request, _("The measurement was saved."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    return render(request, "indicators/measurement_form.html", {"form": form, "indicator": indicator})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request, pk):
+    measurement = get_measurement_for_user(request.user, pk, write=True)
+    indicator = measurement.indicator
+    form = MeasurementForm(request.POST or None, instance=measurement, indicator=indicator)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_update(
+                measurement=measurement,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                fields=form.measurement_values(),
+            )
+        except services.StaleVersion:
+            current = type(measurement).objects.get(pk=measurement.pk)
+            form = _stale_form(
+                MeasurementForm, request, current.version, STALE_MEASUREMENT, instance=current, indicator=indicator
+            )
+            status = CONFLICT
+        else:
+            messages.success(request, _("The measurement was saved."))
+            return redirect("indicators:detail", pk=indicator.pk)
+    context = {"form": form, "indicator": indicator, "measurement": measurement, "history": history_for(measurement)}
+    return render(request, "indicators/measurement_form.html", context, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def measurement_delete(request, pk):
+    measurement = get_measurement_for_user(request.user, pk, write=True)
+    indicator = measurement.indicator
+    if request.method == "POST":
+        services.measurement_delete(measurement=measurement, by=request.user)
+        messages.success(request, _("The measurement was removed."))
+        return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request, "indicators/measurement_confirm_delete.html", {"measurement": measurement, "indicator": indicator}
+    )

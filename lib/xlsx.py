@@ -1,0 +1,154 @@
+"""Reading and writing spreadsheets safely.
+
+Writing: every text cell is stored as text, so a title such as "=HYPERLINK(...)"
+typed by a person never becomes a formula in someone's Excel.
+Reading: the file is checked as a zip archive first (compressed and uncompressed
+size), formulas are refused rather than evaluated, and the number of rows is
+limited. Errors are Swedish sentences tied to the row and column.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+MAX_UNCOMPRESSED_BYTES = 50_000_000
+
+
+class XlsxInvalid(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = field(default_factory=tuple)
+
+
+def write_workbook(sheets: Sequence[Sheet]) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for spec in sheets:
+        ws = wb.create_sheet(spec.title[:31])
+        ws.append(list(spec.header))
+        for cell in ws[1]:
+            cell.font = bold
+            cell.data_type = TYPE_STRING
+        for row in spec.rows:
+            ws.append([_cell_value(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # never a formula
+        ws.freeze_panes = "A2"
+        for i, width in enumerate(spec.widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | date | datetime):
+        return value
+    return str(value)
+
+
+@dataclass
+class Row:
+    line: int  # the row number Excel shows
+    values: dict[str, Any]
+
+
+def read_rows(data: bytes, *, header: Sequence[str], max_rows: int) -> list[Row]:
+    """The rows of the first sheet as {column header: value}, checking that every
+    expected column is there. Raises XlsxInvalid with every problem found."""
+    unreadable = _("The file could not be read as an Excel file (.xlsx).")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise XlsxInvalid([unreadable])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise XlsxInvalid([_("The file unpacks to more than 50 MB; split it into smaller files.")])
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except XlsxInvalid:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise XlsxInvalid([unreadable]) from exc
+    try:
+        ws = wb.worksheets[0] if wb.worksheets else None
+        if ws is None:
+            raise XlsxInvalid([unreadable])
+        rows = ws.iter_rows()
+        try:
+            head = [_text(c.value) for c in next(rows)]
+        except StopIteration:
+            raise XlsxInvalid([_("The file is empty.")]) from None
+        missing = [name for name in header if name not in head]
+        if missing:
+            raise XlsxInvalid(
+                [_("Row 1: columns are missing: %(columns)s.") % {"columns": ", ".join(f"”{m}”" for m in missing)}]
+            )
+        index = {name: head.index(name) for name in header}
+        out: list[Row] = []
+        errors: list[str] = []
+        for line, cells in enumerate(rows, start=2):
+            values: dict[str, Any] = {}
+            for name, i in index.items():
+                cell = cells[i] if i < len(cells) else None
+                if cell is None:
+                    values[name] = None
+                    continue
+                if cell.data_type == TYPE_FORMULA:
+                    errors.append(
+                        _("Row %(line)d, column ”%(column)s”: formulas are not accepted; type the value itself.")
+                        % {"line": line, "column": name}
+                    )
+                    values[name] = None
+                    continue
+                values[name] = cell.value
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                continue  # blank rows are skipped
+            out.append(Row(line=line, values=values))
+            if len(out) > max_rows:
+                raise XlsxInvalid([_("The file has more than %(max)d rows; split it.") % {"max": max_rows}])
+        if errors:
+            raise XlsxInvalid(errors)
+        return out
+    finally:
+        wb.close()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a trailing .0, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def split_list(value: Any) -> list[str]:
+    """A list cell: items separated by semicolons (or new lines)."""
+    text = cell_text(value).replace("\n", ";")
+    return [part.strip() for part in text.split(";") if part.strip()]
