@@ -44,6 +44,7 @@ class ActivityForm(forms.ModelForm):
             "end_date": DateInput(),
             "funding_ends": DateInput(),
             "co_units": forms.CheckboxSelectMultiple,
+            "goals": forms.CheckboxSelectMultiple,
         }
         field_classes = {"goals": GoalChoiceField}
         labels = {"goals": _("Goals the activity serves")}

@@ -191,7 +191,11 @@ class IndicatorForm(forms.ModelForm):
             initial_targets = [{"date": t.date, "value": t.value, "note": t.note} for t in instance.targets.all()]
         else:
             initial_targets = []
-        self.targets = TargetFormSet(self.data or None, prefix="targets", initial=initial_targets)
+        # Posted rows are read as they are: comparing them with the initial targets
+        # would skip unchanged rows, which then look empty and get removed.
+        self.targets = TargetFormSet(
+            self.data if self.is_bound else None, prefix="targets", initial=None if self.is_bound else initial_targets
+        )
 
     # The template shows the indicator's fields, then the baseline's, then the targets.
     def indicator_fields(self):

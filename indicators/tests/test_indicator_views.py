@@ -161,6 +161,25 @@ def test_edit_changes_indicator_baseline_and_targets_and_records_them(world):
     assert {e.content_type.model for e in history} >= {"indicator", "baseline", "target"}
 
 
+def test_saving_an_unchanged_form_records_nothing(world):
+    indicator = make_indicator(world, name=NAME)
+    data = indicator_post(
+        world,
+        version=1,
+        definition="",
+        source_detail="",
+        baseline_value="10.00",  # the same value as 10
+        baseline_source="",
+        baseline_note="",
+        targets=(("2027-12-31", "50.00"), ("2030-12-31", "90")),
+    )
+    events = AuditEvent.objects.count()
+    assert world.client("coordinator").post(reverse("indicators:edit", args=[indicator.pk]), data).status_code == 302
+    assert AuditEvent.objects.count() == events
+    indicator.refresh_from_db()
+    assert indicator.version == 2
+
+
 def test_removing_the_baseline_deletes_it(world):
     indicator = make_indicator(world)
     data = indicator_post(world, version=1, baseline_date="", baseline_value="", baseline_source="", baseline_note="")

@@ -55,6 +55,18 @@ def test_contact_b_cannot_enter_or_change_unit_as_measurements_even_by_crafted_p
     assert reverse("indicators:measurement_create", args=[indicator.pk]) not in page.content.decode()
 
 
+def test_a_crafted_indicator_field_cannot_redirect_a_measurement(world):
+    """Contact B posts on their own unit's indicator, naming unit A's in the body: ignored."""
+    theirs = make_indicator(world, name="Unit A:s indikator")
+    own = make_indicator(world, name="Unit B:s indikator", responsible=world.unit_b)
+    data = {"period_end": "2024-12-31", "value": "5", "indicator": theirs.pk}
+    data["entered_by"] = world.users["coordinator"].pk
+    url = reverse("indicators:measurement_create", args=[own.pk])
+    assert world.client("contact_b").post(url, data).status_code == 302
+    assert not theirs.measurements.exists()
+    assert own.measurements.get().entered_by == world.users["contact_b"]
+
+
 @pytest.mark.parametrize(("role", "status"), [("reader", 403), ("other_coordinator", 404), ("anonymous", 302)])
 def test_readers_and_other_municipalities_cannot_enter_measurements(world, role, status):
     indicator = make_indicator(world)
