@@ -56,6 +56,10 @@ def unit_detail(request, pk):
         "contacts": contacts,
         "groups": unit.groups.all(),
         "goals": goals,
+        "activities": unit.activities.select_related("municipality", "status", "plan").order_by(
+            "plan__title", "number"
+        ),
+        "reports": unit.reports.select_related("round").order_by("-round__period_end")[:10],
         "history": history_for(unit),
         "can_edit": request.membership.is_coordinator,
     }
