@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput
+from lib.forms import DateInput, FastSelect
 from plans.models import Plan
 
 from .models import Assessment, ReportEntry, Round, RoundField, UnitReport
@@ -119,7 +119,7 @@ class ReportForm(forms.Form):
                 label=_("Challenges"), required=False, initial=e.challenges, widget=forms.Textarea(attrs={"rows": 2})
             )
             self.fields[f"{p}-assessment"] = forms.ChoiceField(
-                label=_("Assessment"), choices=Assessment.choices, initial=e.assessment
+                label=_("Assessment"), choices=Assessment.choices, initial=e.assessment, widget=FastSelect
             )
             self.fields[f"{p}-version"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, initial=e.version
@@ -136,6 +136,7 @@ class ReportForm(forms.Form):
                 choices=status_choices,
                 coerce=int,
                 initial=upd.status_id if upd else a.status_id,
+                widget=FastSelect,
             )
             self.fields[f"{p}-comment"] = forms.CharField(
                 label=_("Comment"), required=False, initial=upd.comment if upd else "",

@@ -3,7 +3,7 @@ one transaction and writes its audit events in the same transaction.
 
 The indicator and its measurements carry a version for optimistic locking:
 an update names the version its form was opened with, and is refused with
-StaleVersion if someone else has saved since."""
+StaleEdit if someone else has saved since."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib.locking import claim_version
 from organisations.models import Municipality
 from plans.models import Goal
 from plans.selectors import sort_in_tree_order
@@ -34,10 +34,6 @@ MEASUREMENT_FIELDS = ("period_start", "period_end", "value", "women", "men", "va
 
 
 CREATE, UPDATE, DELETE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE
-
-
-class StaleVersion(Exception):
-    """Someone else saved the object after the form was opened."""
 
 
 @dataclass(frozen=True)
@@ -93,13 +89,6 @@ def _with_context(changes: dict[str, Any], obj: models.Model, key: str) -> dict[
 
 def _audit(indicator: Indicator, by, action: str, obj: models.Model, changes: dict[str, Any]) -> None:
     audit_record(municipality=indicator.municipality, actor=by, action=action, obj=obj, changes=changes)
-
-
-def _claim_version(model: type[models.Model], pk: int, version: int) -> int:
-    """Bump the row's version if it is still ``version``; else someone saved in between."""
-    if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1):
-        raise StaleVersion
-    return version + 1
 
 
 # --- Baseline and targets ------------------------------------------------------------
@@ -176,12 +165,11 @@ def indicator_update(
     targets: Sequence[TargetSpec],
 ) -> Indicator:
     """Save the indicator as edited in a form opened at ``version``; raise
-    StaleVersion, saving nothing, if it has been saved since."""
-    new_version = _claim_version(Indicator, indicator.pk, version)
+    StaleEdit, saving nothing, if it has been saved since."""
+    claim_version(indicator, version)
     before = indicator_snapshot(Indicator.objects.select_related("responsible_unit").get(pk=indicator.pk))
     for name, value in fields.items():
         setattr(indicator, name, value)
-    indicator.version = new_version
     indicator.save()
     indicator.goals.set(list(goals))
     _audit(indicator, by, UPDATE, indicator, diff(before, indicator_snapshot(indicator)))
@@ -237,12 +225,11 @@ def measurement_create(*, indicator: Indicator, by, fields: dict[str, Any]) -> M
 @transaction.atomic
 def measurement_update(*, measurement: Measurement, by, version: int, fields: dict[str, Any]) -> Measurement:
     """Save the measurement as edited in a form opened at ``version``; raise
-    StaleVersion, saving nothing, if it has been saved since."""
-    new_version = _claim_version(Measurement, measurement.pk, version)
+    StaleEdit, saving nothing, if it has been saved since."""
+    claim_version(measurement, version)
     before = measurement_snapshot(Measurement.objects.get(pk=measurement.pk))
     for name, value in fields.items():
         setattr(measurement, name, value)
-    measurement.version = new_version
     measurement.save()
     changes = _with_context(diff(before, measurement_snapshot(measurement)), measurement, "period_end")
     _audit(measurement.indicator, by, UPDATE, measurement, changes)

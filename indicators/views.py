@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.locking import StaleEdit
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
 from plans.selectors import sort_in_tree_order
@@ -113,7 +114,7 @@ def indicator_edit(request, pk):
                 baseline=form.baseline_spec,
                 targets=form.target_specs,
             )
-        except services.StaleVersion:
+        except StaleEdit:
             indicator = Indicator.objects.select_related("responsible_unit").get(pk=indicator.pk)
             form = _stale_form(
                 IndicatorForm,
@@ -189,7 +190,7 @@ def measurement_edit(request, pk):
                 version=form.cleaned_data["version"],
                 fields=form.measurement_values(),
             )
-        except services.StaleVersion:
+        except StaleEdit:
             current = type(measurement).objects.get(pk=measurement.pk)
             form = _stale_form(
                 MeasurementForm, request, current.version, STALE_MEASUREMENT, instance=current, indicator=indicator
