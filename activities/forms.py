@@ -101,11 +101,15 @@ class ActivityForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name not in skip}
 
 
+PRIVACY_HELP = _("Write about the work and about groups; never name or describe individuals.")
+
+
 class ProgressNoteForm(forms.ModelForm):
     class Meta:
         model = ProgressNote
         fields = ["date", "text"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"text": PRIVACY_HELP}
 
 
 class ActivityImportForm(forms.Form):

@@ -29,3 +29,27 @@ def test_signed_in_user_without_membership_is_refused(db, client, django_user_mo
     client.force_login(user)
     assert client.get(reverse("home:start")).status_code == 403
     assert client.get(reverse("plans:list")).status_code == 403
+
+
+def test_contact_start_page_queries_do_not_grow(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_activity, make_round
+
+    client = world.client("contact_a")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home:start")).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(49):
+        activity = make_activity(world.plan, world.unit_a, [world.result_goal], title=f"Aktivitet {i}")
+        type(activity).objects.filter(pk=activity.pk).update(updated_at="2020-01-01T00:00:00Z")
+        make_round(world.plan, f"Omgång {i}")
+    page = client.get(reverse("home:start"))
+    assert len(page.context["mine"].stale_activities) == 49
+    assert len(page.context["mine"].open_reports) == 50
+    assert count() == before
