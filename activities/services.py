@@ -159,11 +159,7 @@ def activities_import(*, plan: Plan, by, rows: list[ActivityRow]) -> tuple[int, 
         if row.activity is None:
             activity_create(plan=plan, by=by, fields=row.fields, goals=row.goals, co_units=row.co_units)
             created += 1
-            continue
-        before = activity_snapshot(row.activity)
-        activity = activity_update(
-            activity=row.activity, by=by, fields=row.fields, goals=row.goals, co_units=row.co_units
-        )
-        if diff(before, activity_snapshot(activity)):
+        elif row.changes_anything():  # unchanged rows are left alone: no write, no new version
+            activity_update(activity=row.activity, by=by, fields=row.fields, goals=row.goals, co_units=row.co_units)
             changed += 1
     return created, changed

@@ -131,6 +131,18 @@ class ActivityRow:
     co_units: list[OrgUnit]
     errors: list[str] = field(default_factory=list)
 
+    def changes_anything(self) -> bool:
+        """Whether saving the row would change its activity (always, for a new one).
+        Uses the goals and co-operating units prefetched by the checker."""
+        a = self.activity
+        if a is None:
+            return True
+        if any(getattr(a, name) != value for name, value in self.fields.items()):
+            return True
+        if {g.pk for g in self.goals} != {g.pk for g in a.goals.all()}:
+            return True
+        return {u.pk for u in self.co_units} != {u.pk for u in a.co_units.all()}
+
 
 def parse_activities(data: bytes, *, plan: Plan, membership: Membership) -> list[ActivityRow]:
     """Validate the whole file against the plan and what the user may change.
@@ -157,7 +169,9 @@ class _Checker:
         self.statuses = {s.name.lower(): s for s in plan.activity_statuses.all()}
         self.existing = {
             a.reference: a
-            for a in Activity.objects.filter(municipality=municipality).select_related("municipality", "owner")
+            for a in Activity.objects.filter(municipality=municipality)
+            .select_related("municipality", "owner", "status")
+            .prefetch_related("goals", "co_units")
         }
         self.target_groups = _labels(TargetGroup)
         self.methods = _labels(Method)
