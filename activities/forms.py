@@ -73,7 +73,9 @@ class ActivityForm(forms.ModelForm):
         self.fields["status"].queryset = plan.activity_statuses.all()
         self.fields["status"].empty_label = None
         self.fields["budget"].error_messages["min_value"] = _("The budget cannot be negative.")
-        self.fields["version"].initial = self.instance.version if self.instance.pk else None
+        if self.instance.pk:  # an edit must say which version it was opened at
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         self.fields["goals"].choices = self._goal_choices()
 
     def _goal_choices(self):

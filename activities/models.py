@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Municipality, OrgUnit
-from plans.models import ActivityStatus, Goal, Plan
+from plans.models import ActivityStatus, Goal, Plan, StatusSummary
 
 
 class TargetGroup(models.TextChoices):
@@ -50,19 +50,13 @@ FUNDING_RISK_HORIZON = timedelta(days=365)
 
 
 class ActivityQuerySet(models.QuerySet):
-    def for_units(self, units) -> "ActivityQuerySet":
-        return self.filter(owner__in=units)
-
-    def visible_to_public(self) -> "ActivityQuerySet":
-        return self.filter(visibility=Activity.Visibility.PUBLIC)
-
     def funding_at_risk(self, on: date | None = None) -> "ActivityQuerySet":
         """Temporary funding that ends within a year (or has no end date), on activities not finished."""
         on = on or timezone.localdate()
         return (
             self.filter(funding__in=TEMPORARY_FUNDING)
             .filter(Q(funding_ends__isnull=True) | Q(funding_ends__lte=on + FUNDING_RISK_HORIZON))
-            .exclude(status__summary__in=[ActivityStatus.Summary.DONE, ActivityStatus.Summary.CANCELLED])
+            .exclude(status__summary__in=StatusSummary.closed())
         )
 
 
@@ -103,7 +97,8 @@ class Activity(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
     )
-    status = models.ForeignKey(ActivityStatus, on_delete=models.PROTECT, related_name="activities")
+    # RESTRICT: a status in use cannot be removed on its own, but goes with its plan.
+    status = models.ForeignKey(ActivityStatus, on_delete=models.RESTRICT, related_name="activities")
     goals = models.ManyToManyField(Goal, related_name="activities", verbose_name=_("goals"))
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -146,7 +141,7 @@ class Activity(models.Model):
     def funding_at_risk(self, on: date | None = None) -> bool:
         if not self.temporary_funding:
             return False
-        if self.status.summary in (ActivityStatus.Summary.DONE, ActivityStatus.Summary.CANCELLED):
+        if self.status.summary in StatusSummary.closed():
             return False
         on = on or timezone.localdate()
         return self.funding_ends is None or self.funding_ends <= on + FUNDING_RISK_HORIZON

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from organisations.models import OrgUnit
 from plans.models import Goal, Plan, StatusSummary
@@ -36,8 +36,6 @@ def activities_of_plan(
 
 def summary_counts(activities: QuerySet[Activity]) -> list[tuple[str, str, int]]:
     """(summary code, label, count) for every summary, in the fixed order."""
-    from django.db.models import Count
-
     counts = dict(
         activities.order_by()
         .values_list("status__summary")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
-from lib.locking import STALE_MESSAGE, StaleEdit
+from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.xlsx import XlsxInvalid
 from organisations.access import member_required
 from organisations.models import OrgUnit
@@ -20,6 +20,7 @@ from plans.selectors import current_plan, live_plans, sort_in_tree_order
 from . import services
 from .access import get_activity_for_user, get_note_for_user
 from .forms import ActivityForm, ActivityImportForm, ProgressNoteForm
+from .models import Activity
 from .selectors import activities_of_plan, summary_counts
 from .spreadsheet import export_activities, parse_activities
 
@@ -138,8 +139,13 @@ def activity_edit(request, pk):
                 version=form.cleaned_data["version"],
             )
         except StaleEdit:
-            form.add_error(None, STALE_MESSAGE)
-            status = 409
+            current = Activity.objects.get(pk=activity.pk).version
+            form = stale_form(
+                lambda data: ActivityForm(data, instance=activity, plan=activity.plan, membership=request.membership),
+                request.POST,
+                current,
+            )
+            status = CONFLICT
         else:
             messages.success(request, _("The activity was saved."))
             return redirect("activities:detail", pk=activity.pk)

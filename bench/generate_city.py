@@ -758,9 +758,7 @@ class _City:
                     )[0].value
                     result = self.text(SENTENCES, 1, 4)
                     challenges = self.text(CHALLENGE_SENTENCES, 0, 2)
-                    entries.append(
-                        ReportEntry(goal=g, result=result, challenges=challenges, assessment=assessment, version=2)
-                    )
+                    entries.append(ReportEntry(goal=g, result=result, challenges=challenges, assessment=assessment))
                     entry_views.append(
                         {
                             "goal_id": g.pk,
@@ -889,7 +887,6 @@ class _City:
                 e.challenges = self.text(CHALLENGE_SENTENCES, 0, 2)
                 e.assessment = rng.choice([Assessment.MET, Assessment.PARTLY, Assessment.NOT_MET]).value
                 e.extra = {field_key: "Genom samråd med romska föreningar."} if rng.random() < 0.5 else {}
-                e.version = 2
                 changed_entries.append(e)
             r.summary = self.text(SENTENCES, 1, 2)
             r.version = 2
@@ -906,7 +903,7 @@ class _City:
                     )
                 )
         ReportEntry.objects.bulk_update(
-            changed_entries, ["result", "challenges", "assessment", "extra", "version"], batch_size=1000
+            changed_entries, ["result", "challenges", "assessment", "extra"], batch_size=1000
         )
         UnitReport.objects.bulk_update(changed_reports, ["summary", "version"])
         ActivityUpdate.objects.bulk_create(updates, batch_size=5000)

@@ -69,7 +69,6 @@ def _fill(report: UnitReport, *, complete: bool) -> None:
         entries.append(
             EntryInput(
                 entry=e,
-                version=None,
                 result=result,
                 challenges=_pick(seed + "u", CHALLENGES),
                 assessment=assessment,

@@ -64,7 +64,7 @@ class RoundForm(forms.ModelForm):
             self.add_error("period_end", _("The period ends before it starts."))
         if start and deadline and deadline < start:
             self.add_error("deadline", _("The deadline is before the period starts."))
-        plan = data.get("plan")
+        plan = data.get("plan") or (self.instance.plan if self.instance.pk else None)
         name = data.get("name")
         if plan and name and Round.objects.filter(plan=plan, name=name).exclude(pk=self.instance.pk).exists():
             self.add_error("name", _("The plan already has a round with this name."))
@@ -100,11 +100,10 @@ class ReportForm(forms.Form):
     extra questions; per own activity its status and a comment."""
 
     summary = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, report: UnitReport, entries: list[ReportEntry], activities, statuses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.report = report
         self.entries = entries
         self.activities = activities
         self.round_fields = list(report.round.fields.all())
@@ -120,9 +119,6 @@ class ReportForm(forms.Form):
             )
             self.fields[f"{p}-assessment"] = forms.ChoiceField(
                 label=_("Assessment"), choices=Assessment.choices, initial=e.assessment, widget=FastSelect
-            )
-            self.fields[f"{p}-version"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, initial=e.version
             )
             for f in self.round_fields:
                 self.fields[f"{p}-{f.key}"] = self._extra_field(f, e.extra.get(f.key))
@@ -158,7 +154,7 @@ class ReportForm(forms.Form):
         for e in self.entries:
             p = f"e{e.pk}"
             names = [f"{p}-result", f"{p}-challenges", f"{p}-assessment", *[f"{p}-{f.key}" for f in self.round_fields]]
-            out.append((e, [self[n] for n in names], self[f"{p}-version"]))
+            out.append((e, [self[n] for n in names]))
         return out
 
     def activity_groups(self):
@@ -176,7 +172,6 @@ class ReportForm(forms.Form):
             out.append(
                 EntryInput(
                     entry=e,
-                    version=self.cleaned_data.get(f"{p}-version"),
                     result=self.cleaned_data[f"{p}-result"].strip(),
                     challenges=self.cleaned_data[f"{p}-challenges"].strip(),
                     assessment=self.cleaned_data[f"{p}-assessment"],

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from organisations.models import Municipality, OrgUnit
-from plans.models import ActivityStatus, Goal, Plan
+from plans.models import ActivityStatus, Goal, Plan, Sentiment
 
 
 class Assessment(models.TextChoices):
@@ -19,10 +19,10 @@ class Assessment(models.TextChoices):
 
 
 ASSESSMENT_SENTIMENT = {
-    Assessment.MET: "positive",
-    Assessment.PARTLY: "neutral",
-    Assessment.NOT_MET: "negative",
-    Assessment.NOT_ASSESSED: "neutral",
+    Assessment.MET: Sentiment.POSITIVE.value,
+    Assessment.PARTLY: Sentiment.NEUTRAL.value,
+    Assessment.NOT_MET: Sentiment.NEGATIVE.value,
+    Assessment.NOT_ASSESSED: Sentiment.NEUTRAL.value,
 }
 
 
@@ -89,10 +89,7 @@ class RoundField(models.Model):
 class UnitReportQuerySet(models.QuerySet):
     def open(self) -> "UnitReportQuerySet":
         """Reports the unit still has to submit."""
-        return self.filter(status__in=[UnitReport.Status.DRAFT, UnitReport.Status.RETURNED])
-
-    def late(self, on: date | None = None) -> "UnitReportQuerySet":
-        return self.open().filter(round__deadline__lt=on or timezone.localdate())
+        return self.filter(status__in=UnitReport.OPEN_STATUSES)
 
 
 class UnitReport(models.Model):
@@ -143,9 +140,12 @@ class UnitReport(models.Model):
     def __str__(self) -> str:
         return f"{self.round}: {self.unit}"
 
+    # Still the unit's to write and submit.
+    OPEN_STATUSES = (Status.DRAFT, Status.RETURNED)
+
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in self.OPEN_STATUSES
 
     def is_late(self, on: date | None = None) -> bool:
         return self.is_open and self.round.is_past_deadline(on)
@@ -164,7 +164,6 @@ class ReportEntry(models.Model):
         _("Assessment"), max_length=15, choices=Assessment.choices, default=Assessment.NOT_ASSESSED
     )
     extra = models.JSONField(default=dict, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("report entry")
@@ -184,7 +183,7 @@ class ActivityUpdate(models.Model):
 
     report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="activity_updates")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
-    status = models.ForeignKey(ActivityStatus, on_delete=models.PROTECT, related_name="+")
+    status = models.ForeignKey(ActivityStatus, on_delete=models.RESTRICT, related_name="+")
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

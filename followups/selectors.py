@@ -224,7 +224,7 @@ def round_progress(rounds: list[Round]) -> dict[int, RoundProgress]:
         p = out[round_id]
         p.total += n
         setattr(p, STATE_ATTR[status], getattr(p, STATE_ATTR[status]) + n)
-        if status in (UnitReport.Status.DRAFT, UnitReport.Status.RETURNED) and today > deadlines[round_id]:
+        if status in UnitReport.OPEN_STATUSES and today > deadlines[round_id]:
             p.late += n
     return out
 

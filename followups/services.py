@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from plans.models import ActivityStatus, Plan
 from plans.selectors import responsible_units
 
 from .models import ActivityUpdate, ReminderSent, ReportEntry, Round, RoundField, UnitReport
+from .selectors import report_content
 
 
 class TransitionRefused(Exception):
@@ -101,7 +103,6 @@ def round_update(*, rnd: Round, by, fields: dict[str, Any]) -> Round:
 @dataclass
 class EntryInput:
     entry: ReportEntry
-    version: int | None
     result: str
     challenges: str
     assessment: str
@@ -141,8 +142,8 @@ def report_save(
     entries: Sequence[EntryInput],
     updates: Sequence[UpdateInput],
 ) -> UnitReport:
-    """Save what the unit wrote. Raises lib.locking.StaleEdit if the report or an
-    entry was saved by someone else since the form was opened."""
+    """Save what the unit wrote. Raises lib.locking.StaleEdit if the report was
+    saved (or changed state) since the form was opened at ``version``."""
     _require(report.is_open, _("Only a draft or a returned report can be changed."))
     claim_version(report, version)
     changes: dict[str, Any] = {}
@@ -156,10 +157,9 @@ def report_save(
         old = {name: getattr(entry, name) for name in new}
         if old == new:
             continue
-        claim_version(entry, item.version)
         for name, value in new.items():
             setattr(entry, name, value)
-        entry.save(update_fields=[*new, "version"])
+        entry.save(update_fields=list(new))
         for name in new:
             if old[name] != new[name]:
                 changes[f"{entry.goal.code} {name}"] = [old[name], new[name]]
@@ -204,8 +204,8 @@ def report_submit(*, report: UnitReport, by) -> UnitReport:
     report.status = UnitReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = by
-    report.version += 1
-    report.save(update_fields=["status", "submitted_at", "submitted_by", "version"])
+    claim_version(report, report.version)  # nobody has changed the report since it was read
+    report.save(update_fields=["status", "submitted_at", "submitted_by"])
     _audit_report(report, by, {"status": [old, report.get_status_display()]})
     return report
 
@@ -217,8 +217,8 @@ def report_return(*, report: UnitReport, by, comment: str) -> UnitReport:
     old = report.get_status_display()
     report.status = UnitReport.Status.RETURNED
     report.return_comment = comment.strip()
-    report.version += 1
-    report.save(update_fields=["status", "return_comment", "version"])
+    claim_version(report, report.version)
+    report.save(update_fields=["status", "return_comment"])
     _audit_report(report, by, {"status": [old, report.get_status_display()], "return_comment": [None, comment]})
     return report
 
@@ -226,15 +226,13 @@ def report_return(*, report: UnitReport, by, comment: str) -> UnitReport:
 @transaction.atomic
 def report_approve(*, report: UnitReport, by) -> UnitReport:
     _require(report.status == UnitReport.Status.SUBMITTED, _("Only a submitted report can be approved."))
-    from .selectors import report_content
-
+    claim_version(report, report.version)
     old = report.get_status_display()
     report.status = UnitReport.Status.APPROVED
     report.approved_at = timezone.now()
     report.approved_by = by
-    report.version += 1
     report.snapshot = report_content(report).as_snapshot()
-    report.save(update_fields=["status", "approved_at", "approved_by", "version", "snapshot"])
+    report.save(update_fields=["status", "approved_at", "approved_by", "snapshot"])
     _audit_report(report, by, {"status": [old, report.get_status_display()]})
     return report
 
@@ -311,8 +309,6 @@ def _reminder_subject(report: UnitReport, kind: str) -> str:
 
 
 def _reminder_body(report: UnitReport, kind: str) -> str:
-    from django.urls import reverse
-
     link = settings.SITE_URL.rstrip("/") + reverse("followups:report", args=[report.pk])
     context = {
         "round": report.round.name,

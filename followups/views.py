@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
-from lib.locking import STALE_MESSAGE, StaleEdit
+from lib.locking import CONFLICT, StaleEdit, stale_form
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
 from plans.access import get_plan_for_user
@@ -155,8 +155,9 @@ def report_edit(request, pk):
                     updates=form.update_inputs(),
                 )
             except StaleEdit:
-                form.add_error(None, STALE_MESSAGE)
-                status = 409
+                current = UnitReport.objects.get(pk=report.pk).version
+                form = stale_form(lambda data: _report_form(request, report, data), request.POST, current)
+                status = CONFLICT
             else:
                 if "submit" in request.POST:
                     return _submit(request, report)

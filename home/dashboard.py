@@ -40,7 +40,7 @@ def current_round(municipality: Municipality) -> Round | None:
     """The round that most needs attention: the latest one still waiting for
     reports, else the latest one."""
     rounds = Round.objects.filter(municipality=municipality).select_related("plan").order_by("-period_end", "-pk")
-    waiting = rounds.filter(reports__status__in=[UnitReport.Status.DRAFT, UnitReport.Status.RETURNED]).first()
+    waiting = rounds.filter(reports__status__in=UnitReport.OPEN_STATUSES).first()
     return waiting or rounds.first()
 
 
@@ -72,16 +72,16 @@ class ContactDashboard:
 
 
 def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
-    now = timezone.now()
+    cutoff = timezone.now() - STALE_AFTER
     open_reports = list(
         UnitReport.objects.filter(unit__in=units).open().select_related("round", "unit").order_by("round__deadline")
     )
     stale = list(
         Activity.objects.filter(owner__in=units)
-        .exclude(status__summary__in=[StatusSummary.DONE, StatusSummary.CANCELLED])
+        .exclude(status__summary__in=StatusSummary.closed())
         .annotate(last_note=Max("notes__date"))
-        .filter(updated_at__lt=now - STALE_AFTER)
-        .filter(Q(last_note__isnull=True) | Q(last_note__lt=(now - STALE_AFTER).date()))
+        .filter(updated_at__lt=cutoff)
+        .filter(Q(last_note__isnull=True) | Q(last_note__lt=timezone.localdate() - STALE_AFTER))
         .select_related("municipality", "owner", "status")
         .order_by("number")
     )

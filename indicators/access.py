@@ -16,9 +16,7 @@ from .models import Indicator, Measurement
 
 def may_measure(membership: Membership, indicator: Indicator) -> bool:
     """Whether the member may enter measurements for the indicator."""
-    if membership.is_coordinator:
-        return True
-    return membership.is_contact and membership.units.filter(pk=indicator.responsible_unit_id).exists()
+    return membership.may_edit_unit_work(indicator.responsible_unit_id)
 
 
 def get_indicator_for_user(user, pk, *, write: bool = False, measure: bool = False) -> Indicator:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
-from lib.locking import StaleEdit
+from lib.locking import CONFLICT, StaleEdit, stale_form
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
 from plans.selectors import sort_in_tree_order
@@ -26,18 +26,6 @@ STALE_MEASUREMENT = gettext_lazy(
     "what you typed is kept below. Open the indicator in a new tab to see the other changes. "
     "If you save this form again, your values replace theirs."
 )
-CONFLICT = 409
-
-
-def _stale_form(form_class, request, current_version: int, message, **kwargs):
-    """The form again with what the user typed, the message, and the current
-    version, so that saving again is a deliberate choice."""
-    data = request.POST.copy()
-    data["version"] = str(current_version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, message)
-    return form
 
 
 @member_required
@@ -116,13 +104,11 @@ def indicator_edit(request, pk):
             )
         except StaleEdit:
             indicator = Indicator.objects.select_related("responsible_unit").get(pk=indicator.pk)
-            form = _stale_form(
-                IndicatorForm,
-                request,
+            form = stale_form(
+                lambda data: IndicatorForm(data, instance=indicator, municipality=municipality),
+                request.POST,
                 indicator.version,
                 STALE_INDICATOR,
-                instance=indicator,
-                municipality=municipality,
             )
             status = CONFLICT
         else:
@@ -192,8 +178,11 @@ def measurement_edit(request, pk):
             )
         except StaleEdit:
             current = type(measurement).objects.get(pk=measurement.pk)
-            form = _stale_form(
-                MeasurementForm, request, current.version, STALE_MEASUREMENT, instance=current, indicator=indicator
+            form = stale_form(
+                lambda data: MeasurementForm(data, instance=current, indicator=indicator),
+                request.POST,
+                current.version,
+                STALE_MEASUREMENT,
             )
             status = CONFLICT
         else:

@@ -6,9 +6,23 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 STALE_MESSAGE = _(
-    "Someone else saved this while you were editing. Your changes have not been saved; "
-    "what you typed is kept below. Open the page again in a new tab to see the other changes, then save again."
+    "Someone else saved this while you were editing it. Your changes have not been saved; "
+    "what you typed is kept below. Open the page in a new tab to see the other changes. "
+    "If you save this form again, your values replace theirs."
 )
+CONFLICT = 409  # the status of a page refused as stale
+
+
+def stale_form(build, data, current_version: int, message=STALE_MESSAGE):
+    """The form again with what the user typed, the message, and the current
+    version, so that saving again is a deliberate choice. ``build(data)`` makes
+    the bound form."""
+    data = data.copy()
+    data["version"] = str(current_version)
+    form = build(data)
+    form.is_valid()
+    form.add_error(None, message)
+    return form
 
 
 class StaleEdit(Exception):

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.db import router
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext_lazy as _
 
@@ -222,7 +222,7 @@ class BaseActivityStatusFormSet(forms.BaseInlineFormSet):
                 if form.instance.pk:
                     try:  # activities or follow-up reports that use the status
                         Collector(using=router.db_for_write(ActivityStatus)).collect([form.instance])
-                    except ProtectedError:
+                    except (ProtectedError, RestrictedError):
                         in_use.append(form.instance.name)
                 continue
             name = form.cleaned_data.get("name", "").strip().lower()

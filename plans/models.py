@@ -263,6 +263,11 @@ class StatusSummary(models.TextChoices):
     PAUSED = "pausad", _("paused")
     CANCELLED = "avbruten", _("cancelled")
 
+    @classmethod
+    def closed(cls) -> tuple[str, str]:
+        """Finished one way or the other: no longer followed up or at risk."""
+        return (cls.DONE, cls.CANCELLED)
+
 
 class Sentiment(models.TextChoices):
     POSITIVE = "positive", _("positive")

@@ -107,11 +107,7 @@ def plan_delete(*, plan: Plan, by) -> None:
     for goal in plan.goals.order_by("-depth"):
         _goal_audit_deleted(goal, by)
     snapshot = plan_snapshot(plan)
-    # The plan's activities go with it; removed first because their status is
-    # protected from deletion on its own.
-    activities = plan.activities.all()
-    snapshot["activities"] = [str(a) for a in activities.select_related("municipality")]
-    activities.delete()
+    snapshot["activities"] = [str(a) for a in plan.activities.select_related("municipality")]  # they go with it
     audit_record(
         municipality=plan.municipality,
         actor=by,

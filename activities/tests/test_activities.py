@@ -122,6 +122,16 @@ def test_two_people_save_the_same_activity_the_second_keeps_what_they_typed(worl
     assert "någon annan" in response.content.decode().lower()
     world.activity.refresh_from_db()
     assert world.activity.title == "Brobyggare, utökat"
+    # Saving the kept form again is a deliberate choice, and it wins.
+    again = base | {"title": "Brobyggare i Rinkeby", "version": response.context["form"]["version"].value()}
+    assert second.post(url, again).status_code == 302
+    world.activity.refresh_from_db()
+    assert world.activity.title == "Brobyggare i Rinkeby"
+    # A crafted POST without a version is refused, not saved blindly.
+    without = {k: v for k, v in again.items() if k != "version"} | {"title": "Utan version"}
+    assert second.post(url, without).status_code == 200
+    world.activity.refresh_from_db()
+    assert world.activity.title == "Brobyggare i Rinkeby"
 
 
 def test_progress_notes(world):

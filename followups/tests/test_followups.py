@@ -25,7 +25,6 @@ def report_post(report, **entry_values):
             f"{p}-result": entry_values.get("result", "Två brobyggare har stöttat 40 familjer."),
             f"{p}-challenges": entry_values.get("challenges", "Tillfällig finansiering."),
             f"{p}-assessment": entry_values.get("assessment", "delvis"),
-            f"{p}-version": entry.version,
         }
     for activity in report.unit.activities.all():
         data |= {f"a{activity.pk}-status": activity.status_id, f"a{activity.pk}-comment": ""}
@@ -253,3 +252,33 @@ def test_query_counts_do_not_grow_with_rows(world):
     assert second.entries.count() == 50
     assert _queries(client, reverse("followups:report", args=[second.pk])) == before[2]
     assert _queries(client, reverse("followups:report_edit", args=[second.pk])) == before[3]
+
+
+def test_approving_and_returning_at_once_cannot_both_win(world):
+    """Two coordinators act on the same submitted report from pages loaded at the same time."""
+    from followups.services import report_approve, report_return
+    from lib.locking import StaleEdit
+
+    report = world.report_a
+    edit = reverse("followups:report_edit", args=[report.pk])
+    world.client("contact_a").post(edit, report_post(report) | {"submit": "1"})
+    first, second = UnitReport.objects.get(pk=report.pk), UnitReport.objects.get(pk=report.pk)
+    report_approve(report=first, by=world.users["coordinator"])
+    with pytest.raises(StaleEdit):
+        report_return(report=second, by=world.users["coordinator"], comment="Komplettera.")
+    report.refresh_from_db()
+    assert (report.status, report.return_comment) == (UnitReport.Status.APPROVED, "")
+
+
+def test_renaming_a_round_to_a_taken_name_is_refused(world):
+    make_round(world.plan, "Tertial 3 2026")
+    client = world.client("coordinator")
+    data = {
+        "name": "Tertial 3 2026",
+        "period_start": "2026-05-01",
+        "period_end": "2026-08-31",
+        "deadline": "2026-09-30",
+    }
+    response = client.post(reverse("followups:round_edit", args=[world.round.pk]), data)
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
