@@ -4,14 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
 from organisations.models import Membership, OrgUnit
-from plans.models import Goal, Plan
+from plans.models import Plan
+from plans.selectors import sort_in_tree_order
 
 from .models import Activity, Method, PartnerKind, ProgressNote, TargetGroup
-
-
-class GoalChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Goal) -> str:
-        return f"{obj.code} {obj.title}"
 
 
 class ActivityForm(forms.ModelForm):
@@ -46,7 +42,6 @@ class ActivityForm(forms.ModelForm):
             "co_units": forms.CheckboxSelectMultiple,
             "goals": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"goals": GoalChoiceField}
         labels = {"goals": _("Goals the activity serves")}
         help_texts = {
             "goals": _("One or more of the plan's goals."),
@@ -57,7 +52,6 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan = plan
         units = OrgUnit.objects.filter(municipality_id=membership.municipality_id).order_by("name")
         if membership.is_coordinator:
             owners = units.active()
@@ -80,8 +74,6 @@ class ActivityForm(forms.ModelForm):
 
     def _goal_choices(self):
         """Goals listed in tree order (1.2 before 1.10), with their code."""
-        from plans.selectors import sort_in_tree_order
-
         goals = sort_in_tree_order(list(self.fields["goals"].queryset.select_related("plan")))
         return [(g.pk, f"{g.code} {g.title}") for g in goals]
 

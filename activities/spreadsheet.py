@@ -61,11 +61,6 @@ def _labels(choices) -> dict[str, str]:
     return out
 
 
-def _sv(choices, value: str) -> str:
-    with translation.override("sv"):
-        return str(choices(value).label)
-
-
 def _join(items) -> str:
     return "; ".join(items)
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -10,12 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from lib.locking import CONFLICT, StaleEdit, stale_form
-from lib.xlsx import XlsxInvalid
+from lib.xlsx import XlsxInvalid, xlsx_response
 from organisations.access import member_required
 from organisations.models import OrgUnit
-from plans.access import get_plan_for_user
+from plans.access import get_chosen_plan, get_plan_for_user
 from plans.models import StatusSummary
-from plans.selectors import current_plan, live_plans, sort_in_tree_order
+from plans.selectors import live_plans, sort_in_tree_order
 
 from . import services
 from .access import get_activity_for_user, get_note_for_user
@@ -25,15 +24,6 @@ from .selectors import activities_of_plan, summary_counts
 from .spreadsheet import export_activities, parse_activities
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _plan_from_request(request):
-    """The plan chosen with ?plan=, else the municipality's current plan."""
-    plan_id = request.GET.get("plan", "")
-    if plan_id.isdigit():
-        return get_plan_for_user(request.user, int(plan_id))
-    return current_plan(request.membership.municipality)
 
 
 def _int_param(request, name):
@@ -44,7 +34,7 @@ def _int_param(request, name):
 @member_required
 def activity_list(request):
     membership = request.membership
-    plan = _plan_from_request(request)
+    plan = get_chosen_plan(request)
     context = {"plan": plan, "plans": live_plans(membership.municipality).order_by("title")}
     if plan is None:
         return render(request, "activities/activity_list.html", context)
@@ -74,33 +64,36 @@ def activity_list(request):
             "counts": summary_counts(activities_of_plan(plan, unit=unit, goal=goal, search=search)),
             "filtered": bool(unit or goal or summary or search),
             "query": query.urlencode(),
-            "can_create": membership.is_coordinator or bool(membership.unit_ids),
+            "can_create": membership.may_register_activities,
         }
     )
     return render(request, "activities/activity_list.html", context)
 
 
-@member_required
-def activity_detail(request, pk):
-    activity = get_activity_for_user(request.user, pk)
+def _detail(request, activity, note_form, status=200):
     context = {
         "activity": activity,
         "goals": sort_in_tree_order(list(activity.goals.select_related("plan"))),
         "notes": activity.notes.select_related("author"),
-        "note_form": ProgressNoteForm(),
+        "note_form": note_form,
         "can_edit": request.membership.may_edit_unit_work(activity.owner_id),
         "history": history_for(activity),
     }
-    return render(request, "activities/activity_detail.html", context)
+    return render(request, "activities/activity_detail.html", context, status=status)
+
+
+@member_required
+def activity_detail(request, pk):
+    return _detail(request, get_activity_for_user(request.user, pk), ProgressNoteForm())
 
 
 @member_required
 @require_http_methods(["GET", "POST"])
 def activity_create(request):
     membership = request.membership
-    if not (membership.is_coordinator or membership.unit_ids):
+    if not membership.may_register_activities:
         raise PermissionDenied
-    plan = _plan_from_request(request)
+    plan = get_chosen_plan(request)
     if plan is None:
         messages.error(request, _("There is no plan yet to register activities under."))
         return redirect("activities:list")
@@ -173,15 +166,7 @@ def note_add(request, pk):
         services.note_add(activity=activity, by=request.user, **form.cleaned_data)
         messages.success(request, _("The progress note was added."))
         return redirect("activities:detail", pk=activity.pk)
-    context = {
-        "activity": activity,
-        "goals": sort_in_tree_order(list(activity.goals.select_related("plan"))),
-        "notes": activity.notes.select_related("author"),
-        "note_form": form,
-        "can_edit": True,
-        "history": history_for(activity),
-    }
-    return render(request, "activities/activity_detail.html", context, status=400)
+    return _detail(request, activity, form, status=400)
 
 
 @member_required
@@ -197,10 +182,7 @@ def note_delete(request, pk):
 def activity_export(request, plan_pk):
     plan = get_plan_for_user(request.user, plan_pk)
     activities = list(activities_of_plan(plan))
-    response = HttpResponse(export_activities(plan, activities), content_type=XLSX)
-    filename = f"aktiviteter-{slugify(plan.title) or plan.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(export_activities(plan, activities), f"aktiviteter-{slugify(plan.title) or plan.pk}.xlsx")
 
 
 @member_required
@@ -208,7 +190,7 @@ def activity_export(request, plan_pk):
 def activity_import(request, plan_pk):
     plan = get_plan_for_user(request.user, plan_pk)
     membership = request.membership
-    if not (membership.is_coordinator or membership.unit_ids):
+    if not membership.may_register_activities:
         raise PermissionDenied
     form = ActivityImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []

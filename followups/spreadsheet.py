@@ -3,6 +3,7 @@
 from django.utils import translation
 
 from lib.xlsx import Sheet, write_workbook
+from plans.models import GoalResponsibility
 
 from .selectors import Coverage
 
@@ -19,7 +20,7 @@ def export_coverage(matrix: Coverage) -> bytes:
                 row.goal.code,
                 row.goal.title,
                 cell.unit.name,
-                "Ansvarig" if cell.role == "primary" else "Medansvarig",
+                str(GoalResponsibility.Role(cell.role).label).capitalize(),
                 cell.count,
                 cell.assessment_label,
                 "ja" if cell.gap else "nej",

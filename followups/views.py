@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -7,11 +6,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
-from plans.access import get_plan_for_user
+from plans.access import get_chosen_plan
 from plans.models import RightsArea
-from plans.selectors import current_plan, live_plans
+from plans.selectors import live_plans
 
 from . import services
 from .access import get_report_for_user, get_round_for_user
@@ -29,9 +29,6 @@ from .selectors import (
     round_reports,
 )
 from .spreadsheet import export_coverage
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- Rounds ---------------------------------------------------------------------
 
@@ -221,8 +218,7 @@ def report_approve(request, pk):
 
 def _coverage_for_request(request):
     membership = request.membership
-    plan_id = request.GET.get("plan", "")
-    plan = get_plan_for_user(request.user, int(plan_id)) if plan_id.isdigit() else current_plan(membership.municipality)
+    plan = get_chosen_plan(request)
     if plan is None:
         return None, {}
     focus_id = request.GET.get("fokus", "")
@@ -263,6 +259,4 @@ def coverage_export(request):
     plan, context = _coverage_for_request(request)
     if plan is None:
         return redirect("followups:coverage")
-    response = HttpResponse(export_coverage(context["matrix"]), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="tackning-{slugify(plan.title) or plan.pk}.xlsx"'
-    return response
+    return xlsx_response(export_coverage(context["matrix"]), f"tackning-{slugify(plan.title) or plan.pk}.xlsx")

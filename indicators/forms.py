@@ -217,12 +217,6 @@ class IndicatorForm(forms.ModelForm):
             raise forms.ValidationError(_("Another indicator already has this name."))
         return name
 
-    def clean_goals(self):
-        goals = self.cleaned_data["goals"]
-        if any(goal.plan.municipality_id != self.municipality.pk for goal in goals.select_related("plan")):
-            raise forms.ValidationError(OTHER_MUNICIPALITY_GOAL)
-        return goals
-
     def clean(self):
         data = super().clean()
         start, end = data.get("valid_from"), data.get("valid_to")

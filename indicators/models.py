@@ -26,11 +26,6 @@ class Track(models.TextChoices):
     NO_DATA = "no_data", _("no data")
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def for_municipality(self, municipality) -> "IndicatorQuerySet":
-        return self.filter(municipality=municipality)
-
-
 class Indicator(models.Model):
     class Kind(models.TextChoices):
         NUMBER = "number", _("quantitative (a number)")
@@ -94,8 +89,6 @@ class Indicator(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = IndicatorQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
@@ -131,10 +124,6 @@ class Indicator(models.Model):
 
     def kolada_url(self) -> str:
         return f"https://www.kolada.se/verktyg/fri-sokning/?kpis={self.kolada_id}" if self.kolada_id else ""
-
-    def covers(self, day) -> bool:
-        """Whether the day is inside the indicator's period (an open end is unbounded)."""
-        return (self.valid_from is None or day >= self.valid_from) and (self.valid_to is None or day <= self.valid_to)
 
 
 class Baseline(models.Model):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING, WriteOnlyCell
@@ -23,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 MAX_UNCOMPRESSED_BYTES = 50_000_000
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class XlsxInvalid(Exception):
@@ -63,6 +65,13 @@ def _cell(ws, value: Any, *, font: Font | None = None) -> WriteOnlyCell:
     if font is not None:
         cell.font = font
     return cell
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    """A download of the workbook ``data`` as ``filename``."""
+    response = HttpResponse(data, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _cell_value(value: Any) -> Any:

@@ -180,6 +180,11 @@ class Membership(models.Model):
         """The units this person acts for (a unit contact's own units)."""
         return frozenset(self.units.values_list("pk", flat=True))
 
+    @property
+    def may_register_activities(self) -> bool:
+        """Coordinators, and contacts who act for at least one unit."""
+        return self.is_coordinator or bool(self.unit_ids)
+
     def may_edit_unit_work(self, unit_id: int) -> bool:
         """Coordinators change everything; a unit contact only their own units' work."""
         return self.is_coordinator or (self.is_contact and unit_id in self.unit_ids)

@@ -21,6 +21,17 @@ def get_plan_for_user(user, pk, *, write: bool = False) -> Plan:
     return plan
 
 
+def get_chosen_plan(request) -> Plan | None:
+    """The plan chosen with ?plan= on a page about one plan's work, else the
+    municipality's current plan (None if it has no plan)."""
+    from .selectors import current_plan
+
+    plan_id = request.GET.get("plan", "")
+    if plan_id.isdigit():
+        return get_plan_for_user(request.user, int(plan_id))
+    return current_plan(request.membership.municipality)
+
+
 def get_goal_for_user(user, pk, *, write: bool = False) -> Goal:
     membership = membership_of(user)
     goal = get_object_or_404(

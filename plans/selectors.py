@@ -145,15 +145,11 @@ def goals_for_units(units: list[OrgUnit], municipality: Municipality) -> list[Go
 def sort_in_tree_order(goals: list[Goal]) -> list[Goal]:
     """Goals ordered by code as a reader expects (1.2 before 1.10)."""
 
-    plan_field = Goal._meta.get_field("plan")
-
     def key(goal: Goal):
         parts = []
         for part in goal.code.replace("-", ".").split("."):
             parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
-        # The plan's title only when it was loaded with the goal: never a query per goal.
-        title = goal.plan.title if plan_field.is_cached(goal) else ""
-        return (title, goal.plan_id, parts)
+        return (goal.plan_id, parts)  # goals of one plan together; never a query for the plan
 
     return sorted(goals, key=key)
 
