@@ -8,12 +8,13 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from activities.models import Activity, ProgressNote
+from consultations.models import AgendaItem, Consultation, MinutesVersion, View
 from followups.models import Round, UnitReport
 from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
 from plans.models import DEFAULT_ACTIVITY_STATUSES, ActivityStatus, Goal, GoalResponsibility, Plan, PlanLevel
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105
-ROLES = ["anonymous", "reader", "contact_a", "contact_b", "coordinator", "other_coordinator"]
+ROLES = ["anonymous", "reader", "contact_a", "contact_b", "coordinator", "other_coordinator", "representative"]
 
 
 @dataclass
@@ -36,6 +37,10 @@ class World:
     note: ProgressNote
     round: Round
     report_a: UnitReport
+    consultation: Consultation
+    item: AgendaItem
+    view: View
+    minutes: MinutesVersion
 
     def client(self, role: str) -> Client:
         client = Client()
@@ -76,6 +81,32 @@ def make_activity(plan: Plan, owner: OrgUnit, goals, *, title="Brobyggare i soci
 
     fields = {"title": title, "owner": owner, "status": plan.activity_statuses.first(), **fields}
     return activity_create(plan=plan, by=None, fields=fields, goals=goals)
+
+
+def make_consultation(municipality, organiser, *, title="Öppet samråd om brobyggare", representatives=(), **fields):
+    """A consultation held on 2026-03-12 with one item (decision 2026-04-23) and one view."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Europe/Stockholm")
+    fields = {
+        "title": title,
+        "form": Consultation.Form.OPEN,
+        "starts_at": datetime(2026, 3, 12, 17, 30, tzinfo=tz),
+        "ends_at": datetime(2026, 3, 12, 19, 30, tzinfo=tz),
+        "influence": Consultation.Influence.CONSULTATION,
+        "influence_note": "Hur brobyggarnas arbete ska organiseras.",
+        **fields,
+    }
+    consultation = Consultation.objects.create(municipality=municipality, **fields)
+    consultation.organisers.set([organiser])
+    consultation.representatives.set(representatives)
+    item = AgendaItem.objects.create(
+        consultation=consultation, position=1, question="Hur når vi fler familjer?", responsible_unit=organiser,
+        decision_body="Socialnämnden", decision_date=date(2026, 4, 23), decision_ref="SN 2026/0412",
+    )  # fmt: skip
+    View.objects.create(item=item, text="Fler brobyggare behövs i söderort.")
+    return consultation
 
 
 def make_round(plan: Plan, name="Tertial 2 2026", **fields) -> Round:
@@ -146,13 +177,25 @@ def world(db) -> World:
         "contact_b": make_user("contact_b", sthlm, Membership.Role.CONTACT, [unit_b]),
         "coordinator": make_user("coordinator", sthlm, Membership.Role.COORDINATOR),
         "other_coordinator": make_user("other_coordinator", other, Membership.Role.COORDINATOR),
+        "representative": make_user("representative", sthlm, Membership.Role.REPRESENTATIVE),
     }
+    rep = users["representative"].membership
+    rep.organisation, rep.named_consent = "Romska kvinnoföreningen", True
+    rep.save()
+    consultation = make_consultation(sthlm, unit_a, representatives=[rep])
+    item = consultation.items.get()
+    view = item.views.get()
+    minutes = MinutesVersion.objects.create(consultation=consultation, number=1, text="Minnesanteckningar: utkast.")
     activity = make_activity(plan, unit_a, [result_goal])
     note = ProgressNote.objects.create(activity=activity, text="Två brobyggare anställda.", author_name="Kontakt A")
     rnd = make_round(plan)
     return World(
         activity=activity,
         note=note,
+        consultation=consultation,
+        item=item,
+        view=view,
+        minutes=minutes,
         round=rnd,
         report_a=rnd.reports.get(unit=unit_a),
         municipality=sthlm,

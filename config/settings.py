@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "activities",
     "followups",
     "indicators",
+    "consultations",
     "home",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("aktiviteter/", include("activities.urls")),
     path("uppfoljning/", include("followups.urls")),
     path("indikatorer/", include("indicators.urls")),
+    path("samrad/", include("consultations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -281,7 +281,7 @@ def send_followup_reminders(*, today: date | None = None) -> int:
                 continue
             with transaction.atomic():
                 # The row is written first: a second run, even a concurrent one, stops here.
-                _, created = ReminderSent.objects.get_or_create(
+                _reminder, created = ReminderSent.objects.get_or_create(
                     report=report, kind=kind, defaults={"recipients": len(recipients)}
                 )
                 if not created:

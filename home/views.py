@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import render
 
+from consultations.selectors import representative_home
 from organisations.models import OrgUnit
 from plans.models import Plan
 from plans.selectors import current_plan, goals_for_units, sort_in_tree_order
@@ -19,6 +20,9 @@ def start(request):
     if not membership:
         raise PermissionDenied
     municipality = membership.municipality
+    if membership.is_representative:
+        context = {"rep": representative_home(membership)}
+        return render(request, "home/representative_start.html", context)
     plans = (
         Plan.objects.filter(municipality=municipality)
         .exclude(status=Plan.Status.REPLACED)

@@ -15,14 +15,29 @@ from django.shortcuts import get_object_or_404
 from .models import Membership, OrgUnit, UnitGroup
 
 
-def member_required(view):
-    """The view needs a signed-in user with a membership in a municipality."""
+def signed_in_member_required(view):
+    """The view needs a signed-in user with a membership in a municipality, of any
+    role, consultation representatives included; the view checks the rest."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.membership:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def member_required(view):
+    """The view is for the municipality's own people (coordinators, unit contacts,
+    readers): internal work that consultation representatives do not see."""
+
+    @wraps(view)
+    @signed_in_member_required
+    def wrapper(request, *args, **kwargs):
+        if not request.membership.is_staff_member:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

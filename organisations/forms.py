@@ -85,6 +85,14 @@ class MemberForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    organisation = forms.CharField(
+        label=_("Organisation (for a consultation representative)"), max_length=200, required=False
+    )
+    named_consent = forms.BooleanField(
+        label=_("Agrees to be named in views and minutes"),
+        required=False,
+        help_text=_("Without consent a representative appears only by their organisation."),
+    )
     active = forms.BooleanField(label=_("Can sign in"), required=False, initial=True)
 
     def __init__(self, *args, municipality, member: Membership | None = None, **kwargs):
@@ -115,4 +123,6 @@ class MemberForm(forms.Form):
         data = super().clean()
         if data.get("role") == Membership.Role.CONTACT and not data.get("units"):
             self.add_error("units", _("Choose the units the contact person acts for."))
+        if data.get("role") == Membership.Role.REPRESENTATIVE and not data.get("organisation", "").strip():
+            self.add_error("organisation", _("Say which organisation or council the representative speaks for."))
         return data

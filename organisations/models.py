@@ -20,6 +20,11 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("Starts the references of activities, e.g. STHLM in STHLM-A-0042. The municipality code if empty."),
     )
+    feedback_days = models.PositiveSmallIntegerField(
+        _("days to give feedback"),
+        default=30,
+        help_text=_("A view raised in a consultation is overdue this many days after its decision without feedback."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -141,6 +146,9 @@ class Membership(models.Model):
         COORDINATOR = "coordinator", _("coordinator")
         CONTACT = "contact", _("unit contact")
         READER = "reader", _("reader")
+        # A Roma representative (samrådsrepresentant): sees only the consultations
+        # they are invited to, minutes sent to them and the feedback on their views.
+        REPRESENTATIVE = "representative", _("consultation representative")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="memberships")
@@ -159,6 +167,19 @@ class Membership(models.Model):
         help_text=_("E.g. “Kontaktperson för romsk inkludering”."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a consultation representative: the organisation or council they speak for."),
+    )
+    named_consent = models.BooleanField(
+        _("agrees to be named"),
+        default=False,
+        help_text=_(
+            "A representative is named in views and minutes only if they have agreed; otherwise by organisation."
+        ),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -174,6 +195,15 @@ class Membership(models.Model):
     @property
     def is_contact(self) -> bool:
         return self.role == self.Role.CONTACT
+
+    @property
+    def is_representative(self) -> bool:
+        return self.role == self.Role.REPRESENTATIVE
+
+    @property
+    def is_staff_member(self) -> bool:
+        """The municipality's own people, who see its internal work."""
+        return not self.is_representative
 
     @cached_property
     def unit_ids(self) -> frozenset[int]:

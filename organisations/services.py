@@ -42,6 +42,8 @@ def member_snapshot(member: Membership) -> dict[str, Any]:
         "title": member.title,
         "phone": member.phone,
         "units": sorted(u.short_name for u in member.units.all()),
+        "organisation": member.organisation,
+        "named_consent": member.named_consent,
         "is_active": user.is_active,
     }
 
@@ -115,14 +117,17 @@ def send_welcome(*, member: Membership, request) -> None:
 @transaction.atomic
 def member_create(
     *, municipality: Municipality, by, username: str, first_name: str, last_name: str, email: str,
-    role: str, title: str = "", phone: str = "", units=(),
+    role: str, title: str = "", phone: str = "", units=(), organisation: str = "", named_consent: bool = False,
 ) -> Membership:  # fmt: skip
     user = get_user_model().objects.create_user(
         username=username, email=email, first_name=first_name, last_name=last_name
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    member = Membership.objects.create(user=user, municipality=municipality, role=role, title=title, phone=phone)
+    member = Membership.objects.create(
+        user=user, municipality=municipality, role=role, title=title, phone=phone,
+        organisation=organisation, named_consent=named_consent,
+    )  # fmt: skip
     member.units.set(units if role == Membership.Role.CONTACT else [])
     audit_record(
         municipality=municipality, actor=by, action=AuditEvent.Action.CREATE, obj=member,
@@ -134,14 +139,16 @@ def member_create(
 @transaction.atomic
 def member_update(
     *, member: Membership, by, first_name: str, last_name: str, email: str, role: str,
-    title: str = "", phone: str = "", units=(), active: bool = True,
+    title: str = "", phone: str = "", units=(), active: bool = True, organisation: str = "",
+    named_consent: bool = False,
 ) -> Membership:  # fmt: skip
     before = member_snapshot(member)
     user = member.user
     user.first_name, user.last_name, user.email, user.is_active = first_name, last_name, email, active
     user.save(update_fields=["first_name", "last_name", "email", "is_active"])
     member.role, member.title, member.phone = role, title, phone
-    member.save(update_fields=["role", "title", "phone"])
+    member.organisation, member.named_consent = organisation, named_consent
+    member.save(update_fields=["role", "title", "phone", "organisation", "named_consent"])
     member.units.set(units if role == Membership.Role.CONTACT else [])
     changes = diff(before, member_snapshot(member))
     audit_record(

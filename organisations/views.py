@@ -170,7 +170,8 @@ def member_edit(request, pk):
     initial = {
         "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
         "role": member.role, "units": list(member.units.all()), "title": member.title,
-        "phone": member.phone, "active": user.is_active,
+        "phone": member.phone, "active": user.is_active, "organisation": member.organisation,
+        "named_consent": member.named_consent,
     }  # fmt: skip
     form = MemberForm(request.POST or None, municipality=member.municipality, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -13,11 +13,12 @@ from indicators.tests.factories import indicator_objects
 
 LOGIN = "login"  # a redirect to the sign-in page
 
-MEMBER_PAGE = dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN}
+# The municipality's own people; consultation representatives see none of it.
+MEMBER_PAGE = dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN, "representative": 403}
 MEMBER_OBJECT = MEMBER_PAGE | {"other_coordinator": 404}
 COORDINATOR_PAGE = {
     "anonymous": LOGIN, "reader": 403, "contact_a": 403, "contact_b": 403,
-    "coordinator": 200, "other_coordinator": 200,
+    "coordinator": 200, "other_coordinator": 200, "representative": 403,
 }  # fmt: skip
 COORDINATOR_OBJECT = COORDINATOR_PAGE | {"other_coordinator": 404}
 PUBLIC = dict.fromkeys(ROLES, 200)
@@ -25,7 +26,10 @@ SIGNED_OUT_ONLY = dict.fromkeys(ROLES, 302) | {"anonymous": 200}
 SIGNED_IN = dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN}
 POST_ONLY = dict.fromkeys(ROLES, 405)
 # A signed-in member's POST-only URL: GET is refused after the sign-in check.
-MEMBER_POST_ONLY = dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN}
+MEMBER_POST_ONLY = dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN, "representative": 403}
+# Consultations: a representative sees the ones they are invited to (unit A's is).
+CONSULTATION_LIST = MEMBER_PAGE | {"representative": 200}
+CONSULTATION_OBJECT = MEMBER_OBJECT | {"representative": 200}
 # Pages for everyone who writes for a unit (contacts and coordinators), not readers.
 UNIT_WRITER_PAGE = MEMBER_PAGE | {"reader": 403}
 UNIT_WRITER_OBJECT = MEMBER_OBJECT | {"reader": 403}
@@ -34,7 +38,7 @@ UNIT_A_OBJECT = COORDINATOR_OBJECT | {"contact_a": 200}
 
 # GET expectations, by URL name.
 EXPECTED = {
-    "home:start": MEMBER_PAGE,
+    "home:start": MEMBER_PAGE | {"representative": 200},
     "login": SIGNED_OUT_ONLY,
     "logout": POST_ONLY,
     "password_change": SIGNED_IN,
@@ -86,6 +90,31 @@ EXPECTED = {
     "followups:report_approve": MEMBER_POST_ONLY,
     "followups:coverage": MEMBER_PAGE,
     "followups:coverage_export": MEMBER_PAGE,
+    "consultations:list": CONSULTATION_LIST,
+    "consultations:create": UNIT_WRITER_PAGE,
+    "consultations:detail": CONSULTATION_OBJECT,
+    "consultations:edit": UNIT_A_OBJECT,
+    "consultations:delete": UNIT_A_OBJECT,
+    "consultations:item_create": UNIT_A_OBJECT,
+    "consultations:item_edit": UNIT_A_OBJECT,
+    "consultations:item_delete": MEMBER_POST_ONLY,
+    "consultations:view_create": UNIT_A_OBJECT,
+    "consultations:view_delete": MEMBER_POST_ONLY,
+    "consultations:feedback": UNIT_A_OBJECT,
+    "consultations:trace": CONSULTATION_OBJECT,
+    "consultations:overdue": MEMBER_PAGE,
+    "consultations:figures": MEMBER_PAGE,
+    "consultations:minutes_edit": UNIT_A_OBJECT,
+    "consultations:minutes": MEMBER_OBJECT | {"representative": 404},  # a draft: not theirs to see
+    "consultations:minutes_send": MEMBER_POST_ONLY,
+    "consultations:minutes_comment": MEMBER_POST_ONLY | {"representative": 405},
+    "consultations:minutes_approve": MEMBER_POST_ONLY,
+    "consultations:minutes_publish": UNIT_A_OBJECT,
+    "consultations:minutes_supersede": MEMBER_POST_ONLY,
+    "consultations:councils": MEMBER_PAGE,
+    "consultations:council_create": COORDINATOR_PAGE,
+    "consultations:council": MEMBER_OBJECT,
+    "consultations:council_edit": COORDINATOR_OBJECT,
     "indicators:list": MEMBER_PAGE,
     "indicators:create": COORDINATOR_PAGE,
     "indicators:detail": MEMBER_OBJECT,
@@ -111,6 +140,19 @@ POST_EXPECTED = {
     "indicators:measurement_create": UNIT_A_OBJECT,
     "indicators:measurement_edit": UNIT_A_OBJECT,
     "indicators:measurement_delete": UNIT_A_OBJECT,
+    "consultations:edit": UNIT_A_OBJECT,
+    "consultations:delete": UNIT_A_OBJECT,
+    "consultations:item_create": UNIT_A_OBJECT,
+    "consultations:item_edit": UNIT_A_OBJECT,
+    "consultations:item_delete": UNIT_A_OBJECT,
+    "consultations:view_create": UNIT_A_OBJECT,
+    "consultations:view_delete": UNIT_A_OBJECT,
+    "consultations:feedback": UNIT_A_OBJECT,
+    "consultations:minutes_edit": UNIT_A_OBJECT,
+    "consultations:minutes_send": UNIT_A_OBJECT,
+    "consultations:minutes_approve": UNIT_A_OBJECT,
+    "consultations:minutes_publish": UNIT_A_OBJECT,
+    "consultations:minutes_supersede": UNIT_A_OBJECT,
 }
 
 # URLs whose POST changes something: a POST by a role that may not must be
@@ -127,6 +169,12 @@ def url_names(resolver=None, namespace=""):
             yield from url_names(pattern, full)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), list(pattern.pattern.regex.groupindex)
+
+
+def council_of(world):
+    from consultations.models import Council
+
+    return Council.objects.get_or_create(municipality=world.municipality, name="Rådet för nationella minoriteter")[0]
 
 
 def kwargs_for(name: str, params: list[str], world) -> dict:
@@ -160,6 +208,25 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "followups:report_submit": world.report_a.pk,
         "followups:report_return": world.report_a.pk,
         "followups:report_approve": world.report_a.pk,
+        "consultations:detail": world.consultation.pk,
+        "consultations:edit": world.consultation.pk,
+        "consultations:delete": world.consultation.pk,
+        "consultations:item_create": world.consultation.pk,
+        "consultations:item_edit": world.item.pk,
+        "consultations:item_delete": world.item.pk,
+        "consultations:view_create": world.item.pk,
+        "consultations:view_delete": world.view.pk,
+        "consultations:feedback": world.view.pk,
+        "consultations:trace": world.view.pk,
+        "consultations:minutes_edit": world.consultation.pk,
+        "consultations:minutes": world.minutes.pk,
+        "consultations:minutes_send": world.minutes.pk,
+        "consultations:minutes_comment": world.minutes.pk,
+        "consultations:minutes_approve": world.minutes.pk,
+        "consultations:minutes_publish": world.minutes.pk,
+        "consultations:minutes_supersede": world.minutes.pk,
+        "consultations:council": council_of(world).pk,
+        "consultations:council_edit": council_of(world).pk,
     }
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "not-a-valid-token"}
@@ -239,6 +306,12 @@ def test_refused_posts_on_unit_things_change_nothing(world, role):
     assert (world.activity.title, world.activity.owner_id) == ("Brobyggare i socialtjänsten", world.unit_a.pk)
     assert world.activity.notes.count() == 1
     assert (world.report_a.status, world.report_a.summary) == ("utkast", "")
+    world.consultation.refresh_from_db()
+    world.minutes.refresh_from_db()
+    assert world.consultation.title == "Öppet samråd om brobyggare"
+    assert world.consultation.items.count() == 1 and world.item.views.count() == 1
+    assert not hasattr(world.view, "feedback") or world.view.feedback is None
+    assert (world.minutes.status, world.minutes.text) == ("utkast", "Minnesanteckningar: utkast.")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,316 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from organisations.models import Membership, OrgUnit
+from plans.models import Goal
+from plans.selectors import live_plans, sort_in_tree_order
+
+from .models import AgendaItem, Consultation, Council, CouncilMember, Feedback, MinutesVersion, View
+
+AGE_GROUPS = [("barn_unga", _("children and young people")), ("vuxna", _("adults")), ("aldre", _("elderly"))]
+GENDERS = [("kvinnor", _("women")), ("man", _("men"))]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _goal_choices(municipality):
+    goals = sort_in_tree_order(
+        list(Goal.objects.filter(plan__in=live_plans(municipality)).select_related("plan").order_by("plan", "depth"))
+    )
+    return [(g.pk, f"{g.code} {g.title[:90]}") for g in goals]
+
+
+class ConsultationForm(forms.ModelForm):
+    video_link = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
+    services = forms.MultipleChoiceField(
+        label=_("Services offered"),
+        choices=Consultation.Service.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "title", "form", "organisers", "council", "starts_at", "ends_at", "place", "video_link", "services",
+            "invited_organisations", "representatives", "influence", "influence_note",
+            "attendance_total", "organisations_present", "compensation_paid", "compensation_total", "internal_notes",
+        ]  # fmt: skip
+        widgets = {
+            "organisers": forms.CheckboxSelectMultiple,
+            "representatives": forms.CheckboxSelectMultiple,
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "invited_organisations": forms.Textarea(attrs={"rows": 2}),
+            "influence_note": forms.Textarea(attrs={"rows": 2}),
+            "organisations_present": forms.Textarea(attrs={"rows": 2}),
+            "internal_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "attendance_total": _("A count, after the meeting. Never a list of who came."),
+            "representatives": _("They see this consultation, minutes sent to them and the feedback on the views."),
+            "internal_notes": _("Seen by staff only, never by representatives or the public."),
+            "compensation_total": _("Kept apart from the minutes; never shown to representatives."),
+        }
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipality = membership.municipality
+        units = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+        if not membership.is_coordinator:
+            units = units.filter(pk__in=membership.unit_ids)
+        self.fields["organisers"].queryset = units
+        self.fields["council"].queryset = Council.objects.filter(municipality=municipality)
+        self.fields["representatives"].queryset = Membership.objects.filter(
+            municipality=municipality, role=Membership.Role.REPRESENTATIVE, user__is_active=True
+        ).select_related("user")
+        self.fields["representatives"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name()} ({m.organisation})" if m.organisation else m.user.get_full_name()
+        )
+        self.fields["compensation_total"].error_messages["min_value"] = _("The amount cannot be negative.")
+        self.fields["attendance_total"].error_messages["min_value"] = _("The number cannot be negative.")
+        attendance = self.instance.attendance if self.instance.pk else {}
+        for age, age_label in AGE_GROUPS:
+            for gender, gender_label in GENDERS:
+                self.fields[f"att_{age}_{gender}"] = forms.IntegerField(
+                    label=f"{age_label}, {gender_label}",
+                    min_value=0,
+                    required=False,
+                    initial=(attendance.get(age) or {}).get(gender),
+                    error_messages={"min_value": _("The number cannot be negative.")},
+                )
+
+    def attendance_fields(self):
+        return [self[f"att_{age}_{gender}"] for age, _l in AGE_GROUPS for gender, _g in GENDERS]
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end < start:
+            self.add_error("ends_at", _("The meeting ends before it starts."))
+        if data.get("compensation_total") is not None and not data.get("compensation_paid"):
+            self.add_error("compensation_total", _("Tick “compensation paid” or leave the amount empty."))
+        breakdown = {}
+        for age, _l in AGE_GROUPS:
+            counts = {g: data.get(f"att_{age}_{g}") for g, _x in GENDERS}
+            counts = {g: n for g, n in counts.items() if n}
+            if counts:
+                breakdown[age] = counts
+        total = data.get("attendance_total")
+        counted = sum(n for counts in breakdown.values() for n in counts.values())
+        if breakdown and total is None:
+            data["attendance_total"] = counted
+        elif total is not None and counted > total:
+            self.add_error("attendance_total", _("The total is smaller than the numbers by age group and gender."))
+        self.attendance = breakdown
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "question",
+            "responsible_unit",
+            "decision_body",
+            "decision_date",
+            "decision_ref",
+            "goals",
+            "activities",
+        ]
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 3}),
+            "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "goals": forms.CheckboxSelectMultiple,
+            "activities": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {"goals": _("The goals of the plan the question concerns.")}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+        self.fields["goals"].queryset = Goal.objects.filter(plan__in=live_plans(municipality))
+        self.fields["goals"].choices = _goal_choices(municipality)
+        self.fields["goals"].error_messages["invalid_choice"] = _("Choose goals of your own municipality's plans.")
+        activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
+        self.fields["activities"].queryset = activities
+        self.fields["activities"].choices = [(a.pk, str(a)) for a in activities.order_by("number")]
+        self.fields["activities"].error_messages["invalid_choice"] = _("Choose activities of your own municipality.")
+
+
+class ViewForm(forms.ModelForm):
+    class Meta:
+        model = View
+        fields = ["text", "given_by", "representative"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representative"].queryset = consultation.representatives.filter(named_consent=True).select_related(
+            "user"
+        )
+        self.fields["representative"].label_from_instance = lambda m: m.user.get_full_name()
+
+    def clean(self):
+        data = super().clean()
+        named = data.get("given_by") == View.GivenBy.REPRESENTATIVE
+        if named and not data.get("representative"):
+            self.add_error("representative", _("Choose the representative, who must have agreed to be named."))
+        if not named:
+            data["representative"] = None
+        return data
+
+
+class FeedbackForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Feedback
+        fields = ["status", "reasoning", "decision_ref", "unit", "given_on", "goals", "activities"]
+        widgets = {
+            "reasoning": forms.Textarea(attrs={"rows": 4}),
+            "given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "goals": forms.CheckboxSelectMultiple,
+            "activities": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "reasoning": _("How the view affected the decision, or why it did not."),
+            "unit": _("Feedback is given by a unit, not a person."),
+            "activities": _("The activities that carry the view out, if any."),
+        }
+
+    def __init__(self, *args, view: View, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        municipality = membership.municipality
+        units = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+        if not membership.is_coordinator:
+            units = units.filter(pk__in=membership.unit_ids)
+        self.fields["unit"].queryset = units
+        if not self.instance.pk:
+            self.fields["unit"].initial = view.item.responsible_unit_id
+        else:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+        self.fields["goals"].queryset = Goal.objects.filter(plan__in=live_plans(municipality))
+        self.fields["goals"].choices = _goal_choices(municipality)
+        self.fields["goals"].error_messages["invalid_choice"] = _("Choose goals of your own municipality's plans.")
+        activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
+        self.fields["activities"].queryset = activities
+        self.fields["activities"].choices = [(a.pk, str(a)) for a in activities.order_by("number")]
+        self.fields["activities"].error_messages["invalid_choice"] = _("Choose activities of your own municipality.")
+        self.fields["reasoning"].error_messages["required"] = _(
+            "Say how the view affected the decision, or why it did not."
+        )
+
+    def clean_reasoning(self):
+        text = self.cleaned_data["reasoning"].strip()
+        if not text:
+            raise forms.ValidationError(self.fields["reasoning"].error_messages["required"])
+        return text
+
+    def feedback_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("goals", "activities", "version")}
+
+
+class MinutesForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MinutesVersion
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 16})}
+        help_texts = {
+            "text": _(
+                "Write what was said by groups and organisations. Name a representative only if they agreed; "
+                "never write personal details."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
+
+
+class SendMinutesForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Send for review to"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The representatives who attended."),
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = consultation.representatives.select_related("user")
+        self.fields["reviewers"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name()} ({m.organisation})" if m.organisation else m.user.get_full_name()
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SupersedeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are the approved minutes superseded?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The approved version is kept; the new version says why it replaces it."),
+    )
+
+
+class PublishForm(forms.Form):
+    checked = forms.BooleanField(
+        label=_("I have read the minutes and they contain no personal details."),
+        error_messages={"required": _("Confirm that you have checked the minutes for personal details.")},
+    )
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = Council
+        fields = ["name", "unit", "established_on", "evaluate_by", "description"]
+        widgets = {
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "evaluate_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+
+
+class CouncilMemberForm(forms.ModelForm):
+    class Meta:
+        model = CouncilMember
+        fields = ["organisation", "position", "name", "named_consent", "period_from", "period_to"]
+        widgets = {
+            "period_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("named_consent"):
+            self.add_error("name", _("Name a member only if they agreed; otherwise leave the name empty."))
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The period ends before it starts."))
+        return data
+
+
+CouncilMemberFormSet = forms.inlineformset_factory(
+    Council, CouncilMember, form=CouncilMemberForm, extra=2, can_delete=True
+)

@@ -1,0 +1,243 @@
+"""Reads for consultations, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from activities.models import Activity, ProgressNote
+from organisations.models import Membership, Municipality, OrgUnit
+from plans.models import Goal
+
+from .access import visible_minutes_q
+from .models import AgendaItem, Consultation, Feedback, MinutesVersion, View
+
+FEEDBACK = Prefetch(
+    "views",
+    queryset=View.objects.select_related("feedback__unit", "representative__user", "reminder").order_by("pk"),
+)
+
+
+def consultations_for(membership: Membership) -> QuerySet[Consultation]:
+    """The consultations a person may see: staff all of the municipality's, a
+    representative those they are invited to."""
+    qs = Consultation.objects.filter(municipality_id=membership.municipality_id)
+    if membership.is_representative:
+        qs = qs.filter(representatives=membership)
+    return qs
+
+
+def consultation_list(membership: Membership, *, unit: OrgUnit | None = None, year: int | None = None):
+    qs = consultations_for(membership)
+    if unit is not None:
+        qs = qs.filter(organisers=unit)
+    if year:
+        qs = qs.filter(starts_at__year=year)
+    return (
+        qs.select_related("council")
+        .prefetch_related(Prefetch("organisers", queryset=OrgUnit.objects.order_by("short_name")))
+        .annotate(
+            item_count=Count("items", distinct=True),
+            view_count=Count("items__views", distinct=True),
+            answered_count=Count("items__views__feedback", distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+
+
+@dataclass
+class ConsultationPage:
+    consultation: Consultation
+    items: list[AgendaItem]  # each view has ``overdue`` set
+    minutes: list[MinutesVersion]
+
+
+def _is_overdue(view: View, days: int, today: date) -> bool:
+    answered = hasattr(view, "feedback") and view.feedback.is_final
+    return not answered and view.item.decision_date + timedelta(days=days) < today
+
+
+def consultation_page(consultation: Consultation, membership: Membership) -> ConsultationPage:
+    items = list(
+        consultation.items.select_related("responsible_unit")
+        .prefetch_related(
+            FEEDBACK,
+            Prefetch("goals", queryset=_goals()),
+            Prefetch("activities", queryset=Activity.objects.select_related("municipality").order_by("number")),
+        )
+        .order_by("position", "pk")
+    )
+    today, days = timezone.localdate(), consultation.municipality.feedback_days
+    for item in items:
+        for view in item.views.all():
+            view.item = item  # for the overdue check, without a query
+            view.overdue = _is_overdue(view, days, today)
+    minutes = list(
+        consultation.minutes.filter(visible_minutes_q(membership))
+        .distinct()
+        .prefetch_related(Prefetch("reviewers", queryset=Membership.objects.select_related("user")))
+        .order_by("-number")
+    )
+    return ConsultationPage(consultation=consultation, items=items, minutes=minutes)
+
+
+def _goals():
+    return Goal.objects.order_by("depth", "position", "pk")
+
+
+def overdue_views(
+    municipality: Municipality, *, today: date | None = None, units: list[int] | None = None
+) -> list[View]:
+    """Views whose decision is more than the municipality's feedback_days past and
+    that have no final feedback (none, or only "under preparation")."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=municipality.feedback_days)
+    qs = View.objects.filter(
+        item__consultation__municipality=municipality,
+        item__decision_date__lt=cutoff,
+    ).filter(Q(feedback__isnull=True) | Q(feedback__status=Feedback.Status.PREPARING))
+    if units is not None:
+        qs = qs.filter(item__responsible_unit_id__in=units)
+    return list(
+        qs.select_related("item__consultation", "item__responsible_unit", "feedback", "reminder").order_by(
+            "item__decision_date", "pk"
+        )
+    )
+
+
+@dataclass
+class TraceStep:
+    activity: Activity
+    latest_note: ProgressNote | None
+
+
+@dataclass
+class Trace:
+    view: View
+    feedback: Feedback | None
+    steps: list[TraceStep]
+    goals: list
+
+
+def trace(view: View) -> Trace:
+    """View → decision → activity → result, for one view."""
+    feedback = Feedback.objects.filter(view=view).select_related("unit").first()
+    steps, goals = [], []
+    if feedback is not None:
+        notes = ProgressNote.objects.order_by("-date", "-pk")
+        activities = (
+            feedback.activities.select_related("municipality", "owner", "status")
+            .prefetch_related(Prefetch("notes", queryset=notes))
+            .order_by("number")
+        )
+        steps = [TraceStep(activity=a, latest_note=next(iter(a.notes.all()), None)) for a in activities]
+        goals = list(feedback.goals.order_by("depth", "position", "pk"))
+    return Trace(view=view, feedback=feedback, steps=steps, goals=goals)
+
+
+# --- Figures ------------------------------------------------------------------
+
+
+@dataclass
+class UnitFigures:
+    unit: OrgUnit
+    held_by_form: dict[str, int] = field(default_factory=dict)
+    held: int = 0
+    views: int = 0
+    answered_in_time: int = 0
+    answered_late: int = 0
+    days_to_feedback: list[int] = field(default_factory=list)
+    overdue: int = 0
+
+    @property
+    def share_in_time(self) -> int | None:
+        """Percent of the views due by now that were answered within the days allowed."""
+        due = self.answered_in_time + self.answered_late + self.overdue
+        return round(100 * self.answered_in_time / due) if due else None
+
+    @property
+    def median_days(self) -> float | None:
+        return statistics.median(self.days_to_feedback) if self.days_to_feedback else None
+
+
+def figures(municipality: Municipality, year: int, *, today: date | None = None) -> list[UnitFigures]:
+    """Per unit, for consultations held in the year: how many, by form; views
+    answered within the municipality's feedback_days, as a share; median days
+    from decision to feedback; overdue views. Three queries."""
+    today = today or timezone.localdate()
+    days = municipality.feedback_days
+    rows: dict[int, UnitFigures] = {}
+    units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality)}
+
+    def row(unit_id: int) -> UnitFigures:
+        if unit_id not in rows:
+            rows[unit_id] = UnitFigures(unit=units[unit_id])
+        return rows[unit_id]
+
+    held = (
+        Consultation.organisers.through.objects.filter(
+            consultation__municipality=municipality,
+            consultation__starts_at__year=year,
+            consultation__starts_at__lte=timezone.now(),
+        )
+        .values_list("orgunit_id", "consultation__form")
+        .annotate(n=Count("consultation_id"))
+        .order_by()
+    )
+    labels = dict(Consultation.Form.choices)
+    for unit_id, form, n in held:
+        r = row(unit_id)
+        r.held_by_form[str(labels[form])] = r.held_by_form.get(str(labels[form]), 0) + n
+        r.held += n
+    views = View.objects.filter(
+        item__consultation__municipality=municipality, item__consultation__starts_at__year=year
+    ).values_list("item__responsible_unit_id", "item__decision_date", "feedback__status", "feedback__given_on")
+    for unit_id, decided, status, given_on in views:
+        r = row(unit_id)
+        r.views += 1
+        final = status is not None and status != Feedback.Status.PREPARING
+        due = decided + timedelta(days=days)
+        if final:
+            r.days_to_feedback.append(max((given_on - decided).days, 0))
+            if given_on <= due:
+                r.answered_in_time += 1
+            else:
+                r.answered_late += 1
+        elif due < today:
+            r.overdue += 1
+    return sorted(rows.values(), key=lambda r: r.unit.name)
+
+
+@dataclass
+class RepresentativeHome:
+    upcoming: list[Consultation]
+    past: list[Consultation]
+    to_review: list[MinutesVersion]
+    feedback: list[View]
+
+
+def representative_home(membership: Membership) -> RepresentativeHome:
+    now = timezone.now()
+    mine = consultations_for(membership).order_by("starts_at")
+    to_review = list(
+        MinutesVersion.objects.filter(
+            reviewers=membership, status=MinutesVersion.Status.REVIEW, consultation__representatives=membership
+        )
+        .select_related("consultation")
+        .order_by("sent_at")
+    )
+    feedback = list(
+        View.objects.filter(item__consultation__in=mine.values("pk"), feedback__isnull=False)
+        .select_related("item__consultation", "feedback__unit")
+        .order_by("-feedback__given_on", "-pk")[:20]
+    )
+    return RepresentativeHome(
+        upcoming=list(mine.filter(starts_at__gte=now)),
+        past=list(mine.filter(starts_at__lt=now).order_by("-starts_at")[:10]),
+        to_review=to_review,
+        feedback=feedback,
+    )

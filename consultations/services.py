@@ -1,0 +1,472 @@
+"""Writes for consultations, views, feedback and minutes. Each runs in one
+transaction and writes its audit event in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib.locking import claim_version
+from organisations.models import Membership, Municipality
+
+from .models import (
+    AgendaItem,
+    Consultation,
+    Feedback,
+    FeedbackReminderSent,
+    MinutesComment,
+    MinutesVersion,
+    View,
+)
+
+
+class NotAllowedNow(Exception):
+    """The object is not in a state that allows the change; the message says why."""
+
+
+def _audit(municipality, by, action, obj, changes, repr_=None):
+    audit_record(municipality=municipality, actor=by, action=action, obj=obj, changes=changes, object_repr=repr_)
+
+
+def consultation_snapshot(c: Consultation) -> dict[str, Any]:
+    return {
+        "title": c.title,
+        "form": c.get_form_display(),
+        "organisers": sorted(u.short_name for u in c.organisers.all()),
+        "council": str(c.council) if c.council_id else None,
+        "starts_at": timezone.localtime(c.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": timezone.localtime(c.ends_at).strftime("%Y-%m-%d %H:%M"),
+        "place": c.place,
+        "video_link": c.video_link,
+        "services": c.service_labels(),
+        "invited_organisations": c.invited_organisations,
+        "influence": c.get_influence_display(),
+        "influence_note": c.influence_note,
+        "representatives": sorted(m.user.get_full_name() for m in c.representatives.select_related("user")),
+        "attendance_total": c.attendance_total,
+        "attendance": str(c.attendance) if c.attendance else None,
+        "organisations_present": c.organisations_present,
+        "compensation_paid": c.compensation_paid,
+        "compensation_total": c.compensation_total,
+        "internal_notes": c.internal_notes,
+    }
+
+
+def _invite(consultation: Consultation, members) -> None:
+    """E-mail newly invited representatives the time and place."""
+    link = settings.SITE_URL.rstrip("/") + reverse("consultations:detail", args=[consultation.pk])
+    when = timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override(settings.LANGUAGE_CODE):
+        for member in members:
+            if not member.user.email:
+                continue
+            context = {
+                "title": consultation.title,
+                "when": when,
+                "place": consultation.place or consultation.video_link,
+                "link": link,
+            }
+            send_mail(
+                _("Invitation to consultation: %(title)s") % {"title": consultation.title},
+                _("You are invited to %(title)s on %(when)s, %(place)s.\n\nRead more and follow up: %(link)s")
+                % context,
+                None,
+                [member.user.email],
+            )
+
+
+@transaction.atomic
+def consultation_create(
+    *, municipality: Municipality, by, fields: dict[str, Any], organisers, representatives=()
+) -> Consultation:
+    consultation = Consultation.objects.create(municipality=municipality, **fields)
+    consultation.organisers.set(organisers)
+    consultation.representatives.set(representatives)
+    _audit(
+        municipality, by, AuditEvent.Action.CREATE, consultation, snapshot_created(consultation_snapshot(consultation))
+    )
+    transaction.on_commit(lambda: _invite(consultation, list(consultation.representatives.select_related("user"))))
+    return consultation
+
+
+@transaction.atomic
+def consultation_update(
+    *, consultation: Consultation, by, fields: dict[str, Any], organisers, representatives
+) -> Consultation:
+    before = consultation_snapshot(Consultation.objects.get(pk=consultation.pk))
+    had = set(consultation.representatives.values_list("pk", flat=True))
+    for name, value in fields.items():
+        setattr(consultation, name, value)
+    consultation.save()
+    consultation.organisers.set(organisers)
+    consultation.representatives.set(representatives)
+    _audit(
+        consultation.municipality, by, AuditEvent.Action.UPDATE, consultation,
+        diff(before, consultation_snapshot(consultation)),
+    )  # fmt: skip
+    new = [m for m in consultation.representatives.select_related("user") if m.pk not in had]
+    transaction.on_commit(lambda: _invite(consultation, new))
+    return consultation
+
+
+@transaction.atomic
+def consultation_delete(*, consultation: Consultation, by) -> None:
+    if consultation.minutes.exclude(status=MinutesVersion.Status.DRAFT).exists():
+        raise NotAllowedNow(_("A consultation whose minutes have been sent, approved or published is kept."))
+    _audit(
+        consultation.municipality, by, AuditEvent.Action.DELETE, consultation,
+        snapshot_deleted(consultation_snapshot(consultation)),
+    )  # fmt: skip
+    consultation.delete()
+
+
+# --- Items and views ---------------------------------------------------------
+
+
+def _item_snapshot(item: AgendaItem) -> dict[str, Any]:
+    return {
+        "question": item.question,
+        "responsible_unit": item.responsible_unit.short_name,
+        "decision_body": item.decision_body,
+        "decision_date": item.decision_date,
+        "decision_ref": item.decision_ref,
+        "goals": sorted(g.code for g in item.goals.all()),
+        "activities": sorted(str(a) for a in item.activities.select_related("municipality")),
+    }
+
+
+@transaction.atomic
+def item_save(*, consultation: Consultation, by, item: AgendaItem | None, fields: dict[str, Any], goals, activities):
+    creating = item is None
+    if creating:
+        top = consultation.items.aggregate(m=Max("position"))["m"] or 0
+        item = AgendaItem(consultation=consultation, position=top + 1)
+        before = {}
+    else:
+        before = _item_snapshot(AgendaItem.objects.get(pk=item.pk))
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save()
+    item.goals.set(goals)
+    item.activities.set(activities)
+    after = _item_snapshot(item)
+    changes = snapshot_created(after) if creating else diff(before, after)
+    action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
+    _audit(
+        consultation.municipality,
+        by,
+        action,
+        consultation,
+        {f"item {item.position}: {k}": v for k, v in changes.items()},
+    )
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: AgendaItem, by) -> None:
+    if Feedback.objects.filter(view__item=item).exists():
+        raise NotAllowedNow(_("An item with feedback on its views is kept."))
+    consultation = item.consultation
+    _audit(consultation.municipality, by, AuditEvent.Action.UPDATE, consultation, {"item": [item.question, None]})
+    item.delete()
+
+
+@transaction.atomic
+def view_add(*, item: AgendaItem, by, text: str, given_by: str, representative: Membership | None) -> View:
+    view = View.objects.create(item=item, text=text, given_by=given_by, representative=representative, entered_by=by)
+    consultation = item.consultation
+    _audit(consultation.municipality, by, AuditEvent.Action.UPDATE, consultation, {"view": [None, text]})
+    return view
+
+
+@transaction.atomic
+def view_delete(*, view: View, by) -> None:
+    if hasattr(view, "feedback"):
+        raise NotAllowedNow(_("A view that has been answered is kept."))
+    consultation = view.item.consultation
+    _audit(consultation.municipality, by, AuditEvent.Action.UPDATE, consultation, {"view": [view.text, None]})
+    view.delete()
+
+
+def _feedback_snapshot(f: Feedback) -> dict[str, Any]:
+    return {
+        "status": f.get_status_display(),
+        "reasoning": f.reasoning,
+        "decision_ref": f.decision_ref,
+        "unit": f.unit.short_name,
+        "given_on": f.given_on,
+        "goals": sorted(g.code for g in f.goals.all()),
+        "activities": sorted(str(a) for a in f.activities.select_related("municipality")),
+    }
+
+
+@transaction.atomic
+def feedback_save(*, view: View, by, fields: dict[str, Any], goals, activities, version: int | None) -> Feedback:
+    """Give or change the feedback on a view. Raises lib.locking.StaleEdit if
+    someone else saved it since the form was opened."""
+    feedback = Feedback.objects.filter(view=view).first()
+    creating = feedback is None
+    if creating:
+        feedback = Feedback(view=view)
+        before: dict[str, Any] = {}
+    else:
+        before = _feedback_snapshot(feedback)
+        claim_version(feedback, version)
+    for name, value in fields.items():
+        setattr(feedback, name, value)
+    feedback.save()
+    feedback.goals.set(goals)
+    feedback.activities.set(activities)
+    after = _feedback_snapshot(feedback)
+    _audit(
+        view.item.consultation.municipality, by,
+        AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE, feedback,
+        snapshot_created(after) if creating else diff(before, after), repr_=f"{view.text[:150]}",
+    )  # fmt: skip
+    return feedback
+
+
+# --- Minutes -------------------------------------------------------------------
+
+
+@transaction.atomic
+def minutes_save(*, consultation: Consultation, by, text: str, minutes: MinutesVersion | None, version: int | None):
+    """Write the draft: a new one if there is none, else the current draft."""
+    if minutes is None:
+        current = consultation.minutes.order_by("-number").first()
+        if current is not None and current.status != MinutesVersion.Status.DRAFT:
+            raise NotAllowedNow(_("The minutes have been sent; approved minutes can only be superseded."))
+        if current is None:
+            minutes = MinutesVersion.objects.create(consultation=consultation, number=1, text=text, created_by=by)
+            _audit(consultation.municipality, by, AuditEvent.Action.CREATE, minutes, {"text": [None, text]})
+            return minutes
+        minutes = current
+    if not minutes.editable:
+        raise NotAllowedNow(_("Only a draft can be changed; approved minutes can only be superseded."))
+    claim_version(minutes, version)
+    old = minutes.text
+    minutes.text = text
+    minutes.save(update_fields=["text"])
+    _audit(consultation.municipality, by, AuditEvent.Action.UPDATE, minutes, diff({"text": old}, {"text": text}))
+    return minutes
+
+
+def _set_status(minutes: MinutesVersion, by, status: str, **stamps) -> None:
+    claim_version(minutes, minutes.version)
+    old = minutes.get_status_display()
+    minutes.status = status
+    for name, value in stamps.items():
+        setattr(minutes, name, value)
+    minutes.save(update_fields=["status", *stamps])
+    _audit(
+        minutes.consultation.municipality, by, AuditEvent.Action.UPDATE, minutes,
+        {"status": [old, minutes.get_status_display()]},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def minutes_send(*, minutes: MinutesVersion, by, reviewers) -> MinutesVersion:
+    if minutes.status != MinutesVersion.Status.DRAFT:
+        raise NotAllowedNow(_("Only a draft can be sent for review."))
+    minutes.reviewers.set(reviewers)
+    _set_status(minutes, by, MinutesVersion.Status.REVIEW, sent_at=timezone.now())
+    link = settings.SITE_URL.rstrip("/") + reverse("consultations:minutes", args=[minutes.pk])
+    title = minutes.consultation.title
+    recipients = [m.user.email for m in minutes.reviewers.select_related("user") if m.user.email]
+
+    def mail():
+        with translation.override(settings.LANGUAGE_CODE):
+            for email in recipients:
+                send_mail(
+                    _("Minutes to review: %(title)s") % {"title": title},
+                    _("The minutes of %(title)s are ready for your review. Read them and comment: %(link)s")
+                    % {"title": title, "link": link},
+                    None,
+                    [email],
+                )
+
+    transaction.on_commit(mail)
+    return minutes
+
+
+@transaction.atomic
+def minutes_comment(*, minutes: MinutesVersion, by: Membership, text: str) -> MinutesComment:
+    if minutes.status != MinutesVersion.Status.REVIEW or not minutes.reviewers.filter(pk=by.pk).exists():
+        raise NotAllowedNow(_("These minutes are not waiting for your review."))
+    comment = MinutesComment.objects.create(minutes=minutes, author=by, text=text)
+    _audit(minutes.consultation.municipality, by.user, AuditEvent.Action.UPDATE, minutes, {"comment": [None, text]})
+    return comment
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: MinutesVersion, by) -> MinutesVersion:
+    if minutes.status not in (MinutesVersion.Status.DRAFT, MinutesVersion.Status.REVIEW):
+        raise NotAllowedNow(_("The minutes are already approved."))
+    _set_status(minutes, by, MinutesVersion.Status.APPROVED, approved_at=timezone.now())
+    return minutes
+
+
+# Things that look like personal details in a text meant to be published.
+PERSONAL_PATTERNS = [
+    (re.compile(r"\b(19|20)?\d{6}[-+ ]?\d{4}\b"), _("a personal identity number")),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), _("an e-mail address")),
+    (re.compile(r"(?<!\d)(\+46|0)[\d -]{7,12}\d"), _("a phone number")),
+]
+
+
+def personal_details_in(text: str, *, names=()) -> list[str]:
+    """What in the text looks like personal details: identity numbers, e-mail
+    addresses, phone numbers, and the names of people who did not agree to be named."""
+    found = []
+    for pattern, label in PERSONAL_PATTERNS:
+        for match in pattern.finditer(text):
+            found.append(f"{label}: {match.group(0).strip()}")
+    for name in names:
+        if name and re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
+            found.append(_("the name of %(name)s, who has not agreed to be named") % {"name": name})
+    return found
+
+
+def unnamed_people(consultation: Consultation) -> list[str]:
+    """Names that must not appear in a published text: invited representatives without consent."""
+    out = []
+    for m in consultation.representatives.filter(named_consent=False).select_related("user"):
+        out.extend([m.user.get_full_name(), m.user.last_name])
+    return [n for n in out if n and len(n) > 2]
+
+
+@transaction.atomic
+def minutes_publish(*, minutes: MinutesVersion, by) -> MinutesVersion:
+    """Publishing is an explicit act: refused while the text looks like it holds personal details."""
+    if minutes.status != MinutesVersion.Status.APPROVED:
+        raise NotAllowedNow(_("Only approved minutes can be published."))
+    found = personal_details_in(minutes.text, names=unnamed_people(minutes.consultation))
+    if found:
+        raise NotAllowedNow(_("The minutes seem to contain personal details: %(found)s.") % {"found": "; ".join(found)})
+    _set_status(minutes, by, MinutesVersion.Status.PUBLISHED, published_at=timezone.now())
+    return minutes
+
+
+@transaction.atomic
+def minutes_supersede(*, minutes: MinutesVersion, by, reason: str) -> MinutesVersion:
+    """Start a new version of approved minutes; the approved one stays as it is."""
+    if not minutes.locked:
+        raise NotAllowedNow(_("Only approved minutes are superseded; a draft is simply edited."))
+    if hasattr(minutes, "superseded_by"):
+        raise NotAllowedNow(_("These minutes have already been superseded."))
+    consultation = minutes.consultation
+    top = consultation.minutes.aggregate(m=Max("number"))["m"]
+    new = MinutesVersion.objects.create(
+        consultation=consultation,
+        number=top + 1,
+        text=minutes.text,
+        supersedes=minutes,
+        supersede_reason=reason,
+        created_by=by,
+    )
+    _audit(consultation.municipality, by, AuditEvent.Action.CREATE, new, {"supersede_reason": [None, reason]})
+    return new
+
+
+# --- Reminders -------------------------------------------------------------------
+
+
+def send_feedback_reminders(*, today: date | None = None) -> int:
+    """E-mail the coordinators and the responsible unit's contacts about each
+    overdue view, once per view. Returns the number of e-mails sent."""
+    from .selectors import overdue_views
+
+    today = today or timezone.localdate()
+    sent = 0
+    for municipality in Municipality.objects.all():
+        views = [v for v in overdue_views(municipality, today=today) if not hasattr(v, "reminder")]
+        if not views:
+            continue
+        coordinators = list(
+            Membership.objects.filter(municipality=municipality, role=Membership.Role.COORDINATOR, user__is_active=True)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        contacts: dict[int, list[str]] = {}
+        for unit_id, email in Membership.units.through.objects.filter(
+            membership__municipality=municipality, membership__role=Membership.Role.CONTACT,
+            membership__user__is_active=True,
+        ).values_list("orgunit_id", "membership__user__email"):  # fmt: skip
+            if email:
+                contacts.setdefault(unit_id, []).append(email)
+        with translation.override(settings.LANGUAGE_CODE):
+            for view in views:
+                recipients = sorted(set(coordinators) | set(contacts.get(view.item.responsible_unit_id, [])))
+                if not recipients:
+                    continue
+                with transaction.atomic():
+                    _reminder, created = FeedbackReminderSent.objects.get_or_create(
+                        view=view, defaults={"recipients": len(recipients)}
+                    )
+                    if not created:
+                        continue
+                    link = settings.SITE_URL.rstrip("/") + reverse("consultations:feedback", args=[view.pk])
+                    send_mail(
+                        _("Feedback overdue: %(title)s") % {"title": view.item.consultation.title},
+                        _(
+                            "A view raised at %(title)s has had no feedback since the decision on %(date)s "
+                            "(%(body)s). The representatives are waiting to hear what became of it.\n\n"
+                            "View: %(view)s\n\nGive feedback: %(link)s"
+                        )
+                        % {
+                            "title": view.item.consultation.title,
+                            "date": view.item.decision_date.isoformat(),
+                            "body": view.item.decision_body,
+                            "view": view.text,
+                            "link": link,
+                        },
+                        None,
+                        recipients,
+                    )
+                sent += len(recipients)
+    return sent
+
+
+# --- Councils -----------------------------------------------------------------------
+
+
+def _council_snapshot(council) -> dict[str, Any]:
+    return {
+        "name": council.name,
+        "unit": council.unit.short_name if council.unit_id else None,
+        "established_on": council.established_on,
+        "evaluate_by": council.evaluate_by,
+        "description": council.description,
+        "members": [
+            f"{m.display_name} ({m.organisation}, {m.get_position_display()})" for m in council.members.order_by("pk")
+        ],
+    }
+
+
+@transaction.atomic
+def council_save(*, municipality: Municipality, by, form, formset):
+    """Save a council and its roster from valid forms."""
+    creating = form.instance.pk is None
+    before = {} if creating else _council_snapshot(type(form.instance).objects.get(pk=form.instance.pk))
+    council = form.save(commit=False)
+    council.municipality = municipality
+    council.save()
+    formset.instance = council
+    formset.save()
+    after = _council_snapshot(council)
+    _audit(
+        municipality, by, AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE, council,
+        snapshot_created(after) if creating else diff(before, after),
+    )  # fmt: skip
+    return council

@@ -1,0 +1,498 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib.locking import CONFLICT, StaleEdit, stale_form
+from organisations.access import coordinator_required, member_required, signed_in_member_required
+from organisations.models import OrgUnit
+
+from . import services
+from .access import (
+    get_consultation_for_user,
+    get_council_for_user,
+    get_item_for_user,
+    get_minutes_for_user,
+    get_view_for_user,
+    may_run,
+)
+from .forms import (
+    AgendaItemForm,
+    CommentForm,
+    ConsultationForm,
+    CouncilForm,
+    CouncilMemberFormSet,
+    FeedbackForm,
+    MinutesForm,
+    PublishForm,
+    SendMinutesForm,
+    SupersedeForm,
+    ViewForm,
+)
+from .models import Council, Feedback, MinutesVersion
+from .selectors import consultation_list, consultation_page, figures, overdue_views, trace
+
+
+def _int(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+# --- Consultations ---------------------------------------------------------------
+
+
+@signed_in_member_required
+def consultation_list_view(request):
+    membership = request.membership
+    units = list(OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"))
+    unit_id = _int(request, "enhet")
+    unit = next((u for u in units if u.pk == unit_id), None) if membership.is_staff_member else None
+    year = _int(request, "ar")
+    context = {
+        "consultations": consultation_list(membership, unit=unit, year=year),
+        "units": units if membership.is_staff_member else [],
+        "selected_unit": unit,
+        "year": year,
+        "can_create": membership.is_coordinator or (membership.is_contact and bool(membership.unit_ids)),
+        "now": timezone.now(),
+    }
+    return render(request, "consultations/consultation_list.html", context)
+
+
+def _consultation_form(request, membership, instance=None):
+    form = ConsultationForm(request.POST or None, instance=instance, membership=membership)
+    return form
+
+
+def _consultation_fields(form) -> dict:
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("organisers", "representatives")}
+    data = {k: v for k, v in data.items() if not k.startswith("att_")}
+    data["attendance"] = form.attendance
+    return data
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request):
+    membership = request.membership
+    if not (membership.is_coordinator or (membership.is_contact and membership.unit_ids)):
+        raise PermissionDenied
+    form = _consultation_form(request, membership)
+    if request.method == "POST" and form.is_valid():
+        consultation = services.consultation_create(
+            municipality=membership.municipality,
+            by=request.user,
+            fields=_consultation_fields(form),
+            organisers=form.cleaned_data["organisers"],
+            representatives=form.cleaned_data["representatives"],
+        )
+        messages.success(request, _("The consultation was scheduled. Now add its agenda items."))
+        return redirect("consultations:detail", pk=consultation.pk)
+    return render(request, "consultations/consultation_form.html", {"form": form})
+
+
+@signed_in_member_required
+def consultation_detail(request, pk):
+    consultation = get_consultation_for_user(request.user, pk)
+    membership = request.membership
+    page = consultation_page(consultation, membership)
+    can_run = membership.is_staff_member and may_run(membership, consultation)
+    context = {
+        "consultation": consultation,
+        "page": page,
+        "staff": membership.is_staff_member,
+        "can_run": can_run,
+        "organisers": list(consultation.organisers.order_by("name")),
+        "representatives": list(consultation.representatives.select_related("user")),
+        "history": history_for(consultation) if membership.is_staff_member else [],
+    }
+    return render(request, "consultations/consultation_detail.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, pk):
+    consultation = get_consultation_for_user(request.user, pk, write=True)
+    form = _consultation_form(request, request.membership, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        services.consultation_update(
+            consultation=consultation,
+            by=request.user,
+            fields=_consultation_fields(form),
+            organisers=form.cleaned_data["organisers"],
+            representatives=form.cleaned_data["representatives"],
+        )
+        messages.success(request, _("The consultation was saved."))
+        return redirect("consultations:detail", pk=consultation.pk)
+    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def consultation_delete(request, pk):
+    consultation = get_consultation_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.consultation_delete(consultation=consultation, by=request.user)
+        except services.NotAllowedNow as exc:
+            messages.error(request, str(exc))
+            return redirect("consultations:detail", pk=consultation.pk)
+        messages.success(request, _("The consultation was deleted."))
+        return redirect("consultations:list")
+    return render(request, "consultations/confirm_delete.html", {"object": consultation, "consultation": consultation})
+
+
+# --- Items and views --------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def item_create(request, pk):
+    consultation = get_consultation_for_user(request.user, pk, write=True)
+    return _item_form(request, consultation, None)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk):
+    item = get_item_for_user(request.user, pk, write=True)
+    return _item_form(request, item.consultation, item)
+
+
+def _item_form(request, consultation, item):
+    form = AgendaItemForm(request.POST or None, instance=item, municipality=consultation.municipality)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("goals", "activities")}
+        services.item_save(
+            consultation=consultation,
+            by=request.user,
+            item=item,
+            fields=fields,
+            goals=form.cleaned_data["goals"],
+            activities=form.cleaned_data["activities"],
+        )
+        messages.success(request, _("The agenda item was saved."))
+        return redirect("consultations:detail", pk=consultation.pk)
+    context = {"form": form, "consultation": consultation, "item": item}
+    return render(request, "consultations/item_form.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+@require_POST
+def item_delete(request, pk):
+    item = get_item_for_user(request.user, pk, write=True)
+    try:
+        services.item_delete(item=item, by=request.user)
+    except services.NotAllowedNow as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The agenda item was removed."))
+    return redirect("consultations:detail", pk=item.consultation_id)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def view_create(request, pk):
+    item = get_item_for_user(request.user, pk, write=True)
+    form = ViewForm(request.POST or None, consultation=item.consultation)
+    if request.method == "POST" and form.is_valid():
+        services.view_add(item=item, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The view was recorded."))
+        if "another" in request.POST:
+            return redirect("consultations:view_create", pk=item.pk)
+        return redirect("consultations:detail", pk=item.consultation_id)
+    context = {"form": form, "item": item, "consultation": item.consultation}
+    return render(request, "consultations/view_form.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+@require_POST
+def view_delete(request, pk):
+    view = get_view_for_user(request.user, pk, write=True)
+    try:
+        services.view_delete(view=view, by=request.user)
+    except services.NotAllowedNow as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The view was removed."))
+    return redirect("consultations:detail", pk=view.item.consultation_id)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def feedback_edit(request, pk):
+    view = get_view_for_user(request.user, pk, answer=True)
+    feedback = Feedback.objects.filter(view=view).first()
+    membership = request.membership
+
+    def build(data):
+        return FeedbackForm(data, instance=feedback, view=view, membership=membership)
+
+    form = build(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.feedback_save(
+                    view=view,
+                    by=request.user,
+                    fields=form.feedback_fields(),
+                    goals=form.cleaned_data["goals"],
+                    activities=form.cleaned_data["activities"],
+                    version=form.cleaned_data.get("version"),
+                )
+            except StaleEdit:
+                current = Feedback.objects.get(pk=feedback.pk)
+                form = stale_form(
+                    lambda data: FeedbackForm(data, instance=current, view=view, membership=membership),
+                    request.POST,
+                    current.version,
+                )
+                status = CONFLICT
+            else:
+                messages.success(request, _("The feedback was saved."))
+                return redirect("consultations:trace", pk=view.pk)
+        else:
+            status = 400
+    context = {"form": form, "view": view, "item": view.item, "consultation": view.item.consultation}
+    return render(request, "consultations/feedback_form.html", context, status=status)
+
+
+@signed_in_member_required
+def trace_view(request, pk):
+    view = get_view_for_user(request.user, pk)
+    membership = request.membership
+    context = {
+        "trace": trace(view),
+        "item": view.item,
+        "consultation": view.item.consultation,
+        "can_answer": membership.is_staff_member and membership.may_edit_unit_work(view.item.responsible_unit_id),
+        "staff": membership.is_staff_member,
+    }
+    return render(request, "consultations/trace.html", context)
+
+
+@member_required
+def overdue_list(request):
+    membership = request.membership
+    units = None if (membership.is_coordinator or not membership.is_contact) else list(membership.unit_ids)
+    context = {
+        "views": overdue_views(membership.municipality, units=units),
+        "days": membership.municipality.feedback_days,
+        "mine_only": units is not None,
+    }
+    return render(request, "consultations/overdue.html", context)
+
+
+@member_required
+def figures_view(request):
+    municipality = request.membership.municipality
+    year = _int(request, "ar") or timezone.localdate().year
+    context = {"rows": figures(municipality, year), "year": year, "days": municipality.feedback_days}
+    return render(request, "consultations/figures.html", context)
+
+
+# --- Minutes ------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request, pk):
+    """Write the consultation's draft minutes (a new draft if there is none)."""
+    consultation = get_consultation_for_user(request.user, pk, write=True)
+    draft = consultation.minutes.order_by("-number").first()
+    if draft is not None and not draft.editable:
+        messages.error(request, _("The minutes have been sent; approved minutes can only be superseded."))
+        return redirect("consultations:minutes", pk=draft.pk)
+
+    def build(data):
+        return MinutesForm(data, instance=draft)
+
+    form = build(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            minutes = services.minutes_save(
+                consultation=consultation,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                minutes=draft,
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEdit:
+            current = MinutesVersion.objects.get(pk=draft.pk)
+            form = stale_form(lambda data: MinutesForm(data, instance=current), request.POST, current.version)
+            status = CONFLICT
+        else:
+            messages.success(request, _("The minutes were saved as a draft."))
+            return redirect("consultations:minutes", pk=minutes.pk)
+    context = {"form": form, "consultation": consultation, "minutes": draft}
+    return render(request, "consultations/minutes_form.html", context, status=status)
+
+
+@signed_in_member_required
+def minutes_detail(request, pk):
+    minutes = get_minutes_for_user(request.user, pk)
+    membership = request.membership
+    consultation = minutes.consultation
+    can_run = membership.is_staff_member and may_run(membership, consultation)
+    is_reviewer = membership.is_representative and minutes.reviewers.filter(pk=membership.pk).exists()
+    context = {
+        "minutes": minutes,
+        "consultation": consultation,
+        "can_run": can_run,
+        "can_comment": is_reviewer and minutes.status == MinutesVersion.Status.REVIEW,
+        "comments": minutes.comments.select_related("author__user"),
+        "comment_form": CommentForm(),
+        "send_form": SendMinutesForm(consultation=consultation) if can_run and minutes.editable else None,
+        "supersede_form": SupersedeForm() if can_run and minutes.locked else None,
+        "reviewers": list(minutes.reviewers.select_related("user")),
+        "staff": membership.is_staff_member,
+    }
+    return render(request, "consultations/minutes_detail.html", context)
+
+
+def _minutes_action(request, pk, action, success):
+    minutes = get_minutes_for_user(request.user, pk, write=True)
+    try:
+        action(minutes)
+    except services.NotAllowedNow as exc:
+        messages.error(request, str(exc))
+    except StaleEdit:
+        messages.error(request, _("Someone else changed the minutes at the same time; look again and retry."))
+    else:
+        messages.success(request, success)
+    return redirect("consultations:minutes", pk=minutes.pk)
+
+
+@member_required
+@require_POST
+def minutes_send(request, pk):
+    minutes = get_minutes_for_user(request.user, pk, write=True)
+    form = SendMinutesForm(request.POST, consultation=minutes.consultation)
+    if not form.is_valid():
+        messages.error(request, _("Choose the representatives to send the minutes to."))
+        return redirect("consultations:minutes", pk=minutes.pk)
+    return _minutes_action(
+        request,
+        pk,
+        lambda m: services.minutes_send(minutes=m, by=request.user, reviewers=form.cleaned_data["reviewers"]),
+        _("The minutes were sent for review."),
+    )
+
+
+@member_required
+@require_POST
+def minutes_approve(request, pk):
+    return _minutes_action(
+        request, pk, lambda m: services.minutes_approve(minutes=m, by=request.user), _("The minutes were approved.")
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def minutes_publish(request, pk):
+    minutes = get_minutes_for_user(request.user, pk, write=True)
+    form = PublishForm(request.POST or None)
+    found = services.personal_details_in(minutes.text, names=services.unnamed_people(minutes.consultation))
+    if request.method == "POST" and form.is_valid():
+        return _minutes_action(
+            request,
+            pk,
+            lambda m: services.minutes_publish(minutes=m, by=request.user),
+            _("The minutes were published."),
+        )
+    context = {"minutes": minutes, "consultation": minutes.consultation, "form": form, "found": found}
+    return render(request, "consultations/minutes_publish.html", context)
+
+
+@member_required
+@require_POST
+def minutes_supersede(request, pk):
+    minutes = get_minutes_for_user(request.user, pk, write=True)
+    form = SupersedeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the approved minutes are superseded."))
+        return redirect("consultations:minutes", pk=minutes.pk)
+    try:
+        new = services.minutes_supersede(minutes=minutes, by=request.user, reason=form.cleaned_data["reason"])
+    except services.NotAllowedNow as exc:
+        messages.error(request, str(exc))
+        return redirect("consultations:minutes", pk=minutes.pk)
+    messages.success(request, _("A new version was started; the approved one is kept."))
+    return redirect("consultations:minutes_edit", pk=new.consultation_id)
+
+
+@signed_in_member_required
+@require_POST
+def minutes_comment(request, pk):
+    minutes = get_minutes_for_user(request.user, pk)
+    membership = request.membership
+    form = CommentForm(request.POST)
+    if not membership.is_representative:
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.minutes_comment(minutes=minutes, by=membership, text=form.cleaned_data["text"])
+        except services.NotAllowedNow as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you: your comment was sent."))
+    else:
+        messages.error(request, _("Write your comment."))
+    return redirect("consultations:minutes", pk=minutes.pk)
+
+
+# --- Councils -------------------------------------------------------------------------
+
+
+@member_required
+def council_list(request):
+    councils = Council.objects.filter(municipality=request.membership.municipality).prefetch_related("members")
+    return render(request, "consultations/council_list.html", {"councils": councils})
+
+
+@member_required
+def council_detail(request, pk):
+    council = get_council_for_user(request.user, pk)
+    context = {
+        "council": council,
+        "members": council.members.all(),
+        "consultations": council.consultations.order_by("-starts_at")[:20],
+        "can_edit": request.membership.is_coordinator,
+    }
+    return render(request, "consultations/council_detail.html", context)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def council_create(request):
+    return _council_form(request, None)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def council_edit(request, pk):
+    return _council_form(request, get_council_for_user(request.user, pk, write=True))
+
+
+def _council_form(request, council):
+    municipality = request.membership.municipality
+    form = CouncilForm(request.POST or None, instance=council, municipality=municipality)
+    formset = CouncilMemberFormSet(
+        request.POST or None, instance=council or Council(municipality=municipality), prefix="m"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        council = services.council_save(municipality=municipality, by=request.user, form=form, formset=formset)
+        messages.success(request, _("The council was saved."))
+        return redirect("consultations:council", pk=council.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "consultations/council_form.html",
+        {"form": form, "formset": formset, "council": council},
+        status=status,
+    )
