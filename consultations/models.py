@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import Activity
 from organisations.models import Membership, Municipality, OrgUnit
@@ -292,10 +293,10 @@ class MinutesVersion(models.Model):
     is kept; approved ones are never edited, only superseded with a reason."""
 
     class Status(models.TextChoices):
-        DRAFT = "utkast", _("draft")
-        REVIEW = "granskning", _("sent for review")
-        APPROVED = "justerad", _("approved")
-        PUBLISHED = "publicerad", _("published")
+        DRAFT = "utkast", pgettext_lazy("minutes status", "draft")
+        REVIEW = "granskning", pgettext_lazy("minutes status", "sent for review")
+        APPROVED = "justerad", pgettext_lazy("minutes status", "approved")
+        PUBLISHED = "publicerad", pgettext_lazy("minutes status", "published")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="minutes")
     number = models.PositiveSmallIntegerField(_("version"))

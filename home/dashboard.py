@@ -3,6 +3,7 @@ plan; for a unit contact, what is waiting for them. Fixed query counts."""
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from activities.models import Activity
 from activities.selectors import summary_counts
+from consultations.models import Consultation
+from consultations.selectors import figures, overdue_views
 from followups.models import Round, UnitReport
 from followups.selectors import GoalAssessments, RoundProgress, round_assessments, round_progress
 from indicators.models import Track
@@ -34,6 +37,40 @@ class CoordinatorDashboard:
     funding_risks: list[Activity] = field(default_factory=list)
     funding_risk_count: int = 0
     tracks: list[tuple[str, str, int]] = field(default_factory=list)
+    consultations: ConsultationTotals | None = None
+
+
+@dataclass
+class ConsultationTotals:
+    year: int
+    held: int
+    views: int
+    in_time: int
+    due: int
+    overdue: int
+    median_days: float | None
+
+    @property
+    def share_in_time(self) -> int | None:
+        return round(100 * self.in_time / self.due) if self.due else None
+
+
+def consultation_totals(municipality: Municipality) -> ConsultationTotals:
+    """This year's consultation figures, summed over the units (see consultations.selectors.figures)."""
+    year = timezone.localdate().year
+    rows = figures(municipality, year)
+    days = [d for r in rows for d in r.days_to_feedback]
+    return ConsultationTotals(
+        year=year,
+        held=Consultation.objects.filter(
+            municipality=municipality, starts_at__year=year, starts_at__lte=timezone.now()
+        ).count(),
+        views=sum(r.views for r in rows),
+        in_time=sum(r.answered_in_time for r in rows),
+        due=sum(r.answered_in_time + r.answered_late + r.overdue for r in rows),
+        overdue=len(overdue_views(municipality)),
+        median_days=statistics.median(days) if days else None,
+    )
 
 
 def current_round(municipality: Municipality) -> Round | None:
@@ -61,6 +98,7 @@ def coordinator_dashboard(municipality: Municipality, plan: Plan | None) -> Coor
         board.funding_risks = list(risks.order_by("funding_ends", "number")[:RISK_LIST_LENGTH])
     counts = track_summary(municipality)
     board.tracks = [(code, str(label), counts.get(code, 0)) for code, label in Track.choices]
+    board.consultations = consultation_totals(municipality)
     return board
 
 

@@ -1,10 +1,12 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
 
-from .models import Membership, OrgUnit, UnitGroup
+from .models import Membership, Municipality, OrgUnit, UnitGroup
 
 
 def _short_name_taken(municipality, short_name: str, *, unit=None, group=None) -> bool:
@@ -126,3 +128,21 @@ class MemberForm(forms.Form):
         if data.get("role") == Membership.Role.REPRESENTATIVE and not data.get("organisation", "").strip():
             self.add_error("organisation", _("Say which organisation or council the representative speaks for."))
         return data
+
+
+class MunicipalitySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["reference_prefix", "feedback_days"]
+
+    def clean_reference_prefix(self):
+        prefix = self.cleaned_data["reference_prefix"].strip().upper()
+        if prefix and not re.fullmatch(r"[A-ZÅÄÖ0-9]{1,10}", prefix):
+            raise forms.ValidationError(_("Use letters A–Ö and digits only, at most ten."))
+        return prefix
+
+    def clean_feedback_days(self):
+        days = self.cleaned_data["feedback_days"]
+        if not 1 <= days <= 365:
+            raise forms.ValidationError(_("Between 1 and 365 days."))
+        return days

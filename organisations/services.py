@@ -72,6 +72,20 @@ def unit_update(*, unit: OrgUnit, by, fields: dict[str, Any]) -> OrgUnit:
 
 
 @transaction.atomic
+def municipality_update(*, municipality: Municipality, by, fields: dict[str, Any]) -> Municipality:
+    """The municipality's own settings (the reference prefix, the days to give feedback)."""
+    before = {name: getattr(municipality, name) for name in fields}
+    for name, value in fields.items():
+        setattr(municipality, name, value)
+    municipality.save(update_fields=list(fields))
+    audit_record(
+        municipality=municipality, actor=by, action=AuditEvent.Action.UPDATE, obj=municipality,
+        changes=diff(before, {name: getattr(municipality, name) for name in fields}),
+    )  # fmt: skip
+    return municipality
+
+
+@transaction.atomic
 def group_save(
     *, municipality: Municipality, by, group: UnitGroup | None, fields: dict[str, Any], members
 ) -> UnitGroup:

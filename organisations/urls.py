@@ -11,6 +11,7 @@ urlpatterns = [
     path("enheter/grupper/ny/", views.group_create, name="group_create"),
     path("enheter/grupper/<int:pk>/", views.group_detail, name="group"),
     path("enheter/grupper/<int:pk>/redigera/", views.group_edit, name="group_edit"),
+    path("installningar/", views.municipality_settings, name="settings"),
     path("personer/", views.member_list, name="members"),
     path("personer/ny/", views.member_create, name="member_create"),
     path("personer/<int:pk>/redigera/", views.member_edit, name="member_edit"),

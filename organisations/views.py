@@ -15,7 +15,7 @@ from .access import (
     get_unit_for_user,
     member_required,
 )
-from .forms import MemberForm, OrgUnitForm, UnitGroupForm
+from .forms import MemberForm, MunicipalitySettingsForm, OrgUnitForm, UnitGroupForm
 from .models import Membership, OrgUnit, UnitGroup
 
 
@@ -88,6 +88,19 @@ def unit_edit(request, pk):
         messages.success(request, _("The unit was saved."))
         return redirect("organisations:unit", pk=unit.pk)
     return render(request, "organisations/unit_form.html", {"form": form, "unit": unit})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def municipality_settings(request):
+    municipality = request.membership.municipality
+    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        services.municipality_update(municipality=municipality, by=request.user, fields=form.cleaned_data)
+        messages.success(request, _("The settings were saved."))
+        return redirect("organisations:settings")
+    context = {"form": form, "history": history_for(municipality)}
+    return render(request, "organisations/municipality_settings.html", context, status=400 if form.errors else 200)
 
 
 @member_required

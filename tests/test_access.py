@@ -56,6 +56,7 @@ EXPECTED = {
     "organisations:group": MEMBER_OBJECT,
     "organisations:group_edit": COORDINATOR_OBJECT,
     "organisations:members": COORDINATOR_PAGE,
+    "organisations:settings": COORDINATOR_PAGE,
     "organisations:member_create": COORDINATOR_PAGE,
     "organisations:member_edit": COORDINATOR_OBJECT,
     "plans:list": MEMBER_PAGE,

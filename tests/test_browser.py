@@ -220,3 +220,102 @@ def test_the_follow_up_loop(page, browser, live_server):
     assert "godkänd" in rows.first.inner_text().lower()
     assert_accessible(coordinator)
     coordinator.context.close()
+
+
+def test_the_consultation_loop(page, browser, live_server):
+    """The coordinator schedules a samråd with two items, records views and sends
+    the minutes for review; the representative comments and sees them approved;
+    the unit gives feedback on a view and links it to an activity; the
+    representative sees the trace."""
+    from activities.models import Activity
+    from consultations.models import Consultation, MinutesVersion
+    from organisations.models import Membership, OrgUnit
+
+    sn = OrgUnit.objects.get(municipality__code="0180", short_name="SN")
+    rep = Membership.objects.get(user__username="sthlm-representant")
+    activity = Activity.objects.filter(owner=sn).order_by("number").first()
+
+    sign_in(page, "sthlm-samordnare")
+    page.goto("/samrad/nytt/")
+    assert_accessible(page)
+    page.locator("[name=title]").fill("Öppet samråd om föräldrastöd")
+    page.locator("[name=form]").select_option("oppet")
+    page.locator(f"input[name=organisers][value='{sn.pk}']").check()
+    page.locator("[name=starts_at]").fill("2026-11-10T17:30")
+    page.locator("[name=ends_at]").fill("2026-11-10T19:30")
+    page.locator("[name=place]").fill("Rinkeby bibliotek")
+    page.locator("input[name=services][value=tolk]").check()
+    page.locator("[name=influence]").select_option("samrad")
+    page.locator("[name=influence_note]").fill("Hur föräldrastödet ska utformas 2027.")
+    page.locator(f"input[name=representatives][value='{rep.pk}']").check()
+    page.get_by_role("button", name="Spara").click()
+    consultation = Consultation.objects.get(title="Öppet samråd om föräldrastöd")
+    page.wait_for_url(f"**/samrad/{consultation.pk}/")
+    assert_accessible(page)
+
+    for question in ("Vilka tider passar bäst?", "Behövs tolk på romani chib?"):
+        page.goto(f"/samrad/{consultation.pk}/punkt/ny/")
+        page.locator("[name=question]").fill(question)
+        page.locator("[name=responsible_unit]").select_option(str(sn.pk))
+        page.locator("[name=decision_body]").fill("Socialnämnden")
+        page.locator("[name=decision_date]").fill("2026-12-15")
+        page.get_by_role("button", name="Spara").click()
+        page.wait_for_url(f"**/samrad/{consultation.pk}/")
+    item = consultation.items.get(question="Vilka tider passar bäst?")
+    page.goto(f"/samrad/punkt/{item.pk}/synpunkt/ny/")
+    assert_accessible(page)
+    page.locator("[name=text]").fill("Kvällstider efter klockan 18 passar flest.")
+    page.locator("[name=given_by]").select_option("grupp")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    page.wait_for_url(f"**/samrad/{consultation.pk}/")
+    assert "Kvällstider efter klockan 18" in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+
+    page.goto(f"/samrad/{consultation.pk}/minnesanteckningar/")
+    page.locator("[name=text]").fill("Gruppen önskade kvällstider och tolk. Förvaltningen tar med synpunkterna.")
+    page.get_by_role("button", name="Spara som utkast").click()
+    minutes = MinutesVersion.objects.get(consultation=consultation)
+    page.wait_for_url(f"**/samrad/minnesanteckningar/{minutes.pk}/")
+    page.locator(f"input[name=reviewers][value='{rep.pk}']").check()
+    page.locator("form[action$='/skicka/'] button").click()
+    assert_accessible(page)
+
+    representative = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    sign_in(representative, "sthlm-representant")
+    assert_accessible(representative)
+    representative.locator(f"a[href='/samrad/minnesanteckningar/{minutes.pk}/']").first.click()
+    assert_accessible(representative)
+    representative.locator("[name=text]").fill("Skriv också att barnpassning behövs.")
+    representative.locator("form[action$='/kommentera/'] button").click()
+    assert minutes.comments.get().text == "Skriv också att barnpassning behövs."
+
+    page.reload()
+    assert "Skriv också att barnpassning behövs." in page.get_by_role("main").inner_text()
+    page.locator("form[action$='/justera/'] button").click()
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesVersion.Status.APPROVED
+    representative.reload()
+    assert "justerad" in representative.get_by_role("main").inner_text().lower()
+
+    # The unit answers the view and links it to one of its activities.
+    view = item.views.get()
+    contact = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
+    sign_in(contact, "sthlm-kontakt-sn")
+    contact.goto(f"/samrad/synpunkt/{view.pk}/aterkoppling/")
+    assert_accessible(contact)
+    contact.locator("[name=status]").select_option("beaktad")
+    contact.locator("[name=reasoning]").fill("Träffarna läggs kl. 18–20 från januari.")
+    contact.locator("[name=decision_ref]").fill("SN 2026-12-15 § 4")
+    contact.locator("[name=activities]").select_option(str(activity.pk))
+    contact.get_by_role("button", name="Spara").click()
+    contact.wait_for_url(f"**/samrad/synpunkt/{view.pk}/")
+    assert_accessible(contact)
+
+    representative.goto("/")
+    representative.locator(f"a[href='/samrad/synpunkt/{view.pk}/']").first.click()
+    trace = representative.get_by_role("main").inner_text()
+    for part in ("Kvällstider efter klockan 18", "Socialnämnden", "Träffarna läggs kl. 18–20", activity.title):
+        assert part in trace
+    assert_accessible(representative)
+    for p in (representative, contact):
+        p.context.close()

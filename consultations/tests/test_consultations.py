@@ -296,7 +296,10 @@ def test_query_counts_do_not_grow(world):
         goals=[world.result_goal], activities=[world.activity], version=None,
     )  # fmt: skip
     View.objects.create(item=world.item, text="Obesvarad 0.")
+    [_queries(client, url) for url in urls]  # warm the content-type cache
     before = [_queries(client, url) for url in urls]
+    rep_client = world.client("representative")
+    rep_before = [_queries(rep_client, url) for url in (reverse("home:start"), reverse("consultations:list"))]
     rep = world.membership("representative")
     for i in range(49):
         c = make_consultation(world.municipality, world.unit_a if i % 2 else world.unit_b, title=f"Samråd {i}",
@@ -316,8 +319,7 @@ def test_query_counts_do_not_grow(world):
     )
     after = [_queries(client, url) for url in urls]
     assert after == before
-    rep_client = world.client("representative")
-    assert _queries(rep_client, reverse("home:start")) == _queries(rep_client, reverse("home:start"))
+    assert [_queries(rep_client, url) for url in (reverse("home:start"), reverse("consultations:list"))] == rep_before
 
 
 REP2 = {"username": "rep2", "first_name": "Rosa", "last_name": "Taikon", "email": "rosa@example.se",

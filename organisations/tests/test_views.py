@@ -152,3 +152,14 @@ def test_coordinator_changes_a_persons_units(world):
     assert response.status_code == 302
     assert list(member.units.all()) == [world.unit_b]
     assert AuditEvent.objects.get(object_id=member.pk).changes["units"] == [["SN"], ["Hägersten-Älvsjö"]]
+
+
+def test_the_coordinator_sets_the_municipalitys_prefix_and_feedback_days(world):
+    client = world.client("coordinator")
+    url = reverse("organisations:settings")
+    response = client.post(url, {"reference_prefix": "st hlm", "feedback_days": "0"})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"reference_prefix", "feedback_days"}
+    client.post(url, {"reference_prefix": "sthlm", "feedback_days": "21"})
+    world.municipality.refresh_from_db()
+    assert (world.municipality.reference_prefix, world.municipality.feedback_days) == ("STHLM", 21)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
+from consultations.demo import read as read_consultations
 from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
 from plans.models import Plan
 from plans.planfile import PlanFileInvalid, parse_plan_file
@@ -67,25 +68,12 @@ class Command(BaseCommand):
             )
             group.members.set([units[s] for s in g["members"]])
 
-        User = get_user_model()
-        logins = []
-        for p in data["users"]:
-            user, created = User.objects.get_or_create(
-                username=p["username"],
-                defaults={"first_name": p["first_name"], "last_name": p["last_name"], "email": p["email"]},
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            member, _ = Membership.objects.update_or_create(
-                user=user,
-                defaults={"municipality": municipality, "role": p["role"], "title": p.get("title", "")},
-            )
-            member.units.set([units[s] for s in p.get("units", [])])
-            label = member.get_role_display()
-            if member.is_contact:
-                label = f"{label}, {', '.join(units[s].name for s in p['units'])}"
-            logins.append((municipality.name, label, user.username))
+        logins = [self.ensure_user(municipality, units, p) for p in data["users"]]
+        consultations = None
+        if (followup := data.get("followup")) and followup.get("consultations"):
+            consultations = read_consultations(DEMO_DIR / followup["consultations"])
+            for p in consultations.get("representatives", []):
+                logins.append(self.ensure_user(municipality, units, p | {"role": Membership.Role.REPRESENTATIVE}))
 
         by_title = {}
         for entry in data.get("plans") or []:
@@ -103,23 +91,53 @@ class Command(BaseCommand):
             if replaced_by and plan.replaced_by_id is None:
                 successor = Plan.objects.get(municipality=municipality, title=replaced_by)
                 plan_update(plan=plan, by=None, fields={"status": Plan.Status.REPLACED, "replaced_by": successor})
-        self.load_followup(municipality, data.get("followup"))
+        self.load_followup(municipality, data.get("followup"), consultations)
         return logins
 
-    def load_followup(self, municipality, data) -> None:
+    def ensure_user(self, municipality, units, p) -> tuple[str, str, str]:
+        """The demo person's account and membership, created once; returns the login line."""
+        user, created = get_user_model().objects.get_or_create(
+            username=p["username"],
+            defaults={"first_name": p["first_name"], "last_name": p["last_name"], "email": p["email"]},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        member, _ = Membership.objects.update_or_create(
+            user=user,
+            defaults={
+                "municipality": municipality,
+                "role": p["role"],
+                "title": p.get("title", ""),
+                "organisation": p.get("organisation", ""),
+                "named_consent": bool(p.get("named_consent")),
+            },
+        )
+        member.units.set([units[s] for s in p.get("units", [])])
+        label = member.get_role_display()
+        if member.is_contact:
+            label = f"{label}, {', '.join(units[s].name for s in p['units'])}"
+        elif member.is_representative:
+            label = f"{label}, {member.organisation}"
+        return (municipality.name, label, user.username)
+
+    def load_followup(self, municipality, data, consultations=None) -> None:
         """Activities, follow-up rounds and indicators, for a municipality that has them."""
         if not data:
             return
         from activities.demo import load_demo_activities
+        from consultations.demo import load_demo_consultations
         from followups.demo import load_demo_rounds
         from indicators.demo import load_demo_indicators
 
         count = load_demo_activities(municipality=municipality, path=DEMO_DIR / data["activities"])
         rounds = load_demo_rounds(municipality=municipality, plan_title=data["plan"])
         indicators = load_demo_indicators(municipality=municipality, path=DEMO_DIR / data["indicators"])
-        if count or rounds or indicators:
+        held = load_demo_consultations(municipality=municipality, data=consultations) if consultations else 0
+        if count or rounds or indicators or held:
             self.stdout.write(
-                f"{municipality.name}: {count} aktiviteter, {rounds} uppföljningsomgångar, {indicators} indikatorer"
+                f"{municipality.name}: {count} aktiviteter, {rounds} uppföljningsomgångar, {indicators} indikatorer, "
+                f"{held} samråd"
             )
 
     def print_logins(self, logins) -> None:
