@@ -51,7 +51,9 @@ class CouncilMember(models.Model):
     )
     named_consent = models.BooleanField(_("agrees to be named"), default=False)
     organisation = models.CharField(_("organisation"), max_length=200)
-    position = models.CharField(_("position"), max_length=20, choices=Position.choices, default=Position.MEMBER)
+    position = models.CharField(
+        pgettext_lazy("council seat", "position"), max_length=20, choices=Position.choices, default=Position.MEMBER
+    )
     period_from = models.DateField(_("from"), null=True, blank=True)
     period_to = models.DateField(_("until"), null=True, blank=True)
 

@@ -244,6 +244,8 @@ def test_a_representative_sees_only_their_consultations_and_nothing_internal(wor
     world.consultation.compensation_paid = True
     world.consultation.compensation_total = 4500
     world.consultation.save()
+    world.item.goals.set([world.result_goal])
+    world.item.activities.set([world.activity])
     other = make_consultation(world.municipality, world.unit_b, title="Samråd om bostäder")
     client = world.client("representative")
     listing = client.get(reverse("consultations:list"))
@@ -251,6 +253,7 @@ def test_a_representative_sees_only_their_consultations_and_nothing_internal(wor
     assert client.get(reverse("consultations:detail", args=[other.pk])).status_code == 404
     page = client.get(reverse("consultations:detail", args=[world.consultation.pk])).content.decode()
     assert "budgetläget" not in page and "4500" not in page and "4 500" not in page
+    assert "/planer/" not in page and "/aktiviteter/" not in page  # no links into internal pages
     assert "Öppet samråd om brobyggare" in page
     for name in ("plans:list", "activities:list", "organisations:units", "followups:rounds", "indicators:list"):
         assert client.get(reverse(name)).status_code == 403
