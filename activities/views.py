@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.xlsx import XlsxInvalid, xlsx_response
 from organisations.access import member_required
@@ -26,11 +27,6 @@ from .spreadsheet import export_activities, parse_activities
 PAGE_SIZE = 50
 
 
-def _int_param(request, name):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @member_required
 def activity_list(request):
     membership = request.membership
@@ -39,7 +35,7 @@ def activity_list(request):
     if plan is None:
         return render(request, "activities/activity_list.html", context)
     units = list(OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"))
-    unit_id, goal_id = _int_param(request, "enhet"), _int_param(request, "mal")
+    unit_id, goal_id = int_param(request, "enhet"), int_param(request, "mal")
     unit = next((u for u in units if u.pk == unit_id), None)
     goals = sort_in_tree_order(list(plan.goals.select_related("plan")))
     goal = next((g for g in goals if g.pk == goal_id), None)
@@ -98,7 +94,7 @@ def activity_create(request):
         messages.error(request, _("There is no plan yet to register activities under."))
         return redirect("activities:list")
     initial = {}
-    goal_id = _int_param(request, "mal")
+    goal_id = int_param(request, "mal")
     if goal_id:
         initial["goals"] = [goal_id]
     form = ActivityForm(request.POST or None, plan=plan, membership=membership, initial=initial)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
+from lib.forms import DateInput
 from organisations.models import Membership, OrgUnit
 from plans.models import Goal
 from plans.selectors import live_plans, sort_in_tree_order
@@ -27,6 +28,7 @@ def _goal_choices(municipality):
 
 
 class ConsultationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     video_link = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
     services = forms.MultipleChoiceField(
         label=_("Services offered"),
@@ -70,9 +72,10 @@ class ConsultationForm(forms.ModelForm):
         self.fields["representatives"].queryset = Membership.objects.filter(
             municipality=municipality, role=Membership.Role.REPRESENTATIVE, user__is_active=True
         ).select_related("user")
-        self.fields["representatives"].label_from_instance = lambda m: (
-            f"{m.user.get_full_name()} ({m.organisation})" if m.organisation else m.user.get_full_name()
-        )
+        self.fields["representatives"].label_from_instance = lambda m: m.label
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].initial = self.instance.version
         self.fields["compensation_total"].error_messages["min_value"] = _("The amount cannot be negative.")
         self.fields["attendance_total"].error_messages["min_value"] = _("The number cannot be negative.")
         attendance = self.instance.attendance if self.instance.pk else {}
@@ -85,6 +88,18 @@ class ConsultationForm(forms.ModelForm):
                     initial=(attendance.get(age) or {}).get(gender),
                     error_messages={"min_value": _("The number cannot be negative.")},
                 )
+
+    def kept_organisers(self):
+        """The chosen organisers, plus current ones the editor could not choose
+        (another unit's, when a contact edits): saving never drops them."""
+        chosen = list(self.cleaned_data["organisers"])
+        offered = set(self.fields["organisers"].queryset.values_list("pk", flat=True))
+        return chosen + [u for u in self.instance.organisers.all() if u.pk not in offered]
+
+    def kept_representatives(self):
+        chosen = list(self.cleaned_data["representatives"])
+        offered = set(self.fields["representatives"].queryset.values_list("pk", flat=True))
+        return chosen + [m for m in self.instance.representatives.all() if m.pk not in offered]
 
     def attendance_fields(self):
         return [self[f"att_{age}_{gender}"] for age, _l in AGE_GROUPS for gender, _g in GENDERS]
@@ -129,7 +144,7 @@ class AgendaItemForm(forms.ModelForm):
         ]
         widgets = {
             "question": forms.Textarea(attrs={"rows": 3}),
-            "decision_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "decision_date": DateInput(),
             "goals": forms.CheckboxSelectMultiple,
             "activities": forms.SelectMultiple(attrs={"size": 8}),
         }
@@ -178,7 +193,7 @@ class FeedbackForm(forms.ModelForm):
         fields = ["status", "reasoning", "decision_ref", "unit", "given_on", "goals", "activities"]
         widgets = {
             "reasoning": forms.Textarea(attrs={"rows": 4}),
-            "given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "given_on": DateInput(),
             "goals": forms.CheckboxSelectMultiple,
             "activities": forms.SelectMultiple(attrs={"size": 8}),
         }
@@ -253,9 +268,7 @@ class SendMinutesForm(forms.Form):
     def __init__(self, *args, consultation: Consultation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewers"].queryset = consultation.representatives.select_related("user")
-        self.fields["reviewers"].label_from_instance = lambda m: (
-            f"{m.user.get_full_name()} ({m.organisation})" if m.organisation else m.user.get_full_name()
-        )
+        self.fields["reviewers"].label_from_instance = lambda m: m.label
 
 
 class CommentForm(forms.Form):
@@ -282,8 +295,8 @@ class CouncilForm(forms.ModelForm):
         model = Council
         fields = ["name", "unit", "established_on", "evaluate_by", "description"]
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "evaluate_by": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "established_on": DateInput(),
+            "evaluate_by": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -297,8 +310,8 @@ class CouncilMemberForm(forms.ModelForm):
         model = CouncilMember
         fields = ["organisation", "position", "name", "named_consent", "period_from", "period_to"]
         widgets = {
-            "period_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "period_to": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_from": DateInput(),
+            "period_to": DateInput(),
         }
 
     def clean(self):

@@ -1,5 +1,3 @@
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -140,6 +138,7 @@ class Consultation(models.Model):
     compensation_paid = models.BooleanField(_("compensation paid"), default=False)
     compensation_total = models.PositiveIntegerField(_("compensation in total (SEK)"), null=True, blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -162,10 +161,6 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def held(self) -> bool:
-        return self.starts_at <= timezone.now()
 
     def service_labels(self) -> list[str]:
         return [str(self.Service(v).label) for v in self.services if v in self.Service.values]
@@ -246,13 +241,10 @@ class View(models.Model):
 
     @property
     def given_by_display(self) -> str:
+        """The representative by name only while they agree to be named; else by organisation."""
         if self.representative_id:
-            r = self.representative
-            return f"{r.user.get_full_name()}, {r.organisation}" if r.organisation else r.user.get_full_name()
+            return self.representative.public_name
         return str(self.get_given_by_display())
-
-    def due_date(self, days: int) -> date:
-        return self.item.decision_date + timedelta(days=days)
 
 
 class Feedback(models.Model):

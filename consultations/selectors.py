@@ -123,14 +123,18 @@ class Trace:
     goals: list
 
 
-def trace(view: View) -> Trace:
-    """View → decision → activity → result, for one view."""
+def trace(view: View, membership: Membership) -> Trace:
+    """View → decision → activity → result, for one view. People outside the
+    municipality's staff (representatives) see only public activities."""
     feedback = Feedback.objects.filter(view=view).select_related("unit").first()
     steps, goals = [], []
     if feedback is not None:
         notes = ProgressNote.objects.order_by("-date", "-pk")
+        activities = feedback.activities.all()
+        if not membership.is_staff_member:
+            activities = activities.filter(visibility=Activity.Visibility.PUBLIC)
         activities = (
-            feedback.activities.select_related("municipality", "owner", "status")
+            activities.select_related("municipality", "owner", "status")
             .prefetch_related(Prefetch("notes", queryset=notes))
             .order_by("number")
         )

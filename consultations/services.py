@@ -14,10 +14,11 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
-from lib.locking import claim_version
+from lib.locking import StaleEdit, claim_version
 from organisations.models import Membership, Municipality
 
 from .models import (
@@ -102,9 +103,12 @@ def consultation_create(
 
 @transaction.atomic
 def consultation_update(
-    *, consultation: Consultation, by, fields: dict[str, Any], organisers, representatives
+    *, consultation: Consultation, by, fields: dict[str, Any], organisers, representatives, version: int | None = None
 ) -> Consultation:
+    """Save changes. ``organisers`` and ``representatives`` replace the current
+    ones. Raises lib.locking.StaleEdit if saved by someone else since ``version``."""
     before = consultation_snapshot(Consultation.objects.get(pk=consultation.pk))
+    claim_version(consultation, version)
     had = set(consultation.representatives.values_list("pk", flat=True))
     for name, value in fields.items():
         setattr(consultation, name, value)
@@ -124,6 +128,8 @@ def consultation_update(
 def consultation_delete(*, consultation: Consultation, by) -> None:
     if consultation.minutes.exclude(status=MinutesVersion.Status.DRAFT).exists():
         raise NotAllowedNow(_("A consultation whose minutes have been sent, approved or published is kept."))
+    if Feedback.objects.filter(view__item__consultation=consultation).exists():
+        raise NotAllowedNow(_("A consultation whose views have been answered is kept."))
     _audit(
         consultation.municipality, by, AuditEvent.Action.DELETE, consultation,
         snapshot_deleted(consultation_snapshot(consultation)),
@@ -221,6 +227,8 @@ def feedback_save(*, view: View, by, fields: dict[str, Any], goals, activities, 
         feedback = Feedback(view=view)
         before: dict[str, Any] = {}
     else:
+        if version is None:
+            raise StaleEdit  # the form did not know there was feedback already
         before = _feedback_snapshot(feedback)
         claim_version(feedback, version)
     for name, value in fields.items():
@@ -252,9 +260,9 @@ def minutes_save(*, consultation: Consultation, by, text: str, minutes: MinutesV
             _audit(consultation.municipality, by, AuditEvent.Action.CREATE, minutes, {"text": [None, text]})
             return minutes
         minutes = current
-    if not minutes.editable:
-        raise NotAllowedNow(_("Only a draft can be changed; approved minutes can only be superseded."))
     claim_version(minutes, version)
+    if not MinutesVersion.objects.filter(pk=minutes.pk, status=MinutesVersion.Status.DRAFT).exists():
+        raise NotAllowedNow(_("Only a draft can be changed; approved minutes can only be superseded."))
     old = minutes.text
     minutes.text = text
     minutes.save(update_fields=["text"])
@@ -302,7 +310,8 @@ def minutes_send(*, minutes: MinutesVersion, by, reviewers) -> MinutesVersion:
 
 @transaction.atomic
 def minutes_comment(*, minutes: MinutesVersion, by: Membership, text: str) -> MinutesComment:
-    if minutes.status != MinutesVersion.Status.REVIEW or not minutes.reviewers.filter(pk=by.pk).exists():
+    waiting = MinutesVersion.objects.filter(pk=minutes.pk, status=MinutesVersion.Status.REVIEW, reviewers=by)
+    if not waiting.exists():
         raise NotAllowedNow(_("These minutes are not waiting for your review."))
     comment = MinutesComment.objects.create(minutes=minutes, author=by, text=text)
     _audit(minutes.consultation.municipality, by.user, AuditEvent.Action.UPDATE, minutes, {"comment": [None, text]})
@@ -313,25 +322,31 @@ def minutes_comment(*, minutes: MinutesVersion, by: Membership, text: str) -> Mi
 def minutes_approve(*, minutes: MinutesVersion, by) -> MinutesVersion:
     if minutes.status not in (MinutesVersion.Status.DRAFT, MinutesVersion.Status.REVIEW):
         raise NotAllowedNow(_("The minutes are already approved."))
+    if minutes.status == MinutesVersion.Status.DRAFT and minutes.consultation.representatives.exists():
+        raise NotAllowedNow(_("Send the minutes for review to the representatives who attended before approving."))
     _set_status(minutes, by, MinutesVersion.Status.APPROVED, approved_at=timezone.now())
     return minutes
 
 
 # Things that look like personal details in a text meant to be published.
 PERSONAL_PATTERNS = [
-    (re.compile(r"\b(19|20)?\d{6}[-+ ]?\d{4}\b"), _("a personal identity number")),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), _("an e-mail address")),
-    (re.compile(r"(?<!\d)(\+46|0)[\d -]{7,12}\d"), _("a phone number")),
+    # YYYYMMDD-NNNN or YYYYMMDDNNNN, or YYMMDD-NNNN (a ten-digit run without a
+    # dash is left to the phone pattern: 0701234567 is a mobile number).
+    (re.compile(r"\b(?:(?:19|20)\d{6}[-+ ]?\d{4}|\d{6}[-+]\d{4})\b"), gettext_lazy("a personal identity number")),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), gettext_lazy("an e-mail address")),
+    (re.compile(r"(?<!\d)(\+46|0)[\d -]{7,12}\d"), gettext_lazy("a phone number")),
 ]
 
 
 def personal_details_in(text: str, *, names=()) -> list[str]:
     """What in the text looks like personal details: identity numbers, e-mail
-    addresses, phone numbers, and the names of people who did not agree to be named."""
+    addresses, phone numbers, and the names of people who did not agree to be named.
+    Each stretch of text is reported once, as the first kind it matches."""
     found = []
     for pattern, label in PERSONAL_PATTERNS:
         for match in pattern.finditer(text):
             found.append(f"{label}: {match.group(0).strip()}")
+        text = pattern.sub(" ", text)
     for name in names:
         if name and re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
             found.append(_("the name of %(name)s, who has not agreed to be named") % {"name": name})
@@ -339,11 +354,15 @@ def personal_details_in(text: str, *, names=()) -> list[str]:
 
 
 def unnamed_people(consultation: Consultation) -> list[str]:
-    """Names that must not appear in a published text: invited representatives without consent."""
+    """Names that must not appear in a published text: the municipality's
+    representatives who have not agreed to be named (full and last names)."""
     out = []
-    for m in consultation.representatives.filter(named_consent=False).select_related("user"):
+    people = Membership.objects.filter(
+        municipality_id=consultation.municipality_id, role=Membership.Role.REPRESENTATIVE, named_consent=False
+    ).select_related("user")
+    for m in people:
         out.extend([m.user.get_full_name(), m.user.last_name])
-    return [n for n in out if n and len(n) > 2]
+    return sorted({n for n in out if n and len(n) > 2})
 
 
 @transaction.atomic
@@ -351,6 +370,8 @@ def minutes_publish(*, minutes: MinutesVersion, by) -> MinutesVersion:
     """Publishing is an explicit act: refused while the text looks like it holds personal details."""
     if minutes.status != MinutesVersion.Status.APPROVED:
         raise NotAllowedNow(_("Only approved minutes can be published."))
+    if hasattr(minutes, "superseded_by"):
+        raise NotAllowedNow(_("These minutes have been superseded; publish the new version instead."))
     found = personal_details_in(minutes.text, names=unnamed_people(minutes.consultation))
     if found:
         raise NotAllowedNow(_("The minutes seem to contain personal details: %(found)s.") % {"found": "; ".join(found)})
@@ -365,6 +386,7 @@ def minutes_supersede(*, minutes: MinutesVersion, by, reason: str) -> MinutesVer
         raise NotAllowedNow(_("Only approved minutes are superseded; a draft is simply edited."))
     if hasattr(minutes, "superseded_by"):
         raise NotAllowedNow(_("These minutes have already been superseded."))
+    claim_version(minutes, minutes.version)
     consultation = minutes.consultation
     top = consultation.minutes.aggregate(m=Max("number"))["m"]
     new = MinutesVersion.objects.create(
@@ -383,8 +405,10 @@ def minutes_supersede(*, minutes: MinutesVersion, by, reason: str) -> MinutesVer
 
 
 def send_feedback_reminders(*, today: date | None = None) -> int:
-    """E-mail the coordinators and the responsible unit's contacts about each
-    overdue view, once per view. Returns the number of e-mails sent."""
+    """E-mail the coordinators and the responsible unit's contacts about overdue
+    views: one e-mail per person, listing their views not reminded about before.
+    Each view's reminder is recorded (in one transaction) before the e-mails go
+    out, so a second run never repeats it. Returns the number of e-mails sent."""
     from .selectors import overdue_views
 
     today = today or timezone.localdate()
@@ -393,49 +417,60 @@ def send_feedback_reminders(*, today: date | None = None) -> int:
         views = [v for v in overdue_views(municipality, today=today) if not hasattr(v, "reminder")]
         if not views:
             continue
-        coordinators = list(
+        coordinators = set(
             Membership.objects.filter(municipality=municipality, role=Membership.Role.COORDINATOR, user__is_active=True)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )
-        contacts: dict[int, list[str]] = {}
+        contacts: dict[int, set[str]] = {}
         for unit_id, email in Membership.units.through.objects.filter(
             membership__municipality=municipality, membership__role=Membership.Role.CONTACT,
             membership__user__is_active=True,
         ).values_list("orgunit_id", "membership__user__email"):  # fmt: skip
             if email:
-                contacts.setdefault(unit_id, []).append(email)
-        with translation.override(settings.LANGUAGE_CODE):
+                contacts.setdefault(unit_id, set()).add(email)
+        digest: dict[str, list[View]] = {}
+        with transaction.atomic():
             for view in views:
-                recipients = sorted(set(coordinators) | set(contacts.get(view.item.responsible_unit_id, [])))
+                recipients = coordinators | contacts.get(view.item.responsible_unit_id, set())
                 if not recipients:
                     continue
-                with transaction.atomic():
-                    _reminder, created = FeedbackReminderSent.objects.get_or_create(
-                        view=view, defaults={"recipients": len(recipients)}
-                    )
-                    if not created:
-                        continue
-                    link = settings.SITE_URL.rstrip("/") + reverse("consultations:feedback", args=[view.pk])
-                    send_mail(
-                        _("Feedback overdue: %(title)s") % {"title": view.item.consultation.title},
-                        _(
-                            "A view raised at %(title)s has had no feedback since the decision on %(date)s "
-                            "(%(body)s). The representatives are waiting to hear what became of it.\n\n"
-                            "View: %(view)s\n\nGive feedback: %(link)s"
-                        )
-                        % {
-                            "title": view.item.consultation.title,
-                            "date": view.item.decision_date.isoformat(),
-                            "body": view.item.decision_body,
-                            "view": view.text,
-                            "link": link,
-                        },
-                        None,
-                        recipients,
-                    )
-                sent += len(recipients)
+                _reminder, created = FeedbackReminderSent.objects.get_or_create(
+                    view=view, defaults={"recipients": len(recipients)}
+                )
+                if created:  # not recorded by a concurrent run
+                    for email in recipients:
+                        digest.setdefault(email, []).append(view)
+        with translation.override(settings.LANGUAGE_CODE):
+            for email, its_views in sorted(digest.items()):
+                send_mail(
+                    _("Feedback overdue on %(count)d views") % {"count": len(its_views)},
+                    _reminder_body(its_views),
+                    None,
+                    [email],
+                )
+                sent += 1
     return sent
+
+
+def _reminder_body(views: list[View]) -> str:
+    lines = [
+        _(
+            "These views raised in consultations have had no feedback although the decision was taken. "
+            "The representatives are waiting to hear what became of them."
+        ),
+        "",
+    ]
+    for view in views:
+        link = settings.SITE_URL.rstrip("/") + reverse("consultations:feedback", args=[view.pk])
+        lines += [
+            f"* {view.item.consultation.title}: {view.text}",
+            "  "
+            + _("Decision %(date)s (%(body)s). Give feedback: %(link)s")
+            % {"date": view.item.decision_date.isoformat(), "body": view.item.decision_body, "link": link},
+            "",
+        ]
+    return "\n".join(lines)
 
 
 # --- Councils -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from organisations.access import coordinator_required, member_required, signed_in_member_required
 from organisations.models import OrgUnit
@@ -35,12 +36,6 @@ from .forms import (
 from .models import Council, Feedback, MinutesVersion
 from .selectors import consultation_list, consultation_page, figures, overdue_views, trace
 
-
-def _int(request, name):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 # --- Consultations ---------------------------------------------------------------
 
 
@@ -48,27 +43,22 @@ def _int(request, name):
 def consultation_list_view(request):
     membership = request.membership
     units = list(OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"))
-    unit_id = _int(request, "enhet")
+    unit_id = int_param(request, "enhet")
     unit = next((u for u in units if u.pk == unit_id), None) if membership.is_staff_member else None
-    year = _int(request, "ar")
+    year = int_param(request, "ar")
     context = {
         "consultations": consultation_list(membership, unit=unit, year=year),
         "units": units if membership.is_staff_member else [],
         "selected_unit": unit,
         "year": year,
-        "can_create": membership.is_coordinator or (membership.is_contact and bool(membership.unit_ids)),
+        "can_create": membership.may_register_activities,
         "now": timezone.now(),
     }
     return render(request, "consultations/consultation_list.html", context)
 
 
-def _consultation_form(request, membership, instance=None):
-    form = ConsultationForm(request.POST or None, instance=instance, membership=membership)
-    return form
-
-
 def _consultation_fields(form) -> dict:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("organisers", "representatives")}
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("organisers", "representatives", "version")}
     data = {k: v for k, v in data.items() if not k.startswith("att_")}
     data["attendance"] = form.attendance
     return data
@@ -78,9 +68,9 @@ def _consultation_fields(form) -> dict:
 @require_http_methods(["GET", "POST"])
 def consultation_create(request):
     membership = request.membership
-    if not (membership.is_coordinator or (membership.is_contact and membership.unit_ids)):
+    if not membership.may_register_activities:
         raise PermissionDenied
-    form = _consultation_form(request, membership)
+    form = ConsultationForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         consultation = services.consultation_create(
             municipality=membership.municipality,
@@ -91,7 +81,8 @@ def consultation_create(request):
         )
         messages.success(request, _("The consultation was scheduled. Now add its agenda items."))
         return redirect("consultations:detail", pk=consultation.pk)
-    return render(request, "consultations/consultation_form.html", {"form": form})
+    status = 400 if form.errors else 200
+    return render(request, "consultations/consultation_form.html", {"form": form}, status=status)
 
 
 @signed_in_member_required
@@ -116,18 +107,35 @@ def consultation_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def consultation_edit(request, pk):
     consultation = get_consultation_for_user(request.user, pk, write=True)
-    form = _consultation_form(request, request.membership, instance=consultation)
-    if request.method == "POST" and form.is_valid():
-        services.consultation_update(
-            consultation=consultation,
-            by=request.user,
-            fields=_consultation_fields(form),
-            organisers=form.cleaned_data["organisers"],
-            representatives=form.cleaned_data["representatives"],
-        )
-        messages.success(request, _("The consultation was saved."))
-        return redirect("consultations:detail", pk=consultation.pk)
-    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
+    membership = request.membership
+    form = ConsultationForm(request.POST or None, instance=consultation, membership=membership)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.consultation_update(
+                    consultation=consultation,
+                    by=request.user,
+                    fields=_consultation_fields(form),
+                    organisers=form.kept_organisers(),
+                    representatives=form.kept_representatives(),
+                    version=form.cleaned_data["version"],
+                )
+            except StaleEdit:
+                current = type(consultation).objects.get(pk=consultation.pk)
+                form = stale_form(
+                    lambda data: ConsultationForm(data, instance=current, membership=membership),
+                    request.POST,
+                    current.version,
+                )
+                status = CONFLICT
+            else:
+                messages.success(request, _("The consultation was saved."))
+                return redirect("consultations:detail", pk=consultation.pk)
+        else:
+            status = 400
+    context = {"form": form, "consultation": consultation}
+    return render(request, "consultations/consultation_form.html", context, status=status)
 
 
 @member_required
@@ -245,7 +253,7 @@ def feedback_edit(request, pk):
                     version=form.cleaned_data.get("version"),
                 )
             except StaleEdit:
-                current = Feedback.objects.get(pk=feedback.pk)
+                current = Feedback.objects.get(view=view)
                 form = stale_form(
                     lambda data: FeedbackForm(data, instance=current, view=view, membership=membership),
                     request.POST,
@@ -266,7 +274,7 @@ def trace_view(request, pk):
     view = get_view_for_user(request.user, pk)
     membership = request.membership
     context = {
-        "trace": trace(view),
+        "trace": trace(view, membership),
         "item": view.item,
         "consultation": view.item.consultation,
         "can_answer": membership.is_staff_member and membership.may_edit_unit_work(view.item.responsible_unit_id),
@@ -290,7 +298,7 @@ def overdue_list(request):
 @member_required
 def figures_view(request):
     municipality = request.membership.municipality
-    year = _int(request, "ar") or timezone.localdate().year
+    year = int_param(request, "ar") or timezone.localdate().year
     context = {"rows": figures(municipality, year), "year": year, "days": municipality.feedback_days}
     return render(request, "consultations/figures.html", context)
 
@@ -396,6 +404,9 @@ def minutes_approve(request, pk):
 @require_http_methods(["GET", "POST"])
 def minutes_publish(request, pk):
     minutes = get_minutes_for_user(request.user, pk, write=True)
+    if minutes.status != MinutesVersion.Status.APPROVED or hasattr(minutes, "superseded_by"):
+        messages.error(request, _("Only approved minutes that have not been superseded can be published."))
+        return redirect("consultations:minutes", pk=minutes.pk)
     form = PublishForm(request.POST or None)
     found = services.personal_details_in(minutes.text, names=services.unnamed_people(minutes.consultation))
     if request.method == "POST" and form.is_valid():

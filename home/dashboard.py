@@ -107,6 +107,7 @@ class ContactDashboard:
     open_reports: list[UnitReport]
     stale_activities: list[Activity]
     indicators: list
+    overdue_views: list = field(default_factory=list)
 
 
 def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
@@ -123,4 +124,8 @@ def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
         .select_related("municipality", "owner", "status")
         .order_by("number")
     )
-    return ContactDashboard(open_reports=open_reports, stale_activities=stale, indicators=indicators_for_units(units))
+    municipality = units[0].municipality if units else None
+    overdue = overdue_views(municipality, units=[u.pk for u in units]) if municipality else []
+    return ContactDashboard(
+        open_reports=open_reports, stale_activities=stale, indicators=indicators_for_units(units), overdue_views=overdue
+    )

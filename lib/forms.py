@@ -27,3 +27,9 @@ class FastSelect(forms.Select):
             ((str(key), mark_safe(" selected") if str(key) in selected else "", label) for key, label in self.choices),
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+def int_param(request, name: str) -> int | None:
+    """A whole number from the query string, or None."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None

@@ -201,6 +201,20 @@ class Membership(models.Model):
         return self.role == self.Role.REPRESENTATIVE
 
     @property
+    def label(self) -> str:
+        """Name and organisation, for staff choosing people."""
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} ({self.organisation})" if self.organisation else name
+
+    @property
+    def public_name(self) -> str:
+        """How a representative is shown to others: named only with consent."""
+        if self.named_consent:
+            name = self.user.get_full_name() or self.user.get_username()
+            return f"{name}, {self.organisation}" if self.organisation else name
+        return str(_("a representative of %(organisation)s") % {"organisation": self.organisation or "—"})
+
+    @property
     def is_staff_member(self) -> bool:
         """The municipality's own people, who see its internal work."""
         return not self.is_representative

@@ -110,7 +110,8 @@ EXPECTED = {
     "consultations:minutes_send": MEMBER_POST_ONLY,
     "consultations:minutes_comment": MEMBER_POST_ONLY | {"representative": 405},
     "consultations:minutes_approve": MEMBER_POST_ONLY,
-    "consultations:minutes_publish": UNIT_A_OBJECT,
+    # Draft minutes: the publish page sends those who may publish back to the minutes.
+    "consultations:minutes_publish": UNIT_A_OBJECT | {"contact_a": 302, "coordinator": 302},
     "consultations:minutes_supersede": MEMBER_POST_ONLY,
     "consultations:councils": MEMBER_PAGE,
     "consultations:council_create": COORDINATOR_PAGE,

@@ -68,7 +68,7 @@ def test_a_contact_schedules_a_consultation_and_the_representative_is_invited(
 def test_bad_consultation_input_saves_nothing(world, overrides, field):
     before = (Consultation.objects.count(), AuditEvent.objects.count())
     response = world.client("coordinator").post(reverse("consultations:create"), consultation_post(world, **overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert (Consultation.objects.count(), AuditEvent.objects.count()) == before
 
@@ -153,9 +153,12 @@ def test_feedback_needs_reasoning_and_comes_from_the_responsible_unit(world):
 def test_the_trace_from_view_to_result(world):
     world.activity.notes.update(date=date(2026, 6, 1))
     world.activity.notes.create(date=date(2026, 9, 1), text="40 familjer har fått stöd.")
+    world.activity.visibility = "publik"
+    world.activity.save()
+    internal = make_activity(world.plan, world.unit_a, [world.goal], title="Intern kartläggning")
     data = {
         "status": "beaktad", "reasoning": "Nämnden anställer två brobyggare till.", "decision_ref": "SN 2026-04-23 § 7",
-        "unit": world.unit_a.pk, "given_on": "2026-05-02", "activities": [world.activity.pk],
+        "unit": world.unit_a.pk, "given_on": "2026-05-02", "activities": [world.activity.pk, internal.pk],
         "goals": [world.result_goal.pk],
     }  # fmt: skip
     response = world.client("contact_a").post(reverse("consultations:feedback", args=[world.view.pk]), data)
@@ -166,15 +169,19 @@ def test_the_trace_from_view_to_result(world):
                  "40 familjer har fått stöd."):  # fmt: skip
         assert part in text
     assert "/aktiviteter/" not in text  # a representative gets no links into internal pages
+    assert "Intern kartläggning" not in text  # nor sees internal activities
+    staff = world.client("reader").get(reverse("consultations:trace", args=[world.view.pk])).content.decode()
+    assert "Intern kartläggning" in staff
 
 
 def test_overdue_views_and_reminders(world):
     assert overdue_views(world.municipality, today=date(2026, 5, 20)) == []
     assert overdue_views(world.municipality, today=TODAY) == [world.view]
-    assert send_feedback_reminders(today=TODAY) == 2  # the coordinator and unit A's contact
+    assert send_feedback_reminders(today=TODAY) == 2  # one e-mail each to the coordinator and unit A's contact
     assert send_feedback_reminders(today=TODAY) == 0
     call_command("send_feedback_reminders", "--date", "2026-11-23")
-    assert len(mail.outbox) == 1 and sorted(mail.outbox[0].to) == ["contact_a@example.se", "coordinator@example.se"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["contact_a@example.se", "coordinator@example.se"]
+    assert "Fler brobyggare behövs i söderort." in mail.outbox[0].body
     feedback_save(
         view=world.view, by=None, fields={"status": "bereds", "reasoning": "Utreds.", "unit": world.unit_a},
         goals=[], activities=[], version=None,
@@ -367,3 +374,52 @@ def test_other_municipality_representative_sees_nothing(world):
     client.force_login(outsider)
     assert client.get(reverse("consultations:detail", args=[world.consultation.pk])).status_code == 404
     assert list(client.get(reverse("consultations:list")).context["consultations"]) == []
+
+
+def test_a_representative_who_withdraws_consent_is_no_longer_named(world):
+    rep = world.membership("representative")
+    named = View.objects.create(item=world.item, text="Egen synpunkt.", given_by="representant", representative=rep)
+    assert named.given_by_display.startswith("Representative Testsson")
+    rep.named_consent = False
+    rep.save()
+    named = View.objects.select_related("representative__user").get(pk=named.pk)
+    assert "Testsson" not in named.given_by_display and "Romska kvinnoföreningen" in named.given_by_display
+
+
+def test_a_contact_editing_keeps_the_other_units_organisers(world):
+    world.consultation.organisers.add(world.unit_b)
+    client = world.client("contact_a")
+    url = reverse("consultations:edit", args=[world.consultation.pk])
+    form = client.get(url).context["form"]
+    data = consultation_post(world, title="Nytt namn", version=form["version"].value())
+    assert client.post(url, data).status_code == 302
+    assert set(world.consultation.organisers.all()) == {world.unit_a, world.unit_b}
+    # A second save from the same stale form is refused and keeps what was typed.
+    response = client.post(url, data | {"title": "Ännu ett namn"})
+    assert response.status_code == 409
+    assert response.context["form"]["title"].value() == "Ännu ett namn"
+
+
+def test_kept_things_cannot_be_deleted_or_published_twice(world):
+    client = world.client("coordinator")
+    feedback_save(
+        view=world.view, by=None, fields={"status": "beaktad", "reasoning": "Ja.", "unit": world.unit_a},
+        goals=[], activities=[], version=None,
+    )  # fmt: skip
+    client.post(reverse("consultations:delete", args=[world.consultation.pk]))
+    assert Consultation.objects.filter(pk=world.consultation.pk).exists()  # answered views are kept
+    with pytest.raises(NotAllowedNow):  # invited representatives review before approval
+        minutes_approve(minutes=world.minutes, by=None)
+    MinutesVersion.objects.filter(pk=world.minutes.pk).update(status="justerad", text="Gruppen ville ha fler tider.")
+    world.minutes.refresh_from_db()
+    client.post(reverse("consultations:minutes_supersede", args=[world.minutes.pk]), {"reason": "Fel datum."})
+    client.post(reverse("consultations:minutes_publish", args=[world.minutes.pk]), {"checked": "on"})
+    world.minutes.refresh_from_db()
+    assert world.minutes.status == "justerad"  # superseded minutes are not published
+
+
+def test_personal_details_are_reported_once_each(world):
+    from consultations.services import personal_details_in
+
+    found = personal_details_in("Ring 0701234567 eller skriv till a.b@example.se; pnr 19800101-1234.")
+    assert len(found) == 3 and sum("0701234567" in f for f in found) == 1
