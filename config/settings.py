@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "followups",
     "indicators",
     "consultations",
+    "surveys",
     "home",
 ]
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from home.urls import auth_urlpatterns
+from surveys.urls import public_urlpatterns as survey_public_urls
 
 urlpatterns = [
     path("", include("home.urls")),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("uppfoljning/", include("followups.urls")),
     path("indikatorer/", include("indicators.urls")),
     path("samrad/", include("consultations.urls")),
+    path("inventering/", include("surveys.urls")),
+    path("", include((survey_public_urls, "survey_public"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -133,13 +133,19 @@ class MemberForm(forms.Form):
 class MunicipalitySettingsForm(forms.ModelForm):
     class Meta:
         model = Municipality
-        fields = ["reference_prefix", "feedback_days"]
+        fields = ["reference_prefix", "feedback_days", "suppression_k"]
 
     def clean_reference_prefix(self):
         prefix = self.cleaned_data["reference_prefix"].strip().upper()
         if prefix and not re.fullmatch(r"[A-ZÅÄÖ0-9]{1,10}", prefix):
             raise forms.ValidationError(_("Use letters A–Ö and digits only, at most ten."))
         return prefix
+
+    def clean_suppression_k(self):
+        k = self.cleaned_data["suppression_k"]
+        if k < 3:
+            raise forms.ValidationError(_("Never below 3: smaller counts could point out people."))
+        return k
 
     def clean_feedback_days(self):
         days = self.cleaned_data["feedback_days"]

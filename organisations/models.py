@@ -20,6 +20,11 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("Starts the references of activities, e.g. STHLM in STHLM-A-0042. The municipality code if empty."),
     )
+    suppression_k = models.PositiveSmallIntegerField(
+        _("smallest count shown"),
+        default=5,
+        help_text=_("Counts below this are shown as “fewer than” in every result and export; never below 3."),
+    )
     feedback_days = models.PositiveSmallIntegerField(
         _("days to give feedback"),
         default=30,
@@ -32,6 +37,7 @@ class Municipality(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{4}$"), name="municipality_code_four_digits"),
+            models.CheckConstraint(condition=Q(suppression_k__gte=3), name="municipality_suppression_at_least_3"),
         ]
 
     def __str__(self) -> str:

@@ -117,6 +117,21 @@ EXPECTED = {
     "consultations:council_create": COORDINATOR_PAGE,
     "consultations:council": MEMBER_OBJECT,
     "consultations:council_edit": COORDINATOR_OBJECT,
+    "surveys:list": MEMBER_PAGE,
+    "surveys:create": UNIT_WRITER_PAGE,
+    "surveys:detail": MEMBER_OBJECT,
+    "surveys:edit": UNIT_A_OBJECT,
+    "surveys:delete": UNIT_A_OBJECT,
+    "surveys:question_create": UNIT_A_OBJECT,
+    "surveys:question_edit": UNIT_A_OBJECT,
+    "surveys:question_delete": MEMBER_POST_ONLY,
+    "surveys:status": MEMBER_POST_ONLY,
+    "surveys:new_version": MEMBER_POST_ONLY,
+    "surveys:entry": UNIT_A_OBJECT,
+    "surveys:results": MEMBER_OBJECT,
+    # The public answering pages need no account, whoever asks.
+    "survey_public:answer": PUBLIC,
+    "survey_public:thanks": PUBLIC,
     "indicators:list": MEMBER_PAGE,
     "indicators:create": COORDINATOR_PAGE,
     "indicators:detail": MEMBER_OBJECT,
@@ -179,6 +194,25 @@ def council_of(world):
     return Council.objects.get_or_create(municipality=world.municipality, name="Rådet för nationella minoriteter")[0]
 
 
+def survey_of(world):
+    """An open survey of unit A's, without answers."""
+    from datetime import date
+
+    from surveys.models import Question, Survey
+
+    survey, created = Survey.objects.get_or_create(
+        municipality=world.municipality,
+        name="Enkät om mötesplatsen",
+        defaults={
+            "unit": world.unit_a, "languages": ["sv"], "texts": {"sv": {"title": "Mötesplatsen", "intro": "Anonym."}},
+            "opens_on": date(2026, 1, 1), "closes_on": date(2099, 12, 31), "status": Survey.Status.OPEN,
+        },
+    )  # fmt: skip
+    if created:
+        Question.objects.create(survey=survey, kind="text", texts={"sv": "Vad saknar du?"})
+    return survey
+
+
 def kwargs_for(name: str, params: list[str], world) -> dict:
     """Objects of the first municipality, so the other coordinator must get 404."""
     objects = {
@@ -227,9 +261,21 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "consultations:minutes_approve": world.minutes.pk,
         "consultations:minutes_publish": world.minutes.pk,
         "consultations:minutes_supersede": world.minutes.pk,
+        "surveys:detail": survey_of(world).pk,
+        "surveys:edit": survey_of(world).pk,
+        "surveys:delete": survey_of(world).pk,
+        "surveys:question_create": survey_of(world).pk,
+        "surveys:question_edit": survey_of(world).questions.first().pk,
+        "surveys:question_delete": survey_of(world).questions.first().pk,
+        "surveys:status": survey_of(world).pk,
+        "surveys:new_version": survey_of(world).pk,
+        "surveys:entry": survey_of(world).pk,
+        "surveys:results": survey_of(world).pk,
         "consultations:council": council_of(world).pk,
         "consultations:council_edit": council_of(world).pk,
     }
+    if name.startswith("survey_public:"):
+        return {"token": survey_of(world).token}
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "not-a-valid-token"}
     if not params:

@@ -157,9 +157,10 @@ def test_coordinator_changes_a_persons_units(world):
 def test_the_coordinator_sets_the_municipalitys_prefix_and_feedback_days(world):
     client = world.client("coordinator")
     url = reverse("organisations:settings")
-    response = client.post(url, {"reference_prefix": "st hlm", "feedback_days": "0"})
+    response = client.post(url, {"reference_prefix": "st hlm", "feedback_days": "0", "suppression_k": "2"})
     assert response.status_code == 400
-    assert set(response.context["form"].errors) == {"reference_prefix", "feedback_days"}
-    client.post(url, {"reference_prefix": "sthlm", "feedback_days": "21"})
+    assert set(response.context["form"].errors) == {"reference_prefix", "feedback_days", "suppression_k"}
+    client.post(url, {"reference_prefix": "sthlm", "feedback_days": "21", "suppression_k": "6"})
     world.municipality.refresh_from_db()
-    assert (world.municipality.reference_prefix, world.municipality.feedback_days) == ("STHLM", 21)
+    m = world.municipality
+    assert (m.reference_prefix, m.feedback_days, m.suppression_k) == ("STHLM", 21, 6)

@@ -1,0 +1,75 @@
+"""Results of a survey, with small counts suppressed (lib.suppression)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lib.suppression import Cell, suppress_1d
+
+from .models import Answer, Question, Survey
+
+
+@dataclass
+class OptionRow:
+    label: str
+    cell: Cell
+    share: int | None  # percent of the respondents, None when suppressed
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    number: int
+    respondents: Cell
+    rows: list[OptionRow] = field(default_factory=list)
+    text_count: Cell | None = None
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    k: int
+    total: Cell
+    questions: list[QuestionResult]
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Per question: how many answered it and how many chose each option (or
+    scale step), every count below the municipality's k suppressed together
+    with whatever would give it away. Free-text answers are only counted here.
+    Three queries."""
+    k = survey.municipality.suppression_k
+    questions = list(survey.questions.order_by("position", "pk"))
+    total_responses = survey.responses.count()
+    answers: dict[int, list] = {}
+    for question_id, value in Answer.objects.filter(response__survey=survey).values_list("question_id", "value"):
+        answers.setdefault(question_id, []).append(value)
+    _cells, total = suppress_1d({"all": total_responses}, k=k, total=total_responses)
+    out = []
+    for number, q in enumerate(questions, start=1):
+        given = answers.get(q.pk, [])
+        respondents = len(given)
+        if q.kind == Question.Kind.TEXT:
+            cells, resp_cell = suppress_1d({"text": respondents}, k=k, total=respondents)
+            out.append(QuestionResult(question=q, number=number, respondents=resp_cell, text_count=cells["text"]))
+            continue
+        counts: Counter = Counter()
+        for a in given:
+            value = a.get("value")
+            for v in value if isinstance(value, list) else [value]:
+                counts[str(v)] += 1
+        if q.kind == Question.Kind.SCALE:
+            labels = [(str(n), str(n)) for n in range(q.scale_min, q.scale_max + 1)]
+        else:
+            labels = q.option_labels("sv")
+            if q.allow_other:
+                labels.append(("__annat__", "Annat"))
+        cells, resp_cell = suppress_1d({key: counts.get(key, 0) for key, _l in labels}, k=k, total=respondents)
+        rows = []
+        for key, label in labels:
+            cell = cells[key]
+            share = round(100 * cell.value / respondents) if cell.value is not None and respondents else None
+            rows.append(OptionRow(label=label, cell=cell, share=share if not resp_cell.suppressed else None))
+        out.append(QuestionResult(question=q, number=number, respondents=resp_cell, rows=rows))
+    return SurveyResults(survey=survey, k=k, total=total, questions=out)

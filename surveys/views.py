@@ -1,0 +1,265 @@
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib import ratelimit
+from organisations.access import member_required
+
+from . import services
+from .access import get_question_for_user, get_survey_for_user, may_change
+from .forms import AnswerForm, QuestionForm, StaffEntryForm, SurveyForm
+from .models import LANGUAGE_NAMES, Response, Survey
+from .selectors import survey_results
+
+logger = logging.getLogger(__name__)
+
+# Submissions per address per window on one survey: enough for a family on one
+# library computer, too few for a script. The address is only hashed, in the cache.
+SUBMIT_LIMIT = 20
+SUBMIT_WINDOW = 3600
+UI_LANGUAGES = {"sv", "en"}  # the languages the page around the questions is translated into
+
+
+# --- Public answering ----------------------------------------------------------------
+
+
+def _ui_language(language: str) -> str:
+    return language if language in UI_LANGUAGES else "sv"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer(request, token):
+    """The public questionnaire: no account, no cookie beyond CSRF, nothing kept about the person."""
+    survey = get_object_or_404(Survey, token=token)
+    if survey.status == Survey.Status.DRAFT:
+        raise Http404
+    language = request.GET.get("sprak") or request.POST.get("sprak") or ""
+    if language not in survey.languages:
+        language = ""
+    if not survey.is_answerable():
+        with translation.override(_ui_language(language or "sv")):
+            return render(request, "surveys/public_closed.html", {"survey": survey, "language": language or "sv"})
+    if not language and len(survey.languages) > 1:
+        choices = [(code, LANGUAGE_NAMES[code], survey.text(code, "title")) for code in survey.languages]
+        return render(request, "surveys/public_language.html", {"survey": survey, "choices": choices})
+    language = language or "sv"
+    with translation.override(_ui_language(language)):
+        form = AnswerForm(request.POST or None, survey=survey, language=language)
+        status = 200
+        if request.method == "POST":
+            if form.is_robot():
+                # Looks automatic: answer as if it went well, and keep nothing.
+                return redirect(f"{request.path}tack/?sprak={language}")
+            if not ratelimit.allow(
+                scope=f"survey:{survey.pk}",
+                address=request.META.get("REMOTE_ADDR", ""),
+                limit=SUBMIT_LIMIT,
+                window_seconds=SUBMIT_WINDOW,
+            ):
+                return render(request, "surveys/public_busy.html", {"survey": survey, "language": language}, status=429)
+            if form.is_valid():
+                services.response_submit(
+                    survey=survey, language=language, answers=form.answers, on=timezone.localdate()
+                )
+                return redirect(f"{request.path}tack/?sprak={language}")
+            status = 400
+        context = {"survey": survey, "form": form, "language": language, "lang_name": LANGUAGE_NAMES[language]}
+        return render(request, "surveys/public_form.html", context, status=status)
+
+
+@never_cache
+def thanks(request, token):
+    survey = get_object_or_404(Survey, token=token)
+    language = request.GET.get("sprak", "sv")
+    if language not in survey.languages:
+        language = "sv"
+    with translation.override(_ui_language(language)):
+        return render(request, "surveys/public_thanks.html", {"survey": survey, "language": language})
+
+
+# --- Staff -------------------------------------------------------------------------------
+
+
+@member_required
+def survey_list(request):
+    membership = request.membership
+    surveys = Survey.objects.filter(municipality=membership.municipality).select_related("unit")
+    context = {"surveys": surveys, "can_create": membership.may_register_activities}
+    return render(request, "surveys/survey_list.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def survey_create(request):
+    membership = request.membership
+    if not membership.may_register_activities:
+        raise PermissionDenied
+    form = SurveyForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        survey = services.survey_create(
+            municipality=membership.municipality, by=request.user, fields=form.survey_fields()
+        )
+        messages.success(request, _("The survey was created. Now add its questions."))
+        return redirect("surveys:detail", pk=survey.pk)
+    return render(request, "surveys/survey_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def survey_edit(request, pk):
+    survey = get_survey_for_user(request.user, pk, write=True)
+    form = SurveyForm(request.POST or None, instance=survey, membership=request.membership)
+    if request.method == "POST" and form.is_valid():
+        services.survey_update(survey=survey, by=request.user, fields=form.survey_fields())
+        messages.success(request, _("The survey was saved."))
+        return redirect("surveys:detail", pk=survey.pk)
+    context = {"form": form, "survey": survey}
+    return render(request, "surveys/survey_form.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+def survey_detail(request, pk):
+    survey = get_survey_for_user(request.user, pk)
+    questions = list(survey.questions.select_related("show_if").order_by("position", "pk"))
+    context = {
+        "survey": survey,
+        "questions": questions,
+        "response_count": survey.responses.count(),
+        "can_change": may_change(request.membership, survey),
+        "public_url": request.build_absolute_uri(f"/e/{survey.token}/"),
+        "history": history_for(survey),
+    }
+    return render(request, "surveys/survey_detail.html", context)
+
+
+def _locked_redirect(request, survey, exc):
+    messages.error(request, str(exc))
+    return redirect("surveys:detail", pk=survey.pk)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def question_create(request, pk):
+    survey = get_survey_for_user(request.user, pk, write=True)
+    return _question_form(request, survey, None)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, pk):
+    question = get_question_for_user(request.user, pk, write=True)
+    return _question_form(request, question.survey, question)
+
+
+def _question_form(request, survey, question):
+    if survey.responses.exists():
+        return _locked_redirect(
+            request,
+            survey,
+            services.SurveyLocked(
+                _("The survey has answers: its questions are locked. Make a new version to change them.")
+            ),
+        )
+    form = QuestionForm(request.POST or None, survey=survey, question=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_save(survey=survey, by=request.user, question=question, fields=form.question_fields())
+        except services.SurveyLocked as exc:
+            return _locked_redirect(request, survey, exc)
+        messages.success(request, _("The question was saved."))
+        return redirect("surveys:detail", pk=survey.pk)
+    context = {"form": form, "survey": survey, "question": question}
+    return render(request, "surveys/question_form.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+@require_POST
+def question_delete(request, pk):
+    question = get_question_for_user(request.user, pk, write=True)
+    try:
+        services.question_delete(question=question, by=request.user)
+    except services.SurveyLocked as exc:
+        return _locked_redirect(request, question.survey, exc)
+    messages.success(request, _("The question was removed."))
+    return redirect("surveys:detail", pk=question.survey_id)
+
+
+@member_required
+@require_POST
+def survey_status(request, pk):
+    survey = get_survey_for_user(request.user, pk, write=True)
+    status = request.POST.get("status", "")
+    if status not in Survey.Status.values:
+        return redirect("surveys:detail", pk=survey.pk)
+    try:
+        services.survey_set_status(survey=survey, by=request.user, status=status)
+    except services.SurveyLocked as exc:
+        return _locked_redirect(request, survey, exc)
+    messages.success(request, _("The survey is now %(status)s.") % {"status": survey.get_status_display()})
+    return redirect("surveys:detail", pk=survey.pk)
+
+
+@member_required
+@require_POST
+def survey_new_version(request, pk):
+    survey = get_survey_for_user(request.user, pk, write=True)
+    new = services.survey_new_version(survey=survey, by=request.user)
+    messages.success(request, _("A new version was made as a draft; the old one and its answers are kept."))
+    return redirect("surveys:detail", pk=new.pk)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def survey_delete(request, pk):
+    survey = get_survey_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.survey_delete(survey=survey, by=request.user)
+        except services.SurveyLocked as exc:
+            return _locked_redirect(request, survey, exc)
+        messages.success(request, _("The survey was deleted."))
+        return redirect("surveys:list")
+    return render(request, "surveys/survey_confirm_delete.html", {"survey": survey})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def staff_entry(request, pk):
+    """Type in a paper or interview answer: the same questions, marked as such, no identity."""
+    survey = get_survey_for_user(request.user, pk, write=True)
+    if survey.status == Survey.Status.DRAFT:
+        return _locked_redirect(request, survey, services.SurveyLocked(_("Open the survey before entering answers.")))
+    language = request.GET.get("sprak", "sv")
+    if language not in survey.languages:
+        language = "sv"
+    form = StaffEntryForm(
+        request.POST or None, survey=survey, language=language, initial={"answered_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.response_submit(
+            survey=survey,
+            language=language,
+            answers=form.answers,
+            on=form.cleaned_data["answered_on"],
+            source=form.cleaned_data["source"],
+        )
+        messages.success(request, _("The answer was saved. Enter the next one below."))
+        return redirect("surveys:entry", pk=survey.pk)
+    context = {"survey": survey, "form": form, "language": language}
+    return render(request, "surveys/staff_entry.html", context, status=400 if form.errors else 200)
+
+
+@member_required
+def results(request, pk):
+    survey = get_survey_for_user(request.user, pk)
+    context = {"survey": survey, "results": survey_results(survey), "sources": Response.Source}
+    return render(request, "surveys/results.html", context)
