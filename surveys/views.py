@@ -72,7 +72,13 @@ def answer(request, token):
                 )
                 return redirect(f"{request.path}tack/?sprak={language}")
             status = 400
-        context = {"survey": survey, "form": form, "language": language, "lang_name": LANGUAGE_NAMES[language]}
+        context = {
+            "survey": survey,
+            "form": form,
+            "language": language,
+            "title": survey.text(language, "title"),
+            "intro": survey.text(language, "intro"),
+        }
         return render(request, "surveys/public_form.html", context, status=status)
 
 

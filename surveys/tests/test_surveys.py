@@ -277,3 +277,10 @@ def test_arbitrary_input_never_breaks_the_public_form(survey, data):
         renamed[key] = value
     response = client.post(answer_url(survey), renamed, REMOTE_ADDR=ADDRESS)
     assert response.status_code in (200, 302, 400, 429)
+
+
+def test_the_public_page_shows_the_survey_in_the_chosen_language_not_its_internal_name(survey):
+    page = Client().get(answer_url(survey, "rmn")).content.decode()
+    assert "[Väntar på översättning] Mötesplatsen" in page
+    assert "Erfarenheter av mötesplatsen" not in page
+    assert 'lang="rmn"' in page
