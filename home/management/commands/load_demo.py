@@ -92,6 +92,11 @@ class Command(BaseCommand):
                 successor = Plan.objects.get(municipality=municipality, title=replaced_by)
                 plan_update(plan=plan, by=None, fields={"status": Plan.Status.REPLACED, "replaced_by": successor})
         self.load_followup(municipality, data.get("followup"), consultations)
+        if data.get("needs_inventory"):
+            from surveys.demo import load_demo_survey
+
+            if answers := load_demo_survey(municipality=municipality):
+                self.stdout.write(f"{municipality.name}: behovsinventering med {answers} anonyma svar")
         return logins
 
     def ensure_user(self, municipality, units, p) -> tuple[str, str, str]:

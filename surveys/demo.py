@@ -1,0 +1,110 @@
+"""Huddinge's needs inventory (seed 000) as a demo survey: 39 synthetic,
+anonymous responses with the seed's age distribution (6 under 18, 10 aged
+18–30, 16 aged 31–50, 7 aged 51+) and its need themes. Safe to run again."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from organisations.models import Municipality
+
+from .models import Question, Response, Survey
+from .services import response_submit
+
+NAME = "Behovsinventering romsk inkludering 2025"
+PENDING = "[Översättning till romani (arli) saknas – texten visas på svenska tills den finns.]"
+
+AGES = [("a1", "under 18", 6), ("a2", "18–30", 10), ("a3", "31–50", 16), ("a4", "51+", 7)]
+THEMES = [
+    ("utbildning", "Utbildning och läxhjälp"),
+    ("arbete", "Arbete och försörjning"),
+    ("kultur", "Kultur och språk"),
+    ("bemotande", "Bemötande och tillit"),
+    ("inflytande", "Delaktighet och inflytande"),
+    ("bostad", "Bostad"),
+    ("halsa", "Hälsa"),
+]
+# What each age group stresses in seed 000 (2.8 "Olika behov i olika ålder").
+NEEDS_BY_AGE = {
+    "a1": [["utbildning"], ["utbildning", "kultur"], ["utbildning", "inflytande"]],
+    "a2": [["arbete"], ["arbete", "utbildning"], ["arbete", "bemotande"], ["arbete", "bostad"]],
+    "a3": [["arbete", "utbildning"], ["arbete", "bemotande"], ["bostad", "arbete"], ["bemotande", "inflytande"]],
+    "a4": [["kultur", "bemotande"], ["kultur", "halsa"], ["bemotande", "halsa"]],
+}
+# Low trust, as seed 000 describes ("djupt rotad misstro mot myndigheter").
+TRUST = [1, 2, 2, 3, 1, 2, 3, 4, 2, 1, 3, 2, 5]
+WISHES = [
+    "Någon som kan hjälpa till med jobb och utbildning.",
+    "Läxhjälp för barnen och fler fritidsaktiviteter.",
+    "Att bli bemött med respekt när man söker hjälp.",
+    "Att romsk historia och kultur syns i kommunen.",
+    "",
+]
+
+
+@transaction.atomic
+def load_demo_survey(*, municipality: Municipality) -> int:
+    if Survey.objects.filter(municipality=municipality, name=NAME).exists():
+        return 0
+    survey = Survey.objects.create(
+        municipality=municipality,
+        name=NAME,
+        languages=["sv", "rmn"],
+        texts={
+            "sv": {
+                "title": "Vad behöver du för att må bra och leva gott i Huddinge?",
+                "intro": (
+                    "Huddinge kommun vill veta vilka behov romska invånare har, för att kunna göra rätt saker. "
+                    "Det är frivilligt att svara och du är anonym: vi sparar inte vem du är, inte din adress och "
+                    "inte när på dagen du svarade. Resultaten redovisas bara som antal för grupper, aldrig så att "
+                    "någon kan pekas ut, och används i kommunens arbete med vägar framåt."
+                ),
+            },
+            "rmn": {"title": PENDING, "intro": PENDING},
+        },
+        opens_on=date(2025, 3, 1),
+        closes_on=date(2025, 5, 31),
+        status=Survey.Status.CLOSED,
+        date_detail=Survey.DateDetail.WEEK,
+    )
+    age = Question.objects.create(
+        survey=survey, position=1, kind=Question.Kind.AGE, required=True,
+        texts={"sv": "Hur gammal är du?", "rmn": PENDING},
+        options=[{"value": v, "texts": {"sv": label}} for v, label, _n in AGES],
+    )  # fmt: skip
+    needs = Question.objects.create(
+        survey=survey, position=2, kind=Question.Kind.MULTIPLE, allow_other=True,
+        texts={"sv": "Inom vilka områden behöver du eller din familj mest stöd?", "rmn": PENDING},
+        options=[{"value": v, "texts": {"sv": label}} for v, label in THEMES],
+    )  # fmt: skip
+    trust = Question.objects.create(
+        survey=survey, position=3, kind=Question.Kind.SCALE, scale_min=1, scale_max=5,
+        texts={"sv": "Hur stort förtroende har du för kommunens verksamheter? (1 = mycket litet, 5 = mycket stort)",
+               "rmn": PENDING},
+    )  # fmt: skip
+    wish = Question.objects.create(
+        survey=survey, position=4, kind=Question.Kind.TEXT,
+        texts={"sv": "Vad skulle göra störst skillnad för dig?", "rmn": PENDING},
+    )  # fmt: skip
+    n = 0
+    for value, _label, count in AGES:
+        for i in range(count):
+            answers = {
+                age.pk: {"value": value},
+                needs.pk: {"value": NEEDS_BY_AGE[value][i % len(NEEDS_BY_AGE[value])]},
+                trust.pk: {"value": TRUST[(n * 7) % len(TRUST)]},
+            }
+            if text := WISHES[(n + i) % len(WISHES)]:
+                answers[wish.pk] = {"value": text}
+            source = [Response.Source.INTERVIEW, Response.Source.PAPER, Response.Source.WEB][n % 3]
+            response_submit(
+                survey=survey,
+                language="sv",
+                answers=answers,
+                on=date(2025, 3, 3) + timedelta(days=2 * n),
+                source=source,
+            )
+            n += 1
+    return n
