@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.forms import DateInput
 from organisations.models import Membership, OrgUnit
 from plans.models import Plan
-from plans.selectors import sort_in_tree_order
+from plans.selectors import goal_choices
 
 from .models import Activity, Method, PartnerKind, ProgressNote, TargetGroup
 
@@ -70,12 +70,7 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk:  # an edit must say which version it was opened at
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
-        self.fields["goals"].choices = self._goal_choices()
-
-    def _goal_choices(self):
-        """Goals listed in tree order (1.2 before 1.10), with their code."""
-        goals = sort_in_tree_order(list(self.fields["goals"].queryset.select_related("plan")))
-        return [(g.pk, f"{g.code} {g.title}") for g in goals]
+        self.fields["goals"].choices = goal_choices(self.fields["goals"].queryset)
 
     def clean(self):
         data = super().clean()

@@ -5,7 +5,7 @@ from activities.models import Activity
 from lib.forms import DateInput
 from organisations.models import Membership, OrgUnit
 from plans.models import Goal
-from plans.selectors import live_plans, sort_in_tree_order
+from plans.selectors import goal_choices, live_plans
 
 from .models import AgendaItem, Consultation, Council, CouncilMember, Feedback, MinutesVersion, View
 
@@ -18,13 +18,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _goal_choices(municipality):
-    goals = sort_in_tree_order(
-        list(Goal.objects.filter(plan__in=live_plans(municipality)).select_related("plan").order_by("plan", "depth"))
-    )
-    return [(g.pk, f"{g.code} {g.title[:90]}") for g in goals]
 
 
 class ConsultationForm(forms.ModelForm):
@@ -154,7 +147,7 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(municipality=municipality).order_by("name")
         self.fields["goals"].queryset = Goal.objects.filter(plan__in=live_plans(municipality))
-        self.fields["goals"].choices = _goal_choices(municipality)
+        self.fields["goals"].choices = goal_choices(self.fields["goals"].queryset)
         self.fields["goals"].error_messages["invalid_choice"] = _("Choose goals of your own municipality's plans.")
         activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
         self.fields["activities"].queryset = activities
@@ -216,7 +209,7 @@ class FeedbackForm(forms.ModelForm):
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
         self.fields["goals"].queryset = Goal.objects.filter(plan__in=live_plans(municipality))
-        self.fields["goals"].choices = _goal_choices(municipality)
+        self.fields["goals"].choices = goal_choices(self.fields["goals"].queryset)
         self.fields["goals"].error_messages["invalid_choice"] = _("Choose goals of your own municipality's plans.")
         activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
         self.fields["activities"].queryset = activities

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -245,6 +247,14 @@ class View(models.Model):
         if self.representative_id:
             return self.representative.public_name
         return str(self.get_given_by_display())
+
+
+def feedback_overdue(decision_date, feedback_status: str | None, *, days: int, today) -> bool:
+    """A view is overdue when its decision is more than ``days`` past and it has
+    no final feedback (none, or only "under preparation"). overdue_views() is the
+    same rule as a query."""
+    final = feedback_status is not None and feedback_status != Feedback.Status.PREPARING
+    return not final and decision_date + timedelta(days=days) < today
 
 
 class Feedback(models.Model):

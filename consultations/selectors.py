@@ -14,7 +14,7 @@ from organisations.models import Membership, Municipality, OrgUnit
 from plans.models import Goal
 
 from .access import visible_minutes_q
-from .models import AgendaItem, Consultation, Feedback, MinutesVersion, View
+from .models import AgendaItem, Consultation, Feedback, MinutesVersion, View, feedback_overdue
 
 FEEDBACK = Prefetch(
     "views",
@@ -57,8 +57,8 @@ class ConsultationPage:
 
 
 def _is_overdue(view: View, days: int, today: date) -> bool:
-    answered = hasattr(view, "feedback") and view.feedback.is_final
-    return not answered and view.item.decision_date + timedelta(days=days) < today
+    status = view.feedback.status if hasattr(view, "feedback") else None
+    return feedback_overdue(view.item.decision_date, status, days=days, today=today)
 
 
 def consultation_page(consultation: Consultation, membership: Membership) -> ConsultationPage:
@@ -146,6 +146,10 @@ def trace(view: View, membership: Membership) -> Trace:
 # --- Figures ------------------------------------------------------------------
 
 
+def percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
 @dataclass
 class UnitFigures:
     unit: OrgUnit
@@ -160,8 +164,7 @@ class UnitFigures:
     @property
     def share_in_time(self) -> int | None:
         """Percent of the views due by now that were answered within the days allowed."""
-        due = self.answered_in_time + self.answered_late + self.overdue
-        return round(100 * self.answered_in_time / due) if due else None
+        return percent(self.answered_in_time, self.answered_in_time + self.answered_late + self.overdue)
 
     @property
     def median_days(self) -> float | None:
@@ -203,16 +206,14 @@ def figures(municipality: Municipality, year: int, *, today: date | None = None)
     for unit_id, decided, status, given_on in views:
         r = row(unit_id)
         r.views += 1
-        final = status is not None and status != Feedback.Status.PREPARING
-        due = decided + timedelta(days=days)
-        if final:
+        if feedback_overdue(decided, status, days=days, today=today):
+            r.overdue += 1
+        elif status is not None and status != Feedback.Status.PREPARING:
             r.days_to_feedback.append(max((given_on - decided).days, 0))
-            if given_on <= due:
+            if given_on <= decided + timedelta(days=days):
                 r.answered_in_time += 1
             else:
                 r.answered_late += 1
-        elif due < today:
-            r.overdue += 1
     return sorted(rows.values(), key=lambda r: r.unit.name)
 
 

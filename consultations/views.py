@@ -363,8 +363,7 @@ def minutes_detail(request, pk):
     return render(request, "consultations/minutes_detail.html", context)
 
 
-def _minutes_action(request, pk, action, success):
-    minutes = get_minutes_for_user(request.user, pk, write=True)
+def _minutes_action(request, minutes, action, success):
     try:
         action(minutes)
     except services.NotAllowedNow as exc:
@@ -386,7 +385,7 @@ def minutes_send(request, pk):
         return redirect("consultations:minutes", pk=minutes.pk)
     return _minutes_action(
         request,
-        pk,
+        minutes,
         lambda m: services.minutes_send(minutes=m, by=request.user, reviewers=form.cleaned_data["reviewers"]),
         _("The minutes were sent for review."),
     )
@@ -395,8 +394,12 @@ def minutes_send(request, pk):
 @member_required
 @require_POST
 def minutes_approve(request, pk):
+    minutes = get_minutes_for_user(request.user, pk, write=True)
     return _minutes_action(
-        request, pk, lambda m: services.minutes_approve(minutes=m, by=request.user), _("The minutes were approved.")
+        request,
+        minutes,
+        lambda m: services.minutes_approve(minutes=m, by=request.user),
+        _("The minutes were approved."),
     )
 
 
@@ -412,7 +415,7 @@ def minutes_publish(request, pk):
     if request.method == "POST" and form.is_valid():
         return _minutes_action(
             request,
-            pk,
+            minutes,
             lambda m: services.minutes_publish(minutes=m, by=request.user),
             _("The minutes were published."),
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from activities.models import Activity
 from activities.selectors import summary_counts
 from consultations.models import Consultation
-from consultations.selectors import figures, overdue_views
+from consultations.selectors import figures, overdue_views, percent
 from followups.models import Round, UnitReport
 from followups.selectors import GoalAssessments, RoundProgress, round_assessments, round_progress
 from indicators.models import Track
@@ -52,7 +52,7 @@ class ConsultationTotals:
 
     @property
     def share_in_time(self) -> int | None:
-        return round(100 * self.in_time / self.due) if self.due else None
+        return percent(self.in_time, self.due)
 
 
 def consultation_totals(municipality: Municipality) -> ConsultationTotals:

@@ -154,6 +154,11 @@ def sort_in_tree_order(goals: list[Goal]) -> list[Goal]:
     return sorted(goals, key=key)
 
 
+def goal_choices(goals) -> list[tuple[int, str]]:
+    """(pk, "code title") for a form's goal field, in tree order."""
+    return [(g.pk, f"{g.code} {g.title}") for g in sort_in_tree_order(list(goals))]
+
+
 def goal_descendants(goal: Goal) -> list[Goal]:
     """Every goal under the given one, parents before children, in one query."""
     by_parent: dict[int, list[Goal]] = {}

@@ -56,23 +56,28 @@ def survey_update(*, survey: Survey, by, fields: dict[str, Any]) -> Survey:
     return survey
 
 
-def _require_unlocked(survey: Survey) -> None:
+def require_unlocked(survey: Survey) -> None:
+    """Refuse changes to the questions of a survey that has answers."""
     if survey.responses.exists():
         raise SurveyLocked(_("The survey has answers: its questions are locked. Make a new version to change them."))
 
 
+def _question_snapshot(question: Question) -> dict[str, Any]:
+    return {"texts": str(question.texts), "options": str(question.options), "kind": question.kind}
+
+
 @transaction.atomic
 def question_save(*, survey: Survey, by, question: Question | None, fields: dict[str, Any]) -> Question:
-    _require_unlocked(survey)
+    require_unlocked(survey)
     creating = question is None
     if creating:
         top = survey.questions.aggregate(m=Max("position"))["m"] or 0
         question = Question(survey=survey, position=top + 1)
-    before = {} if creating else {"texts": str(question.texts), "options": str(question.options), "kind": question.kind}
+    before = {} if creating else _question_snapshot(question)
     for name, value in fields.items():
         setattr(question, name, value)
     question.save()
-    after = {"texts": str(question.texts), "options": str(question.options), "kind": question.kind}
+    after = _question_snapshot(question)
     _audit(survey, by, AuditEvent.Action.UPDATE, {f"question {question.position}: {k}": v for k, v in (
         snapshot_created(after) if creating else diff(before, after)).items()})  # fmt: skip
     return question
@@ -81,7 +86,7 @@ def question_save(*, survey: Survey, by, question: Question | None, fields: dict
 @transaction.atomic
 def question_delete(*, question: Question, by) -> None:
     survey = question.survey
-    _require_unlocked(survey)
+    require_unlocked(survey)
     _audit(survey, by, AuditEvent.Action.UPDATE, {f"question {question.position}": [question.text("sv"), None]})
     question.delete()
 

@@ -167,14 +167,10 @@ def question_edit(request, pk):
 
 
 def _question_form(request, survey, question):
-    if survey.responses.exists():
-        return _locked_redirect(
-            request,
-            survey,
-            services.SurveyLocked(
-                _("The survey has answers: its questions are locked. Make a new version to change them.")
-            ),
-        )
+    try:
+        services.require_unlocked(survey)
+    except services.SurveyLocked as exc:
+        return _locked_redirect(request, survey, exc)
     form = QuestionForm(request.POST or None, survey=survey, question=question)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,7 +239,8 @@ def staff_entry(request, pk):
     """Type in a paper or interview answer: the same questions, marked as such, no identity."""
     survey = get_survey_for_user(request.user, pk, write=True)
     if survey.status == Survey.Status.DRAFT:
-        return _locked_redirect(request, survey, services.SurveyLocked(_("Open the survey before entering answers.")))
+        messages.error(request, _("Open the survey before entering answers."))
+        return redirect("surveys:detail", pk=survey.pk)
     language = request.GET.get("sprak", "sv")
     if language not in survey.languages:
         language = "sv"
