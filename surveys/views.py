@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,9 +22,9 @@ from .selectors import survey_results
 
 logger = logging.getLogger(__name__)
 
-# Submissions per address per window on one survey: enough for a family on one
-# library computer, too few for a script. The address is only hashed, in the cache.
-SUBMIT_LIMIT = 20
+# Submissions per address per window on one survey (settings.SURVEY_SUBMIT_LIMIT,
+# 20 unless the operator says otherwise): enough for a family on one library
+# computer, too few for a script. The address is only hashed, in the cache.
 SUBMIT_WINDOW = 3600
 UI_LANGUAGES = {"sv", "en"}  # the languages the page around the questions is translated into
 
@@ -62,7 +63,7 @@ def answer(request, token):
             if not ratelimit.allow(
                 scope=f"survey:{survey.pk}",
                 address=request.META.get("REMOTE_ADDR", ""),
-                limit=SUBMIT_LIMIT,
+                limit=settings.SURVEY_SUBMIT_LIMIT,
                 window_seconds=SUBMIT_WINDOW,
             ):
                 return render(request, "surveys/public_busy.html", {"survey": survey, "language": language}, status=429)

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys import forms as survey_forms
-from surveys import views as survey_views
 from surveys.models import Answer, Question, Response, Survey
 from surveys.selectors import survey_results
 from surveys.services import SurveyLocked, question_save
@@ -132,8 +131,8 @@ def test_robots_are_thanked_and_forgotten(survey, monkeypatch):
     assert not Response.objects.exists()
 
 
-def test_many_answers_from_one_address_are_slowed(survey, monkeypatch):
-    monkeypatch.setattr(survey_views, "SUBMIT_LIMIT", 2)
+def test_many_answers_from_one_address_are_slowed(survey, settings):
+    settings.SURVEY_SUBMIT_LIMIT = 2
     client = Client()
     codes = [answer(client, survey, {q(survey, 1): "a1"}).status_code for _ in range(3)]
     assert codes == [302, 302, 429]
