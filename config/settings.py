@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "indicators",
     "consultations",
     "surveys",
+    "inventories",
     "home",
 ]
 

@@ -53,6 +53,14 @@ class Survey(models.Model):
         OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys", verbose_name=_("unit")
     )
     name = models.CharField(_("internal name"), max_length=200)
+    inventory = models.ForeignKey(
+        "inventories.Inventory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="surveys",
+        verbose_name=_("needs inventory"),
+    )
     token = models.CharField(max_length=16, unique=True, default=new_token, editable=False)
     languages = models.JSONField(_("languages"), default=list)
     # {language: {"title": ..., "intro": ...}}; Swedish is required.

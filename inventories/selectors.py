@@ -1,0 +1,239 @@
+"""What a needs inventory found: themes, age groups, theme × age group, and
+how the themes meet the plan — every count of people protected by
+lib.suppression. Also the items to code, with suggestions."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from activities.models import Activity
+from lib.suppression import Cell, Table2D, suppress_1d, suppress_2d
+from plans.models import Goal
+from plans.selectors import sort_in_tree_order
+from surveys.models import Answer, Question, Response
+
+from .coding import Matcher, suggest
+from .models import Coding, DialogueNote, Inventory, Quote, Theme
+
+UNKNOWN_AGE = "?"  # the age-group key for "not stated"
+ANSWERS, MEETINGS = "answers", "meetings"
+
+
+def _age_key(label: str) -> str:
+    """Age-group labels compared without case, spaces or dashes ("Under 18" = "under 18")."""
+    return re.sub(r"[^0-9a-zåäö+]", "", label.lower())
+
+
+@dataclass
+class GoalGap:
+    goal: Goal
+    activities: int  # activities are not people: shown as they are
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    answers: Cell
+    meetings: Cell
+    goals: list[GoalGap] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def gap(self) -> bool:
+        """No goal of the plan, or none with an activity."""
+        return not any(g.activities for g in self.goals)
+
+
+@dataclass
+class InventoryResults:
+    inventory: Inventory
+    k: int
+    respondents: Cell
+    meetings: int  # the number of dialogue meetings held (not people)
+    themes: list[ThemeRow]
+    age_groups: list[tuple[str, str]]  # (key, label), "not stated" last
+    age: Table2D  # age group × (answers, meetings)
+    theme_age: Table2D  # theme id × age group; a response coded to two themes counts in both
+
+
+def _response_ages(inventory: Inventory, groups: dict[str, str]) -> dict:
+    """{response id: age-group key} from the surveys' age questions."""
+    label_of: dict[tuple[int, str], str] = {}
+    for q in Question.objects.filter(survey__inventory=inventory, kind=Question.Kind.AGE):
+        for value, label in q.option_labels("sv"):
+            label_of[q.pk, value] = label
+    ages = {}
+    answers = Answer.objects.filter(response__survey__inventory=inventory, question__kind=Question.Kind.AGE)
+    for response_id, question_id, value in answers.values_list("response_id", "question_id", "value"):
+        key = _age_key(label_of.get((question_id, str(value.get("value"))), ""))
+        ages[response_id] = key if key in groups else UNKNOWN_AGE
+    return ages
+
+
+def inventory_results(inventory: Inventory, *, public: bool = False) -> InventoryResults:
+    """The inventory's results. ``public`` keeps only publishable quotes and
+    counts only public activities. A fixed number of queries."""
+    k = inventory.municipality.suppression_k
+    groups = {_age_key(label): label for label in inventory.age_groups}
+    age_groups = [*groups.items(), (UNKNOWN_AGE, _("age not stated"))]
+    response_ids = list(Response.objects.filter(survey__inventory=inventory).values_list("id", flat=True))
+    ages = _response_ages(inventory, groups)
+    notes = list(DialogueNote.objects.filter(inventory=inventory).values_list("id", "participants", "age_counts"))
+    themes = list(inventory.themes.prefetch_related("goals").order_by("position", "pk"))
+
+    theme_responses: dict[int, set] = defaultdict(set)
+    theme_notes: dict[int, set] = defaultdict(set)
+    confirmed = Coding.objects.filter(theme__inventory=inventory, decision=Coding.Decision.CONFIRMED)
+    for theme_id, response_id, note_id, quote_note_id in confirmed.values_list(
+        "theme_id", "answer__response_id", "note_id", "quote__note_id"
+    ):
+        if response_id:
+            theme_responses[theme_id].add(response_id)
+        elif note_id or quote_note_id:
+            theme_notes[theme_id].add(note_id or quote_note_id)
+
+    answer_cells, respondents = suppress_1d(
+        {t.pk: len(theme_responses[t.pk]) for t in themes}, k=k, total=len(response_ids)
+    )
+    meeting_cells, _total = suppress_1d({t.pk: len(theme_notes[t.pk]) for t in themes}, k=k, total=len(notes))
+
+    # Age group × source: survey respondents, and dialogue participants by the notes' counts.
+    age_counts: dict[tuple[str, str], int] = defaultdict(int)
+    for response_id in response_ids:
+        age_counts[ages.get(response_id, UNKNOWN_AGE), ANSWERS] += 1
+    for _id, participants, counts in notes:
+        counted = 0
+        for label, n in counts.items():
+            key = _age_key(label)
+            age_counts[key if key in groups else UNKNOWN_AGE, MEETINGS] += n
+            counted += n
+        age_counts[UNKNOWN_AGE, MEETINGS] += max(0, participants - counted)
+    keys = [key for key, _label in age_groups]
+    age = suppress_2d(age_counts, rows=keys, cols=[ANSWERS, MEETINGS], k=k)
+
+    cross: dict[tuple[int, str], int] = defaultdict(int)
+    for t in themes:
+        for response_id in theme_responses[t.pk]:
+            cross[t.pk, ages.get(response_id, UNKNOWN_AGE)] += 1
+    theme_age = suppress_2d(cross, rows=[t.pk for t in themes], cols=keys, k=k)
+
+    rows = [ThemeRow(theme=t, answers=answer_cells[t.pk], meetings=meeting_cells[t.pk]) for t in themes]
+    _add_gaps(inventory, rows, public=public)
+    _add_quotes(inventory, rows, public=public)
+    return InventoryResults(
+        inventory=inventory,
+        k=k,
+        respondents=respondents,
+        meetings=len(notes),
+        themes=rows,
+        age_groups=age_groups,
+        age=age,
+        theme_age=theme_age,
+    )
+
+
+def _add_gaps(inventory: Inventory, rows: list[ThemeRow], *, public: bool) -> None:
+    """Per theme, its goals in the inventory's plan and how many activities serve each."""
+    if inventory.plan_id is None:
+        return
+    activities = Activity.objects.filter(plan_id=inventory.plan_id)
+    if public:
+        activities = activities.filter(visibility=Activity.Visibility.PUBLIC)
+    goal_ids = {g.pk for row in rows for g in row.theme.goals.all() if g.plan_id == inventory.plan_id}
+    counts = dict(
+        activities.filter(goals__in=goal_ids).values_list("goals").annotate(n=Count("pk", distinct=True)).order_by()
+    )
+    for row in rows:
+        goals = sort_in_tree_order([g for g in row.theme.goals.all() if g.plan_id == inventory.plan_id])
+        row.goals = [GoalGap(goal=g, activities=counts.get(g.pk, 0)) for g in goals]
+
+
+def _add_quotes(inventory: Inventory, rows: list[ThemeRow], *, public: bool) -> None:
+    """Per theme, the quotes coded to it; only publishable ones when ``public``."""
+    codings = Coding.objects.filter(quote__note__inventory=inventory, decision=Coding.Decision.CONFIRMED)
+    if public:
+        codings = codings.filter(quote__publishable=True)
+    by_theme: dict[int, list[Quote]] = defaultdict(list)
+    for coding in codings.select_related("quote").order_by("quote__note__held_on", "quote__position", "quote_id"):
+        by_theme[coding.theme_id].append(coding.quote)
+    for row in rows:
+        row.quotes = by_theme.get(row.theme.pk, [])
+
+
+# --- Coding --------------------------------------------------------------------------------
+
+
+@dataclass
+class CodingItem:
+    kind: str  # "answer", "note" or "quote"
+    pk: object
+    text: str
+    source: str
+    publishable: bool | None = None
+    confirmed: list[Coding] = field(default_factory=list)
+    rejected: set[int] = field(default_factory=set)
+    suggestions: list[tuple[Theme, list[str]]] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.pk}"
+
+
+def _answer_text(value: dict) -> str:
+    if isinstance(value.get("value"), str) and "other" not in value:
+        return value["value"]
+    return value.get("other", "")
+
+
+def coding_items(inventory: Inventory, *, uncoded_only: bool) -> list[CodingItem]:
+    """Every free-text answer (and "other" text), dialogue note and quote of the
+    inventory, oldest meeting first, without suggestions (see add_suggestions)."""
+    items: list[CodingItem] = []
+    texts = Answer.objects.filter(response__survey__inventory=inventory).filter(
+        Q(question__kind=Question.Kind.TEXT) | Q(value__has_key="other")
+    )
+    for pk, value, survey_name, position in texts.values_list(
+        "pk", "value", "response__survey__name", "question__position"
+    ).order_by("response__survey_id", "question__position", "pk"):
+        if text := _answer_text(value).strip():
+            source = _("%(survey)s, question %(n)d") % {"survey": survey_name, "n": position}
+            items.append(CodingItem(kind="answer", pk=pk, text=text, source=source))
+    for note in DialogueNote.objects.filter(inventory=inventory).prefetch_related("quotes").order_by("held_on", "pk"):
+        source = _("Dialogue meeting %(date)s, %(place)s") % {
+            "date": f"{note.held_on:%Y-%m-%d}",
+            "place": note.get_place_display(),
+        }
+        items.append(CodingItem(kind="note", pk=note.pk, text=note.summary, source=source))
+        for quote in note.quotes.all():
+            items.append(
+                CodingItem(kind="quote", pk=quote.pk, text=quote.text, source=source, publishable=quote.publishable)
+            )
+    decided: dict[tuple[str, object], list[Coding]] = defaultdict(list)
+    for coding in Coding.objects.filter(theme__inventory=inventory).select_related("theme", "decided_by"):
+        kind = "answer" if coding.answer_id else "note" if coding.note_id else "quote"
+        decided[kind, coding.answer_id or coding.note_id or coding.quote_id].append(coding)
+    for item in items:
+        for coding in decided.get((item.kind, item.pk), []):
+            if coding.decision == Coding.Decision.CONFIRMED:
+                item.confirmed.append(coding)
+            else:
+                item.rejected.add(coding.theme_id)
+    if uncoded_only:
+        items = [item for item in items if not item.confirmed]
+    return items
+
+
+def add_suggestions(items: list[CodingItem], themes: list[Theme]) -> None:
+    """Suggest themes for the items (a page of them): matched words shown, decided themes left out."""
+    matchers = [Matcher.of(t.pk, t.keyword_list()) for t in themes]
+    by_id = {t.pk: t for t in themes}
+    for item in items:
+        done = item.rejected | {c.theme_id for c in item.confirmed}
+        item.suggestions = [
+            (by_id[theme_id], hits) for theme_id, hits in suggest(item.text, matchers).items() if theme_id not in done
+        ]
