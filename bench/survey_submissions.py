@@ -89,6 +89,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -205,7 +206,7 @@ def percentile(values: list[float], pct: int) -> float:
 # --- PostgreSQL ---------------------------------------------------------------------------
 
 
-def start_postgres(tmp: Path) -> tuple[dict, callable]:
+def start_postgres(tmp: Path) -> tuple[dict, Callable[[], None]]:
     """A throwaway cluster on a Unix socket in its data directory, as scripts/test starts one.
     Returns the settings' environment and a function that stops it."""
     bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
@@ -242,9 +243,8 @@ def start_postgres(tmp: Path) -> tuple[dict, callable]:
     except Skipped:
         stop()
         raise
-    version = subprocess.run(  # noqa: S603
-        [str(pgbin / "postgres"), "--version"], capture_output=True, text=True
-    ).stdout.split()[-1]
+    out = subprocess.run([str(pgbin / "postgres"), "--version"], capture_output=True, text=True).stdout  # noqa: S603
+    version = re.search(r"\(PostgreSQL\) (\S+)", out).group(1) if "(PostgreSQL)" in out else out.strip()
     env = {"DB": "postgres", "DB_NAME": "inkludera_bench", "DB_HOST": str(data), "DB_PORT": str(port),
            "DB_USER": "inkludera", "PG_VERSION": version}  # fmt: skip
     return env, stop
@@ -257,9 +257,11 @@ def start_gunicorn(env: dict, port: int, args, log: Path) -> subprocess.Popen:
     cmd = [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
            "--workers", str(args.workers), "--threads", str(args.threads),
            "--timeout", str(args.timeout), "--graceful-timeout", "10",
-           "--error-logfile", str(log), "--log-level", "warning"]  # fmt: skip
+           "--error-logfile", "-", "--log-level", "warning"]  # fmt: skip
     # No --access-logfile: gunicorn then writes no access log, so no address is kept.
-    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
+    # Its own messages and Django's (the workers' stderr) go to one file.
+    with log.open("ab") as out:
+        return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
 
 
 def wait_ready(proc: subprocess.Popen, port: int, path: str, log: Path) -> None:
@@ -407,15 +409,17 @@ def fire(clients: list[Client], port: int, path: str, min_fill: float, timeout: 
     with ThreadPoolExecutor(max_workers=len(clients)) as pool:
         list(pool.map(lambda c: fetch_form(c, port, path, timeout), clients))
     shown = [c for c in clients if not c.outcome]
+    if not shown:
+        return {"posted": 0, "waited": 0.0, "wall_ms": 0.0}
     last_shown = max((c.shown_at for c in shown), default=time.monotonic())
     wait = max(0.0, last_shown + min_fill + 0.5 - time.monotonic())
     time.sleep(wait)
     opened: list[float] = []
     barrier = threading.Barrier(len(shown), action=lambda: opened.append(time.perf_counter()), timeout=60)
-    with ThreadPoolExecutor(max_workers=max(1, len(shown))) as pool:
+    with ThreadPoolExecutor(max_workers=len(shown)) as pool:
         list(pool.map(lambda c: post_answers(c, port, path, timeout, barrier, opened), shown))
     wall = max((c.post_ms for c in shown if c.post_ms is not None), default=0.0)
-    return {"waited": wait, "wall_ms": wall}
+    return {"posted": len(shown), "waited": wait, "wall_ms": wall}
 
 
 # --- One database ---------------------------------------------------------------------------
@@ -437,7 +441,7 @@ def run_database(db: str, args, base_env: dict) -> dict:
             pg_env, stop_db = start_postgres(tmp)
             label = f"PostgreSQL {pg_env.pop('PG_VERSION')} (own cluster, Unix socket, default durability)"
             env.update(pg_env)
-        print(f"\n=== {label}; gunicorn {args.workers} workers × {args.threads} threads")
+        print(f"\n=== {label}; gunicorn {args.workers} workers × {args.threads} thread(s)")
         done = subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", "migrate", "--verbosity", "0"], env=env, cwd=ROOT, capture_output=True, text=True
         )
@@ -469,7 +473,7 @@ def run_database(db: str, args, base_env: dict) -> dict:
         print(f"forms shown     {len(get_ms)} of {len(clients)} GETs answered, "
               f"GET p50 {percentile(get_ms, 50):.0f} ms, p95 {percentile(get_ms, 95):.0f} ms; "
               f"then waited {fired['waited']:.1f} s (minimum fill time {setup['min_fill']} s)")  # fmt: skip
-        print(f"fired           {len(clients)} POSTs at once (barrier), load average {load_before:.1f} → "
+        print(f"fired           {fired['posted']} POSTs at once (barrier), load average {load_before:.1f} → "
               f"{load_after:.1f}, wall time of the burst {fired['wall_ms'] / 1000:.2f} s")  # fmt: skip
         print(f"accepted        {accepted}  (302 to tack/)")
         print(f"failed          {failed}")
@@ -478,7 +482,8 @@ def run_database(db: str, args, base_env: dict) -> dict:
         print(f"stored          {stored['responses']} Response rows; lost {lost}; unexpected extra {extra}")
         print(f"answers stored  {stored['answers']} Answer rows of {expected_answers} sent with accepted POSTs")
         print(f"POST latency    p50 {percentile(post_ms, 50):.0f} ms, p95 {percentile(post_ms, 95):.0f} ms, "
-              f"max {max(post_ms, default=float('nan')):.0f} ms (all {len(post_ms)} POSTs, from the barrier)")  # fmt: skip
+              f"max {max(post_ms, default=float('nan')):.0f} ms (all {len(post_ms)} POSTs, from the barrier "
+              "to the answer)")  # fmt: skip
         print(f"server log      {errors} error or warning lines" + (":" if messages else ""))
         for line in messages:
             print(f"               {line}")

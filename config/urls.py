@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from home.urls import auth_urlpatterns
+from inventories.urls import public_urlpatterns as inventory_public_urls
 from surveys.urls import public_urlpatterns as survey_public_urls
 
 urlpatterns = [
@@ -14,8 +15,10 @@ urlpatterns = [
     path("uppfoljning/", include("followups.urls")),
     path("indikatorer/", include("indicators.urls")),
     path("samrad/", include("consultations.urls")),
+    path("inventering/behov/", include("inventories.urls")),
     path("inventering/", include("surveys.urls")),
     path("", include((survey_public_urls, "survey_public"))),
+    path("", include((inventory_public_urls, "inventory_public"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -19,7 +19,9 @@ def may_change(membership, survey: Survey) -> bool:
 def get_survey_for_user(user, pk, *, write: bool = False) -> Survey:
     membership = membership_of(user)
     survey = get_object_or_404(
-        Survey.objects.select_related("municipality", "unit"), pk=pk, municipality_id=membership.municipality_id
+        Survey.objects.select_related("municipality", "unit", "inventory"),
+        pk=pk,
+        municipality_id=membership.municipality_id,
     )
     if not membership.is_staff_member or (write and not may_change(membership, survey)):
         raise PermissionDenied

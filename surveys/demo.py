@@ -10,6 +10,7 @@ from django.db import transaction
 
 from organisations.models import Municipality
 
+from .forms import OTHER
 from .models import Question, Response, Survey
 from .services import response_submit
 
@@ -35,13 +36,47 @@ NEEDS_BY_AGE = {
 }
 # Low trust, as seed 000 describes ("djupt rotad misstro mot myndigheter").
 TRUST = [1, 2, 2, 3, 1, 2, 3, 4, 2, 1, 3, 2, 5]
-WISHES = [
-    "Någon som kan hjälpa till med jobb och utbildning.",
-    "Läxhjälp för barnen och fler fritidsaktiviteter.",
-    "Att bli bemött med respekt när man söker hjälp.",
-    "Att romsk historia och kultur syns i kommunen.",
-    "",
-]
+# "What would make the biggest difference?", per age group, from seed 000's
+# sections 2.3-2.8 (the first in each group is the seed's own words where it has
+# them); "" is a response that left the question empty.
+WISHES_BY_AGE = {
+    "a1": [
+        "Läxhjälp efter skolan, någon som kan förklara matten.",
+        "Fler fritidsaktiviteter för oss unga, gärna musik och dans.",
+        "Att få läsa romani i skolan.",
+        "",
+        "Att lärarna inte har fördomar om romer.",
+        "Läxhjälp för barnen och fler fritidsaktiviteter.",
+    ],
+    "a2": [
+        "Någon som kan hjälpa till med jobb och utbildning.",
+        "En personlig jobbcoach eller mentor som hjälper mig att skriva CV och söka jobb.",
+        "Praktik eller sommarjobb där man inte behöver dölja att man är rom.",
+        "Vägledning om vuxenutbildning och komvux.",
+        "",
+        "Hjälp att hitta en egen lägenhet, vi är trångbodda.",
+        "Att bli bemött med respekt när man söker hjälp.",
+    ],
+    "a3": [
+        "Läxhjälp för barnen och fler fritidsaktiviteter.",
+        "Att mina barn får modersmålsundervisning i romani chib.",
+        "Hjälp att hitta jobb, gärna av någon som förstår romsk kultur.",
+        "Att socialtjänsten inte ser oss med misstro.",
+        "",
+        "Ett hyreskontrakt i eget namn.",
+        "Någon som kan hjälpa till med jobb och utbildning.",
+        "Att kommunen fortsätter med dialogmöten som detta.",
+    ],
+    "a4": [
+        "Att romsk historia och kultur syns i kommunen.",
+        "Ett firande av romernas nationaldag den 8 april varje år.",
+        "Att vården tar oss på allvar och inte ifrågasätter oss.",
+        "",
+        "Någon på kommunen som talar romani och som man kan lita på.",
+    ],
+}
+# One "other" need, written in by a respondent aged 51+ (the first of that group).
+OTHER_NEED = ("a4", 0, "Hjälp att söka pension och bostadstillägg.")
 
 
 @transaction.atomic
@@ -96,7 +131,9 @@ def load_demo_survey(*, municipality: Municipality) -> int:
                 needs.pk: {"value": NEEDS_BY_AGE[value][i % len(NEEDS_BY_AGE[value])]},
                 trust.pk: {"value": TRUST[(n * 7) % len(TRUST)]},
             }
-            if text := WISHES[(n + i) % len(WISHES)]:
+            if (value, i) == OTHER_NEED[:2]:
+                answers[needs.pk] = {"value": [*answers[needs.pk]["value"], OTHER], "other": OTHER_NEED[2]}
+            if text := WISHES_BY_AGE[value][i % len(WISHES_BY_AGE[value])]:
                 answers[wish.pk] = {"value": text}
             source = [Response.Source.INTERVIEW, Response.Source.PAPER, Response.Source.WEB][n % 3]
             response_submit(

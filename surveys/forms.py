@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from inventories.models import Inventory
 from lib.forms import DateInput
 from organisations.models import Membership, OrgUnit
 
@@ -137,9 +138,13 @@ class SurveyForm(forms.ModelForm):
 
     class Meta:
         model = Survey
-        fields = ["name", "unit", "languages", "opens_on", "closes_on", "date_detail"]
+        fields = ["name", "inventory", "unit", "languages", "opens_on", "closes_on", "date_detail", "results_published"]
         widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
-        help_texts = {"date_detail": _("No time of day is ever kept; choose the week to keep even less.")}
+        help_texts = {
+            "date_detail": _("No time of day is ever kept; choose the week to keep even less."),
+            "inventory": _("The needs inventory whose themes and results the answers count in."),
+            "results_published": _("Shows the results at the survey's link after it closes, with small counts hidden."),
+        }
 
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,6 +154,7 @@ class SurveyForm(forms.ModelForm):
             self.fields["unit"].required = True
         self.fields["unit"].queryset = units
         self.fields["unit"].help_text = _("The unit behind the survey; empty for the whole municipality.")
+        self.fields["inventory"].queryset = Inventory.objects.filter(municipality_id=membership.municipality_id)
         langs = self.data.getlist("languages") if self.is_bound else (self.instance.languages or ["sv"])
         self.fields["languages"].initial = langs
         for code, name in LANGUAGES:

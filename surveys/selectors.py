@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from lib.result_tables import ResultTable
 from lib.suppression import Cell, suppress_1d
 
 from .models import Answer, Question, Survey
@@ -24,6 +27,15 @@ class QuestionResult:
     respondents: Cell
     rows: list[OptionRow] = field(default_factory=list)
     text_count: Cell | None = None
+
+    @property
+    def table(self) -> ResultTable:
+        title = f"{self.number}. {self.question.text('sv')}"
+        table = ResultTable(title=title, header=[_("Answer"), _("Number"), _("Share")])
+        for row in self.rows:
+            table.rows.append([row.label, row.cell, f"{row.share} %" if row.share is not None else "—"])
+        table.rows.append([_("Answered the question"), self.respondents, ""])
+        return table
 
 
 @dataclass
@@ -73,3 +85,8 @@ def survey_results(survey: Survey) -> SurveyResults:
             rows.append(OptionRow(label=label, cell=cell, share=share if not resp_cell.suppressed else None))
         out.append(QuestionResult(question=q, number=number, respondents=resp_cell, rows=rows))
     return SurveyResults(survey=survey, k=k, total=total, questions=out)
+
+
+def survey_tables(results: SurveyResults) -> list[ResultTable]:
+    """One table per question with answer options: the page, XLSX and CSV all use these."""
+    return [r.table for r in results.questions if r.rows]

@@ -16,10 +16,15 @@ urlpatterns = [
     path("<int:pk>/ny-version/", views.survey_new_version, name="new_version"),
     path("<int:pk>/registrera-svar/", views.staff_entry, name="entry"),
     path("<int:pk>/resultat/", views.results, name="results"),
+    path("<int:pk>/resultat.xlsx", views.results_export, {"fmt": "xlsx"}, name="results_xlsx"),
+    path("<int:pk>/resultat.csv", views.results_export, {"fmt": "csv"}, name="results_csv"),
 ]
 
 # The public answering pages: a short link, no account.
 public_urlpatterns = [
     path("e/<str:token>/", views.answer, name="answer"),
     path("e/<str:token>/tack/", views.thanks, name="thanks"),
+    path("e/<str:token>/resultat/", views.public_results, name="results"),
+    path("e/<str:token>/resultat.xlsx", views.public_results_export, {"fmt": "xlsx"}, name="results_xlsx"),
+    path("e/<str:token>/resultat.csv", views.public_results_export, {"fmt": "csv"}, name="results_csv"),
 ]

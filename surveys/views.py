@@ -3,22 +3,27 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from inventories.models import Inventory
 from lib import ratelimit
+from lib.forms import int_param
+from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
 
 from . import services
 from .access import get_question_for_user, get_survey_for_user, may_change
 from .forms import AnswerForm, QuestionForm, StaffEntryForm, SurveyForm
-from .models import LANGUAGE_NAMES, Response, Survey
-from .selectors import survey_results
+from .models import LANGUAGE_NAMES, Survey
+from .selectors import survey_results, survey_tables
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +104,11 @@ def thanks(request, token):
 @member_required
 def survey_list(request):
     membership = request.membership
-    surveys = Survey.objects.filter(municipality=membership.municipality).select_related("unit")
-    context = {"surveys": surveys, "can_create": membership.may_register_activities}
+    surveys = Survey.objects.filter(municipality=membership.municipality).select_related("unit", "inventory")
+    inventories = Inventory.objects.filter(municipality=membership.municipality).annotate(
+        survey_count=Count("surveys", distinct=True), note_count=Count("notes", distinct=True)
+    )
+    context = {"surveys": surveys, "inventories": inventories, "can_create": membership.may_register_activities}
     return render(request, "surveys/survey_list.html", context)
 
 
@@ -110,7 +118,8 @@ def survey_create(request):
     membership = request.membership
     if not membership.may_register_activities:
         raise PermissionDenied
-    form = SurveyForm(request.POST or None, membership=membership)
+    initial = {"inventory": int_param(request, "inventering")}
+    form = SurveyForm(request.POST or None, membership=membership, initial=initial)
     if request.method == "POST" and form.is_valid():
         survey = services.survey_create(
             municipality=membership.municipality, by=request.user, fields=form.survey_fields()
@@ -265,5 +274,37 @@ def staff_entry(request, pk):
 @member_required
 def results(request, pk):
     survey = get_survey_for_user(request.user, pk)
-    context = {"survey": survey, "results": survey_results(survey), "sources": Response.Source}
+    results = survey_results(survey)
+    context = {"survey": survey, "results": results}
     return render(request, "surveys/results.html", context)
+
+
+def _download(survey, fmt: str):
+    """The result tables as XLSX or CSV: the same suppressed cells as the page."""
+    tables = survey_tables(survey_results(survey))
+    name = f"enkat-{slugify(survey.name) or survey.pk}"
+    return tables_xlsx(tables, f"{name}.xlsx") if fmt == "xlsx" else tables_csv(tables, f"{name}.csv")
+
+
+@member_required
+def results_export(request, pk, fmt):
+    return _download(get_survey_for_user(request.user, pk), fmt)
+
+
+def _published(token) -> Survey:
+    """A survey whose results are published; they are shown once it has closed."""
+    survey = get_object_or_404(Survey.objects.select_related("municipality"), token=token, results_published=True)
+    if survey.status == Survey.Status.DRAFT or survey.is_answerable():
+        raise Http404
+    return survey
+
+
+def public_results(request, token):
+    survey = _published(token)
+    results = survey_results(survey)
+    context = {"survey": survey, "results": results, "title": survey.text("sv", "title")}
+    return render(request, "surveys/public_results.html", context)
+
+
+def public_results_export(request, token, fmt):
+    return _download(_published(token), fmt)

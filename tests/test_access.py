@@ -22,6 +22,7 @@ COORDINATOR_PAGE = {
 }  # fmt: skip
 COORDINATOR_OBJECT = COORDINATOR_PAGE | {"other_coordinator": 404}
 PUBLIC = dict.fromkeys(ROLES, 200)
+NOT_FOUND = dict.fromkeys(ROLES, 404)
 SIGNED_OUT_ONLY = dict.fromkeys(ROLES, 302) | {"anonymous": 200}
 SIGNED_IN = dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN}
 POST_ONLY = dict.fromkeys(ROLES, 405)
@@ -132,6 +133,35 @@ EXPECTED = {
     # The public answering pages need no account, whoever asks.
     "survey_public:answer": PUBLIC,
     "survey_public:thanks": PUBLIC,
+    # Results at the survey's link only when published and closed: this one is neither.
+    "survey_public:results": NOT_FOUND,
+    "survey_public:results_xlsx": NOT_FOUND,
+    "survey_public:results_csv": NOT_FOUND,
+    "surveys:results_xlsx": MEMBER_OBJECT,
+    "surveys:results_csv": MEMBER_OBJECT,
+    "inventories:create": UNIT_WRITER_PAGE,
+    "inventories:detail": MEMBER_OBJECT,
+    "inventories:edit": UNIT_A_OBJECT,
+    "inventories:delete": UNIT_A_OBJECT,
+    "inventories:results": MEMBER_OBJECT,
+    "inventories:results_xlsx": MEMBER_OBJECT,
+    "inventories:results_csv": MEMBER_OBJECT,
+    "inventories:theme_create": UNIT_A_OBJECT,
+    "inventories:theme_edit": UNIT_A_OBJECT,
+    "inventories:theme_delete": MEMBER_POST_ONLY,
+    "inventories:note_create": UNIT_A_OBJECT,
+    "inventories:note_edit": UNIT_A_OBJECT,
+    "inventories:note_delete": UNIT_A_OBJECT,
+    "inventories:coding": MEMBER_OBJECT,
+    "inventories:code": MEMBER_POST_ONLY,
+    "inventories:recommendation_create": UNIT_A_OBJECT,
+    "inventories:recommendation_edit": UNIT_A_OBJECT,
+    "inventories:recommendation_delete": MEMBER_POST_ONLY,
+    "inventories:recommendation_activity": UNIT_A_OBJECT,
+    # A published inventory's results are public; this one is not published.
+    "inventory_public:results": NOT_FOUND,
+    "inventory_public:results_xlsx": NOT_FOUND,
+    "inventory_public:results_csv": NOT_FOUND,
     "indicators:list": MEMBER_PAGE,
     "indicators:create": COORDINATOR_PAGE,
     "indicators:detail": MEMBER_OBJECT,
@@ -170,6 +200,19 @@ POST_EXPECTED = {
     "consultations:minutes_approve": UNIT_A_OBJECT,
     "consultations:minutes_publish": UNIT_A_OBJECT,
     "consultations:minutes_supersede": UNIT_A_OBJECT,
+    "inventories:edit": UNIT_A_OBJECT,
+    "inventories:delete": UNIT_A_OBJECT,
+    "inventories:theme_create": UNIT_A_OBJECT,
+    "inventories:theme_edit": UNIT_A_OBJECT,
+    "inventories:theme_delete": UNIT_A_OBJECT,
+    "inventories:note_create": UNIT_A_OBJECT,
+    "inventories:note_edit": UNIT_A_OBJECT,
+    "inventories:note_delete": UNIT_A_OBJECT,
+    "inventories:code": UNIT_A_OBJECT,
+    "inventories:recommendation_create": UNIT_A_OBJECT,
+    "inventories:recommendation_edit": UNIT_A_OBJECT,
+    "inventories:recommendation_delete": UNIT_A_OBJECT,
+    "inventories:recommendation_activity": UNIT_A_OBJECT,
 }
 
 # URLs whose POST changes something: a POST by a role that may not must be
@@ -211,6 +254,40 @@ def survey_of(world):
     if created:
         Question.objects.create(survey=survey, kind="text", texts={"sv": "Vad saknar du?"})
     return survey
+
+
+def inventory_of(world):
+    """An unpublished inventory of unit A's with a theme, a dialogue note with a quote, and a way forward."""
+    from datetime import date
+
+    from inventories.models import DialogueNote, Inventory, Quote, Recommendation
+
+    inventory, created = Inventory.objects.get_or_create(
+        municipality=world.municipality,
+        name="Inventering av mötesplatser",
+        defaults={"unit": world.unit_a, "plan": world.plan, "age_groups": ["under 18", "18–30", "31–50", "51+"]},
+    )
+    if created:
+        inventory.themes.create(name="Bostad", keywords="bostad*", position=1)
+        note = DialogueNote.objects.create(
+            inventory=inventory, held_on=date(2026, 3, 1), place="bibliotek", participants=6, summary="Om bostad."
+        )
+        Quote.objects.create(note=note, text="Vi behöver bostäder.", publishable=False)
+        Recommendation.objects.create(inventory=inventory, title="Bostadsrådgivning")
+    return inventory
+
+
+def inventory_objects(world) -> dict:
+    inventory = inventory_of(world)
+    objects = dict.fromkeys(
+        ["detail", "edit", "delete", "results", "results_xlsx", "results_csv", "theme_create", "note_create",
+         "coding", "code", "recommendation_create"],
+        inventory.pk,
+    )  # fmt: skip
+    theme, note, rec = inventory.themes.first(), inventory.notes.first(), inventory.recommendations.first()
+    objects |= {"theme_edit": theme.pk, "theme_delete": theme.pk, "note_edit": note.pk, "note_delete": note.pk}
+    objects |= dict.fromkeys(["recommendation_edit", "recommendation_delete", "recommendation_activity"], rec.pk)
+    return objects
 
 
 def kwargs_for(name: str, params: list[str], world) -> dict:
@@ -271,11 +348,17 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "surveys:new_version": survey_of(world).pk,
         "surveys:entry": survey_of(world).pk,
         "surveys:results": survey_of(world).pk,
+        "surveys:results_xlsx": survey_of(world).pk,
+        "surveys:results_csv": survey_of(world).pk,
         "consultations:council": council_of(world).pk,
         "consultations:council_edit": council_of(world).pk,
     }
     if name.startswith("survey_public:"):
         return {"token": survey_of(world).token}
+    if name.startswith("inventory_public:"):
+        return {"pk": inventory_of(world).pk}
+    if name.startswith("inventories:") and params:
+        return {"pk": inventory_objects(world)[name.split(":")[1]]}
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "not-a-valid-token"}
     if not params:

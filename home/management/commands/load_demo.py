@@ -97,6 +97,7 @@ class Command(BaseCommand):
 
             if answers := load_demo_survey(municipality=municipality):
                 self.stdout.write(f"{municipality.name}: behovsinventering med {answers} anonyma svar")
+        self.load_inventories(municipality, data.get("inventories"))
         return logins
 
     def ensure_user(self, municipality, units, p) -> tuple[str, str, str]:
@@ -144,6 +145,24 @@ class Command(BaseCommand):
                 f"{municipality.name}: {count} aktiviteter, {rounds} uppföljningsomgångar, {indicators} indikatorer, "
                 f"{held} samråd"
             )
+
+    def load_inventories(self, municipality, entries) -> None:
+        """Needs inventories, after the plans, users and surveys they refer to."""
+        from inventories.demo import DemoFileInvalid, load_demo_inventory
+        from inventories.models import Coding
+
+        for entry in entries or []:
+            try:
+                inventory = load_demo_inventory(municipality=municipality, path=DEMO_DIR / entry["file"])
+            except DemoFileInvalid as exc:
+                raise CommandError(f"demo/{entry['file']}: {exc}") from exc
+            if inventory:
+                responses = sum(s.responses.count() for s in inventory.surveys.all())
+                self.stdout.write(
+                    f"{municipality.name}: {inventory.name} ({responses} enkätsvar, {inventory.notes.count()} "
+                    f"dialogmöten, {Coding.objects.filter(theme__inventory=inventory).count()} kodningar, "
+                    f"{inventory.recommendations.count()} vägar framåt)"
+                )
 
     def print_logins(self, logins) -> None:
         self.stdout.write("")

@@ -1,0 +1,403 @@
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.result_tables import tables_csv, tables_xlsx
+from organisations.access import member_required
+from surveys.models import Answer
+
+from . import services
+from .access import (
+    get_inventory_for_user,
+    get_note_for_user,
+    get_recommendation_for_user,
+    get_theme_for_user,
+    may_change,
+)
+from .forms import DraftActivityForm, InventoryForm, NoteForm, RecommendationForm, ThemeForm, quote_formset
+from .models import Coding, DialogueNote, Inventory, Quote
+from .selectors import add_suggestions, coding_items, inventory_results
+from .tables import result_charts, result_tables
+
+CODING_PAGE_SIZE = 25
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+# --- The inventory -------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def inventory_create(request):
+    membership = request.membership
+    if not membership.may_register_activities:
+        raise PermissionDenied
+    form = InventoryForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        inventory = services.inventory_create(
+            municipality=membership.municipality, by=request.user, fields=form.inventory_fields()
+        )
+        messages.success(request, _("The inventory was created with the default codebook of themes."))
+        return redirect("inventories:detail", pk=inventory.pk)
+    return render(request, "inventories/inventory_form.html", {"form": form}, status=_status(form))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def inventory_edit(request, pk):
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+
+    def build(data):
+        return InventoryForm(data, instance=inventory, membership=request.membership)
+
+    form = build(request.POST or None)
+    status = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inventory_update(
+                inventory=inventory,
+                by=request.user,
+                fields=form.inventory_fields(),
+                version=form.cleaned_data["version"],
+            )
+        except StaleEdit:
+            current = Inventory.objects.get(pk=inventory.pk)
+            inventory = current
+            form, status = stale_form(build, request.POST, current.version), CONFLICT
+        else:
+            messages.success(request, _("The inventory was saved."))
+            return redirect("inventories:detail", pk=inventory.pk)
+    context = {"form": form, "inventory": inventory}
+    return render(request, "inventories/inventory_form.html", context, status=status or _status(form))
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def inventory_delete(request, pk):
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.inventory_delete(inventory=inventory, by=request.user)
+        except services.InventoryRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("inventories:detail", pk=inventory.pk)
+        messages.success(request, _("The inventory was deleted."))
+        return redirect("surveys:list")
+    return render(request, "inventories/inventory_confirm_delete.html", {"inventory": inventory})
+
+
+@member_required
+def inventory_detail(request, pk):
+    inventory = get_inventory_for_user(request.user, pk)
+    surveys = inventory.surveys.annotate(answers=Count("responses")).order_by("-opens_on", "pk")
+    notes = inventory.notes.annotate(quote_count=Count("quotes")).order_by("-held_on", "-pk")
+    context = {
+        "inventory": inventory,
+        "surveys": surveys,
+        "notes": notes,
+        "themes": inventory.themes.prefetch_related("goals").order_by("position", "pk"),
+        "recommendations": inventory.recommendations.select_related("activity").prefetch_related("themes"),
+        "can_change": may_change(request.membership, inventory),
+        "public_url": request.build_absolute_uri(reverse("inventory_public:results", args=[inventory.pk])),
+        "history": history_for(inventory),
+    }
+    return render(request, "inventories/inventory_detail.html", context)
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+def _results_context(inventory, *, public: bool) -> dict:
+    results = inventory_results(inventory, public=public)
+    theme_chart, age_chart = result_charts(results)
+    return {
+        "inventory": inventory,
+        "results": results,
+        "tables": result_tables(results),
+        "theme_chart": theme_chart,
+        "age_chart": age_chart,
+    }
+
+
+@member_required
+def results(request, pk):
+    inventory = get_inventory_for_user(request.user, pk)
+    return render(request, "inventories/results.html", _results_context(inventory, public=False))
+
+
+@member_required
+def results_export(request, pk, fmt):
+    inventory = get_inventory_for_user(request.user, pk)
+    return _download(inventory, fmt, public=False)
+
+
+def _download(inventory, fmt: str, *, public: bool):
+    """The result tables as XLSX or CSV: the same suppressed cells as the page."""
+    tables = result_tables(inventory_results(inventory, public=public))
+    name = f"behovsinventering-{slugify(inventory.name) or inventory.pk}"
+    return tables_xlsx(tables, f"{name}.xlsx") if fmt == "xlsx" else tables_csv(tables, f"{name}.csv")
+
+
+def public_results(request, pk):
+    """A published inventory's results for anyone: suppressed counts, publishable quotes only."""
+    inventory = get_object_or_404(Inventory.objects.select_related("municipality", "plan"), pk=pk, published=True)
+    context = _results_context(inventory, public=True)
+    context["recommendations"] = inventory.recommendations.all()
+    return render(request, "inventories/public_results.html", context)
+
+
+def public_results_export(request, pk, fmt):
+    inventory = get_object_or_404(Inventory.objects.select_related("municipality"), pk=pk, published=True)
+    return _download(inventory, fmt, public=True)
+
+
+# --- The codebook ------------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def theme_create(request, pk):
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+    return _theme_form(request, inventory, None)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, pk):
+    theme = get_theme_for_user(request.user, pk, write=True)
+    return _theme_form(request, theme.inventory, theme)
+
+
+def _theme_form(request, inventory, theme):
+    form = ThemeForm(request.POST or None, instance=theme, inventory=inventory)
+    if request.method == "POST" and form.is_valid():
+        services.theme_save(
+            inventory=inventory,
+            by=request.user,
+            theme=theme,
+            fields=form.theme_fields(),
+            goals=form.chosen_goals(),
+        )
+        messages.success(request, _("The theme was saved."))
+        return redirect(reverse("inventories:detail", args=[inventory.pk]) + "#teman")
+    codings = theme.codings.filter(decision=Coding.Decision.CONFIRMED).count() if theme else 0
+    context = {"form": form, "inventory": inventory, "theme": theme, "codings": codings}
+    return render(request, "inventories/theme_form.html", context, status=_status(form))
+
+
+@member_required
+@require_POST
+def theme_delete(request, pk):
+    theme = get_theme_for_user(request.user, pk, write=True)
+    services.theme_delete(theme=theme, by=request.user)
+    messages.success(request, _("The theme was removed from the codebook."))
+    return redirect(reverse("inventories:detail", args=[theme.inventory.pk]) + "#teman")
+
+
+# --- Dialogue meetings ---------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def note_create(request, pk):
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+    return _note_form(request, inventory, None)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request, pk):
+    note = get_note_for_user(request.user, pk, write=True)
+    return _note_form(request, note.inventory, note)
+
+
+def _note_form(request, inventory, note):
+    def build(data):
+        return NoteForm(data, instance=note, inventory=inventory)
+
+    form = build(request.POST or None)
+    quotes = quote_formset(request.POST or None, note)
+    status = 200
+    if request.method == "POST":
+        form_ok, quotes_ok = form.is_valid(), quotes.is_valid()
+        if form_ok and quotes_ok:
+            try:
+                saved = services.note_save(
+                    inventory=inventory,
+                    by=request.user,
+                    note=note,
+                    fields=form.note_fields(),
+                    quotes=quotes.quotes(),
+                    version=form.cleaned_data.get("version"),
+                )
+            except StaleEdit:
+                note = DialogueNote.objects.get(pk=note.pk)
+                form, status = stale_form(build, request.POST, note.version), CONFLICT
+            else:
+                messages.success(request, _("The dialogue meeting was saved."))
+                return redirect(reverse("inventories:detail", args=[inventory.pk]) + f"#mote-{saved.pk}")
+        else:
+            status = 400
+    context = {"form": form, "quotes": quotes, "inventory": inventory, "note": note}
+    return render(request, "inventories/note_form.html", context, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def note_delete(request, pk):
+    note = get_note_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.note_delete(note=note, by=request.user)
+        messages.success(request, _("The dialogue meeting was deleted."))
+        return redirect("inventories:detail", pk=note.inventory.pk)
+    return render(request, "inventories/note_confirm_delete.html", {"note": note, "inventory": note.inventory})
+
+
+# --- Coding ---------------------------------------------------------------------------------------
+
+TARGET_MODELS = {"answer": Answer, "note": DialogueNote, "quote": Quote}
+
+
+@member_required
+def coding(request, pk):
+    """Free-text answers, notes and quotes with their themes and suggestions, a page at a time."""
+    inventory = get_inventory_for_user(request.user, pk)
+    show_all = request.GET.get("visa") == "alla"
+    items = coding_items(inventory, uncoded_only=not show_all)
+    page = Paginator(items, CODING_PAGE_SIZE).get_page(request.GET.get("sida"))
+    themes = list(inventory.themes.order_by("position", "pk"))
+    add_suggestions(page.object_list, themes)
+    context = {
+        "inventory": inventory,
+        "page": page,
+        "themes": themes,
+        "show_all": show_all,
+        "can_change": may_change(request.membership, inventory),
+        "decisions": Coding.Decision,
+    }
+    return render(request, "inventories/coding.html", context)
+
+
+def _target_in(inventory, kind: str, target_id: str):
+    """The answer, note or quote ``target_id`` if it belongs to the inventory; 404 otherwise."""
+    lookup = {
+        "answer": {"response__survey__inventory": inventory},
+        "note": {"inventory": inventory},
+        "quote": {"note__inventory": inventory},
+    }
+    if kind not in lookup:
+        raise Http404
+    try:
+        key = uuid.UUID(target_id) if kind == "answer" else int(target_id)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    return get_object_or_404(TARGET_MODELS[kind], pk=key, **lookup[kind])
+
+
+@member_required
+@require_POST
+def code(request, pk):
+    """Confirm, reject or undo one theme for one item; back to the same place in the list."""
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+    kind = request.POST.get("kind", "")
+    target = _target_in(inventory, kind, request.POST.get("target", ""))
+    theme = get_object_or_404(inventory.themes, pk=request.POST.get("theme") or 0)
+    action = request.POST.get("action", "")
+    if action == "undo":
+        services.coding_undo(theme=theme, target=kind, target_id=target.pk)
+    elif action in Coding.Decision.values:
+        services.coding_decide(
+            theme=theme,
+            target=kind,
+            target_id=target.pk,
+            decision=action,
+            matched_words=request.POST.get("words", ""),
+            by=request.user,
+        )
+    else:
+        raise Http404
+    query = {k: v for k, v in (("visa", request.POST.get("visa")), ("sida", request.POST.get("sida"))) if v}
+    url = reverse("inventories:coding", args=[inventory.pk])
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items() if v.isalnum())
+    return redirect(f"{url}#{kind}-{target.pk}")
+
+
+# --- Ways forward ---------------------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def recommendation_create(request, pk):
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+    return _recommendation_form(request, inventory, None)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def recommendation_edit(request, pk):
+    recommendation = get_recommendation_for_user(request.user, pk, write=True)
+    return _recommendation_form(request, recommendation.inventory, recommendation)
+
+
+def _recommendation_form(request, inventory, recommendation):
+    form = RecommendationForm(request.POST or None, instance=recommendation, inventory=inventory)
+    if request.method == "POST" and form.is_valid():
+        services.recommendation_save(
+            inventory=inventory,
+            by=request.user,
+            recommendation=recommendation,
+            fields=form.recommendation_fields(),
+            themes=form.cleaned_data["themes"],
+            goals=form.chosen_goals(),
+        )
+        messages.success(request, _("The way forward was saved."))
+        return redirect(reverse("inventories:detail", args=[inventory.pk]) + "#vagar-framat")
+    context = {"form": form, "inventory": inventory, "recommendation": recommendation}
+    return render(request, "inventories/recommendation_form.html", context, status=_status(form))
+
+
+@member_required
+@require_POST
+def recommendation_delete(request, pk):
+    recommendation = get_recommendation_for_user(request.user, pk, write=True)
+    services.recommendation_delete(recommendation=recommendation, by=request.user)
+    messages.success(request, _("The way forward was removed."))
+    return redirect(reverse("inventories:detail", args=[recommendation.inventory.pk]) + "#vagar-framat")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def recommendation_activity(request, pk):
+    """Turn a way forward into a draft activity (internal, the plan's first status) and open it for editing."""
+    recommendation = get_recommendation_for_user(request.user, pk, write=True)
+    membership = request.membership
+    if not membership.may_register_activities:
+        raise PermissionDenied
+    form = DraftActivityForm(request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.recommendation_to_activity(
+                recommendation=recommendation, by=request.user, owner=form.cleaned_data["owner"]
+            )
+        except services.InventoryRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("A draft activity was made. Complete it and make it public when it is ready."))
+            return redirect("activities:edit", pk=activity.pk)
+    context = {"form": form, "recommendation": recommendation, "inventory": recommendation.inventory}
+    return render(request, "inventories/recommendation_activity.html", context, status=_status(form))

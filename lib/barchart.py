@@ -1,0 +1,82 @@
+"""Horizontal bar charts as server-rendered SVG, for counts that may be
+suppressed: a hidden count gets no bar, only its label ("färre än 5"), so the
+chart never shows more than the table beside it. Geometry here; the markup in
+templates/bar_chart.html; colours from CSS classes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lib.suppression import Cell
+
+ROW_HEIGHT = 28
+BAR_HEIGHT = 18
+LABEL_WIDTH = 220
+PLOT_WIDTH = 320
+VALUE_GAP = 6
+TOP = 8
+
+
+@dataclass
+class Bar:
+    label: str
+    value_text: str
+    y: float  # top of the row
+    width: float  # 0 when hidden or zero
+    suppressed: bool
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+
+    @property
+    def text_y(self) -> float:
+        return self.y + ROW_HEIGHT / 2
+
+    @property
+    def value_x(self) -> float:
+        return LABEL_WIDTH + self.width + VALUE_GAP
+
+
+@dataclass
+class BarChart:
+    title: str
+    bars: list[Bar]
+    label_width: int = LABEL_WIDTH
+    plot_width: int = PLOT_WIDTH
+    bar_height: int = BAR_HEIGHT
+
+    @property
+    def width(self) -> int:
+        return LABEL_WIDTH + PLOT_WIDTH + 110
+
+    @property
+    def height(self) -> int:
+        return TOP * 2 + ROW_HEIGHT * len(self.bars)
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def label_x(self) -> int:
+        return LABEL_WIDTH - VALUE_GAP
+
+
+def bar_chart(title: str, rows: Sequence[tuple[str, Cell]]) -> BarChart:
+    """One bar per (label, cell), scaled to the largest shown count."""
+    top = max((cell.value for _label, cell in rows if cell.value), default=0)
+    bars = []
+    for i, (label, cell) in enumerate(rows):
+        width = round(PLOT_WIDTH * cell.value / top, 1) if top and cell.value else 0
+        bars.append(
+            Bar(
+                label=label if len(label) <= 32 else label[:31] + "…",
+                value_text=str(cell),
+                y=TOP + i * ROW_HEIGHT,
+                width=width,
+                suppressed=cell.suppressed,
+            )
+        )
+    return BarChart(title=title, bars=bars)
