@@ -167,8 +167,10 @@ class _Loader:
         rows = []
         for group in spec.get("groups", []):
             rows.append(
-                [{age_key: group["age"]} | {key: values[i % len(values)] for key, values in group["answers"].items()}
-                 for i in range(group["count"])]  # fmt: skip
+                [
+                    {age_key: group["age"]} | {key: values[i % len(values)] for key, values in group["answers"].items()}
+                    for i in range(group["count"])
+                ]  # fmt: skip
             )
         ordered = [row for rows_at in zip_longest(*rows) for row in rows_at if row is not None]
         first, last = survey.opens_on, min(survey.closes_on, timezone.localdate())
@@ -234,7 +236,9 @@ class _Loader:
                     "age_counts": counts,
                     "summary": n["summary"].strip(),
                 },
-                quotes=[{"text": q["text"].strip(), "publishable": bool(q["publishable"])} for q in n.get("quotes", [])],
+                quotes=[
+                    {"text": q["text"].strip(), "publishable": bool(q["publishable"])} for q in n.get("quotes", [])
+                ],
             )
 
     # --- Coding ---------------------------------------------------------------------------
@@ -298,7 +302,9 @@ class _Loader:
                 goals=self.goal_list(r.get("goals")),
             )
             if activity := r.get("activity"):
-                recommendation_to_activity(recommendation=recommendation, by=self.by, owner=self.unit(activity["owner"]))
+                recommendation_to_activity(
+                    recommendation=recommendation, by=self.by, owner=self.unit(activity["owner"])
+                )
 
 
 def read(path: Path) -> dict[str, Any]:

@@ -319,3 +319,181 @@ def test_the_consultation_loop(page, browser, live_server):
     assert_accessible(representative)
     for p in (representative, contact):
         p.context.close()
+
+
+def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, browser, live_server, monkeypatch):
+    """Members of the public answer an open survey in Swedish and in Romani
+    (arli), with the keyboard and without any cookie beyond CSRF; the
+    coordinator sees the results with every count below 5 as "färre än 5"."""
+    import re
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from inventories.models import Inventory, Theme
+    from organisations.models import Municipality
+    from surveys import forms as survey_forms
+    from surveys.models import Question, Response, Survey
+
+    # The live server runs in this process: no minimum fill time, a fresh rate limit.
+    monkeypatch.setattr(survey_forms, "MIN_FILL_SECONDS", 0)
+    cache.clear()
+    sthlm = Municipality.objects.get(code="0180")
+    assert sthlm.suppression_k == 5
+    today = timezone.localdate()
+    inventory = Inventory.objects.create(
+        municipality=sthlm, name="Behovsinventering om läxhjälp", starts_on=today - timedelta(days=7)
+    )
+    Theme.objects.create(inventory=inventory, name="Utbildning", keywords="skola, läx*")
+    survey = Survey.objects.create(
+        municipality=sthlm,
+        inventory=inventory,
+        name="Läxhjälp för romska barn",
+        languages=["sv", "rmn"],
+        texts={
+            "sv": {"title": "Vad behöver ditt barn i skolan?", "intro": "Frivilligt och anonymt."},
+            "rmn": {"title": "So trubul e čhavorese ande škola?", "intro": "Kamlimasa thaj bi anavesko."},
+        },
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=30),
+        status=Survey.Status.OPEN,
+    )
+    ages = [("a1", "under 18", "tele 18 berš"), ("a2", "18–30", "18–30 berš"),
+            ("a3", "31–50", "31–50 berš"), ("a4", "51+", "51 berš thaj majbut")]  # fmt: skip
+    Question.objects.create(
+        survey=survey, position=1, kind=Question.Kind.AGE,
+        texts={"sv": "Hur gammal är du?", "rmn": "Sode beršenđo san?"},
+        options=[{"value": v, "texts": {"sv": sv, "rmn": rmn}} for v, sv, rmn in ages],
+    )  # fmt: skip
+    Question.objects.create(
+        survey=survey, position=2, kind=Question.Kind.SINGLE,
+        texts={"sv": "Behöver ditt barn läxhjälp?", "rmn": "Trubul e čhavorese ažutipe e butjasa?"},
+        options=[{"value": "ja", "texts": {"sv": "Ja", "rmn": "Va"}},
+                 {"value": "nej", "texts": {"sv": "Nej", "rmn": "Na"}},
+                 {"value": "vet", "texts": {"sv": "Vet inte", "rmn": "Na džanav"}}],
+    )  # fmt: skip
+    Question.objects.create(
+        survey=survey, position=3, kind=Question.Kind.TEXT,
+        texts={"sv": "Vad saknar du i skolan?", "rmn": "So nane tut ande škola?"},
+    )  # fmt: skip
+    link = reverse("survey_public:answer", args=[survey.token])
+
+    def public_page():
+        context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+        visitor = context.new_page()
+        visitor.set_default_timeout(15_000)
+        visitor.goto(link)
+        return visitor
+
+    def thanked(visitor, language):
+        visitor.wait_for_url(f"**{link}tack/?sprak={language}")
+        assert visitor.get_by_role("heading", level=1).inner_text() == "Tack för dina svar"
+        assert visitor.context.cookies() and {c["name"] for c in visitor.context.cookies()} == {"csrftoken"}
+
+    # 1. In Swedish, with the keyboard.
+    visitor = public_page()
+    assert visitor.get_by_role("heading", level=1).inner_text().startswith("Välj språk")
+    assert visitor.get_by_role("listitem").filter(has_text="Romani (arli)").get_attribute("lang") == "rmn"
+    assert_accessible(visitor)
+    visitor.get_by_role("link", name="Svenska").click()
+    visitor.wait_for_url(f"**{link}?sprak=sv")
+    assert visitor.get_by_role("heading", level=1).inner_text() == "Vad behöver ditt barn i skolan?"
+    assert_accessible(visitor)
+    age = visitor.get_by_role("group", name="1. Hur gammal är du?")
+    age.get_by_role("radio", name="under 18").focus()
+    visitor.keyboard.press("ArrowDown")  # moves to, and chooses, 18–30
+    visitor.keyboard.press("Tab")  # the next question's group; the hidden robot field is skipped
+    visitor.keyboard.press("Space")  # Ja
+    visitor.keyboard.press("Tab")
+    visitor.keyboard.type("Läxhjälp på biblioteket efter skolan.")
+    assert age.get_by_role("radio", name="18–30").is_checked()
+    assert visitor.get_by_role("group", name="2. Behöver ditt barn läxhjälp?").get_by_label("Ja").is_checked()
+    assert (
+        visitor.get_by_label("Vad saknar du i skolan?", exact=True).input_value()
+        == "Läxhjälp på biblioteket efter skolan."
+    )
+    assert visitor.locator("[name=webbplats]").input_value() == ""
+    visitor.keyboard.press("Tab")
+    assert visitor.evaluate("document.activeElement.textContent") == "Skicka mina svar"
+    visitor.keyboard.press("Enter")
+    thanked(visitor, "sv")
+    assert_accessible(visitor)
+    visitor.context.close()
+    assert Response.objects.filter(survey=survey).count() == 1
+
+    # 2. In Romani (arli): the questions in Romani, the page around them in Swedish.
+    visitor = public_page()
+    visitor.get_by_role("link", name="Romani (arli)").click()
+    visitor.wait_for_url(f"**{link}?sprak=rmn")
+    assert visitor.locator("html").get_attribute("lang") == "sv"
+    assert visitor.get_by_role("heading", level=1).inner_text() == "So trubul e čhavorese ande škola?"
+    assert visitor.locator("div[lang=rmn]").filter(has=visitor.get_by_role("heading", level=1)).count() == 1
+    legends = visitor.locator("fieldset.question legend").all_inner_texts()
+    assert legends == [
+        "1. Sode beršenđo san?",
+        "2. Trubul e čhavorese ažutipe e butjasa?",
+        "3. So nane tut ande škola?",
+    ]
+    assert visitor.locator("fieldset.question[lang=rmn]").count() == 3
+    assert "Hur gammal" not in visitor.get_by_role("main").inner_text()
+    assert_accessible(visitor)
+    visitor.get_by_role("radio", name="18–30 berš").check()
+    visitor.get_by_role("radio", name="Na", exact=True).check()
+    visitor.get_by_label("So nane tut ande škola?", exact=True).fill("Romani čhib ande škola.")
+    visitor.get_by_role("button", name="Skicka mina svar").click()
+    thanked(visitor, "rmn")
+    visitor.context.close()
+
+    # 3. Six more, so that some counts are 5 or more and others 1 to 4:
+    # age 18–30 ×5, under 18 ×1, 31–50 ×2; ja ×5, nej ×1, vet inte ×2; three free texts.
+    more = [("sv", "under 18", "Ja", "Fler lärare med romani."), ("sv", "18–30", "Ja", ""),
+            ("rmn", "31–50 berš", "Na džanav", ""), ("sv", "18–30", "Ja", ""),
+            ("sv", "31–50", "Vet inte", "Modersmål i förskolan."), ("rmn", "18–30 berš", "Va", "")]  # fmt: skip
+    for language, age_label, choice, text in more:
+        visitor = public_page()
+        visitor.goto(f"{link}?sprak={language}")
+        visitor.get_by_role("radio", name=age_label, exact=True).check()
+        visitor.get_by_role("radio", name=choice, exact=True).check()
+        if text:
+            visitor.locator("textarea").fill(text)
+        visitor.get_by_role("button", name="Skicka mina svar").click()
+        thanked(visitor, language)
+        visitor.context.close()
+    responses = Response.objects.filter(survey=survey)
+    assert responses.count() == 8
+    assert sorted(responses.values_list("language", flat=True)) == ["rmn"] * 3 + ["sv"] * 5
+
+    # 4. The coordinator's results: small counts are never shown as numbers.
+    sign_in(page, "sthlm-samordnare")
+    page.goto(reverse("surveys:results", args=[survey.pk]))
+    main = page.get_by_role("main")
+    assert re.search(r"\b(Svar|Answers): 8\.", main.inner_text())
+
+    def counts(number):
+        table = main.locator("table.result-table").filter(
+            has=page.locator("caption", has_text=re.compile(rf"^{number}\. "))
+        )
+        rows = table.locator("tbody tr")
+        return {row.locator("th").inner_text(): row.locator("td").first.inner_text() for row in rows.all()}
+
+    fewer = "färre än 5"
+    assert counts(1) == {"under 18": fewer, "18–30": "5", "31–50": fewer, "51+": "0", **_answered(counts(1), "8")}
+    assert counts(2) == {"Ja": "5", "Nej": fewer, "Vet inte": fewer, **_answered(counts(2), "8")}
+    assert f"{fewer} fritextsvar" in main.inner_text()
+    for cell in main.locator("table.result-table td.num").all():
+        assert not re.fullmatch(r"\s*[1-4]\s*", cell.inner_text()), cell.inner_text()
+    assert main.locator("td.num.suppressed").count() == 4
+    assert_accessible(page)
+
+    # The inventory the survey counts in, with its theme.
+    page.goto(reverse("inventories:results", args=[inventory.pk]))
+    assert page.get_by_role("heading", level=1).inner_text() == "Resultat: Behovsinventering om läxhjälp"
+    assert_accessible(page)
+
+
+def _answered(rows: dict, expected: str) -> dict:
+    """The table's last row, "answered the question", whatever its label's translation."""
+    label = list(rows)[-1]
+    return {label: expected}
