@@ -166,11 +166,9 @@ class _Loader:
         age_key = next((key for key, q in questions.items() if q.kind == Question.Kind.AGE), None)
         rows = []
         for group in spec.get("groups", []):
+            cycled = group["answers"].items()
             rows.append(
-                [
-                    {age_key: group["age"]} | {key: values[i % len(values)] for key, values in group["answers"].items()}
-                    for i in range(group["count"])
-                ]  # fmt: skip
+                [{age_key: group["age"]} | {key: vs[i % len(vs)] for key, vs in cycled} for i in range(group["count"])]
             )
         ordered = [row for rows_at in zip_longest(*rows) for row in rows_at if row is not None]
         first, last = survey.opens_on, min(survey.closes_on, timezone.localdate())
@@ -280,9 +278,9 @@ class _Loader:
         rules = [(s, 0) for s in pending] + [(t, th.pk) for t, th in rejects + confirms]
         if unused := [text for text, theme_id in rules if (text, theme_id) not in used]:
             raise DemoFileInvalid(f"coding rules that meet no item or suggestion: {unused}")
-        if spec.get("on"):
+        if spec.get("decided_on"):
             # The services date a decision today; the demo's were made when the coding was done.
-            Coding.objects.filter(theme__inventory=inventory).update(decided_on=self.day(spec["on"]))
+            Coding.objects.filter(theme__inventory=inventory).update(decided_on=self.day(spec["decided_on"]))
 
     def decide(self, theme: Theme, item, decision: str, matched_words: str) -> None:
         coding_decide(

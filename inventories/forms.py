@@ -1,6 +1,6 @@
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
@@ -48,18 +48,18 @@ class InventoryForm(forms.ModelForm):
     def clean_age_groups_text(self):
         groups = [line.strip() for line in self.cleaned_data["age_groups_text"].splitlines() if line.strip()]
         if len(groups) < 2:
-            raise forms.ValidationError(_t("Give at least two age groups."))
+            raise forms.ValidationError(gettext("Give at least two age groups."))
         if len({g.lower() for g in groups}) != len(groups):
-            raise forms.ValidationError(_t("An age group is given twice."))
+            raise forms.ValidationError(gettext("An age group is given twice."))
         if any(len(g) > 40 for g in groups):
-            raise forms.ValidationError(_t("An age group's name is at most 40 characters."))
+            raise forms.ValidationError(gettext("An age group's name is at most 40 characters."))
         return groups
 
     def clean(self):
         data = super().clean()
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
-            self.add_error("ends_on", _t("The end date is before the start date."))
+            self.add_error("ends_on", gettext("The end date is before the start date."))
         return data
 
     def inventory_fields(self) -> dict:
@@ -96,7 +96,7 @@ class ThemeForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         clash = self.inventory.themes.filter(name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_t("The codebook already has a theme with this name."))
+            raise forms.ValidationError(gettext("The codebook already has a theme with this name."))
         return name
 
     def theme_fields(self) -> dict:
@@ -152,7 +152,7 @@ class NoteForm(forms.ModelForm):
         if total is not None and sum(counts.values()) > total:
             self.add_error(
                 "participants",
-                _t("The age groups add up to %(sum)d, more than the %(total)d participants.")
+                gettext("The age groups add up to %(sum)d, more than the %(total)d participants.")
                 % {"sum": sum(counts.values()), "total": total},
             )
         self.age_counts = counts

@@ -5,6 +5,7 @@ lib.suppression. Also the items to code, with suggestions."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -38,8 +39,8 @@ class GoalGap:
 @dataclass
 class ThemeRow:
     theme: Theme
-    answers: Cell
-    meetings: Cell
+    answers: Cell  # survey responses coded to the theme
+    meetings: Cell  # participants of the dialogue meetings where it came up
     goals: list[GoalGap] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
 
@@ -100,7 +101,13 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
     answer_cells, respondents = suppress_1d(
         {t.pk: len(theme_responses[t.pk]) for t in themes}, k=k, total=len(response_ids)
     )
-    meeting_cells, _total = suppress_1d({t.pk: len(theme_notes[t.pk]) for t in themes}, k=k, total=len(notes))
+    # Dialogue meetings count by their participants: the people present where the theme came up.
+    participants = {note_id: n for note_id, n, _counts in notes}
+    meeting_cells, _total = suppress_1d(
+        {t.pk: sum(participants[n] for n in theme_notes[t.pk]) for t in themes},
+        k=k,
+        total=sum(participants.values()),
+    )
 
     # Age group × source: survey respondents, and dialogue participants by the notes' counts.
     age_counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -166,6 +173,25 @@ def _add_quotes(inventory: Inventory, rows: list[ThemeRow], *, public: bool) -> 
 
 
 # --- Coding --------------------------------------------------------------------------------
+
+# What can be coded, and how each finds its inventory.
+TARGET_LOOKUPS = {
+    "answer": (Answer, "response__survey__inventory_id"),
+    "note": (DialogueNote, "inventory_id"),
+    "quote": (Quote, "note__inventory_id"),
+}
+
+
+def coding_target(inventory_id: int, kind: str, pk):
+    """The answer, note or quote ``pk`` of the inventory, or None (also for a malformed ``pk``)."""
+    if kind not in TARGET_LOOKUPS:
+        return None
+    model, lookup = TARGET_LOOKUPS[kind]
+    try:
+        key = uuid.UUID(str(pk)) if kind == "answer" else int(pk)
+    except (ValueError, TypeError):
+        return None
+    return model.objects.filter(pk=key, **{lookup: inventory_id}).first()
 
 
 @dataclass

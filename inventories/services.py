@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
@@ -19,6 +20,7 @@ from organisations.models import Municipality, OrgUnit
 from plans.models import Goal
 
 from .models import DEFAULT_AGE_GROUPS, DEFAULT_THEMES, Coding, DialogueNote, Inventory, Quote, Recommendation, Theme
+from .selectors import TARGET_LOOKUPS, coding_target
 
 
 class InventoryRefused(Exception):
@@ -173,7 +175,7 @@ def note_delete(*, note: DialogueNote, by) -> None:
 
 # --- Coding ------------------------------------------------------------------------------
 
-TARGETS = ("answer", "note", "quote")
+TARGETS = tuple(TARGET_LOOKUPS)
 
 
 @transaction.atomic
@@ -182,10 +184,17 @@ def coding_decide(*, theme: Theme, target: str, target_id, decision: str, matche
     decision on the same pair replaces the first."""
     if target not in TARGETS or decision not in Coding.Decision.values:
         raise ValueError(target, decision)
+    if coding_target(theme.inventory_id, target, target_id) is None:
+        raise ValueError("the text is not the theme's inventory's")
     coding, _created = Coding.objects.update_or_create(
         theme=theme,
         **{target + "_id": target_id},
-        defaults={"decision": decision, "matched_words": matched_words[:300], "decided_by": by},
+        defaults={
+            "decision": decision,
+            "matched_words": matched_words[:300],
+            "decided_by": by,
+            "decided_on": timezone.localdate(),
+        },
     )
     return coding
 

@@ -23,7 +23,8 @@ def _cross(title: str, corner: str, table: Table2D, rows, cols) -> ResultTable:
 
 def theme_table(results: InventoryResults) -> ResultTable:
     table = ResultTable(
-        title=_("Themes"), header=[_("Theme"), _("Survey answers"), _("Dialogue meetings where it came up")]
+        title=_("Themes"),
+        header=[_("Theme"), _("Survey answers"), _("Participants in dialogue meetings where it came up")],
     )
     for row in results.themes:
         table.rows.append([row.theme.name, row.answers, row.meetings])
@@ -47,10 +48,12 @@ def result_tables(results: InventoryResults) -> list[ResultTable]:
 def result_charts(results: InventoryResults) -> tuple[BarChart, BarChart]:
     """Survey answers per theme, and everyone reached (answers and participants) per age group."""
     themes = bar_chart(
+        "themes",
         _("Survey answers per theme (counts below %(k)d hidden)") % {"k": results.k},
         [(row.theme.name, row.answers) for row in results.themes],
     )
     ages = bar_chart(
+        "ages",
         _("People reached per age group (counts below %(k)d hidden)") % {"k": results.k},
         [(label, results.age.row_totals[key]) for key, label in results.age_groups],
     )

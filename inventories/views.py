@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +13,6 @@ from audit.selectors import history_for
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
-from surveys.models import Answer
 
 from . import services
 from .access import (
@@ -26,8 +23,8 @@ from .access import (
     may_change,
 )
 from .forms import DraftActivityForm, InventoryForm, NoteForm, RecommendationForm, ThemeForm, quote_formset
-from .models import Coding, DialogueNote, Inventory, Quote
-from .selectors import add_suggestions, coding_items, inventory_results
+from .models import Coding, DialogueNote, Inventory
+from .selectors import add_suggestions, coding_items, coding_target, inventory_results
 from .tables import result_charts, result_tables
 
 CODING_PAGE_SIZE = 25
@@ -269,8 +266,6 @@ def note_delete(request, pk):
 
 # --- Coding ---------------------------------------------------------------------------------------
 
-TARGET_MODELS = {"answer": Answer, "note": DialogueNote, "quote": Quote}
-
 
 @member_required
 def coding(request, pk):
@@ -292,29 +287,15 @@ def coding(request, pk):
     return render(request, "inventories/coding.html", context)
 
 
-def _target_in(inventory, kind: str, target_id: str):
-    """The answer, note or quote ``target_id`` if it belongs to the inventory; 404 otherwise."""
-    lookup = {
-        "answer": {"response__survey__inventory": inventory},
-        "note": {"inventory": inventory},
-        "quote": {"note__inventory": inventory},
-    }
-    if kind not in lookup:
-        raise Http404
-    try:
-        key = uuid.UUID(target_id) if kind == "answer" else int(target_id)
-    except (ValueError, TypeError):
-        raise Http404 from None
-    return get_object_or_404(TARGET_MODELS[kind], pk=key, **lookup[kind])
-
-
 @member_required
 @require_POST
 def code(request, pk):
     """Confirm, reject or undo one theme for one item; back to the same place in the list."""
     inventory = get_inventory_for_user(request.user, pk, write=True)
     kind = request.POST.get("kind", "")
-    target = _target_in(inventory, kind, request.POST.get("target", ""))
+    target = coding_target(inventory.pk, kind, request.POST.get("target", ""))
+    if target is None:
+        raise Http404
     theme = get_object_or_404(inventory.themes, pk=request.POST.get("theme") or 0)
     action = request.POST.get("action", "")
     if action == "undo":

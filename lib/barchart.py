@@ -41,6 +41,7 @@ class Bar:
 
 @dataclass
 class BarChart:
+    key: str  # unique on the page: the SVG title's id
     title: str
     bars: list[Bar]
     label_width: int = LABEL_WIDTH
@@ -64,7 +65,7 @@ class BarChart:
         return LABEL_WIDTH - VALUE_GAP
 
 
-def bar_chart(title: str, rows: Sequence[tuple[str, Cell]]) -> BarChart:
+def bar_chart(key: str, title: str, rows: Sequence[tuple[str, Cell]]) -> BarChart:
     """One bar per (label, cell), scaled to the largest shown count."""
     top = max((cell.value for _label, cell in rows if cell.value), default=0)
     bars = []
@@ -79,4 +80,4 @@ def bar_chart(title: str, rows: Sequence[tuple[str, Cell]]) -> BarChart:
                 suppressed=cell.suppressed,
             )
         )
-    return BarChart(title=title, bars=bars)
+    return BarChart(key=key, title=title, bars=bars)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,9 +37,10 @@ def tables_xlsx(tables: Sequence[ResultTable], filename: str) -> HttpResponse:
     """One sheet per table (names made unique within Excel's 31 characters)."""
     sheets, used = [], set()
     for n, table in enumerate(tables, start=1):
-        name = table.title[:28]
+        title = re.sub(r"[\\/?*\[\]:]", "", table.title).strip(" '") or str(n)  # Excel's forbidden characters
+        name = title[:28]
         if name.lower() in used:
-            name = f"{table.title[:24]} ({n})"
+            name = f"{title[:24]} ({n})"
         used.add(name.lower())
         rows = [[_value(v) for v in row] for row in table.rows]
         sheets.append(Sheet(name, list(table.header), rows, widths=(40, *[16] * (len(table.header) - 1))))

@@ -37,8 +37,8 @@ NEEDS_BY_AGE = {
 # Low trust, as seed 000 describes ("djupt rotad misstro mot myndigheter").
 TRUST = [1, 2, 2, 3, 1, 2, 3, 4, 2, 1, 3, 2, 5]
 # "What would make the biggest difference?", per age group, from seed 000's
-# sections 2.3-2.8 (the first in each group is the seed's own words where it has
-# them); "" is a response that left the question empty.
+# sections 2.3-2.8, in its own words where it has them ("någon som kan hjälpa
+# till med jobb och utbildning"); "" is a response that left the question empty.
 WISHES_BY_AGE = {
     "a1": [
         "Läxhjälp efter skolan, någon som kan förklara matten.",

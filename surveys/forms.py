@@ -36,6 +36,7 @@ class AnswerForm(forms.Form):
         self.fields["webbplats"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.fields["stamp"].initial = signing.dumps(time.time(), salt=FORM_STAMP_SALT)
         numbers = {q.pk: n for n, q in enumerate(self.questions, start=1)}
+        labels = {q.pk: dict(q.option_labels(self.language)) for q in self.questions}
         for q in self.questions:
             self.fields[f"q{q.pk}"] = self._field(q)
             if q.allow_other and q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
@@ -44,6 +45,8 @@ class AnswerForm(forms.Form):
                 )
             q.number = numbers[q.pk]
             q.condition_number = numbers.get(q.show_if_id)
+            # The answer the condition asks for, as the respondent sees it (an option's label, or a number).
+            q.condition_label = labels.get(q.show_if_id, {}).get(q.show_if_value, q.show_if_value)
 
     def _field(self, q: Question) -> forms.Field:
         label = f"{q.text(self.language)}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from lib.barchart import BarChart, bar_chart
 from lib.result_tables import ResultTable
 from lib.suppression import Cell, suppress_1d
 
@@ -25,8 +26,14 @@ class QuestionResult:
     question: Question
     number: int
     respondents: Cell
+    k: int = 5
     rows: list[OptionRow] = field(default_factory=list)
     text_count: Cell | None = None
+
+    @property
+    def chart(self) -> BarChart:
+        title = _("%(question)s (counts below %(k)d hidden)") % {"question": self.question.text("sv"), "k": self.k}
+        return bar_chart(f"q{self.number}", title, [(row.label, row.cell) for row in self.rows])
 
     @property
     def table(self) -> ResultTable:
@@ -64,7 +71,7 @@ def survey_results(survey: Survey) -> SurveyResults:
         respondents = len(given)
         if q.kind == Question.Kind.TEXT:
             cells, resp_cell = suppress_1d({"text": respondents}, k=k, total=respondents)
-            out.append(QuestionResult(question=q, number=number, respondents=resp_cell, text_count=cells["text"]))
+            out.append(QuestionResult(question=q, number=number, respondents=resp_cell, k=k, text_count=cells["text"]))
             continue
         counts: Counter = Counter()
         for a in given:
@@ -83,7 +90,7 @@ def survey_results(survey: Survey) -> SurveyResults:
             cell = cells[key]
             share = round(100 * cell.value / respondents) if cell.value is not None and respondents else None
             rows.append(OptionRow(label=label, cell=cell, share=share if not resp_cell.suppressed else None))
-        out.append(QuestionResult(question=q, number=number, respondents=resp_cell, rows=rows))
+        out.append(QuestionResult(question=q, number=number, respondents=resp_cell, k=k, rows=rows))
     return SurveyResults(survey=survey, k=k, total=total, questions=out)
 
 

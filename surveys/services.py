@@ -29,6 +29,7 @@ def _snapshot(survey: Survey) -> dict[str, Any]:
     return {
         "name": survey.name,
         "unit": survey.unit.short_name if survey.unit_id else None,
+        "inventory": survey.inventory.name if survey.inventory_id else None,
         "languages": survey.languages,
         "opens_on": survey.opens_on,
         "closes_on": survey.closes_on,

@@ -332,7 +332,7 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     from django.urls import reverse
     from django.utils import timezone
 
-    from inventories.models import Inventory, Theme
+    from inventories.models import DEFAULT_AGE_GROUPS, Inventory, Theme
     from organisations.models import Municipality
     from surveys import forms as survey_forms
     from surveys.models import Question, Response, Survey
@@ -344,7 +344,10 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     assert sthlm.suppression_k == 5
     today = timezone.localdate()
     inventory = Inventory.objects.create(
-        municipality=sthlm, name="Behovsinventering om läxhjälp", starts_on=today - timedelta(days=7)
+        municipality=sthlm,
+        name="Behovsinventering om läxhjälp",
+        starts_on=today - timedelta(days=7),
+        age_groups=DEFAULT_AGE_GROUPS,
     )
     Theme.objects.create(inventory=inventory, name="Utbildning", keywords="skola, läx*")
     survey = Survey.objects.create(
@@ -363,7 +366,7 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     ages = [("a1", "under 18", "tele 18 berš"), ("a2", "18–30", "18–30 berš"),
             ("a3", "31–50", "31–50 berš"), ("a4", "51+", "51 berš thaj majbut")]  # fmt: skip
     Question.objects.create(
-        survey=survey, position=1, kind=Question.Kind.AGE,
+        survey=survey, position=1, kind=Question.Kind.AGE, required=True,
         texts={"sv": "Hur gammal är du?", "rmn": "Sode beršenđo san?"},
         options=[{"value": v, "texts": {"sv": sv, "rmn": rmn}} for v, sv, rmn in ages],
     )  # fmt: skip
@@ -380,11 +383,11 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     )  # fmt: skip
     link = reverse("survey_public:answer", args=[survey.token])
 
-    def public_page():
+    def public_page(query=""):
         context = browser.new_context(base_url=live_server.url, locale="sv-SE")
         visitor = context.new_page()
         visitor.set_default_timeout(15_000)
-        visitor.goto(link)
+        visitor.goto(link + query)
         return visitor
 
     def thanked(visitor, language):
@@ -432,15 +435,23 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     assert visitor.locator("div[lang=rmn]").filter(has=visitor.get_by_role("heading", level=1)).count() == 1
     legends = visitor.locator("fieldset.question legend").all_inner_texts()
     assert legends == [
-        "1. Sode beršenđo san?",
+        "1. Sode beršenđo san? (obligatoriskt)",
         "2. Trubul e čhavorese ažutipe e butjasa?",
         "3. So nane tut ande škola?",
     ]
     assert visitor.locator("fieldset.question[lang=rmn]").count() == 3
+    assert visitor.locator("legend .required").get_attribute("lang") == "sv"  # Swedish words are marked so
     assert "Hur gammal" not in visitor.get_by_role("main").inner_text()
     assert_accessible(visitor)
-    visitor.get_by_role("radio", name="18–30 berš").check()
+    # Sent without the required age group: the error is shown by the question, in Swedish.
     visitor.get_by_role("radio", name="Na", exact=True).check()
+    visitor.get_by_role("button", name="Skicka mina svar").click()
+    age = visitor.get_by_role("group", name=re.compile(r"^1\. Sode beršenđo san\?"))
+    assert age.locator(".error").inner_text() == "Du behöver svara på den här frågan."
+    assert age.locator(".error").get_attribute("lang") == "sv"
+    assert visitor.get_by_role("radio", name="Na", exact=True).is_checked()
+    assert_accessible(visitor)
+    age.get_by_role("radio", name="18–30 berš").check()
     visitor.get_by_label("So nane tut ande škola?", exact=True).fill("Romani čhib ande škola.")
     visitor.get_by_role("button", name="Skicka mina svar").click()
     thanked(visitor, "rmn")
@@ -452,8 +463,7 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
             ("rmn", "31–50 berš", "Na džanav", ""), ("sv", "18–30", "Ja", ""),
             ("sv", "31–50", "Vet inte", "Modersmål i förskolan."), ("rmn", "18–30 berš", "Va", "")]  # fmt: skip
     for language, age_label, choice, text in more:
-        visitor = public_page()
-        visitor.goto(f"{link}?sprak={language}")
+        visitor = public_page(f"?sprak={language}")
         visitor.get_by_role("radio", name=age_label, exact=True).check()
         visitor.get_by_role("radio", name=choice, exact=True).check()
         if text:
@@ -471,29 +481,32 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     main = page.get_by_role("main")
     assert re.search(r"\b(Svar|Answers): 8\.", main.inner_text())
 
-    def counts(number):
-        table = main.locator("table.result-table").filter(
-            has=page.locator("caption", has_text=re.compile(rf"^{number}\. "))
-        )
-        rows = table.locator("tbody tr")
-        return {row.locator("th").inner_text(): row.locator("td").first.inner_text() for row in rows.all()}
+    for number, text in enumerate(("Hur gammal är du?", "Behöver ditt barn läxhjälp?", "Vad saknar du i skolan?"), 1):
+        assert main.get_by_role("heading", level=2, name=f"{number}. {text}").is_visible()
+
+    def counts(number: int) -> dict[str, str]:
+        """The question's table: {answer: number}, the last row being those who answered it."""
+        table = main.locator("table.result-table").filter(has=page.locator("caption", has_text=f"{number}. "))
+        rows = table.locator("tbody tr").all()
+        return {row.locator("th").inner_text(): row.locator("td").first.inner_text() for row in rows}
 
     fewer = "färre än 5"
-    assert counts(1) == {"under 18": fewer, "18–30": "5", "31–50": fewer, "51+": "0", **_answered(counts(1), "8")}
-    assert counts(2) == {"Ja": "5", "Nej": fewer, "Vet inte": fewer, **_answered(counts(2), "8")}
+    ages, choices = counts(1), counts(2)
+    assert list(ages.items())[:-1] == [("under 18", fewer), ("18–30", "5"), ("31–50", fewer), ("51+", "0")]
+    assert list(ages.values())[-1] == "8"
+    assert list(choices.items())[:-1] == [("Ja", "5"), ("Nej", fewer), ("Vet inte", fewer)]
+    assert list(choices.values())[-1] == "8"
     assert f"{fewer} fritextsvar" in main.inner_text()
-    for cell in main.locator("table.result-table td.num").all():
-        assert not re.fullmatch(r"\s*[1-4]\s*", cell.inner_text()), cell.inner_text()
+    # No count from 1 to 4 anywhere: not in a table, not in a chart.
     assert main.locator("td.num.suppressed").count() == 4
+    for value in main.locator("table.result-table td.num, svg text").all_text_contents():
+        assert not re.fullmatch(r"\s*[1-4]\s*", value), value
     assert_accessible(page)
 
-    # The inventory the survey counts in, with its theme.
+    # The inventory the survey counts in, with its theme: by age group, the same protection.
     page.goto(reverse("inventories:results", args=[inventory.pk]))
+    main = page.get_by_role("main")
     assert page.get_by_role("heading", level=1).inner_text() == "Resultat: Behovsinventering om läxhjälp"
+    for value in main.locator("table.result-table td.num, svg text").all_text_contents():
+        assert not re.fullmatch(r"\s*[1-4]\s*", value), value
     assert_accessible(page)
-
-
-def _answered(rows: dict, expected: str) -> dict:
-    """The table's last row, "answered the question", whatever its label's translation."""
-    label = list(rows)[-1]
-    return {label: expected}

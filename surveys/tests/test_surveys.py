@@ -283,3 +283,30 @@ def test_the_public_page_shows_the_survey_in_the_chosen_language_not_its_interna
     assert "[Väntar på översättning] Mötesplatsen" in page
     assert "Erfarenheter av mötesplatsen" not in page
     assert 'lang="rmn"' in page
+
+
+def test_downloads_and_published_results_hold_only_suppressed_counts(world, survey):
+    """The XLSX and CSV downloads print the page's protected cells: no count from 1 to k-1, ever."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client = Client()
+    for age, n in (("a2", 6), ("a3", 2), ("a4", 7)):
+        for _ in range(n):
+            answer(client, survey, {q(survey, 1): age, q(survey, 2): "nej"})
+    staff = world.client("reader")
+    text = staff.get(reverse("surveys:results_csv", args=[survey.pk])).content.decode()
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert ["1. Hur gammal är du?", "31–50", "Antal", "färre än 5"] in rows
+    assert all(int(v) == 0 or int(v) >= 5 for *_r, v in rows if v.isdigit())
+    data = staff.get(reverse("surveys:results_xlsx", args=[survey.pk])).content
+    cells = [c for ws in load_workbook(io.BytesIO(data)).worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    assert "färre än 5" in cells and 2 not in cells
+    public = reverse("survey_public:results", args=[survey.token])
+    assert Client().get(public).status_code == 404  # not published, and still open
+    Survey.objects.filter(pk=survey.pk).update(results_published=True, status=Survey.Status.CLOSED)
+    page = Client().get(public).content.decode()
+    assert "färre än 5" in page and ">2<" not in page
+    assert Client().get(reverse("survey_public:results_csv", args=[survey.token])).content.decode() == text
