@@ -9,6 +9,7 @@ from plans.models import Plan
 from plans.selectors import goal_choices, live_plans
 
 from .models import DEFAULT_AGE_GROUPS, DialogueNote, Inventory, Recommendation, Theme
+from .selectors import age_key
 
 
 def _plan_goals(inventory: Inventory):
@@ -30,6 +31,7 @@ class InventoryForm(forms.ModelForm):
 
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.municipality_id = membership.municipality_id
         units = OrgUnit.objects.filter(municipality_id=membership.municipality_id).order_by("name")
         if not membership.is_coordinator:
             units = units.filter(pk__in=membership.unit_ids)
@@ -45,15 +47,36 @@ class InventoryForm(forms.ModelForm):
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
 
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Inventory.objects.filter(municipality_id=self.municipality_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(gettext("The municipality already has an inventory with this name."))
+        return name
+
     def clean_age_groups_text(self):
         groups = [line.strip() for line in self.cleaned_data["age_groups_text"].splitlines() if line.strip()]
         if len(groups) < 2:
             raise forms.ValidationError(gettext("Give at least two age groups."))
-        if len({g.lower() for g in groups}) != len(groups):
+        if len({age_key(g) for g in groups}) != len(groups):
             raise forms.ValidationError(gettext("An age group is given twice."))
+        if self.instance.pk and groups != self.instance.age_groups and self._counted():
+            raise forms.ValidationError(
+                gettext(
+                    "The age groups cannot change once dialogue meetings or answers are counted by them; "
+                    "make a new inventory for other age groups."
+                )
+            )
         if any(len(g) > 40 for g in groups):
             raise forms.ValidationError(gettext("An age group's name is at most 40 characters."))
         return groups
+
+    def _counted(self) -> bool:
+        inventory = self.instance
+        return (
+            inventory.notes.exclude(age_counts={}).exists()
+            or inventory.surveys.filter(responses__isnull=False).exists()
+        )
 
     def clean(self):
         data = super().clean()

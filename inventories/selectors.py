@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from lib.suppression import Cell, Table2D, suppress_1d, suppress_2d
-from plans.models import Goal
+from plans.models import Goal, Plan
 from plans.selectors import sort_in_tree_order
 from surveys.models import Answer, Question, Response
 
@@ -25,7 +25,7 @@ UNKNOWN_AGE = "?"  # the age-group key for "not stated"
 ANSWERS, MEETINGS = "answers", "meetings"
 
 
-def _age_key(label: str) -> str:
+def age_key(label: str) -> str:
     """Age-group labels compared without case, spaces or dashes ("Under 18" = "under 18")."""
     return re.sub(r"[^0-9a-zåäö+]", "", label.lower())
 
@@ -40,7 +40,7 @@ class GoalGap:
 class ThemeRow:
     theme: Theme
     answers: Cell  # survey responses coded to the theme
-    meetings: Cell  # participants of the dialogue meetings where it came up
+    meetings: Cell  # dialogue meetings where it came up
     goals: list[GoalGap] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
 
@@ -60,6 +60,7 @@ class InventoryResults:
     age_groups: list[tuple[str, str]]  # (key, label), "not stated" last
     age: Table2D  # age group × (answers, meetings)
     theme_age: Table2D  # theme id × age group; a response coded to two themes counts in both
+    plan_shown: bool = True  # the gap analysis: on public pages only against an adopted plan
 
 
 def _response_ages(inventory: Inventory, groups: dict[str, str]) -> dict:
@@ -71,7 +72,7 @@ def _response_ages(inventory: Inventory, groups: dict[str, str]) -> dict:
     ages = {}
     answers = Answer.objects.filter(response__survey__inventory=inventory, question__kind=Question.Kind.AGE)
     for response_id, question_id, value in answers.values_list("response_id", "question_id", "value"):
-        key = _age_key(label_of.get((question_id, str(value.get("value"))), ""))
+        key = age_key(label_of.get((question_id, str(value.get("value"))), ""))
         ages[response_id] = key if key in groups else UNKNOWN_AGE
     return ages
 
@@ -80,7 +81,7 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
     """The inventory's results. ``public`` keeps only publishable quotes and
     counts only public activities. A fixed number of queries."""
     k = inventory.municipality.suppression_k
-    groups = {_age_key(label): label for label in inventory.age_groups}
+    groups = {age_key(label): label for label in inventory.age_groups}
     age_groups = [*groups.items(), (UNKNOWN_AGE, _("age not stated"))]
     response_ids = list(Response.objects.filter(survey__inventory=inventory).values_list("id", flat=True))
     ages = _response_ages(inventory, groups)
@@ -98,16 +99,9 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
         elif note_id or quote_note_id:
             theme_notes[theme_id].add(note_id or quote_note_id)
 
-    answer_cells, respondents = suppress_1d(
-        {t.pk: len(theme_responses[t.pk]) for t in themes}, k=k, total=len(response_ids)
-    )
-    # Dialogue meetings count by their participants: the people present where the theme came up.
-    participants = {note_id: n for note_id, n, _counts in notes}
-    meeting_cells, _total = suppress_1d(
-        {t.pk: sum(participants[n] for n in theme_notes[t.pk]) for t in themes},
-        k=k,
-        total=sum(participants.values()),
-    )
+    # Dialogue meetings are counted, not their participants: participants of
+    # overlapping sets of meetings could be told apart by subtraction.
+    meeting_cells, _total = suppress_1d({t.pk: len(theme_notes[t.pk]) for t in themes}, k=k, total=len(notes))
 
     # Age group × source: survey respondents, and dialogue participants by the notes' counts.
     age_counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -116,7 +110,7 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
     for _id, participants, counts in notes:
         counted = 0
         for label, n in counts.items():
-            key = _age_key(label)
+            key = age_key(label)
             age_counts[key if key in groups else UNKNOWN_AGE, MEETINGS] += n
             counted += n
         age_counts[UNKNOWN_AGE, MEETINGS] += max(0, participants - counted)
@@ -129,18 +123,23 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
             cross[t.pk, ages.get(response_id, UNKNOWN_AGE)] += 1
     theme_age = suppress_2d(cross, rows=[t.pk for t in themes], cols=keys, k=k)
 
-    rows = [ThemeRow(theme=t, answers=answer_cells[t.pk], meetings=meeting_cells[t.pk]) for t in themes]
-    _add_gaps(inventory, rows, public=public)
+    # Answers per theme are the cross table's row totals, protected together with
+    # it: protecting the same numbers twice, apart, could let one table undo the other.
+    rows = [ThemeRow(theme=t, answers=theme_age.row_totals[t.pk], meetings=meeting_cells[t.pk]) for t in themes]
+    plan_shown = inventory.plan_id is not None and (not public or inventory.plan.status == Plan.Status.ADOPTED)
+    if plan_shown:
+        _add_gaps(inventory, rows, public=public)
     _add_quotes(inventory, rows, public=public)
     return InventoryResults(
         inventory=inventory,
         k=k,
-        respondents=respondents,
+        respondents=age.col_totals[ANSWERS],
         meetings=len(notes),
         themes=rows,
         age_groups=age_groups,
         age=age,
         theme_age=theme_age,
+        plan_shown=plan_shown,
     )
 
 
@@ -174,6 +173,8 @@ def _add_quotes(inventory: Inventory, rows: list[ThemeRow], *, public: bool) -> 
 
 # --- Coding --------------------------------------------------------------------------------
 
+TEXT_ANSWERS = Q(question__kind=Question.Kind.TEXT) | Q(value__has_key="other")
+
 # What can be coded, and how each finds its inventory.
 TARGET_LOOKUPS = {
     "answer": (Answer, "response__survey__inventory_id"),
@@ -191,7 +192,10 @@ def coding_target(inventory_id: int, kind: str, pk):
         key = uuid.UUID(str(pk)) if kind == "answer" else int(pk)
     except (ValueError, TypeError):
         return None
-    return model.objects.filter(pk=key, **{lookup: inventory_id}).first()
+    found = model.objects.filter(pk=key, **{lookup: inventory_id})
+    if kind == "answer":  # only what people wrote: a free-text answer or an "other" text
+        found = found.filter(TEXT_ANSWERS)
+    return found.first()
 
 
 @dataclass
@@ -220,9 +224,7 @@ def coding_items(inventory: Inventory, *, uncoded_only: bool) -> list[CodingItem
     """Every free-text answer (and "other" text), dialogue note and quote of the
     inventory, oldest meeting first, without suggestions (see add_suggestions)."""
     items: list[CodingItem] = []
-    texts = Answer.objects.filter(response__survey__inventory=inventory).filter(
-        Q(question__kind=Question.Kind.TEXT) | Q(value__has_key="other")
-    )
+    texts = Answer.objects.filter(response__survey__inventory=inventory).filter(TEXT_ANSWERS)
     for pk, value, survey_name, position in texts.values_list(
         "pk", "value", "response__survey__name", "question__position"
     ).order_by("response__survey_id", "question__position", "pk"):

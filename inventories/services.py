@@ -123,7 +123,8 @@ def _note_snapshot(note: DialogueNote, quotes: list[tuple[str, bool]]) -> dict[s
         "place": note.get_place_display(),
         "participants": note.participants,
         "age_counts": ", ".join(f"{k}: {v}" for k, v in note.age_counts.items()),
-        "summary": note.summary,
+        # The length only: a summary that named someone by mistake is not kept in the history.
+        "summary (characters)": len(note.summary),
         "quotes": len(quotes),
         "publishable quotes": sum(1 for _t, p in quotes if p),
     }
@@ -258,6 +259,8 @@ def recommendation_to_activity(*, recommendation: Recommendation, by, owner: Org
     """A draft activity from a way forward: internal, with the plan's first
     status, the way forward's goals, and a description saying where it came from."""
     inventory = recommendation.inventory
+    # Read again under a lock: two clicks at once make one activity.
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     if recommendation.activity_id:
         raise InventoryRefused(_("This way forward already has an activity."))
     if inventory.plan_id is None:

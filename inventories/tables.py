@@ -24,7 +24,7 @@ def _cross(title: str, corner: str, table: Table2D, rows, cols) -> ResultTable:
 def theme_table(results: InventoryResults) -> ResultTable:
     table = ResultTable(
         title=_("Themes"),
-        header=[_("Theme"), _("Survey answers"), _("Participants in dialogue meetings where it came up")],
+        header=[_("Theme"), _("Survey answers"), _("Dialogue meetings where it came up")],
     )
     for row in results.themes:
         table.rows.append([row.theme.name, row.answers, row.meetings])

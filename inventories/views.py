@@ -149,17 +149,25 @@ def _download(inventory, fmt: str, *, public: bool):
     return tables_xlsx(tables, f"{name}.xlsx") if fmt == "xlsx" else tables_csv(tables, f"{name}.csv")
 
 
+def _published(pk) -> Inventory:
+    """A published inventory whose surveys have all closed: results that change
+    with each answer would let anyone see what one answer did."""
+    inventory = get_object_or_404(Inventory.objects.select_related("municipality", "plan"), pk=pk, published=True)
+    if any(survey.is_answerable() for survey in inventory.surveys.all()):
+        raise Http404
+    return inventory
+
+
 def public_results(request, pk):
     """A published inventory's results for anyone: suppressed counts, publishable quotes only."""
-    inventory = get_object_or_404(Inventory.objects.select_related("municipality", "plan"), pk=pk, published=True)
+    inventory = _published(pk)
     context = _results_context(inventory, public=True)
     context["recommendations"] = inventory.recommendations.all()
     return render(request, "inventories/public_results.html", context)
 
 
 def public_results_export(request, pk, fmt):
-    inventory = get_object_or_404(Inventory.objects.select_related("municipality"), pk=pk, published=True)
-    return _download(inventory, fmt, public=True)
+    return _download(_published(pk), fmt, public=True)
 
 
 # --- The codebook ------------------------------------------------------------------------------
@@ -296,7 +304,8 @@ def code(request, pk):
     target = coding_target(inventory.pk, kind, request.POST.get("target", ""))
     if target is None:
         raise Http404
-    theme = get_object_or_404(inventory.themes, pk=request.POST.get("theme") or 0)
+    theme_id = request.POST.get("theme", "")
+    theme = get_object_or_404(inventory.themes, pk=int(theme_id) if theme_id.isdigit() else 0)
     action = request.POST.get("action", "")
     if action == "undo":
         services.coding_undo(theme=theme, target=kind, target_id=target.pk)

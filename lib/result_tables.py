@@ -55,7 +55,7 @@ def tables_csv(tables: Sequence[ResultTable], filename: str) -> HttpResponse:
     for table in tables:
         for row in table.rows:
             for column, value in zip(table.header[1:], row[1:], strict=False):
-                writer.writerow([table.title, row[0], column, _text(_value(value))])
+                writer.writerow([_text(table.title), _text(row[0]), _text(column), _text(_value(value))])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -2,6 +2,7 @@ import time
 
 from django import forms
 from django.core import signing
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inventories.models import Inventory
@@ -157,7 +158,10 @@ class SurveyForm(forms.ModelForm):
             self.fields["unit"].required = True
         self.fields["unit"].queryset = units
         self.fields["unit"].help_text = _("The unit behind the survey; empty for the whole municipality.")
-        self.fields["inventory"].queryset = Inventory.objects.filter(municipality_id=membership.municipality_id)
+        inventories = Inventory.objects.filter(municipality_id=membership.municipality_id)
+        if not membership.is_coordinator:  # the contact's own units' inventories (and the survey's own)
+            inventories = inventories.filter(Q(unit_id__in=membership.unit_ids) | Q(pk=self.instance.inventory_id))
+        self.fields["inventory"].queryset = inventories
         langs = self.data.getlist("languages") if self.is_bound else (self.instance.languages or ["sv"])
         self.fields["languages"].initial = langs
         for code, name in LANGUAGES:
@@ -197,6 +201,11 @@ class SurveyForm(forms.ModelForm):
         start, end = data.get("opens_on"), data.get("closes_on")
         if start and end and end < start:
             self.add_error("closes_on", _("The survey closes before it opens."))
+        if data.get("inventory") and data.get("results_published"):
+            self.add_error(
+                "results_published",
+                _("A survey in a needs inventory is published with the inventory's results; publish the inventory."),
+            )
         return data
 
     def survey_fields(self) -> dict:

@@ -29,6 +29,7 @@ class QuestionResult:
     k: int = 5
     rows: list[OptionRow] = field(default_factory=list)
     text_count: Cell | None = None
+    withheld: bool = False  # asked only after an answer whose count is hidden
 
     @property
     def chart(self) -> BarChart:
@@ -41,7 +42,7 @@ class QuestionResult:
         table = ResultTable(title=title, header=[_("Answer"), _("Number"), _("Share")])
         for row in self.rows:
             table.rows.append([row.label, row.cell, f"{row.share} %" if row.share is not None else "—"])
-        table.rows.append([_("Answered the question"), self.respondents, ""])
+        table.rows.append([_("All responses"), self.respondents, ""])
         return table
 
 
@@ -53,11 +54,17 @@ class SurveyResults:
     questions: list[QuestionResult]
 
 
+NO_ANSWER = "__inget_svar__"
+
+
 def survey_results(survey: Survey) -> SurveyResults:
-    """Per question: how many answered it and how many chose each option (or
-    scale step), every count below the municipality's k suppressed together
-    with whatever would give it away. Free-text answers are only counted here.
-    Three queries."""
+    """Per question: how many chose each option (or scale step) and how many
+    gave no answer, out of all responses, every count below the municipality's
+    k suppressed together with whatever would give it away. Every question's
+    table adds up to the same total, so no difference between two questions
+    reveals a small group; a question shown only after a given answer is
+    withheld when that answer's count is hidden. Free-text answers are only
+    counted here. Three queries."""
     k = survey.municipality.suppression_k
     questions = list(survey.questions.order_by("position", "pk"))
     total_responses = survey.responses.count()
@@ -65,13 +72,18 @@ def survey_results(survey: Survey) -> SurveyResults:
     for question_id, value in Answer.objects.filter(response__survey=survey).values_list("question_id", "value"):
         answers.setdefault(question_id, []).append(value)
     _cells, total = suppress_1d({"all": total_responses}, k=k, total=total_responses)
-    out = []
+    out: list[QuestionResult] = []
+    hidden_answers: dict[int, set[str]] = {}  # question id: option keys whose count is hidden
     for number, q in enumerate(questions, start=1):
         given = answers.get(q.pk, [])
-        respondents = len(given)
+        skipped = total_responses - len(given)
+        withheld = q.show_if_id is not None and q.show_if_value in hidden_answers.get(q.show_if_id, set())
         if q.kind == Question.Kind.TEXT:
-            cells, resp_cell = suppress_1d({"text": respondents}, k=k, total=respondents)
-            out.append(QuestionResult(question=q, number=number, respondents=resp_cell, k=k, text_count=cells["text"]))
+            cells, _t = suppress_1d({"text": len(given), NO_ANSWER: skipped}, k=k, total=total_responses)
+            result = QuestionResult(question=q, number=number, respondents=cells["text"], k=k)
+            result.text_count = None if withheld else cells["text"]
+            result.withheld = withheld
+            out.append(result)
             continue
         counts: Counter = Counter()
         for a in given:
@@ -84,13 +96,17 @@ def survey_results(survey: Survey) -> SurveyResults:
             labels = q.option_labels("sv")
             if q.allow_other:
                 labels.append(("__annat__", "Annat"))
-        cells, resp_cell = suppress_1d({key: counts.get(key, 0) for key, _l in labels}, k=k, total=respondents)
+        labels.append((NO_ANSWER, _("No answer")))
+        cells, _t = suppress_1d({key: counts.get(key, 0) for key, _l in labels}, k=k, total=total_responses)
+        hidden_answers[q.pk] = {key for key, _l in labels if cells[key].suppressed}
         rows = []
         for key, label in labels:
             cell = cells[key]
-            share = round(100 * cell.value / respondents) if cell.value is not None and respondents else None
-            rows.append(OptionRow(label=label, cell=cell, share=share if not resp_cell.suppressed else None))
-        out.append(QuestionResult(question=q, number=number, respondents=resp_cell, k=k, rows=rows))
+            share = round(100 * cell.value / total_responses) if cell.value is not None and total_responses else None
+            rows.append(OptionRow(label=label, cell=cell, share=share if not total.suppressed else None))
+        result = QuestionResult(question=q, number=number, respondents=total, k=k, rows=[] if withheld else rows)
+        result.withheld = withheld
+        out.append(result)
     return SurveyResults(survey=survey, k=k, total=total, questions=out)
 
 

@@ -109,6 +109,7 @@ def survey_new_version(*, survey: Survey, by) -> Survey:
     new = Survey.objects.create(
         municipality=survey.municipality,
         unit=survey.unit,
+        inventory=survey.inventory,
         name=f"{survey.name} ({_('version %(n)d') % {'n': survey.version + 1}})",
         languages=survey.languages,
         texts=survey.texts,

@@ -292,8 +292,12 @@ def results_export(request, pk, fmt):
 
 
 def _published(token) -> Survey:
-    """A survey whose results are published; they are shown once it has closed."""
-    survey = get_object_or_404(Survey.objects.select_related("municipality"), token=token, results_published=True)
+    """A survey whose results are published; they are shown once it has closed.
+    A survey in an inventory is published through the inventory only: tables of
+    the same answers protected apart could be played against each other."""
+    survey = get_object_or_404(
+        Survey.objects.select_related("municipality"), token=token, results_published=True, inventory__isnull=True
+    )
     if survey.status == Survey.Status.DRAFT or survey.is_answerable():
         raise Http404
     return survey

@@ -485,16 +485,18 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
         assert main.get_by_role("heading", level=2, name=f"{number}. {text}").is_visible()
 
     def counts(number: int) -> dict[str, str]:
-        """The question's table: {answer: number}, the last row being those who answered it."""
+        """The question's table: {answer: number}, the last row being all answers."""
         table = main.locator("table.result-table").filter(has=page.locator("caption", has_text=f"{number}. "))
         rows = table.locator("tbody tr").all()
         return {row.locator("th").inner_text(): row.locator("td").first.inner_text() for row in rows}
 
     fewer = "färre än 5"
     ages, choices = counts(1), counts(2)
-    assert list(ages.items())[:-1] == [("under 18", fewer), ("18–30", "5"), ("31–50", fewer), ("51+", "0")]
+    assert list(ages.items())[:-1] == [
+        ("under 18", fewer), ("18–30", "5"), ("31–50", fewer), ("51+", "0"), ("Inget svar", "0"),
+    ]  # fmt: skip
     assert list(ages.values())[-1] == "8"
-    assert list(choices.items())[:-1] == [("Ja", "5"), ("Nej", fewer), ("Vet inte", fewer)]
+    assert list(choices.items())[:-1] == [("Ja", "5"), ("Nej", fewer), ("Vet inte", fewer), ("Inget svar", "0")]
     assert list(choices.values())[-1] == "8"
     assert f"{fewer} fritextsvar" in main.inner_text()
     # No count from 1 to 4 anywhere: not in a table, not in a chart.

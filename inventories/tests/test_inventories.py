@@ -312,10 +312,86 @@ def test_published_survey_results_appear_at_the_link_once_closed(world):
     url = reverse("survey_public:results", args=[survey.token])
     assert world.client("anonymous").get(url).status_code == 404
     Survey.objects.filter(pk=survey.pk).update(results_published=True)
+    # In an inventory, the survey is published with the inventory only.
+    assert world.client("anonymous").get(url).status_code == 404
+    Survey.objects.filter(pk=survey.pk).update(inventory=None)
     page = world.client("anonymous").get(url).content.decode()
     assert "färre än 5" in page and "dolt" in page and '<td class="num">7</td>' in page
+    assert "Inget svar" in page  # every question adds up to all 15 answers
     Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN, closes_on=date(2099, 1, 1))
     assert world.client("anonymous").get(url).status_code == 404  # still being answered
+
+
+def test_a_published_inventory_waits_for_its_surveys_to_close(world):
+    inventory = filled_inventory(world)
+    Inventory.objects.filter(pk=inventory.pk).update(published=True)
+    url = reverse("inventory_public:results", args=[inventory.pk])
+    assert world.client("anonymous").get(url).status_code == 200
+    inventory.surveys.update(status=Survey.Status.OPEN, opens_on=date(2020, 1, 1), closes_on=date(2099, 1, 1))
+    assert world.client("anonymous").get(url).status_code == 404
+    assert (
+        world.client("anonymous").get(reverse("inventory_public:results_csv", args=[inventory.pk])).status_code == 404
+    )
+
+
+def test_the_theme_table_and_the_cross_table_are_protected_together(world):
+    """Five answers on one theme, one per age column: shown apart, the theme's 5 would give the five 1s away."""
+    counts = {("a1", "bostad"): 1, ("a2", "bostad"): 1, ("a3", "bostad"): 1, ("a4", "bostad"): 1}
+    counts |= {("a2", "jobb"): 12, ("a3", "jobb"): 8}
+    inventory = filled_inventory(world, counts=counts)
+    survey = inventory.surveys.get()
+    text = survey.questions.get(kind="text")
+    response_submit(survey=survey, language="sv", answers={text.pk: {"value": "bostad"}}, on=date(2026, 1, 10))
+    confirm_all(inventory, world.users["coordinator"])
+    results = inventory_results(inventory)
+    for row in results.themes:
+        assert row.answers == results.theme_age.row_totals[row.theme.pk]
+    housing = next(r for r in results.themes if r.theme.name == "Bostad").theme.pk
+    assert all(results.theme_age.cells[housing, key].suppressed for key, _label in results.age_groups)
+
+
+def test_only_written_text_can_be_coded(world):
+    inventory = filled_inventory(world)
+    an_age = inventory.surveys.get().responses.first().answers.get(question__kind="age")
+    theme = inventory.themes.first()
+    response = world.client("coordinator").post(
+        reverse("inventories:code", args=[inventory.pk]),
+        {"kind": "answer", "target": str(an_age.pk), "theme": theme.pk, "action": "bekraftad"},
+    )
+    assert response.status_code == 404
+    bad_theme = world.client("coordinator").post(
+        reverse("inventories:code", args=[inventory.pk]), {"kind": "note", "target": "1", "theme": "abc"}
+    )
+    assert bad_theme.status_code == 404
+
+
+def test_a_question_asked_after_a_hidden_answer_is_withheld(world):
+    from surveys.selectors import survey_results
+
+    inventory = make_inventory(world)
+    survey, age, text = make_survey(inventory)
+    text.show_if, text.show_if_value = age, "a1"
+    text.save()
+    for value, n in (("a1", 3), ("a2", 20)):
+        for _ in range(n):
+            answer(survey, age, text, value, "Läxhjälp" if value == "a1" else "")
+    results = survey_results(survey)
+    assert results.questions[0].rows[0].cell.suppressed
+    assert results.questions[1].withheld and results.questions[1].text_count is None
+
+
+def test_an_inventory_name_is_unique_and_its_age_groups_stay_once_counted(world):
+    inventory = filled_inventory(world)
+    client = world.client("coordinator")
+    taken = client.post(reverse("inventories:create"), {"name": inventory.name.upper(), "age_groups_text": "a\nb"})
+    assert (
+        taken.status_code == 400 and "Kommunen har redan en inventering med det här namnet." in taken.content.decode()
+    )
+    data = {"name": inventory.name, "age_groups_text": "yngre än 18\n18–30\n31–50\n51+", "version": inventory.version}
+    refused = client.post(reverse("inventories:edit", args=[inventory.pk]), data)
+    assert refused.status_code == 400
+    inventory.refresh_from_db()
+    assert inventory.age_groups[0] == "under 18"
 
 
 def test_a_way_forward_becomes_a_draft_activity(world):
