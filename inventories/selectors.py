@@ -61,20 +61,25 @@ class InventoryResults:
     age: Table2D  # age group × (answers, meetings)
     theme_age: Table2D  # theme id × age group; a response coded to two themes counts in both
     plan_shown: bool = True  # the gap analysis: on public pages only against an adopted plan
+    unmatched_ages: list[str] = field(default_factory=list)  # "survey: option" counted as age not stated
 
 
-def _response_ages(inventory: Inventory, groups: dict[str, str]) -> dict:
-    """{response id: age-group key} from the surveys' age questions."""
+def _response_ages(inventory: Inventory, groups: dict[str, str]) -> tuple[dict, list[str]]:
+    """{response id: age-group key} from the surveys' age questions, and the
+    age options that match none of the inventory's groups (counted as not stated)."""
     label_of: dict[tuple[int, str], str] = {}
-    for q in Question.objects.filter(survey__inventory=inventory, kind=Question.Kind.AGE):
+    unmatched: list[str] = []
+    for q in Question.objects.filter(survey__inventory=inventory, kind=Question.Kind.AGE).select_related("survey"):
         for value, label in q.option_labels("sv"):
             label_of[q.pk, value] = label
+            if age_key(label) not in groups:
+                unmatched.append(f"{q.survey.name}: {label}")
     ages = {}
     answers = Answer.objects.filter(response__survey__inventory=inventory, question__kind=Question.Kind.AGE)
     for response_id, question_id, value in answers.values_list("response_id", "question_id", "value"):
         key = age_key(label_of.get((question_id, str(value.get("value"))), ""))
         ages[response_id] = key if key in groups else UNKNOWN_AGE
-    return ages
+    return ages, unmatched
 
 
 def inventory_results(inventory: Inventory, *, public: bool = False) -> InventoryResults:
@@ -84,7 +89,7 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
     groups = {age_key(label): label for label in inventory.age_groups}
     age_groups = [*groups.items(), (UNKNOWN_AGE, _("age not stated"))]
     response_ids = list(Response.objects.filter(survey__inventory=inventory).values_list("id", flat=True))
-    ages = _response_ages(inventory, groups)
+    ages, unmatched_ages = _response_ages(inventory, groups)
     notes = list(DialogueNote.objects.filter(inventory=inventory).values_list("id", "participants", "age_counts"))
     themes = list(inventory.themes.prefetch_related("goals").order_by("position", "pk"))
 
@@ -140,6 +145,7 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
         age=age,
         theme_age=theme_age,
         plan_shown=plan_shown,
+        unmatched_ages=unmatched_ages,
     )
 
 

@@ -473,3 +473,13 @@ def test_every_inventory_page_renders(world, role):
         assert client.get(reverse(name, args=[arg])).status_code == 200, name
     assert client.get(reverse("inventories:coding", args=[inventory.pk]) + "?visa=alla&sida=99").status_code == 200
     assert make_activity  # the conftest helpers stay importable
+
+
+def test_the_results_say_which_survey_age_options_match_no_age_group(world):
+    inventory = make_inventory(world, age_groups=["under 18", "18–30", "31+"])
+    survey, age, text = make_survey(inventory)
+    answer(survey, age, text, "a4", "")
+    results = inventory_results(inventory)
+    assert results.unmatched_ages == ["Enkät: 31–50", "Enkät: 51+"]
+    page = world.client("reader").get(reverse("inventories:results", args=[inventory.pk])).content.decode()
+    assert "Enkät: 51+" in page
