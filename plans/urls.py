@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/redigera/", views.plan_edit, name="edit"),
     path("<int:pk>/ta-bort/", views.plan_delete, name="delete"),
     path("<int:pk>/planfil.yaml", views.plan_export, name="export"),
+    path("<int:pk>/plan.xlsx", views.plan_xlsx, name="xlsx"),
     path("<int:pk>/statusar/", views.plan_statuses, name="statuses"),
     path("<int:plan_pk>/mal/nytt/", views.goal_create, name="goal_create"),
     path("mal/<int:pk>/", views.goal_detail, name="goal"),

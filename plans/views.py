@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
 
@@ -16,6 +17,7 @@ from .forms import ActivityStatusFormSet, GoalForm, PlanForm, PlanImportForm
 from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
 from .selectors import RESPONSIBILITIES, goal_descendants, plan_tree
+from .spreadsheet import plan_workbook
 
 
 @member_required
@@ -104,6 +106,13 @@ def plan_export(request, pk):
     filename = f"{slugify(plan.title) or 'plan'}.plan.yaml"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@member_required
+def plan_xlsx(request, pk):
+    """The plan's goals as a spreadsheet, for anyone who may read the plan."""
+    plan = get_plan_for_user(request.user, pk)
+    return xlsx_response(plan_workbook(plan), f"{slugify(plan.title) or 'plan'}.xlsx")
 
 
 @coordinator_required

@@ -1,3 +1,5 @@
+from io import BytesIO
+
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -338,3 +340,21 @@ def test_the_coordinator_names_the_plans_statuses(world):
     assert client.post(url, data).status_code == 302
     names = list(world.plan.activity_statuses.values_list("name", flat=True))
     assert "Startad" in names and "Väntar på beslut" in names
+
+
+def test_the_plan_downloads_as_a_spreadsheet_with_the_kommunkod(world):
+    from openpyxl import load_workbook
+
+    from plans.spreadsheet import plan_workbook
+
+    response = world.client("reader").get(reverse("plans:xlsx", args=[world.plan.pk]))
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Kommunkod", "Kod", "Nivå")
+    goal = next(r for r in rows if r[1] == "1.2.1")
+    assert goal[0] == "0180" and goal[4] == "Stadens verksamheter arbetar uppsökande"
+    assert "Socialnämnden" in goal[5] and "Stadsdelsnämnderna" in goal[5] and goal[6] == "Kommunstyrelsen"
+    assert goal[8] == 1  # the world's activity
+    with CaptureQueriesContext(connection) as ctx:
+        plan_workbook(world.plan)
+    assert len(ctx.captured_queries) == 6  # levels, goals, responsibilities, units, groups, rights areas
