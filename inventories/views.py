@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -320,11 +321,9 @@ def code(request, pk):
         )
     else:
         raise Http404
-    query = {k: v for k, v in (("visa", request.POST.get("visa")), ("sida", request.POST.get("sida"))) if v}
+    query = urlencode({k: request.POST[k] for k in ("visa", "sida") if request.POST.get(k, "").isalnum()})
     url = reverse("inventories:coding", args=[inventory.pk])
-    if query:
-        url += "?" + "&".join(f"{k}={v}" for k, v in query.items() if v.isalnum())
-    return redirect(f"{url}#{kind}-{target.pk}")
+    return redirect(f"{url}{'?' if query else ''}{query}#{kind}-{target.pk}")
 
 
 # --- Ways forward ---------------------------------------------------------------------------------

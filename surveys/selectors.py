@@ -18,14 +18,14 @@ from .models import Answer, Question, Survey
 class OptionRow:
     label: str
     cell: Cell
-    share: int | None  # percent of the respondents, None when suppressed
+    share: int | None  # percent of all answers to the survey, None when suppressed
 
 
 @dataclass
 class QuestionResult:
     question: Question
     number: int
-    respondents: Cell
+    total: Cell  # all answers to the survey: every question's table adds up to it
     k: int = 5
     rows: list[OptionRow] = field(default_factory=list)
     text_count: Cell | None = None
@@ -42,7 +42,7 @@ class QuestionResult:
         table = ResultTable(title=title, header=[_("Answer"), _("Number"), _("Share")])
         for row in self.rows:
             table.rows.append([row.label, row.cell, f"{row.share} %" if row.share is not None else "—"])
-        table.rows.append([_("All responses"), self.respondents, ""])
+        table.rows.append([_("All responses"), self.total, ""])
         return table
 
 
@@ -80,10 +80,8 @@ def survey_results(survey: Survey) -> SurveyResults:
         withheld = q.show_if_id is not None and q.show_if_value in hidden_answers.get(q.show_if_id, set())
         if q.kind == Question.Kind.TEXT:
             cells, _t = suppress_1d({"text": len(given), NO_ANSWER: skipped}, k=k, total=total_responses)
-            result = QuestionResult(question=q, number=number, respondents=cells["text"], k=k)
-            result.text_count = None if withheld else cells["text"]
-            result.withheld = withheld
-            out.append(result)
+            text_count = None if withheld else cells["text"]
+            out.append(QuestionResult(q, number, total, k=k, text_count=text_count, withheld=withheld))
             continue
         counts: Counter = Counter()
         for a in given:
@@ -104,9 +102,7 @@ def survey_results(survey: Survey) -> SurveyResults:
             cell = cells[key]
             share = round(100 * cell.value / total_responses) if cell.value is not None and total_responses else None
             rows.append(OptionRow(label=label, cell=cell, share=share if not total.suppressed else None))
-        result = QuestionResult(question=q, number=number, respondents=total, k=k, rows=[] if withheld else rows)
-        result.withheld = withheld
-        out.append(result)
+        out.append(QuestionResult(q, number, total, k=k, rows=[] if withheld else rows, withheld=withheld))
     return SurveyResults(survey=survey, k=k, total=total, questions=out)
 
 
