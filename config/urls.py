@@ -19,6 +19,8 @@ urlpatterns = [
     path("inventering/", include("surveys.urls")),
     path("", include((survey_public_urls, "survey_public"))),
     path("", include((inventory_public_urls, "inventory_public"))),
+    path("rapporter/", include("reports.urls")),
+    path("api/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
