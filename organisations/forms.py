@@ -133,7 +133,28 @@ class MemberForm(forms.Form):
 class MunicipalitySettingsForm(forms.ModelForm):
     class Meta:
         model = Municipality
-        fields = ["reference_prefix", "feedback_days", "suppression_k"]
+        fields = ["reference_prefix", "feedback_days", "suppression_k", "logo", "open_consultation_figures"]
+        widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"})}
+
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    LOGO_MAX_BYTES = 1_000_000
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload
+            if logo.size > self.LOGO_MAX_BYTES:
+                raise forms.ValidationError(_("The logo is larger than 1 MB."))
+            if getattr(logo, "image", None) is None or logo.image.format not in ("PNG", "JPEG"):
+                raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return logo
+
+    def clean(self):
+        data = super().clean()
+        remove = data.pop("remove_logo", False)
+        if remove:
+            data["logo"] = ""
+        return data
 
     def clean_reference_prefix(self):
         prefix = self.cleaned_data["reference_prefix"].strip().upper()

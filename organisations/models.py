@@ -30,6 +30,20 @@ class Municipality(models.Model):
         default=30,
         help_text=_("A view raised in a consultation is overdue this many days after its decision without feedback."),
     )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        help_text=_("PNG or JPEG, at most 1 MB. Printed on the front page of reports."),
+    )
+    open_consultation_figures = models.BooleanField(
+        _("publish consultation figures as open data"),
+        default=False,
+        help_text=_(
+            "Consultations held per committee and year, and the share of views given feedback in time, "
+            "in the open-data API. Never who took part."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")

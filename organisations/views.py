@@ -16,7 +16,7 @@ from .access import (
     member_required,
 )
 from .forms import MemberForm, MunicipalitySettingsForm, OrgUnitForm, UnitGroupForm
-from .models import Membership, OrgUnit, UnitGroup
+from .models import Membership, Municipality, OrgUnit, UnitGroup
 
 
 def _contacts_prefetch():
@@ -94,9 +94,11 @@ def unit_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def municipality_settings(request):
     municipality = request.membership.municipality
-    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    form = MunicipalitySettingsForm(request.POST or None, request.FILES or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
-        services.municipality_update(municipality=municipality, by=request.user, fields=form.cleaned_data)
+        # The form has already put the new values on its instance: read the stored ones for the history.
+        stored = Municipality.objects.get(pk=municipality.pk)
+        services.municipality_update(municipality=stored, by=request.user, fields=form.cleaned_data)
         messages.success(request, _("The settings were saved."))
         return redirect("organisations:settings")
     context = {"form": form, "history": history_for(municipality)}
