@@ -18,6 +18,7 @@ urlpatterns = [
     path("synpunkt/<int:pk>/", views.trace_view, name="trace"),
     path("forsenade/", views.overdue_list, name="overdue"),
     path("nyckeltal/", views.figures_view, name="figures"),
+    path("nyckeltal.xlsx", views.figures_xlsx, name="figures_xlsx"),
     path("<int:pk>/minnesanteckningar/", views.minutes_edit, name="minutes_edit"),
     path("minnesanteckningar/<int:pk>/", views.minutes_detail, name="minutes"),
     path("minnesanteckningar/<int:pk>/skicka/", views.minutes_send, name="minutes_send"),

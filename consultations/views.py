@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.selectors import history_for
 from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required, signed_in_member_required
 from organisations.models import OrgUnit
 
@@ -35,6 +36,7 @@ from .forms import (
 )
 from .models import Council, Feedback, MinutesVersion
 from .selectors import consultation_list, consultation_page, figures, overdue_views, trace
+from .spreadsheet import export_figures
 
 # --- Consultations ---------------------------------------------------------------
 
@@ -301,6 +303,13 @@ def figures_view(request):
     year = int_param(request, "ar") or timezone.localdate().year
     context = {"rows": figures(municipality, year), "year": year, "days": municipality.feedback_days}
     return render(request, "consultations/figures.html", context)
+
+
+@member_required
+def figures_xlsx(request):
+    """The year's figures and consultations as a spreadsheet, for those who see the figures page."""
+    year = int_param(request, "ar") or timezone.localdate().year
+    return xlsx_response(export_figures(request.membership, year), f"samrad-nyckeltal-{year}.xlsx")
 
 
 # --- Minutes ------------------------------------------------------------------------

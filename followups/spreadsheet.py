@@ -1,11 +1,14 @@
-"""The coverage matrix as a spreadsheet (Swedish headers whatever the UI language)."""
+"""Follow-up as spreadsheets: the coverage matrix, and a round's answers
+(Swedish headers and labels whatever the UI language)."""
 
-from django.utils import translation
+from django.db.models import prefetch_related_objects
+from django.utils import timezone, translation
 
 from lib.xlsx import Sheet, write_workbook
-from plans.models import GoalResponsibility
+from plans.models import GoalResponsibility, StatusSummary
 
-from .selectors import Coverage
+from .models import Assessment, Round, UnitReport
+from .selectors import Coverage, ReportContent, report_content
 
 
 def export_coverage(matrix: Coverage) -> bytes:
@@ -42,6 +45,86 @@ def export_coverage(matrix: Coverage) -> bytes:
                 header=["Mål", "Rubrik", "Enhet", "Roll", "Antal aktiviteter", "Senaste bedömning", "Saknar aktivitet"],
                 rows=pairs,
                 widths=[8, 60, 36, 14, 10, 18, 10],
+            ),
+        ]
+    )
+
+
+YES, NO = "ja", "nej"
+
+
+def round_contents(rnd: Round) -> list[tuple[UnitReport, ReportContent]]:
+    """Each of the round's reports, by unit name, with what it says: an approved
+    report from its frozen snapshot (no query), any other from the live rows
+    (report_content: four queries per such report). Two queries besides."""
+    prefetch_related_objects([rnd], "fields")  # report_content reads report.round.fields
+    reports = list(rnd.reports.select_related("unit").order_by("unit__name", "pk"))
+    out = []
+    for report in reports:
+        report.round = rnd
+        out.append((report, report_content(report)))
+    return out
+
+
+def export_round(rnd: Round) -> bytes:
+    """The round's answers per goal and its activity updates, one row per unit and goal
+    (or activity). Labels are read from the stored codes, so a snapshot frozen while
+    someone used the English interface is still written in Swedish."""
+    contents = round_contents(rnd)
+    code = rnd.municipality.code
+    with translation.override("sv"):
+        fields = list(rnd.fields.all())
+        assessments = {value: str(label) for value, label in Assessment.choices}
+        summaries = {value: str(label) for value, label in StatusSummary.choices}
+        entry_rows, activity_rows = [], []
+        for report, content in contents:
+            who = [
+                code,
+                report.unit.name,
+                str(report.get_status_display()),
+                YES if report.status == UnitReport.Status.APPROVED else NO,
+                timezone.localdate(report.approved_at) if report.approved_at else None,
+            ]
+            for e in content.entries:
+                answers = [answer for _question, answer in e.extra]
+                entry_rows.append(
+                    [
+                        *who,
+                        e.code,
+                        e.title,
+                        assessments.get(e.assessment, e.assessment_label),
+                        e.result,
+                        e.challenges,
+                        *[answers[i] if i < len(answers) else "" for i in range(len(fields))],
+                    ]
+                )
+            for a in content.activities:
+                activity_rows.append(
+                    [
+                        *who,
+                        a.reference,
+                        a.title,
+                        a.status,
+                        summaries.get(a.summary, a.summary_label),
+                        a.comment,
+                        "; ".join(a.goals),
+                    ]
+                )
+    who_header = ["Kommunkod", "Enhet", "Rapportstatus", "Godkänd", "Godkänd den"]
+    return write_workbook(
+        [
+            Sheet(
+                title="Svar per mål",
+                header=[*who_header, "Mål", "Rubrik", "Bedömning", "Resultat", "Utmaningar"]
+                + [f.label for f in fields],  # one column per extra question
+                rows=entry_rows,
+                widths=[10, 36, 14, 10, 12, 8, 50, 16, 60, 60, *([30] * len(fields))],
+            ),
+            Sheet(
+                title="Aktiviteter",
+                header=[*who_header, "Referens", "Titel", "Status", "Statussammanfattning", "Kommentar", "Mål"],
+                rows=activity_rows,
+                widths=[10, 36, 14, 10, 12, 14, 50, 18, 22, 60, 14],
             ),
         ]
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("ny/", views.round_create, name="round_create"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/redigera/", views.round_edit, name="round_edit"),
+    path("<int:pk>/svar.xlsx", views.round_xlsx, name="round_xlsx"),
     path("rapport/<int:pk>/", views.report_detail, name="report"),
     path("rapport/<int:pk>/redigera/", views.report_edit, name="report_edit"),
     path("rapport/<int:pk>/lamna-in/", views.report_submit, name="report_submit"),

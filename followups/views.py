@@ -28,7 +28,7 @@ from .selectors import (
     round_progress,
     round_reports,
 )
-from .spreadsheet import export_coverage
+from .spreadsheet import export_coverage, export_round
 
 # --- Rounds ---------------------------------------------------------------------
 
@@ -98,6 +98,13 @@ def round_detail(request, pk):
         "history": history_for(rnd),
     }
     return render(request, "followups/round_detail.html", context)
+
+
+@member_required
+def round_xlsx(request, pk):
+    """The round's answers and activity updates as a spreadsheet, for anyone who may read the round."""
+    rnd = get_round_for_user(request.user, pk)
+    return xlsx_response(export_round(rnd), f"svar-{slugify(rnd.name) or rnd.pk}.xlsx")
 
 
 # --- Reports --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.indicator_list_view, name="list"),
+    path("indikatorer.xlsx", views.indicator_xlsx, name="xlsx"),
     path("ny/", views.indicator_create, name="create"),
     path("<int:pk>/", views.indicator_detail, name="detail"),
     path("<int:pk>/redigera/", views.indicator_edit, name="edit"),

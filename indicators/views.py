@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
 from plans.selectors import sort_in_tree_order
@@ -15,6 +16,7 @@ from .access import get_indicator_for_user, get_measurement_for_user, may_measur
 from .forms import AssessmentForm, IndicatorForm, MeasurementForm
 from .models import Indicator
 from .selectors import followed_goals, indicator_history, indicator_list, indicator_page
+from .spreadsheet import export_indicators
 
 STALE_INDICATOR = gettext_lazy(
     "Someone else saved this indicator while you were editing it. Your changes have not been saved; "
@@ -28,8 +30,9 @@ STALE_MEASUREMENT = gettext_lazy(
 )
 
 
-@member_required
-def indicator_list_view(request):
+def _list_filter(request):
+    """The list's filter from the query string: the units and goals to choose
+    from, and the chosen unit and goal (or None)."""
     municipality = request.membership.municipality
     units = list(OrgUnit.objects.filter(municipality=municipality, indicators__isnull=False).distinct())
     goals = sort_in_tree_order(followed_goals(municipality))
@@ -39,6 +42,13 @@ def indicator_list_view(request):
         unit = next((u for u in units if u.pk == int(unit_id)), None)
     if goal_id.isdigit():
         goal = next((g for g in goals if g.pk == int(goal_id)), None)
+    return units, goals, unit, goal
+
+
+@member_required
+def indicator_list_view(request):
+    municipality = request.membership.municipality
+    units, goals, unit, goal = _list_filter(request)
     context = {
         "indicators": indicator_list(municipality, unit=unit, goal=goal),
         "units": units,
@@ -46,8 +56,17 @@ def indicator_list_view(request):
         "selected_unit": unit,
         "selected_goal": goal,
         "filtered": bool(unit or goal),
+        "query": request.GET.urlencode(),
     }
     return render(request, "indicators/indicator_list.html", context)
+
+
+@member_required
+def indicator_xlsx(request):
+    """The indicators the list shows (with its filter) and their measurements as a spreadsheet."""
+    municipality = request.membership.municipality
+    _units, _goals, unit, goal = _list_filter(request)
+    return xlsx_response(export_indicators(municipality, unit=unit, goal=goal), "indikatorer.xlsx")
 
 
 @member_required

@@ -14,9 +14,11 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING, WriteOnlyCell
@@ -75,8 +77,14 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _cell_value(value: Any) -> Any:
+    """Dates and datetimes stay dates (openpyxl gives them a date number format);
+    Excel has no time zones, so an aware datetime is written in local time."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
     if value is None or isinstance(value, bool | int | float | date | datetime):
         return value
+    if isinstance(value, Decimal) and value.is_finite():
+        return value  # a number, not text
     return str(value)
 
 
