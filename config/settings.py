@@ -234,7 +234,43 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every page it lays out at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 # The admin is for superusers only (support and repair), never the UI.
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
+
+# --- Open-data API -------------------------------------------------------------
+# Read-only JSON (and CSV) at /api/v1/ with what municipalities publish; see
+# docs/open-data.md. Anonymous: no authentication, so no session and no CSRF.
+# Requests a minute from one client address (0: no limit); see opendata/throttling.py.
+OPEN_DATA_REQUESTS_PER_MINUTE = env_int("OPEN_DATA_REQUESTS_PER_MINUTE", 120)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.throttling.OpenDataRateLimit"],
+    "DEFAULT_PAGINATION_CLASS": "opendata.pagination.OpenDataPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,  # measurements are numbers in the JSON
+    "URL_FORMAT_OVERRIDE": None,  # no ?format=: CSV has its own addresses (….csv)
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inkludera öppna data",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Öppna data från kommunernas arbete med romsk inkludering: antagna planer och deras mål, "
+        "offentliga aktiviteter, publicerade indikatorer, nyckeltal för samråd och publicerade "
+        "enkät- och behovsinventeringsresultat (små antal dolda). Varje post har kommunkoden och "
+        "målen är kopplade till den nationella strategins sex rättighetsområden. Endast läsning, "
+        "utan inloggning; varje lista finns också som CSV. Se docs/open-data.md."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {"TrackEnum": "indicators.models.Track"},
+}

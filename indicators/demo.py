@@ -88,6 +88,7 @@ def _create(municipality: Municipality, plan: Plan, units: dict[str, OrgUnit], i
         "responsible_unit": unit,
         "valid_from": item.get("valid_from"),
         "valid_to": item.get("valid_to"),
+        "public": bool(item.get("public", False)),
     }
     try:
         Indicator(municipality=municipality, **fields).full_clean(validate_unique=False)

@@ -140,6 +140,7 @@ class IndicatorForm(forms.ModelForm):
         fields = [
             "name", "kind", "definition", "unit", "direction", "allow_negative", "gender_split",
             "source_kind", "source_detail", "kolada_id", "responsible_unit", "goals", "valid_from", "valid_to",
+            "public",
         ]  # fmt: skip
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 4}),

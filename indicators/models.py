@@ -73,6 +73,14 @@ class Indicator(models.Model):
         help_text=_("For national statistics in Kolada, e.g. N15807."),
     )
     goals = models.ManyToManyField(Goal, blank=True, related_name="indicators", verbose_name=_("goals followed"))
+    public = models.BooleanField(
+        _("published as open data"),
+        default=False,
+        help_text=_(
+            "The indicator, its baseline, targets and measurements are published in the open-data API, "
+            "for anyone to read. Notes and who entered what are never published."
+        ),
+    )
     responsible_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("responsible unit")
     )

@@ -27,7 +27,7 @@ from .models import Baseline, Indicator, Measurement, Target, Track
 
 INDICATOR_FIELDS = (
     "name", "kind", "definition", "unit", "direction", "allow_negative", "gender_split",
-    "source_kind", "source_detail", "kolada_id", "responsible_unit", "valid_from", "valid_to",
+    "source_kind", "source_detail", "kolada_id", "responsible_unit", "valid_from", "valid_to", "public",
 )  # fmt: skip
 BASELINE_FIELDS = ("date", "value", "women", "men", "value_bool", "source", "note")
 MEASUREMENT_FIELDS = ("period_start", "period_end", "value", "women", "men", "value_bool", "value_text", "note")

@@ -64,6 +64,6 @@ def tables_csv(tables: Sequence[ResultTable], filename: str) -> HttpResponse:
 def _text(value: Any) -> str:
     """A value as CSV text; text that a spreadsheet would take for a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@") and not text.lstrip("+-").replace(".", "", 1).isdigit():
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text.lstrip("+-").replace(".", "", 1).isdigit():
         return "'" + text
     return text

@@ -1,0 +1,414 @@
+"""The records of the open-data API: what each dataset publishes, field by
+field (docs/open-data.md). Read-only; labels are in Swedish.
+
+Every record carries ``kommunkod``, taken from the serializer's context;
+goal references and rights areas come from the context's GoalIndex, so only
+goals of published plans are ever named."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from activities.models import Method, PartnerKind, TargetGroup
+from consultations.models import Consultation
+from indicators.models import Indicator, Track
+from lib.result_tables import _value
+from lib.suppression import Cell
+from plans.models import GoalKind, GoalResponsibility, Plan, RightsArea, StatusSummary
+
+from .selectors import FiguresRow, GoalIndex, PublishedResults
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong."))
+
+
+class RecordSerializer(serializers.Serializer):
+    kommunkod = serializers.SerializerMethodField(help_text=_("The municipality code (four digits), e.g. 0180."))
+
+    def get_kommunkod(self, obj) -> str:
+        return self.context["municipality"].code
+
+    @property
+    def goal_index(self) -> GoalIndex:
+        return self.context["goals"]
+
+
+class CodeLabelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField(help_text=_("The label, in Swedish."))
+
+
+def _labels(values: list[str], choices) -> list[dict]:
+    """[{code, label}] for the known codes among the values, in their order."""
+    labels = dict(choices.choices)
+    return [{"code": v, "label": str(labels[v])} for v in values if v in labels]
+
+
+class RightsAreaSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=RightsArea.Code.choices)
+    label = serializers.CharField(help_text=_("The rights area, in Swedish."))
+    inherited = serializers.BooleanField(
+        help_text=_("True when a goal above (e.g. the focus area) is mapped to the area, not the goal itself.")
+    )
+
+
+class GoalRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    plan_id = serializers.IntegerField()
+
+
+class GoalLinkedSerializer(RecordSerializer):
+    """A record that serves goals: the goals (of published plans) and their
+    rights areas. Subclasses declare the fields ``goals`` and ``rights_areas``
+    (goals_field(), areas_field()) where they want them."""
+
+    def goal_ids(self, obj) -> list[int]:
+        return [goal.pk for goal in obj.goals.all()]
+
+    @extend_schema_field(GoalRefSerializer(many=True))
+    def get_goals(self, obj) -> list[dict]:
+        return [{"id": g.id, "code": g.code, "plan_id": g.plan_id} for g in self.goal_index.refs(self.goal_ids(obj))]
+
+    @extend_schema_field(RightsAreaSerializer(many=True))
+    def get_rights_areas(self, obj) -> list[dict]:
+        return [
+            {"code": a.code, "label": a.label, "inherited": a.inherited}
+            for a in self.goal_index.areas(self.goal_ids(obj))
+        ]
+
+
+def goals_field() -> serializers.SerializerMethodField:
+    return serializers.SerializerMethodField(
+        help_text=_("The goals in adopted or replaced plans that the record serves.")
+    )
+
+
+def areas_field() -> serializers.SerializerMethodField:
+    return serializers.SerializerMethodField(help_text=_("The national strategy's rights areas that the goals map to."))
+
+
+# --- Municipalities and plans -----------------------------------------------------------------
+
+
+class MunicipalitySerializer(serializers.Serializer):
+    kommunkod = serializers.CharField(source="code", help_text=_("The municipality code (four digits)."))
+    name = serializers.CharField()
+    consultation_figures_published = serializers.BooleanField(
+        source="open_consultation_figures", help_text=_("Whether the municipality publishes its consultation figures.")
+    )
+
+
+class PlanSerializer(RecordSerializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Plan.Kind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    status = serializers.ChoiceField(
+        choices=[(s, s.label) for s in (Plan.Status.CONSULTATION, Plan.Status.ADOPTED, Plan.Status.REPLACED)]
+    )
+    status_label = serializers.CharField(source="get_status_display")
+    overall_goal = serializers.CharField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    adopted_by = serializers.CharField(help_text=_("E.g. Kommunfullmäktige."))
+    adopted_on = serializers.DateField(allow_null=True)
+    level_names = serializers.SerializerMethodField(help_text=_("The plan's names of its levels, from the top."))
+
+    def get_level_names(self, obj) -> list[str]:
+        return [level.name for level in obj.levels.all()]
+
+
+class ResponsibleSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=[("unit", "unit"), ("group", "group")])
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    role = serializers.ChoiceField(choices=GoalResponsibility.Role.choices)
+    role_label = serializers.CharField()
+
+
+class GoalSerializer(RecordSerializer):
+    id = serializers.IntegerField()
+    plan_id = serializers.IntegerField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    level = serializers.IntegerField(source="depth", help_text=_("The level in the plan's tree, 1 at the top."))
+    level_name = serializers.SerializerMethodField(help_text=_("The plan's name of the level, e.g. Fokusområde."))
+    kind = serializers.SerializerMethodField()
+    kind_label = serializers.SerializerMethodField()
+    all_units = serializers.BooleanField(help_text=_("All committees and company boards answer for the goal."))
+    responsible_units = serializers.SerializerMethodField()
+    rights_areas = serializers.SerializerMethodField(
+        help_text=_("The national strategy's rights areas: the goal's own and those of the goals above it.")
+    )
+
+    def get_level_name(self, obj) -> str:
+        return self.context["levels"].get((obj.plan_id, obj.depth), "")
+
+    @extend_schema_field(serializers.ChoiceField(choices=GoalKind.choices, allow_null=True))
+    def get_kind(self, obj) -> str | None:
+        return obj.kind or None
+
+    def get_kind_label(self, obj) -> str:
+        return obj.get_kind_display() if obj.kind else ""
+
+    @extend_schema_field(ResponsibleSerializer(many=True))
+    def get_responsible_units(self, obj) -> list[dict]:
+        out = []
+        for resp in obj.responsibilities.all():
+            target = resp.unit or resp.group
+            out.append(
+                {
+                    "type": "unit" if resp.unit_id else "group",
+                    "name": target.name,
+                    "short_name": target.short_name,
+                    "role": resp.role,
+                    "role_label": resp.get_role_display(),
+                }
+            )
+        return out
+
+    @extend_schema_field(RightsAreaSerializer(many=True))
+    def get_rights_areas(self, obj) -> list[dict]:
+        info = self.goal_index.goals.get(obj.pk)
+        areas = info.areas if info else []
+        return [{"code": a.code, "label": a.label, "inherited": a.inherited} for a in areas]
+
+
+# --- Activities -------------------------------------------------------------------------------
+
+
+class ActivitySerializer(GoalLinkedSerializer):
+    """A public activity. Never its budget, funding, partners' names, mandate,
+    responsible role or progress notes."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField(help_text=_("The activity's reference, e.g. STHLM-A-0042."))
+    plan_id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    owner_unit = serializers.CharField(source="owner.name", help_text=_("The responsible committee or board."))
+    co_units = serializers.SerializerMethodField(help_text=_("Co-operating committees and boards."))
+    goals = goals_field()
+    rights_areas = areas_field()
+    status = serializers.CharField(source="status.name", help_text=_("The plan's own name of the status."))
+    status_summary = serializers.ChoiceField(source="status.summary", choices=StatusSummary.choices)
+    status_summary_label = serializers.CharField(source="status.get_summary_display")
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    ongoing = serializers.BooleanField(help_text=_("Runs without an end date."))
+    target_groups = serializers.SerializerMethodField()
+    methods = serializers.SerializerMethodField()
+    partner_kinds = serializers.SerializerMethodField(help_text=_("Kinds of partner (not which)."))
+
+    def get_co_units(self, obj) -> list[str]:
+        return [unit.name for unit in obj.co_units.all()]
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_target_groups(self, obj) -> list[dict]:
+        return _labels(obj.target_groups, TargetGroup)
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_methods(self, obj) -> list[dict]:
+        return _labels(obj.methods, Method)
+
+    @extend_schema_field(CodeLabelSerializer(many=True))
+    def get_partner_kinds(self, obj) -> list[dict]:
+        return _labels(obj.partner_kinds, PartnerKind)
+
+
+# --- Indicators -------------------------------------------------------------------------------
+
+
+def _number(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False, allow_null=True, **kwargs)
+
+
+class BaselineSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    value = _number()
+    women = _number()
+    men = _number()
+    value_bool = serializers.BooleanField(allow_null=True)
+
+
+class TargetSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    value = _number()
+
+
+class MeasurementSerializer(serializers.Serializer):
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField()
+    value = _number()
+    women = _number()
+    men = _number()
+    value_bool = serializers.BooleanField(allow_null=True)
+    value_text = serializers.CharField()
+
+
+class IndicatorSerializer(GoalLinkedSerializer):
+    """A published indicator. Never notes, who entered a measurement, or the
+    reason given for the coordinator's assessment."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Indicator.Kind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    definition = serializers.CharField()
+    unit = serializers.CharField(help_text=_("Unit of measure, e.g. percent."))
+    direction = serializers.ChoiceField(choices=Indicator.Direction.choices)
+    direction_label = serializers.CharField(source="get_direction_display")
+    gender_split = serializers.BooleanField(help_text=_("Measurements give women, men and a total."))
+    source = serializers.ChoiceField(source="source_kind", choices=Indicator.Source.choices)
+    source_label = serializers.CharField(source="get_source_kind_display")
+    source_detail = serializers.CharField()
+    kolada_id = serializers.CharField()
+    responsible_unit = serializers.CharField(source="responsible_unit.name")
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    goals = goals_field()
+    rights_areas = areas_field()
+    baseline = BaselineSerializer(source="baseline_or_none", allow_null=True, help_text=_("The baseline."))
+    targets = TargetSerializer(many=True, source="targets.all")
+    measurements = MeasurementSerializer(many=True, source="measurements.all")
+    track_computed = serializers.ChoiceField(
+        source="assessment.computed",
+        choices=Track.choices,
+        help_text=_("Computed by the rule in docs/indicators.md: against the path from the baseline to the targets."),
+    )
+    track_computed_label = serializers.CharField(source="assessment.computed.label")
+    track_assessed = serializers.SerializerMethodField(help_text=_("The coordinator's assessment, if any."))
+    track_assessed_label = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=Track.choices, allow_null=True))
+    def get_track_assessed(self, obj) -> str | None:
+        override = obj.assessment.override
+        return override.value if override else None
+
+    def get_track_assessed_label(self, obj) -> str:
+        override = obj.assessment.override
+        return str(override.label) if override else ""
+
+
+# --- Consultation figures ---------------------------------------------------------------------
+
+
+class HeldByFormSerializer(serializers.Serializer):
+    form = serializers.ChoiceField(choices=Consultation.Form.choices)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ConsultationFiguresSerializer(RecordSerializer):
+    """Counts of consultations and of views given feedback; never who took part,
+    what was said or compensation."""
+
+    year = serializers.IntegerField()
+    unit = serializers.CharField(source="figures.unit.name")
+    unit_short_name = serializers.CharField(source="figures.unit.short_name")
+    held = serializers.IntegerField(source="figures.held", help_text=_("Consultations held in the year."))
+    held_by_form = serializers.SerializerMethodField()
+    views = serializers.IntegerField(source="figures.views", help_text=_("Views raised in the year's consultations."))
+    answered_in_time = serializers.IntegerField(source="figures.answered_in_time")
+    answered_late = serializers.IntegerField(source="figures.answered_late")
+    overdue = serializers.IntegerField(
+        source="figures.overdue", help_text=_("Without feedback after the time allowed.")
+    )
+    share_in_time = serializers.IntegerField(
+        source="figures.share_in_time",
+        allow_null=True,
+        help_text=_("Percent of the views due for feedback that got it in time."),
+    )
+    median_days = serializers.FloatField(
+        source="figures.median_days", allow_null=True, help_text=_("Median days from decision to feedback.")
+    )
+    feedback_days = serializers.IntegerField(
+        help_text=_("The municipality's time for feedback, in days after the decision.")
+    )
+
+    @extend_schema_field(HeldByFormSerializer(many=True))
+    def get_held_by_form(self, obj: FiguresRow) -> list[dict]:
+        held = obj.figures.held_by_form  # keyed by the form's label
+        return [
+            {"form": code, "label": str(label), "count": held[str(label)]}
+            for code, label in Consultation.Form.choices
+            if str(label) in held
+        ]
+
+
+# --- Survey and needs-inventory results -------------------------------------------------------
+
+
+class CellSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        help_text=_(
+            "As on the public page and in the CSV: the number, or for a hidden value its label, "
+            "such as “fewer than 5” or “hidden”."
+        )
+    )
+    value = serializers.IntegerField(allow_null=True, help_text=_("The number; null when hidden (or not a number)."))
+    suppressed = serializers.BooleanField(help_text=_("Hidden to protect individuals."))
+
+
+def cell(value) -> dict:
+    """A table value as published: the text lib.result_tables writes, the number if shown."""
+    text = _value(value)
+    number = value.value if isinstance(value, Cell) else value
+    return {
+        "text": "" if text is None else str(text),
+        "value": number if isinstance(number, int) and not isinstance(number, bool) else None,
+        "suppressed": isinstance(value, Cell) and value.suppressed,
+    }
+
+
+class TableRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    cells = CellSerializer(many=True, help_text=_("One per column."))
+
+
+class TableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    row_heading = serializers.CharField(help_text=_("The heading of the rows' labels."))
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = TableRowSerializer(many=True)
+
+
+def table(result_table) -> dict:
+    return {
+        "title": result_table.title,
+        "row_heading": str(result_table.header[0]),
+        "columns": [str(c) for c in result_table.header[1:]],
+        "rows": [{"label": str(row[0]), "cells": [cell(v) for v in row[1:]]} for row in result_table.rows],
+    }
+
+
+class ResultsSerializer(RecordSerializer):
+    """A published survey's or needs inventory's suppressed result tables."""
+
+    type = serializers.ChoiceField(choices=[("survey", "survey"), ("inventory", "inventory")], source="kind")
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    k = serializers.IntegerField(help_text=_("Counts below this are shown as “fewer than k”."))
+    respondents = serializers.SerializerMethodField(help_text=_("How many answered the survey or surveys."))
+    page_url = serializers.SerializerMethodField(help_text=_("The public results page."))
+    tables = serializers.SerializerMethodField()
+
+    @extend_schema_field(CellSerializer)
+    def get_respondents(self, obj: PublishedResults) -> dict:
+        return cell(obj.respondents)
+
+    def get_page_url(self, obj: PublishedResults) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(obj.page_path) if request else obj.page_path
+
+    @extend_schema_field(TableSerializer(many=True))
+    def get_tables(self, obj: PublishedResults) -> list[dict]:
+        return [table(t) for t in obj.tables]

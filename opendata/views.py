@@ -1,0 +1,347 @@
+"""The open-data API (docs/open-data.md): read-only, anonymous, JSON and CSV.
+
+Each dataset is one view class for the JSON (paginated) with a subclass for
+the CSV (every record). What is public is decided in selectors.py; what each
+record says in serializers.py; the CSV layout in tabular.py. Labels are
+always in Swedish, whatever language the asker's browser chose, so every
+harvest reads alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import generics
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.negotiation import BaseContentNegotiation
+
+from organisations.models import Municipality
+from plans.models import PlanLevel
+
+from . import selectors, serializers, tabular
+
+
+class JsonOnly(BaseContentNegotiation):
+    """Always the view's first renderer: the JSON (or the CSV at its own
+    address), whatever the client's Accept header asks for."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class SwedishMixin:
+    content_negotiation_class = JsonOnly
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().dispatch(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Open data: any web page may read it. Nothing here uses cookies or a session.
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+KOMMUNKOD = OpenApiParameter(
+    "kommunkod",
+    str,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("The municipality code (four digits), e.g. 0180 for Stockholm."),
+    pattern="^[0-9]{4}$",
+)
+NOT_FOUND = OpenApiResponse(
+    serializers.ErrorSerializer, description=gettext_lazy("No municipality has the code, or no such page.")
+)
+CSV = OpenApiResponse(
+    OpenApiTypes.STR,
+    description=gettext_lazy("UTF-8 with a byte order mark, semicolon-separated, a header row of the field names."),
+)
+LIMITED = OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("Too many requests; try again later."))
+
+
+class Dataset(SwedishMixin, generics.ListAPIView):
+    """One dataset of one municipality, paginated."""
+
+    filename = ""  # the dataset's name in URLs and file names
+    columns: list[tabular.Column] = []
+    per_municipality = True
+
+    def get_queryset(self):  # the schema generator asks; the records come from objects()
+        return Municipality.objects.none()
+
+    def get_municipality(self) -> Municipality | None:
+        if not self.per_municipality:
+            return None
+        municipality = Municipality.objects.filter(code=self.kwargs["kommunkod"]).first()
+        if municipality is None:
+            raise NotFound(_("No municipality has this municipality code."))
+        return municipality
+
+    def objects(self, municipality: Municipality | None):
+        """What the dataset publishes, in order: a queryset or a list, to paginate."""
+        raise NotImplementedError
+
+    def load(self, municipality: Municipality | None, objects) -> list:
+        """The records of a page, with what the serializer needs."""
+        return list(objects)
+
+    def extra_context(self, municipality: Municipality | None) -> dict[str, Any]:
+        return {}
+
+    def serialize(self, municipality: Municipality | None, objects) -> list:
+        context = {**self.get_serializer_context(), "municipality": municipality, **self.extra_context(municipality)}
+        return self.get_serializer_class()(self.load(municipality, objects), many=True, context=context).data
+
+    def list(self, request, *args, **kwargs):
+        municipality = self.get_municipality()
+        page = self.paginate_queryset(self.objects(municipality))
+        return self.get_paginated_response(self.serialize(municipality, page))
+
+    # The CSV: every record, flattened by tabular.py.
+    def rows(self, records: list) -> list:
+        return records
+
+    def csv(self, request):
+        municipality = self.get_municipality()
+        records = self.serialize(municipality, self.objects(municipality))
+        name = f"{municipality.code}-{self.filename}.csv" if municipality else f"{self.filename}.csv"
+        return tabular.csv_response(self.rows(records), self.columns, name)
+
+
+BAD_REQUEST = OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("A parameter is not valid."))
+
+
+def _schema(summary, *, description="", parameters=(), bad_request=False):
+    """The dataset's JSON operation: a page of its records, or an error."""
+
+    def decorate(dataset: type[Dataset]) -> type[Dataset]:
+        responses = {200: dataset.serializer_class, 404: NOT_FOUND, 429: LIMITED}
+        if bad_request:
+            responses[400] = BAD_REQUEST
+        path = [KOMMUNKOD] if dataset.per_municipality else []
+        return extend_schema_view(
+            get=extend_schema(
+                operation_id=f"{dataset.filename}_list",
+                summary=summary,
+                description=description,
+                parameters=[*path, *parameters],
+                responses=responses,
+                tags=["json"],
+            )
+        )(dataset)
+
+    return decorate
+
+
+def csv_view(dataset: type[Dataset], summary, *, parameters=(), bad_request=False) -> type[Dataset]:
+    """The dataset's CSV view: the same records, all of them, as CSV."""
+    responses = {(200, "text/csv"): CSV, 429: LIMITED}
+    if dataset.per_municipality:
+        responses[404] = NOT_FOUND
+    if bad_request:
+        responses[400] = BAD_REQUEST
+    path = [KOMMUNKOD] if dataset.per_municipality else []
+
+    @extend_schema(
+        operation_id=f"{dataset.filename}_csv",
+        summary=summary,
+        parameters=[*path, *parameters],
+        responses=responses,
+        tags=["csv"],
+    )
+    def get(self, request, *args, **kwargs):
+        return self.csv(request)
+
+    return type(f"{dataset.__name__}Csv", (dataset,), {"pagination_class": None, "get": get})
+
+
+# --- The datasets -----------------------------------------------------------------------------
+
+
+@_schema(gettext_lazy("Municipalities"), description=gettext_lazy("The municipalities in this installation."))
+class Municipalities(Dataset):
+    """The municipalities in this installation."""
+
+    serializer_class = serializers.MunicipalitySerializer
+    filename = "kommuner"
+    columns = tabular.MUNICIPALITY_COLUMNS
+    per_municipality = False
+
+    def objects(self, municipality):
+        return Municipality.objects.order_by("code")
+
+
+@_schema(
+    gettext_lazy("Plans"),
+    description=gettext_lazy("The municipality's adopted and replaced plans, the adopted first."),
+)
+class Plans(Dataset):
+    serializer_class = serializers.PlanSerializer
+    filename = "planer"
+    columns = tabular.PLAN_COLUMNS
+
+    def objects(self, municipality):
+        levels = Prefetch("levels", queryset=PlanLevel.objects.order_by("depth"))
+        return selectors.published_plans(municipality).prefetch_related(levels).current_first()
+
+
+PLAN_FILTER = OpenApiParameter(
+    "plan", int, OpenApiParameter.QUERY, description=gettext_lazy("Only the goals of this plan (its id).")
+)
+
+
+@_schema(
+    gettext_lazy("Goals"),
+    description=gettext_lazy(
+        "The goals of the adopted and replaced plans, plan by plan and level by level, with the "
+        "responsible units and the national strategy's rights areas."
+    ),
+    parameters=[PLAN_FILTER],
+    bad_request=True,
+)
+class Goals(Dataset):
+    serializer_class = serializers.GoalSerializer
+    filename = "mal"
+    columns = tabular.GOAL_COLUMNS
+
+    def objects(self, municipality):
+        plan = self.request.query_params.get("plan")
+        if plan is not None:
+            try:
+                plan = int(plan)
+            except ValueError:
+                raise ParseError(_("Give the plan's id, a whole number.")) from None
+        return selectors.public_goals(municipality, plan=plan)
+
+    def extra_context(self, municipality):
+        return {"goals": selectors.GoalIndex.of(municipality), "levels": selectors.level_names(municipality)}
+
+
+@_schema(
+    gettext_lazy("Activities"),
+    description=gettext_lazy("The activities the municipality has made public, under its adopted and replaced plans."),
+)
+class Activities(Dataset):
+    serializer_class = serializers.ActivitySerializer
+    filename = "aktiviteter"
+    columns = tabular.ACTIVITY_COLUMNS
+
+    def objects(self, municipality):
+        return selectors.public_activities(municipality)
+
+    def extra_context(self, municipality):
+        return {"goals": selectors.GoalIndex.of(municipality)}
+
+
+@_schema(
+    gettext_lazy("Indicators"),
+    description=gettext_lazy(
+        "The indicators the municipality publishes as open data, with baseline, targets and measurements."
+    ),
+)
+class Indicators(Dataset):
+    serializer_class = serializers.IndicatorSerializer
+    filename = "indikatorer"
+    columns = tabular.INDICATOR_COLUMNS
+
+    def objects(self, municipality):
+        return selectors.public_indicators(municipality)
+
+    def load(self, municipality, objects):
+        return selectors.indicators_with_values(objects)
+
+    def extra_context(self, municipality):
+        return {"goals": selectors.GoalIndex.of(municipality)}
+
+    def rows(self, records):
+        return list(tabular.indicator_rows(records))
+
+
+@_schema(
+    gettext_lazy("Consultation figures"),
+    description=gettext_lazy(
+        "Per year and unit: consultations held and views given feedback in time. Empty unless the "
+        "municipality publishes its consultation figures."
+    ),
+)
+class ConsultationFigures(Dataset):
+    serializer_class = serializers.ConsultationFiguresSerializer
+    filename = "samrad"
+    columns = tabular.CONSULTATION_COLUMNS
+
+    def objects(self, municipality):
+        return selectors.consultation_figures(municipality)
+
+
+@_schema(
+    gettext_lazy("Survey and needs-inventory results"),
+    description=gettext_lazy(
+        "The published results of closed surveys and needs inventories, as the tables on their public "
+        "pages: small counts hidden."
+    ),
+)
+class Results(Dataset):
+    serializer_class = serializers.ResultsSerializer
+    filename = "enkatresultat"
+    columns = tabular.RESULT_COLUMNS
+
+    def objects(self, municipality):
+        return selectors.published_results(municipality)
+
+    def load(self, municipality, objects):
+        return selectors.with_tables(objects)
+
+    def rows(self, records):
+        return list(tabular.result_rows(records))
+
+
+MunicipalitiesCsv = csv_view(Municipalities, gettext_lazy("Municipalities as CSV"))
+PlansCsv = csv_view(Plans, gettext_lazy("Plans as CSV"))
+GoalsCsv = csv_view(Goals, gettext_lazy("Goals as CSV"), parameters=[PLAN_FILTER], bad_request=True)
+ActivitiesCsv = csv_view(Activities, gettext_lazy("Activities as CSV"))
+IndicatorsCsv = csv_view(Indicators, gettext_lazy("Indicators as CSV (a row per measurement)"))
+ConsultationFiguresCsv = csv_view(ConsultationFigures, gettext_lazy("Consultation figures as CSV"))
+ResultsCsv = csv_view(Results, gettext_lazy("Survey and needs-inventory results as CSV (a row per table cell)"))
+
+
+class Schema(SwedishMixin, SpectacularJSONAPIView):
+    """The OpenAPI 3 description of the API."""
+
+
+DATASETS = [
+    ("plans", gettext_lazy("Plans")),
+    ("goals", gettext_lazy("Goals")),
+    ("activities", gettext_lazy("Activities")),
+    ("indicators", gettext_lazy("Indicators")),
+    ("consultation_figures", gettext_lazy("Consultation figures")),
+    ("results", gettext_lazy("Survey and needs-inventory results")),
+]
+
+
+def index(request):
+    """A page for people: what the API publishes, and links for each municipality."""
+    municipalities = [
+        (
+            municipality,
+            [
+                (label, reverse(f"opendata:{name}", args=[code]), reverse(f"opendata:{name}_csv", args=[code]))
+                for name, label in DATASETS
+            ],
+        )
+        for municipality in Municipality.objects.order_by("name")
+        for code in [municipality.code]
+    ]
+    return render(request, "opendata/index.html", {"municipalities": municipalities})
