@@ -86,6 +86,7 @@ EXPECTED = {
     "followups:round_create": COORDINATOR_PAGE,
     "followups:round": MEMBER_OBJECT,
     "followups:round_edit": COORDINATOR_OBJECT,
+    "followups:round_xlsx": MEMBER_OBJECT,
     "followups:report": MEMBER_OBJECT,
     "followups:report_edit": UNIT_A_OBJECT,
     "followups:report_submit": MEMBER_POST_ONLY,
@@ -107,6 +108,7 @@ EXPECTED = {
     "consultations:trace": CONSULTATION_OBJECT,
     "consultations:overdue": MEMBER_PAGE,
     "consultations:figures": MEMBER_PAGE,
+    "consultations:figures_xlsx": MEMBER_PAGE,
     "consultations:minutes_edit": UNIT_A_OBJECT,
     "consultations:minutes": MEMBER_OBJECT | {"representative": 404},  # a draft: not theirs to see
     "consultations:minutes_send": MEMBER_POST_ONLY,
@@ -164,6 +166,7 @@ EXPECTED = {
     "inventory_public:results_xlsx": NOT_FOUND,
     "inventory_public:results_csv": NOT_FOUND,
     "indicators:list": MEMBER_PAGE,
+    "indicators:xlsx": MEMBER_PAGE,
     "indicators:create": COORDINATOR_PAGE,
     "indicators:detail": MEMBER_OBJECT,
     "indicators:edit": COORDINATOR_OBJECT,
@@ -172,11 +175,40 @@ EXPECTED = {
     "indicators:measurement_create": UNIT_A_OBJECT,  # unit A's indicator: its contact enters measurements
     "indicators:measurement_edit": UNIT_A_OBJECT,
     "indicators:measurement_delete": UNIT_A_OBJECT,
+    # The open-data API and its page: for anyone, signed in or not, the same.
+    "opendata:index": PUBLIC,
+    "opendata:schema": PUBLIC,
+    "opendata:municipalities": PUBLIC,
+    "opendata:municipalities_csv": PUBLIC,
+    "opendata:plans": PUBLIC,
+    "opendata:plans_csv": PUBLIC,
+    "opendata:goals": PUBLIC,
+    "opendata:goals_csv": PUBLIC,
+    "opendata:activities": PUBLIC,
+    "opendata:activities_csv": PUBLIC,
+    "opendata:indicators": PUBLIC,
+    "opendata:indicators_csv": PUBLIC,
+    "opendata:consultation_figures": PUBLIC,
+    "opendata:consultation_figures_csv": PUBLIC,
+    "opendata:results": PUBLIC,
+    "opendata:results_csv": PUBLIC,
+    "reports:list": MEMBER_PAGE,
+    "reports:create": COORDINATOR_PAGE,
+    "reports:detail": MEMBER_OBJECT,
+    "reports:edit": COORDINATOR_OBJECT,
+    "reports:delete": COORDINATOR_OBJECT,
+    "reports:build": MEMBER_POST_ONLY,
+    "reports:build_status": MEMBER_OBJECT,
+    "reports:build_pdf": MEMBER_OBJECT,
+    "reports:build_docx": MEMBER_OBJECT,
+    "reports:unit_pdf": MEMBER_OBJECT,
+    "reports:unit_docx": MEMBER_OBJECT,
 }
 
 # What a POST by each role gets on URLs that change unit A's things or review
 # reports, where it differs from the GET expectation; "ok" means allowed.
 POST_EXPECTED = {
+    "reports:build": COORDINATOR_OBJECT,
     "activities:edit": UNIT_A_OBJECT,
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": UNIT_A_OBJECT,
@@ -219,6 +251,12 @@ POST_EXPECTED = {
 # URLs whose POST changes something: a POST by a role that may not must be
 # refused the same way as the GET and change nothing.
 STATE_CHANGING = [name for name, expected in EXPECTED.items() if expected in (COORDINATOR_PAGE, COORDINATOR_OBJECT)]
+
+
+@pytest.fixture(autouse=True)
+def _no_open_data_rate_limit(settings):
+    """The open-data API limits requests per client address; here every role asks from the same one."""
+    settings.OPEN_DATA_REQUESTS_PER_MINUTE = 0
 
 
 def url_names(resolver=None, namespace=""):
@@ -291,6 +329,30 @@ def inventory_objects(world) -> dict:
     return objects
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def council_report_of(world):
+    """A council report of the plan with one finished build (its files)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import Build, CouncilReport
+
+    report, created = CouncilReport.objects.get_or_create(
+        municipality=world.municipality, plan=world.plan, defaults={"title": "Uppföljning 2026"}
+    )
+    if created:
+        report.rounds.set([world.round])
+        build = Build(report=report, status=Build.Status.DONE, progress=100, finished_at=timezone.now())
+        build.pdf.save("rapport.pdf", ContentFile(b"%PDF-1.7"), save=False)
+        build.docx.save("rapport.docx", ContentFile(b"PK"), save=False)
+        build.save()
+    return report
+
+
 def kwargs_for(name: str, params: list[str], world) -> dict:
     """Objects of the first municipality, so the other coordinator must get 404."""
     objects = {
@@ -318,11 +380,14 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "activities:import": world.plan.pk,
         "followups:round": world.round.pk,
         "followups:round_edit": world.round.pk,
+        "followups:round_xlsx": world.round.pk,
         "followups:report": world.report_a.pk,
         "followups:report_edit": world.report_a.pk,
         "followups:report_submit": world.report_a.pk,
         "followups:report_return": world.report_a.pk,
         "followups:report_approve": world.report_a.pk,
+        "reports:unit_pdf": world.report_a.pk,
+        "reports:unit_docx": world.report_a.pk,
         "consultations:detail": world.consultation.pk,
         "consultations:edit": world.consultation.pk,
         "consultations:delete": world.consultation.pk,
@@ -357,8 +422,14 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
     }
     if name.startswith("survey_public:"):
         return {"token": survey_of(world).token}
+    if name.startswith("reports:build_"):
+        return {"pk": council_report_of(world).builds.get().pk}
+    if name.startswith("reports:") and params and not name.startswith("reports:unit_"):
+        return {"pk": council_report_of(world).pk}
     if name.startswith("inventory_public:"):
         return {"pk": inventory_of(world).pk}
+    if name.startswith("opendata:") and params:
+        return {"kommunkod": world.municipality.code}
     if name.startswith("inventories:") and params:
         return {"pk": inventory_objects(world)[name.split(":")[1]]}
     if name == "password_reset_confirm":

@@ -512,3 +512,40 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     for value in main.locator("table.result-table td.num, svg text").all_text_contents():
         assert not re.fullmatch(r"\s*[1-4]\s*", value), value
     assert_accessible(page)
+
+
+def test_the_report_to_the_council(page, settings, tmp_path):
+    """The coordinator opens the demo's report, watches a build's progress bar
+    (the page updates itself when the files are ready) and edits the texts."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import Build, CouncilReport
+
+    settings.MEDIA_ROOT = tmp_path
+    report = CouncilReport.objects.get(municipality__code="0180")
+    build = Build.objects.create(report=report, status=Build.Status.RUNNING, progress=60, step="Skriver PDF-filen")
+
+    sign_in(page, "sthlm-samordnare")
+    page.get_by_role("link", name="Rapporter", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("link", name=report.title).click()
+    assert page.get_by_role("status").inner_text().startswith("Skriver PDF-filen (60 %)")
+    assert page.locator("progress").get_attribute("value") == "60"
+    assert_accessible(page)
+
+    Build.objects.filter(pk=build.pk).update(progress=85, step="Skriver Word-filen")
+    page.get_by_role("status").filter(has_text="Skriver Word-filen (85 %)").wait_for()
+    build.pdf.save("r.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    build.docx.save("r.docx", ContentFile(b"PK"), save=False)
+    build.status, build.progress, build.pdf_pages, build.finished_at = Build.Status.DONE, 100, 77, timezone.now()
+    build.save()
+    page.get_by_role("link", name="PDF, 77 sidor").wait_for()  # the page reloaded itself
+    assert page.locator("progress").count() == 0
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Ändra texterna och uppföljningarna").click()
+    assert_accessible(page)
+    page.get_by_label("Analys").fill("Ny analys av arbetet.")
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Ny analys av arbetet.").wait_for()

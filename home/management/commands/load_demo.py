@@ -47,7 +47,12 @@ class Command(BaseCommand):
     def load_municipality(self, data) -> list[tuple[str, str, str]]:
         m = data["municipality"]
         municipality, _ = Municipality.objects.update_or_create(
-            code=m["code"], defaults={"name": m["name"], "reference_prefix": m.get("reference_prefix", "")}
+            code=m["code"],
+            defaults={
+                "name": m["name"],
+                "reference_prefix": m.get("reference_prefix", ""),
+                "open_consultation_figures": bool(m.get("open_consultation_figures", False)),
+            },
         )
         units = {}
         for u in data["units"]:
@@ -98,7 +103,26 @@ class Command(BaseCommand):
             if answers := load_demo_survey(municipality=municipality):
                 self.stdout.write(f"{municipality.name}: behovsinventering med {answers} anonyma svar")
         self.load_inventories(municipality, data.get("inventories"))
+        self.load_council_reports(municipality, data.get("council_reports"))
         return logins
+
+    def load_council_reports(self, municipality, entries) -> None:
+        """Council reports with their framing texts, ready to build (building takes a while: left to the user)."""
+        from followups.models import Round
+        from reports.models import CouncilReport
+        from reports.services import council_report_save
+
+        for entry in entries or []:
+            if CouncilReport.objects.filter(municipality=municipality, title=entry["title"]).exists():
+                continue
+            plan = Plan.objects.get(municipality=municipality, title=entry["plan"])
+            rounds = list(Round.objects.filter(plan=plan, name__in=entry["rounds"]))
+            fields = {name: entry.get(name, "").strip() for name in ("title", "summary", "analysis", "conclusions")}
+            fields["detail"] = entry.get("detail", CouncilReport.Detail.FULL)
+            council_report_save(
+                municipality=municipality, by=None, report=None, fields=fields | {"plan": plan}, rounds=rounds
+            )
+            self.stdout.write(f"{municipality.name}: rapport till fullmäktige ”{entry['title']}”")
 
     def ensure_user(self, municipality, units, p) -> tuple[str, str, str]:
         """The demo person's account and membership, created once; returns the login line."""

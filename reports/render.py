@@ -1,0 +1,233 @@
+"""Writing a document (reports.document) as PDF and as Word.
+
+PDF: HTML through WeasyPrint — A4, a table of contents with page numbers,
+page numbers in the footer, the municipality's name and logo, tagged for
+screen readers (headings, tables, language and title in the metadata).
+Word: python-docx with real headings (the built-in Heading styles), tables,
+a table-of-contents field Word fills in when the file is opened, and page
+numbers. Both read the same blocks, so they say the same thing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from docx import Document as WordDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from .document import BulletList, Chart, Document, Heading, Paragraph, Table
+
+PDF_CONTENT_TYPE = "application/pdf"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TOC_LEVELS = 2  # chapters and sections in the table of contents
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    pages: int | None = None
+
+
+def _widths(table: Table) -> list[float]:
+    weights = table.widths if len(table.widths) == len(table.header) else [1] * len(table.header)
+    total = sum(weights) or 1
+    return [round(100 * w / total, 1) for w in weights]
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+def render_pdf(doc: Document, *, logo: Path | None = None) -> Rendered:
+    from weasyprint import HTML  # imported here: loading Pango takes a moment
+
+    blocks, n = [], 0
+    for block in doc.blocks:
+        data = asdict(block)
+        if isinstance(block, Heading):
+            data["n"] = n
+            n += 1
+        if isinstance(block, Table):
+            data["col_widths"] = _widths(block)
+        if isinstance(block, Chart):
+            data["table"]["col_widths"] = _widths(block.table)
+        blocks.append(data)
+    with translation.override(doc.language):
+        html = render_to_string(
+            "reports/pdf.html",
+            {
+                "doc": doc,
+                "blocks": blocks,
+                "toc": [(i, h) for i, h in doc.headings() if h.level <= TOC_LEVELS],
+                "logo_url": logo.resolve().as_uri() if logo else "",
+                "toc_label": _("Contents"),
+                "date_label": _("Date"),
+                "page_label": _("Page"),
+                "of_label": _("of"),
+            },
+        )
+    rendered = HTML(string=html, base_url=str(Path(__file__).parent)).render(pdf_tags=True)
+    return Rendered(rendered.write_pdf(pdf_tags=True), pages=len(rendered.pages))
+
+
+# --- Word ----------------------------------------------------------------------------
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES, TOC …) in the paragraph; Word computes it."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run._r.extend([begin, instr, separate])
+    paragraph.add_run(placeholder)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+def _language(word: WordDocument, language: str) -> None:
+    """The document's language, so spelling and screen readers use Swedish."""
+    tag = {"sv": "sv-SE", "en": "en-GB"}.get(language, language)
+    word.core_properties.language = tag
+    rpr = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+    # Ask Word to fill in the table of contents and page numbers when the file is opened.
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    word.settings.element.append(update)
+
+
+def _repeat_header(row) -> None:
+    props = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    props.append(header)
+
+
+def _word_table(word: WordDocument, table: Table) -> None:
+    word.add_paragraph(table.caption, style="Caption")
+    grid = word.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    usable = Cm(16.5)
+    widths = [int(usable * w / 100) for w in _widths(table)]
+    head = grid.rows[0]
+    _repeat_header(head)
+    for i, text in enumerate(table.header):
+        cell = head.cells[i]
+        cell.width = widths[i]
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+    for values in table.rows:
+        cells = grid.add_row().cells
+        for i, text in enumerate(values):
+            cells[i].width = widths[i]
+            paragraph = cells[i].paragraphs[0]
+            paragraph.add_run(str(text))
+            if i in table.numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    word.add_paragraph()
+
+
+def render_docx(doc: Document, *, logo: Path | None = None) -> Rendered:
+    with translation.override(doc.language):
+        word = WordDocument()
+        _language(word, doc.language)
+        props = word.core_properties
+        props.title = doc.title
+        props.subject = doc.subtitle
+        props.author = doc.municipality
+        props.comments = doc.draft_mark
+        normal = word.styles["Normal"]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(11)
+
+        section = word.sections[0]
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.different_first_page_header_footer = True
+        header = section.header.paragraphs[0]
+        header.text = " · ".join(x for x in (doc.draft_mark, doc.municipality) if x)
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer.add_run(_("Page") + " ")
+        _field(footer, "PAGE", "1")
+        footer.add_run(f" {_('of')} ")
+        _field(footer, "NUMPAGES", "1")
+
+        # Title page.
+        if logo:
+            word.add_picture(str(logo), width=Cm(4.5))
+            word.paragraphs[-1].runs[0]._r.xpath(".//wp:docPr")[0].set("descr", doc.municipality)
+        word.add_paragraph(doc.municipality)
+        word.add_paragraph(doc.title, style="Title")
+        word.add_paragraph(doc.subtitle, style="Subtitle")
+        if doc.draft_mark:
+            mark = word.add_paragraph().add_run(doc.draft_mark)
+            mark.bold = True
+            mark.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+        for label, value in [*doc.facts, (_("Date"), doc.date)]:
+            p = word.add_paragraph()
+            p.add_run(f"{label}: ").bold = True
+            p.add_run(value)
+
+        # Table of contents: a field Word fills in (it asks when the file is opened).
+        word.add_page_break()
+        word.add_paragraph(_("Contents"), style="TOC Heading" if "TOC Heading" in word.styles else "Heading 1")
+        _field(
+            word.add_paragraph(),
+            f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u',
+            _("Update the table of contents: right-click here and choose Update field."),
+        )
+
+        for block in doc.blocks:
+            match block:
+                case Heading(level=1):  # every chapter starts on a new page
+                    word.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+                    word.add_heading(block.text, level=1)
+                case Heading():
+                    word.add_heading(block.text, level=min(block.level, 4))
+                case Paragraph():
+                    style = {"quote": "Quote"}.get(block.style)
+                    p = word.add_paragraph(style=style)
+                    if block.label:
+                        p.add_run(block.label + " ").bold = True
+                    run = p.add_run(block.text)
+                    if block.style == "note":
+                        run.italic = True
+                        run.font.size = Pt(9.5)
+                    elif block.style == "lead":
+                        run.font.size = Pt(12)
+                case BulletList():
+                    for item in block.items:
+                        word.add_paragraph(item, style="List Bullet")
+                case Chart():
+                    note = word.add_paragraph()
+                    note.add_run(block.title).bold = True
+                    note.add_run(" " + _("(the chart is in the PDF; its numbers are in the table below)")).italic = True
+                    _word_table(word, block.table)
+                case Table():
+                    _word_table(word, block)
+        out = io.BytesIO()
+        word.save(out)
+        return Rendered(out.getvalue())
