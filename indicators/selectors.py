@@ -105,6 +105,30 @@ class IndicatorPage:
     table: list[TableRow]
 
 
+def chart_and_table(
+    indicator: Indicator, baseline: Baseline | None, targets: list[Target], measurements: list[Measurement]
+) -> tuple[Chart | None, list[TableRow]]:
+    """A quantitative indicator's chart (baseline, targets, the measured series:
+    the total, and women and men when split) and the same numbers as table rows by date."""
+    base_point = (baseline.date, baseline.value) if baseline and baseline.value is not None else None
+    series = [("total", _("Total") if indicator.gender_split else _("Measured"), [])]
+    if indicator.gender_split:
+        series += [("women", _("Women"), []), ("men", _("Men"), [])]
+    for m in measurements:
+        for key, _label, points in series:
+            value = m.value if key == "total" else getattr(m, key)
+            if value is not None:
+                points.append((m.period_end, value))
+    chart = build_chart(baseline=base_point, targets=[(t.date, t.value) for t in targets], series=series)
+    table = []
+    if base_point:
+        table.append(TableRow(baseline.date, _("Baseline"), baseline.value, baseline.women, baseline.men))
+    table += [TableRow(m.period_end, _("Measured"), m.value, m.women, m.men) for m in measurements]
+    table += [TableRow(t.date, _("Target"), t.value) for t in targets]
+    table.sort(key=lambda row: row.when)
+    return chart, table
+
+
 def indicator_page(indicator: Indicator) -> IndicatorPage:
     """Everything the indicator's page shows but its history."""
     baseline = indicator.baseline_or_none
@@ -112,24 +136,7 @@ def indicator_page(indicator: Indicator) -> IndicatorPage:
     measurements = list(indicator.measurements.select_related("entered_by").order_by("period_end"))
     latest = measurements[-1] if measurements else None
     assessment = assess(indicator, latest=latest, targets=[(t.date, t.value) for t in targets])
-    chart, table = None, []
-    if indicator.is_number:
-        base_point = (baseline.date, baseline.value) if baseline and baseline.value is not None else None
-        target_points = [(t.date, t.value) for t in targets]
-        series = [("total", _("Total") if indicator.gender_split else _("Measured"), [])]
-        if indicator.gender_split:
-            series += [("women", _("Women"), []), ("men", _("Men"), [])]
-        for m in measurements:
-            for key, _label, points in series:
-                value = m.value if key == "total" else getattr(m, key)
-                if value is not None:
-                    points.append((m.period_end, value))
-        chart = build_chart(baseline=base_point, targets=target_points, series=series)
-        if base_point:
-            table.append(TableRow(baseline.date, _("Baseline"), baseline.value, baseline.women, baseline.men))
-        table += [TableRow(m.period_end, _("Measured"), m.value, m.women, m.men) for m in measurements]
-        table += [TableRow(t.date, _("Target"), t.value) for t in targets]
-        table.sort(key=lambda row: row.when)
+    chart, table = chart_and_table(indicator, baseline, targets, measurements) if indicator.is_number else (None, [])
     return IndicatorPage(
         indicator=indicator,
         baseline=baseline,

@@ -82,6 +82,11 @@ class Inventory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def results_are_public(self) -> bool:
+        """Published, and none of its surveys still open: results that change with
+        each answer would let anyone see what one answer did."""
+        return self.published and not any(survey.is_answerable() for survey in self.surveys.all())
+
 
 class Theme(models.Model):
     """A need theme (behovsområde) of the inventory's codebook."""

@@ -151,10 +151,9 @@ def _download(inventory, fmt: str, *, public: bool):
 
 
 def _published(pk) -> Inventory:
-    """A published inventory whose surveys have all closed: results that change
-    with each answer would let anyone see what one answer did."""
-    inventory = get_object_or_404(Inventory.objects.select_related("municipality", "plan"), pk=pk, published=True)
-    if any(survey.is_answerable() for survey in inventory.surveys.all()):
+    """An inventory whose results are public (Inventory.results_are_public)."""
+    inventory = get_object_or_404(Inventory.objects.select_related("municipality", "plan"), pk=pk)
+    if not inventory.results_are_public():
         raise Http404
     return inventory
 

@@ -27,7 +27,7 @@ class ResultTable:
     rows: list[list[Any]] = field(default_factory=list)  # a label, then cells or plain values
 
 
-def _value(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     if isinstance(value, Cell):
         return value.value if not value.suppressed else str(value)
     return value
@@ -42,7 +42,7 @@ def tables_xlsx(tables: Sequence[ResultTable], filename: str) -> HttpResponse:
         if name.lower() in used:
             name = f"{title[:24]} ({n})"
         used.add(name.lower())
-        rows = [[_value(v) for v in row] for row in table.rows]
+        rows = [[cell_value(v) for v in row] for row in table.rows]
         sheets.append(Sheet(name, list(table.header), rows, widths=(40, *[16] * (len(table.header) - 1))))
     return xlsx_response(write_workbook(sheets), filename)
 
@@ -55,13 +55,15 @@ def tables_csv(tables: Sequence[ResultTable], filename: str) -> HttpResponse:
     for table in tables:
         for row in table.rows:
             for column, value in zip(table.header[1:], row[1:], strict=False):
-                writer.writerow([_text(table.title), _text(row[0]), _text(column), _text(_value(value))])
+                writer.writerow(
+                    [csv_text(table.title), csv_text(row[0]), csv_text(column), csv_text(cell_value(value))]
+                )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _text(value: Any) -> str:
+def csv_text(value: Any) -> str:
     """A value as CSV text; text that a spreadsheet would take for a formula gets a leading apostrophe."""
     text = "" if value is None else str(value)
     if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not text.lstrip("+-").replace(".", "", 1).isdigit():

@@ -212,26 +212,23 @@ SURVEY, INVENTORY = "survey", "inventory"
 
 
 def published_surveys(municipality: Municipality) -> list[Survey]:
-    """The surveys whose results page is public (surveys.views._published):
-    results published, not part of an inventory (an inventory publishes its
-    surveys' answers itself), not a draft, and no longer open for answers."""
+    """The surveys whose results page is public (Survey.results_are_public)."""
     qs = (
         Survey.objects.filter(municipality=municipality, results_published=True, inventory__isnull=True)
         .exclude(status=Survey.Status.DRAFT)
         .select_related("municipality")
     )
-    return [survey for survey in qs if not survey.is_answerable()]
+    return [survey for survey in qs if survey.results_are_public()]
 
 
 def published_inventories(municipality: Municipality) -> list[Inventory]:
-    """The needs inventories whose results page is public (inventories.views._published):
-    published, and none of their surveys open for answers."""
+    """The needs inventories whose results page is public (Inventory.results_are_public)."""
     qs = (
         Inventory.objects.filter(municipality=municipality, published=True)
         .select_related("municipality", "plan")
         .prefetch_related("surveys")
     )
-    return [inventory for inventory in qs if not any(s.is_answerable() for s in inventory.surveys.all())]
+    return [inventory for inventory in qs if inventory.results_are_public()]
 
 
 @dataclass

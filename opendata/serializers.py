@@ -14,7 +14,7 @@ from rest_framework import serializers
 from activities.models import Method, PartnerKind, TargetGroup
 from consultations.models import Consultation
 from indicators.models import Indicator, Track
-from lib.result_tables import _value
+from lib.result_tables import cell_value
 from lib.suppression import Cell
 from plans.models import GoalKind, GoalResponsibility, Plan, RightsArea, StatusSummary
 
@@ -358,7 +358,7 @@ class CellSerializer(serializers.Serializer):
 
 def cell(value) -> dict:
     """A table value as published: the text lib.result_tables writes, the number if shown."""
-    text = _value(value)
+    text = cell_value(value)
     number = value.value if isinstance(value, Cell) else value
     return {
         "text": "" if text is None else str(text),

@@ -22,7 +22,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from consultations.models import Consultation
-from lib.result_tables import _text
+from lib.result_tables import csv_text
 
 Record = Mapping[str, Any]
 Column = tuple[str, Callable[[Record], Any]]
@@ -184,7 +184,7 @@ def csv_response(rows: Iterable[Record], columns: Sequence[Column], filename: st
     writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow([name for name, _get in columns])
     for row in rows:
-        writer.writerow([_text(_plain(get(row))) for _name, get in columns])
+        writer.writerow([csv_text(_plain(get(row))) for _name, get in columns])
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

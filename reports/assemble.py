@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Prefetch
@@ -27,9 +27,9 @@ from consultations.models import Consultation
 from consultations.selectors import figures, overdue_views
 from followups.models import Assessment, Round, UnitReport
 from followups.selectors import ReportContent, previous_approved, report_changes, report_content
-from indicators.charts import build_chart
 from indicators.formatting import format_number
 from indicators.models import Indicator, Measurement, Target
+from indicators.selectors import chart_and_table
 from indicators.tracking import assess
 from inventories.models import Inventory
 from inventories.selectors import inventory_results
@@ -68,6 +68,13 @@ class Sources:
     missing: list[UnitReport]  # in the chosen rounds but not approved: not used
     baseline: list[UnitReport]  # the approved reports to compare with ("what changed")
     baseline_label: str
+    _contents: dict[int, ReportContent] = field(default_factory=dict)
+
+    def content(self, report: UnitReport) -> ReportContent:
+        """What an approved report said (its snapshot), read once."""
+        if report.pk not in self._contents:
+            self._contents[report.pk] = ReportContent.from_snapshot(report.snapshot)
+        return self._contents[report.pk]
 
     def as_json(self) -> dict:
         return {
@@ -203,12 +210,9 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
     return doc, src.as_json()
 
 
-def _latest_by_unit(approved: list[UnitReport]) -> dict[int, tuple[UnitReport, ReportContent]]:
+def _latest_by_unit(src: Sources) -> dict[int, tuple[UnitReport, ReportContent]]:
     """Each unit's report in the latest chosen round it has an approved report in."""
-    latest: dict[int, tuple[UnitReport, ReportContent]] = {}
-    for r in approved:  # ordered by round
-        latest[r.unit_id] = (r, ReportContent.from_snapshot(r.snapshot))
-    return latest
+    return {r.unit_id: (r, src.content(r)) for r in src.approved}  # ordered by round: the latest wins
 
 
 def _goal_chapters(doc: Document, plan: Plan, src: Sources, *, full: bool) -> None:
@@ -225,9 +229,9 @@ def _goal_chapters(doc: Document, plan: Plan, src: Sources, *, full: bool) -> No
     unit_names: dict[int, str] = {}
     for r in src.approved:
         unit_names[r.unit_id] = r.unit.name
-        for e in ReportContent.from_snapshot(r.snapshot).entries:
+        for e in src.content(r).entries:
             assessments[e.code][r.unit_id][r.round_id] = e.assessment_label
-    for r, content in _latest_by_unit(src.approved).values():
+    for r, content in _latest_by_unit(src).values():
         for e in content.entries:
             if e.result or e.challenges or any(answer for _q, answer in e.extra):
                 texts[e.code].append((r.unit.name, e.result, e.challenges, [x for x in e.extra if x[1]]))
@@ -412,27 +416,12 @@ def _indicator_chapter(doc: Document, plan: Plan, until: date, *, charts: bool) 
 
 
 def _indicator_chart(ind: Indicator, baseline, targets, measurements, n: int) -> Chart | None:
-    base_point = (baseline.date, baseline.value) if baseline and baseline.value is not None else None
-    series = [("total", _("Total") if ind.gender_split else _("Measured"), [])]
-    if ind.gender_split:
-        series += [("women", _("Women"), []), ("men", _("Men"), [])]
-    for m in measurements:
-        for key, _label, points in series:
-            v = m.value if key == "total" else getattr(m, key)
-            if v is not None:
-                points.append((m.period_end, v))
-    chart = build_chart(baseline=base_point, targets=[(t.date, t.value) for t in targets], series=series)
+    chart, table = chart_and_table(ind, baseline, targets, measurements)
     if chart is None:
         return None
     svg = render_to_string(
         "indicators/_chart_svg.html", {"chart": chart, "indicator": ind, "chart_id": f"indicator-{n}"}
     ).strip()
-    rows = []
-    if base_point:
-        rows.append([_iso(baseline.date), _("Baseline"), format_number(baseline.value)])
-    rows += [[_iso(m.period_end), _("Measured"), format_number(m.value)] for m in measurements if m.value is not None]
-    rows += [[_iso(t.date), _("Target"), format_number(t.value)] for t in targets]
-    rows.sort(key=lambda row: row[0])
     unit = f" ({ind.unit})" if ind.unit else ""
     return Chart(
         ind.name,
@@ -440,7 +429,7 @@ def _indicator_chart(ind: Indicator, baseline, targets, measurements, n: int) ->
         Table(
             _("%(name)s: the chart's numbers") % {"name": ind.name},
             [_("Date"), _("What"), _("Value") + unit],
-            rows,
+            [[_iso(row.when), str(row.what), format_number(row.value)] for row in table if row.value is not None],
             widths=[2, 2, 2],
             numeric=[2],
         ),
@@ -632,14 +621,14 @@ def _changes_chapter(doc: Document, src: Sources, *, full: bool) -> None:
             % {"latest": latest.name, "previous": src.baseline_label}
         )
     )
-    before = {r.unit_id: ReportContent.from_snapshot(r.snapshot) for r in src.baseline}
+    before = {r.unit_id: src.content(r) for r in src.baseline}
     texts = (_("Results"), _("Challenges"))  # changed texts are not repeated: the goals have the new ones
     rows: list[list[str]] = []
     tally: dict[str, Counter] = defaultdict(Counter)
     for r in src.approved:
         if r.round_id != latest.pk or r.unit_id not in before:
             continue
-        for change in report_changes(ReportContent.from_snapshot(r.snapshot), before[r.unit_id]):
+        for change in report_changes(src.content(r), before[r.unit_id]):
             if change.field in texts:
                 continue
             rows.append([r.unit.name, f"{change.what} {change.title}", change.field, change.before, change.after])

@@ -103,6 +103,17 @@ class Survey(models.Model):
         on = on or timezone.localdate()
         return self.status == self.Status.OPEN and self.opens_on <= on <= self.closes_on
 
+    def results_are_public(self) -> bool:
+        """Published results are shown once the survey has closed. A survey in an
+        inventory is published through the inventory only: tables of the same
+        answers protected apart could be played against each other."""
+        return (
+            self.results_published
+            and self.inventory_id is None
+            and self.status != self.Status.DRAFT
+            and not self.is_answerable()
+        )
+
     def answer_date(self, on: date) -> date:
         """The date kept with an answer: the day, or the Monday of its week."""
         if self.date_detail == self.DateDetail.WEEK:

@@ -292,13 +292,9 @@ def results_export(request, pk, fmt):
 
 
 def _published(token) -> Survey:
-    """A survey whose results are published; they are shown once it has closed.
-    A survey in an inventory is published through the inventory only: tables of
-    the same answers protected apart could be played against each other."""
-    survey = get_object_or_404(
-        Survey.objects.select_related("municipality"), token=token, results_published=True, inventory__isnull=True
-    )
-    if survey.status == Survey.Status.DRAFT or survey.is_answerable():
+    """A survey whose results are public (Survey.results_are_public)."""
+    survey = get_object_or_404(Survey.objects.select_related("municipality"), token=token)
+    if not survey.results_are_public():
         raise Http404
     return survey
 
