@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+import time_machine
 from openpyxl import load_workbook
 
 from conftest import make_consultation
@@ -40,6 +41,8 @@ def answer(view, given_on, status="beaktad"):
     feedback_save(view=view, by=None, fields=fields, goals=[], activities=[], version=None)
 
 
+# The figures are of the year 2026 as seen before its last consultation (3 December) was held.
+@time_machine.travel(datetime(2026, 11, 20, 10, tzinfo=STOCKHOLM), tick=False)
 def test_the_figures_and_consultations_download(world):
     # As in test_figures_per_unit: one view answered in time, one late, one not at all.
     answer(world.view, date(2026, 5, 10))
