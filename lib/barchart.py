@@ -1,5 +1,5 @@
 """Horizontal bar charts as server-rendered SVG, for counts that may be
-suppressed: a hidden count gets no bar, only its label ("färre än 5"), so the
+suppressed: a hidden count gets no bar, only its label ("dolt"), so the
 chart never shows more than the table beside it. Geometry here; the markup in
 templates/bar_chart.html; colours from CSS classes."""
 

@@ -1,7 +1,7 @@
 """Published tables of counts as XLSX or CSV downloads.
 
 The tables are built from already suppressed cells (lib.suppression.Cell):
-a hidden count is written as its label ("färre än 5", "dolt"), never as a
+a hidden count is written as its label ("dolt"), never as a
 number, so a download holds exactly what the page shows."""
 
 from __future__ import annotations

@@ -2,65 +2,88 @@
 
 Inkludera publishes results of anonymous surveys of Roma residents. A small
 count can point out a person ("the only 70-year-old who answered no"), so every
-table is protected before anyone sees it. The rule, in plain words:
+table is protected before anyone sees it.
 
-1. **Small counts are hidden.** Every count from 1 up to k-1 is shown as
-   "fewer than k" ("färre än k"). k is a municipality setting: 5 unless the
-   municipality chooses otherwise, and never below 3. Totals too: a total
-   from 1 to k-1 is shown as "fewer than k".
-2. **Zero is shown as 0**, since that nobody in a group gave an answer points
-   out no one. But a reader who sees the zeros knows that every hidden value
-   is at least 1, and that can give a value away: two cells marked "fewer
-   than 3" in a row whose total is "fewer than 3" must both be 1. So in a row
-   or column whose total is fewer than k, everything is hidden, zeros
-   included (a zero is indeed "fewer than k").
-3. **A hidden value must not be recoverable by subtraction.** Each row, each
-   column, the row of column totals and the column of row totals add up to a
-   total (the grand total for the last two). If exactly one value in such a
-   line were hidden, it could be worked out from the others. So every line has
-   either no hidden value or at least two. When a line has only one, a second
-   one is hidden: the smallest count in the line that is not zero, or, if
-   none is left, the line's total. Such an extra value is shown as "hidden"
-   ("dolt"), not as "fewer than k", because it is not small. This is repeated
-   until no line has exactly one hidden value.
-4. **Nor by combining lines and what the labels say.** Two hidden values in a
-   line are not always enough. A reader who sees a total of 18 next to a shown
-   10 and two cells marked "fewer than 5" knows that both are 4. Several rows
-   and columns can also be combined. So the whole table is then checked as a
-   set of equations with everything a reader knows: the shown numbers, that
-   every line adds up, that "fewer than k" means 1 to k-1 (0 to k-1 where rule
-   2 hid zeros), and that "hidden" means at least k. Every hidden value that
-   is not zero must still have at least two possible values. If one does not,
-   the smallest non-zero shown value in its row or column (failing that, in
-   the table) is hidden too, and rules 3 and 4 are applied again.
-5. **If that still fails, the whole table is withheld**: every value, zeros
-   and totals included, is shown as "hidden". This happens only with tiny
-   tables and a small k (in tests: k of 3 or 4, a handful of respondents).
+**Who we protect against.** A reader who knows k, knows this method exactly
+(this text, the code), can run it on any table of their own, and has every
+number published from the same data: page, XLSX, CSV, API, council report.
+For every table they can write down all tables that would have been published
+exactly as this one was (same numbers shown, same cells hidden). What must
+hold for every hidden count from 1 to k-1: (1) some such table gives it
+another value, so its value cannot be worked out, and (2) some such table
+gives it 0 or at least k, so the reader cannot even tell which cell is the
+small one. `lib/tests/test_suppression_attacker.py` is this reader: for
+thousands of random tables it searches all those tables.
 
-Nothing is ever rounded or changed: a value is either shown exactly or hidden.
-The result depends only on the table and k, so the same data always gives the
-same published table. Where several values are equally small, the first in
-the table's order (rows top to bottom, columns left to right, totals last) is
-hidden.
+**The rule for one line** (the answers to one question with their total; a
+row of a cross table with the row's total), when the total is at least k:
 
-What the rule does not cover: what a reader knows about the people counted
-besides the table, and other tables from the same survey. Each table is
-protected on its own, so do not publish two tables whose difference is a
-small group (e.g. "all respondents" and "all but the 70-year-olds").
+1. If no count is from 1 to k-1, everything is shown.
+2. Otherwise the small counts are hidden, and so is the smallest count of at
+   least k, every count equal to it too. Zeros stay shown.
+3. If the line has no count of at least k, every count is hidden, zeros
+   included. So is a line of two counts whose total is exactly k.
 
-For a question where a respondent may pick several options, the number of
-respondents is given as the total although the counts do not add up to it.
-The rule then treats the total as if it were the sum, which hides at least as
-much as needed.
+Every hidden count is shown the same way: "hidden" ("dolt"). Nothing is ever
+rounded or changed: a value is either shown exactly or hidden.
+
+Why a reader cannot undo rule 2: exchange the values of the hidden cells of
+the line among themselves, so that a cell that held a small count gets the
+value of the hidden larger one. Every shown number and every total stays the
+same, and so does what the rule hides, because the rule only looks at how
+many counts are small and at the smallest count of at least k, never at which
+cell holds which. So for a reader each hidden cell of the line is as likely to
+hold the larger value as the small one. The smallest larger count is chosen
+(all of them when several are equal) because a reader knows the hidden one is
+below every shown count but zero, and that must be true of every cell it could
+be in.
+Rule 3 works the same way with other splits of the total: with three or more
+counts the total can always be split so that any chosen cell gets 0 or at
+least k; with two counts only when the total is not exactly k.
+
+**Cross tables** (e.g. theme × age group, with row totals, column totals and
+the grand total): each row is protected as a line, with its row total. The
+column totals are then hidden wherever a value in the column is hidden: a
+shown column total would tie the rows together, so that exchanging values
+within one row would show. Row totals are themselves a line (adding up to the
+grand total): a row total from 1 to k-1 is hidden with rule 2 or 3, and a row
+whose total is hidden is hidden whole, zeros included, so that two such rows
+can change places. The caller chooses which way the table is read
+(``by="rows"`` or ``by="cols"``): the totals in that direction are the ones
+kept (themes' totals in theme × age; survey respondents and meeting
+participants in age group × source).
+
+**Small totals.** A table whose grand total (or a question whose number of
+answers) is from 1 to k-1 is withheld whole: every number, totals and zeros
+included, is hidden. That a table is about fewer than k people is not hidden:
+its total is hidden, and a reader knows it is small.
+
+**Several options may be chosen.** The counts need not add up to the number
+of respondents; the rule treats the line the same way. But every option is at
+most the number who answered (the respondents minus those who chose none), so
+an option chosen by more than the respondents minus k tells that a hidden "no
+answer" is small: then every option is hidden too (``no_answer``). A line of
+one count that is not its total is always hidden.
+
+**What the rule does not cover**: someone who sends several answers of their
+own while a survey is open and subtracts them; what a reader knows about the
+people counted besides the published numbers; and tables of the same people
+protected apart: "all respondents" and "all but the 70-year-olds", a table
+published before and after more answers came in, or an inventory's
+respondents by age group, which bound each cell of its theme × age table.
+Publish each count once, from one protected table, where that can be done.
+
+The result depends only on the table and k, never on the order of the keys, so
+the same data always gives the same published table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import pgettext
 
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
@@ -69,34 +92,25 @@ C = TypeVar("C", bound=Hashable)
 MIN_K = 3
 DEFAULT_K = 5
 
-_SHOWN, _PRIMARY, _COMPLEMENTARY = 0, 1, 2
-
 
 @dataclass(frozen=True)
 class Cell:
     """One published number: the value, or ``None`` when hidden.
 
-    ``primary`` is true when the value itself is small (1 to k-1, shown as
-    "fewer than k"); a hidden value that is not primary was hidden only so that
-    a small one cannot be worked out (shown as "hidden").
-    """
+    Every hidden number reads the same ("hidden"): whether it is small or was
+    hidden so that a small one cannot be found is exactly what must not show."""
 
     value: int | None
     suppressed: bool
     k: int = DEFAULT_K
-    primary: bool = False
 
     def __post_init__(self) -> None:
         if self.suppressed != (self.value is None):
             raise ValueError("a cell has a value exactly when it is not suppressed")
-        if self.primary and not self.suppressed:
-            raise ValueError("only a suppressed cell can be primary")
 
     def __str__(self) -> str:
         if not self.suppressed:
             return str(self.value)
-        if self.primary:
-            return gettext("fewer than %(k)d") % {"k": self.k}
         return pgettext("suppressed statistic", "hidden")
 
 
@@ -106,7 +120,7 @@ class Table2D(Generic[R, C]):
     row_totals: dict[R, Cell]
     col_totals: dict[C, Cell]
     grand_total: Cell
-    withheld: bool = False  # rule 5: every value is hidden; say so rather than show an empty table
+    withheld: bool = False  # the grand total is from 1 to k-1: every number, zeros and totals too, is hidden
 
 
 def check_k(k: int) -> int:
@@ -126,165 +140,55 @@ def _check_count(value: int, what: object) -> int:
     return value
 
 
-@dataclass
-class _Entry:
-    value: int
-    tail: Hashable  # the entry is an edge of a circulation: value flows tail -> head
-    head: Hashable
-    state: int = _SHOWN
-    may_be_zero: bool = False  # a reader knows a hidden value is not 0, unless its line's total is small
-
-    @property
-    def hidden(self) -> bool:
-        return self.state != _SHOWN
-
-
-@dataclass
-class _Line:
-    members: list[int]  # entries that add up to ...
-    total: int  # ... this entry
+def hidden_in_line(values: Sequence[int], total: int, k: int) -> list[bool]:
+    """Which values of one line the rule hides (rules 1–3 of the module's
+    docstring); ``total`` is the line's total, at least k, and stays shown.
+    The answer depends on the values, never on their order."""
+    if len(values) == 2 and total == k and sum(values) == total:
+        return [True, True]  # every split of k into two non-zero parts has a small part
+    if len(values) == 1 and values[0] != total:
+        return [True]  # one count that is not the total (one option of a multiple-choice question): hidden
+    if not any(0 < v < k for v in values):
+        return [False] * len(values)
+    large = [v for v in values if v >= k]
+    if not large:
+        return [True] * len(values)
+    least = min(large)
+    return [0 < v < k or v == least for v in values]
 
 
-class _Network:
-    """A table as a circulation: every line (row, column, row of totals, column
-    of totals) is a node where what flows in equals what flows out, and every
-    number is an edge. A hidden value can take another value, keeping all shown
-    numbers and every line's sum, exactly when its edge lies on a cycle that
-    can carry one more (or one less) unit within every hidden value's bounds.
-    Line sums make this a network matrix, so its bounds are whole numbers and
-    a change of one is enough to test."""
-
-    def __init__(self, k: int) -> None:
-        self.k = k
-        self.entries: list[_Entry] = []
-        self.lines: list[_Line] = []
-        self.line_of: dict[Hashable, int] = {}
-        self.withheld = False
-
-    def add(self, value: int, tail: Hashable, head: Hashable) -> int:
-        self.entries.append(_Entry(value, tail, head))
-        return len(self.entries) - 1
-
-    def add_line(self, members: list[int], total: int, *nodes: Hashable) -> None:
-        for node in nodes:
-            self.line_of[node] = len(self.lines)
-        self.lines.append(_Line(members, total))
-
-    def protect(self) -> None:
-        for entry in self.entries:
-            if 0 < entry.value < self.k:
-                entry.state = _PRIMARY
-        for line in self.lines:  # a line about fewer than k people is hidden whole, zeros too
-            if 0 < self.entries[line.total].value < self.k:
-                for i in line.members:
-                    self.entries[i].may_be_zero = True
-                    if self.entries[i].value == 0:
-                        self.entries[i].state = _PRIMARY
-        while True:
-            self._one_hidden_per_line()
-            # A hidden zero that can be worked out is no harm: only non-zero values must stay open.
-            stuck = self._first_pinned()
-            if stuck is None:
-                return
-            entry = self.entries[stuck]
-            near = [self.lines[self.line_of[entry.tail]], self.lines[self.line_of[entry.head]]]
-            pick = self._smallest(i for line in near for i in line.members)
-            pick = pick if pick is not None else self._smallest(line.total for line in near)
-            pick = pick if pick is not None else self._smallest(range(len(self.entries)))
-            if pick is None:  # everything is hidden and the labels still give a value away
-                self.withheld = True
-                for entry in self.entries:
-                    entry.state = _COMPLEMENTARY
-                return
-            self.entries[pick].state = _COMPLEMENTARY
-
-    def _smallest(self, indices) -> int | None:
-        """The smallest shown non-zero entry; the first in table order on a tie."""
-        shown = [(self.entries[i].value, i) for i in indices if not self.entries[i].hidden and self.entries[i].value]
-        return min(shown)[1] if shown else None
-
-    def _one_hidden_per_line(self) -> None:
-        changed = True
-        while changed:
-            changed = False
-            for line in self.lines:
-                hidden = [i for i in [*line.members, line.total] if self.entries[i].hidden]
-                if len(hidden) != 1 or self.entries[hidden[0]].value == 0:  # a zero worked out points out no one
-                    continue
-                pick = self._smallest(line.members)
-                pick = pick if pick is not None else self._smallest([line.total])
-                if pick is not None:  # None only for a given total that is not the sum
-                    self.entries[pick].state = _COMPLEMENTARY
-                    changed = True
-
-    def _bounds(self, entry: _Entry) -> tuple[int, float]:
-        """What a reader knows about a hidden value from its label."""
-        if entry.state == _PRIMARY:
-            return (0 if entry.may_be_zero else 1, self.k - 1)
-        return (self.k, float("inf"))
-
-    def _first_pinned(self) -> int | None:
-        """The first hidden non-zero value that a reader can work out, if any.
-
-        A hidden value can be one more (one less) exactly when one unit can flow
-        from its head back to its tail (tail to head) through the other hidden
-        values, each staying within its bounds. (A hidden zero may be worked
-        out: that points out no one.)"""
-        arcs: dict[Hashable, list[tuple[Hashable, int]]] = {}
-        for i, entry in enumerate(self.entries):
-            if entry.hidden:
-                low, high = self._bounds(entry)
-                if entry.value < high:
-                    arcs.setdefault(entry.tail, []).append((entry.head, i))
-                if entry.value > low:
-                    arcs.setdefault(entry.head, []).append((entry.tail, i))
-        for i, entry in enumerate(self.entries):
-            if not entry.hidden or not entry.value:
-                continue
-            low, high = self._bounds(entry)
-            up = entry.value < high and _reaches(arcs, entry.head, entry.tail, i)
-            if not up and not (entry.value > low and _reaches(arcs, entry.tail, entry.head, i)):
-                return i
-        return None
-
-    def cell(self, index: int) -> Cell:
-        entry = self.entries[index]
-        if not entry.hidden:
-            return Cell(entry.value, False, self.k)
-        return Cell(None, True, self.k, primary=entry.state == _PRIMARY)
-
-
-def _reaches(arcs: dict[Hashable, list[tuple[Hashable, int]]], start: Hashable, goal: Hashable, skip: int) -> bool:
-    """Whether ``goal`` can be reached from ``start`` along arcs not made by entry ``skip``."""
-    seen, todo = {start}, [start]
-    while todo:
-        node = todo.pop()
-        if node == goal:
-            return True
-        for nxt, i in arcs.get(node, ()):
-            if i != skip and nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return False
-
-
-def suppress_1d(counts: Mapping[K, int], *, k: int, total: int | None = None) -> tuple[dict[K, Cell], Cell]:
+def suppress_1d(
+    counts: Mapping[K, int], *, k: int, total: int | None = None, no_answer: K | None = None
+) -> tuple[dict[K, Cell], Cell]:
     """Protect the answers to one question: a cell per option, and the total.
 
     ``total`` defaults to the sum of the counts; for a question where several
-    options may be chosen, pass the number of respondents. (A single line can
-    always be protected, so rule 5 never applies here.)"""
+    options may be chosen, pass the number of respondents, and as
+    ``no_answer`` the key of the count of those who chose none (if the table
+    has one). A total from 1 to k-1 hides everything, the total too."""
     check_k(k)
     for key, value in counts.items():
         _check_count(value, key)
     total = sum(counts.values()) if total is None else _check_count(total, "total")
-    net = _Network(k)
-    # Two nodes: the counts flow from "in" to "out", the total flows back.
-    members = {key: net.add(value, "in", "out") for key, value in counts.items()}
-    total_index = net.add(total, "out", "in")
-    net.add_line(list(members.values()), total_index, "in", "out")
-    net.protect()
-    return {key: net.cell(i) for key, i in members.items()}, net.cell(total_index)
+    if 0 < total < k:
+        return {key: Cell(None, True, k) for key in counts}, Cell(None, True, k)
+    keys = list(counts)
+    hidden = hidden_in_line([counts[key] for key in keys], total, k)
+    # Several options may be chosen: each is at most the number who answered (the total minus those who
+    # chose none), so an option chosen by more than total - k would tell that a hidden "no answer" is
+    # small. Then every option is hidden.
+    if (
+        no_answer in counts
+        and sum(counts.values()) != total
+        and hidden[keys.index(no_answer)]
+        and any(counts[key] > total - k for key in keys if key != no_answer)
+    ):
+        hidden = [h or counts[key] > 0 for h, key in zip(hidden, keys, strict=True)]
+    cells = {
+        key: Cell(None, True, k) if hide else Cell(counts[key], False, k)
+        for key, hide in zip(keys, hidden, strict=True)
+    }
+    return cells, Cell(total, False, k)
 
 
 def suppress_2d(
@@ -296,13 +200,19 @@ def suppress_2d(
     row_totals: Mapping[R, int] | None = None,
     col_totals: Mapping[C, int] | None = None,
     grand_total: int | None = None,
+    by: Literal["rows", "cols"] = "rows",
 ) -> Table2D[R, C]:
     """Protect a cross table (e.g. theme × age group) with its totals.
 
     A (row, col) missing from ``counts`` counts as 0. Totals default to the
     sums of their row or column; the grand total to the sum of the column
-    totals (or of the row totals, when only those are given)."""
+    totals (or of the row totals, when only those are given). ``by`` says
+    which lines are protected one by one and keep their totals: the rows
+    (default) or the columns; the totals the other way are hidden wherever a
+    value in them is."""
     check_k(k)
+    if by not in ("rows", "cols"):
+        raise ValueError(f"by must be 'rows' or 'cols', not {by!r}")
     if len(set(rows)) != len(rows) or len(set(cols)) != len(cols):
         raise ValueError("rows and cols must not repeat")
     unknown = set(counts) - {(r, c) for r in rows for c in cols}
@@ -316,27 +226,51 @@ def suppress_2d(
         grand_total = sum(col_sums.values()) if given_cols or not given_rows else sum(row_sums.values())
     _check_count(grand_total, "grand total")
 
-    # Nodes: ("row", r), ("col", c), and the two lines of totals. A count
-    # flows from its row to its column, a row total from the totals' column to
-    # its row, a column total from its column to the totals' row, and the grand
-    # total from the totals' row to the totals' column.
-    net = _Network(k)
-    totals_row, totals_col = ("totals", "row"), ("totals", "col")
-    index = {(r, c): net.add(values[r, c], ("row", r), ("col", c)) for r in rows for c in cols}
-    row_index = {r: net.add(row_sums[r], totals_col, ("row", r)) for r in rows}
-    col_index = {c: net.add(col_sums[c], ("col", c), totals_row) for c in cols}
-    grand_index = net.add(grand_total, totals_row, totals_col)
-    for r in rows:
-        net.add_line([index[r, c] for c in cols], row_index[r], ("row", r))
-    for c in cols:
-        net.add_line([index[r, c] for r in rows], col_index[c], ("col", c))
-    net.add_line(list(row_index.values()), grand_index, totals_col)
-    net.add_line(list(col_index.values()), grand_index, totals_row)
-    net.protect()
+    if 0 < grand_total < k:
+        hidden = Cell(None, True, k)
+        return Table2D(
+            cells=dict.fromkeys(values, hidden),
+            row_totals=dict.fromkeys(rows, hidden),
+            col_totals=dict.fromkeys(cols, hidden),
+            grand_total=hidden,
+            withheld=True,
+        )
+    if by == "rows":
+        lines, across, line_sums, across_sums = rows, cols, row_sums, col_sums
+        value = values.__getitem__
+    else:
+        lines, across, line_sums, across_sums = cols, rows, col_sums, row_sums
+        value = lambda key: values[key[1], key[0]]  # noqa: E731
+
+    # The line totals are a line of their own, adding up to the grand total.
+    # A line whose total is hidden is hidden whole, zeros included.
+    whole = dict(zip(lines, hidden_in_line([line_sums[a] for a in lines], grand_total, k), strict=True))
+    hidden_at: dict[tuple, bool] = {}
+    for a in lines:
+        line = [value((a, b)) for b in across]
+        hide = [True] * len(across) if whole[a] else hidden_in_line(line, line_sums[a], k)
+        hidden_at |= {(a, b): h for b, h in zip(across, hide, strict=True)}
+    # A total across the lines is hidden wherever a value in it is (unless it is the grand total itself),
+    # and when it is small (possible only with given totals that are not the sums: respondents, say).
+    across_hidden = {b: any(hidden_at[a, b] for a in lines) or 0 < across_sums[b] < k for b in across}
+    if len(across) == 1 and across_sums[across[0]] == grand_total:
+        across_hidden[across[0]] = False
+
+    def cell(number: int, hide: bool) -> Cell:
+        return Cell(None, True, k) if hide else Cell(number, False, k)
+
+    line_cells = {a: cell(line_sums[a], whole[a]) for a in lines}
+    across_cells = {b: cell(across_sums[b], across_hidden[b]) for b in across}
+    if by == "rows":
+        cells = {(r, c): cell(values[r, c], hidden_at[r, c]) for r in rows for c in cols}
+        row_cells, col_cells = line_cells, across_cells
+    else:
+        cells = {(r, c): cell(values[r, c], hidden_at[c, r]) for r in rows for c in cols}
+        row_cells, col_cells = across_cells, line_cells
     return Table2D(
-        cells={key: net.cell(i) for key, i in index.items()},
-        row_totals={r: net.cell(i) for r, i in row_index.items()},
-        col_totals={c: net.cell(i) for c, i in col_index.items()},
-        grand_total=net.cell(grand_index),
-        withheld=net.withheld,
+        cells=cells,
+        row_totals=row_cells,
+        col_totals=col_cells,
+        grand_total=Cell(grand_total, False, k),
+        withheld=False,
     )

@@ -349,7 +349,7 @@ class CellSerializer(serializers.Serializer):
     text = serializers.CharField(
         help_text=_(
             "As on the public page and in the CSV: the number, or for a hidden value its label, "
-            "such as “fewer than 5” or “hidden”."
+            "“hidden” (the same for every hidden value)."
         )
     )
     value = serializers.IntegerField(allow_null=True, help_text=_("The number; null when hidden (or not a number)."))
@@ -396,7 +396,9 @@ class ResultsSerializer(RecordSerializer):
     title = serializers.CharField()
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
-    k = serializers.IntegerField(help_text=_("Counts below this are shown as “fewer than k”."))
+    k = serializers.IntegerField(
+        help_text=_("Counts below this are hidden, with other counts that would let them be worked out.")
+    )
     respondents = serializers.SerializerMethodField(help_text=_("How many answered the survey or surveys."))
     page_url = serializers.SerializerMethodField(help_text=_("The public results page."))
     tables = serializers.SerializerMethodField()
