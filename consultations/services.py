@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib import personal_data
 from lib.locking import StaleEdit, claim_version
 from organisations.models import Membership, Municipality
 
@@ -328,25 +329,20 @@ def minutes_approve(*, minutes: MinutesVersion, by) -> MinutesVersion:
     return minutes
 
 
-# Things that look like personal details in a text meant to be published.
-PERSONAL_PATTERNS = [
-    # YYYYMMDD-NNNN or YYYYMMDDNNNN, or YYMMDD-NNNN (a ten-digit run without a
-    # dash is left to the phone pattern: 0701234567 is a mobile number).
-    (re.compile(r"\b(?:(?:19|20)\d{6}[-+ ]?\d{4}|\d{6}[-+]\d{4})\b"), gettext_lazy("a personal identity number")),
-    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), gettext_lazy("an e-mail address")),
-    (re.compile(r"(?<!\d)(\+46|0)[\d -]{7,12}\d"), gettext_lazy("a phone number")),
-]
+# What lib.personal_data finds, as the minutes check names it.
+PERSONAL_KINDS = {
+    personal_data.PERSONAL_NUMBER_KIND: gettext_lazy("a personal identity number"),
+    personal_data.EMAIL_KIND: gettext_lazy("an e-mail address"),
+    personal_data.PHONE_KIND: gettext_lazy("a phone number"),
+}
 
 
 def personal_details_in(text: str, *, names=()) -> list[str]:
     """What in the text looks like personal details: identity numbers, e-mail
-    addresses, phone numbers, and the names of people who did not agree to be named.
-    Each stretch of text is reported once, as the first kind it matches."""
-    found = []
-    for pattern, label in PERSONAL_PATTERNS:
-        for match in pattern.finditer(text):
-            found.append(f"{label}: {match.group(0).strip()}")
-        text = pattern.sub(" ", text)
+    addresses and phone numbers (the same rule that takes them out of survey
+    answers, lib.personal_data), and the names of people who did not agree to
+    be named. Each stretch of text is reported once."""
+    found = [f"{PERSONAL_KINDS[kind]}: {detail.strip()}" for kind, detail in personal_data.personal_details_in(text)]
     for name in names:
         if name and re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
             found.append(_("the name of %(name)s, who has not agreed to be named") % {"name": name})

@@ -8,6 +8,7 @@ from organisations.models import Membership, OrgUnit
 from plans.models import Plan
 from plans.selectors import goal_choices, live_plans
 
+from .access import coder_candidates
 from .models import DEFAULT_AGE_GROUPS, DialogueNote, Inventory, Recommendation, Theme
 from .selectors import age_key
 
@@ -16,11 +17,33 @@ def _plan_goals(inventory: Inventory):
     return inventory.plan.goals.all() if inventory.plan_id else []
 
 
+class CoderChoiceField(forms.ModelMultipleChoiceField):
+    """Unit contacts, named with the units they act for."""
+
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name() or user.get_username()
+        units = ", ".join(sorted(u.short_name or u.name for u in user.membership.units.all()))
+        return f"{name} ({units})" if units else name
+
+
 class InventoryForm(forms.ModelForm):
     age_groups_text = forms.CharField(
         label=_("Age groups"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line, youngest first. Survey age questions and dialogue notes are counted by these."),
+    )
+    coders = CoderChoiceField(
+        label=_("Who may read and code free text"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "What respondents wrote in their own words is read only by the coordinators and the unit contacts "
+            "named here; they code it and remove names and contact details from it. Readers cannot be named."
+        ),
+        error_messages={
+            "invalid_choice": _("Only unit contacts of the municipality can be named to read free text."),
+        },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -43,6 +66,15 @@ class InventoryForm(forms.ModelForm):
         )
         groups = self.instance.age_groups if self.instance.pk else None
         self.fields["age_groups_text"].initial = "\n".join(groups or DEFAULT_AGE_GROUPS)
+        if membership.is_coordinator:  # only a coordinator names who reads free text
+            candidates = coder_candidates(membership.municipality_id).select_related("membership")
+            self.fields["coders"].queryset = candidates.prefetch_related("membership__units").order_by(
+                "first_name", "last_name", "username"
+            )
+            if self.instance.pk:
+                self.fields["coders"].initial = list(self.instance.coders.values_list("pk", flat=True))
+        else:
+            del self.fields["coders"]
         if self.instance.pk:
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -89,6 +121,10 @@ class InventoryForm(forms.ModelForm):
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["age_groups"] = self.cleaned_data["age_groups_text"]
         return fields
+
+    def chosen_coders(self) -> list | None:
+        """The coders chosen, or None when this person may not name them."""
+        return list(self.cleaned_data["coders"]) if "coders" in self.fields else None
 
 
 class ThemeForm(forms.ModelForm):
@@ -254,3 +290,37 @@ class DraftActivityForm(forms.Form):
         if not membership.is_coordinator:
             units = units.filter(pk__in=membership.unit_ids)
         self.fields["owner"].queryset = units
+
+
+class RedactForm(forms.Form):
+    """A passage to remove from a free-text answer, exactly as it is written."""
+
+    passage = forms.CharField(
+        label=_("Text to remove"),
+        max_length=2000,
+        help_text=_(
+            "Copy it exactly as it is written, e.g. a name or an address. Every place it occurs is replaced by "
+            "“[removed]”; what it said is not kept."
+        ),
+    )
+    visa = forms.CharField(widget=forms.HiddenInput, required=False)
+    sida = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text = text
+
+    def clean_passage(self):
+        passage = self.cleaned_data["passage"]
+        if passage not in self.text:
+            raise forms.ValidationError(
+                gettext(
+                    "The text to remove does not occur in the answer. Copy it exactly as it is written, "
+                    "with the same capital letters."
+                )
+            )
+        return passage
+
+    def back_query(self) -> dict:
+        """Where on the coding page to return to."""
+        return {k: v for k in ("visa", "sida") if (v := self.cleaned_data.get(k) or "").isalnum()}
