@@ -1,5 +1,6 @@
 """A rate limit that keeps no address: the client's address is hashed with the
-secret key and kept only in the cache, for the length of the window."""
+secret key and kept only in the cache, for the length of the window. Callers
+pass lib.net.client_address(request), the one client address every limit uses."""
 
 import hashlib
 

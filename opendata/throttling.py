@@ -2,7 +2,7 @@ from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 from lib import ratelimit
-from lib.net import client_ip_behind_proxy
+from lib.net import client_address
 
 WINDOW_SECONDS = 60
 
@@ -16,12 +16,7 @@ class OpenDataRateLimit(BaseThrottle):
         limit = settings.OPEN_DATA_REQUESTS_PER_MINUTE
         if not limit:
             return True
-        # Behind the one trusted TLS proxy (BEHIND_TLS_PROXY) every request comes from
-        # the proxy; the client is the address the proxy appended.
-        if settings.SECURE_PROXY_SSL_HEADER:
-            address = client_ip_behind_proxy(request) or ""
-        else:
-            address = request.META.get("REMOTE_ADDR", "")
+        address = client_address(request)
         return ratelimit.allow(scope="opendata", address=address, limit=limit, window_seconds=WINDOW_SECONDS)
 
     def wait(self) -> float:

@@ -1,21 +1,27 @@
 """Huddinge's needs inventory (seed 000) as a demo survey: 39 synthetic,
 anonymous responses with the seed's age distribution (6 under 18, 10 aged
-18–30, 16 aged 31–50, 7 aged 51+) and its need themes. Safe to run again."""
+18–30, 16 aged 31–50, 7 aged 51+) and its need themes. It was asked in
+Swedish only: the demo holds no Romani text, since only a translator writes
+one. Beside it, a draft follow-up survey that is to be offered in Romani
+(arli) shows what the builder says while the translation is missing: the
+language is listed with its missing texts and the survey cannot be opened.
+Safe to run again."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from organisations.models import Municipality
 
 from .forms import OTHER
 from .models import Question, Response, Survey
-from .services import response_submit
+from .services import question_save, response_submit, survey_create, survey_set_status
 
 NAME = "Behovsinventering romsk inkludering 2025"
-PENDING = "[Översättning till romani (arli) saknas – texten visas på svenska tills den finns.]"
+DRAFT_NAME = "Uppföljning av behovsinventeringen (utkast)"
 
 AGES = [("a1", "under 18", 6), ("a2", "18–30", 10), ("a3", "31–50", 16), ("a4", "51+", 7)]
 THEMES = [
@@ -81,12 +87,13 @@ OTHER_NEED = ("a4", 0, "Hjälp att söka pension och bostadstillägg.")
 
 @transaction.atomic
 def load_demo_survey(*, municipality: Municipality) -> int:
+    load_demo_draft(municipality=municipality)
     if Survey.objects.filter(municipality=municipality, name=NAME).exists():
         return 0
     survey = Survey.objects.create(
         municipality=municipality,
         name=NAME,
-        languages=["sv", "rmn"],
+        languages=["sv"],
         texts={
             "sv": {
                 "title": "Vad behöver du för att må bra och leva gott i Huddinge?",
@@ -97,31 +104,30 @@ def load_demo_survey(*, municipality: Municipality) -> int:
                     "någon kan pekas ut, och används i kommunens arbete med vägar framåt."
                 ),
             },
-            "rmn": {"title": PENDING, "intro": PENDING},
         },
         opens_on=date(2025, 3, 1),
         closes_on=date(2025, 5, 31),
-        status=Survey.Status.CLOSED,
+        # Open while its answers are given (on their days in 2025), then closed.
+        status=Survey.Status.OPEN,
         date_detail=Survey.DateDetail.WEEK,
     )
     age = Question.objects.create(
         survey=survey, position=1, kind=Question.Kind.AGE, required=True,
-        texts={"sv": "Hur gammal är du?", "rmn": PENDING},
+        texts={"sv": "Hur gammal är du?"},
         options=[{"value": v, "texts": {"sv": label}} for v, label, _n in AGES],
     )  # fmt: skip
     needs = Question.objects.create(
         survey=survey, position=2, kind=Question.Kind.MULTIPLE, allow_other=True,
-        texts={"sv": "Inom vilka områden behöver du eller din familj mest stöd?", "rmn": PENDING},
+        texts={"sv": "Inom vilka områden behöver du eller din familj mest stöd?"},
         options=[{"value": v, "texts": {"sv": label}} for v, label in THEMES],
     )  # fmt: skip
     trust = Question.objects.create(
         survey=survey, position=3, kind=Question.Kind.SCALE, scale_min=1, scale_max=5,
-        texts={"sv": "Hur stort förtroende har du för kommunens verksamheter? (1 = mycket litet, 5 = mycket stort)",
-               "rmn": PENDING},
+        texts={"sv": "Hur stort förtroende har du för kommunens verksamheter? (1 = mycket litet, 5 = mycket stort)"},
     )  # fmt: skip
     wish = Question.objects.create(
         survey=survey, position=4, kind=Question.Kind.TEXT,
-        texts={"sv": "Vad skulle göra störst skillnad för dig?", "rmn": PENDING},
+        texts={"sv": "Vad skulle göra störst skillnad för dig?"},
     )  # fmt: skip
     n = 0
     for value, _label, count in AGES:
@@ -144,4 +150,48 @@ def load_demo_survey(*, municipality: Municipality) -> int:
                 source=source,
             )
             n += 1
+    survey_set_status(survey=survey, by=None, status=Survey.Status.CLOSED)
     return n
+
+
+def load_demo_draft(*, municipality: Municipality) -> Survey | None:
+    """A follow-up survey being prepared, to be offered in Swedish and Romani
+    (arli). The Swedish texts are written; the Romani ones wait for the
+    translator, so the builder lists them as missing and the survey cannot be
+    opened. Its dates follow today, so it is always a survey still to come."""
+    if Survey.objects.filter(municipality=municipality, name=DRAFT_NAME).exists():
+        return None
+    today = timezone.localdate()
+    survey = survey_create(
+        municipality=municipality,
+        by=None,
+        fields={
+            "name": DRAFT_NAME,
+            "languages": ["sv", "rmn"],
+            "texts": {
+                "sv": {
+                    "title": "Har något blivit bättre sedan behovsinventeringen?",
+                    "intro": (
+                        "År 2025 frågade Huddinge kommun romska invånare vad de behöver. Nu vill vi veta om det "
+                        "kommunen har gjort sedan dess har gjort skillnad för dig. Det är frivilligt att svara och "
+                        "du är anonym: vi sparar inte vem du är, inte din adress och bara vilken vecka du svarade. "
+                        "Resultaten redovisas bara som antal för grupper, aldrig så att någon kan pekas ut."
+                    ),
+                },
+            },
+            "opens_on": today + timedelta(days=60),
+            "closes_on": today + timedelta(days=150),
+            "date_detail": Survey.DateDetail.WEEK,
+        },
+    )
+    questions = [
+        {"kind": Question.Kind.AGE, "required": True, "texts": {"sv": "Hur gammal är du?"},
+         "options": [{"value": v, "texts": {"sv": label}} for v, label, _n in AGES]},
+        {"kind": Question.Kind.SINGLE, "texts": {"sv": "Har du märkt att kommunens stöd har blivit bättre?"},
+         "options": [{"value": v, "texts": {"sv": label}} for v, label in (
+             ("mycket", "Ja, mycket bättre"), ("lite", "Ja, lite bättre"), ("nej", "Nej"), ("vet", "Vet inte"))]},
+        {"kind": Question.Kind.TEXT, "texts": {"sv": "Vad borde kommunen göra härnäst?"}},
+    ]  # fmt: skip
+    for fields in questions:
+        question_save(survey=survey, by=None, question=None, fields=fields)
+    return survey

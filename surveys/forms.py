@@ -3,12 +3,25 @@ import time
 from django import forms
 from django.core import signing
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from inventories.models import Inventory
 from lib.forms import DateInput
 from organisations.models import Membership, OrgUnit
 
+from .languages import (
+    NOTE,
+    NOTE_TEXT,
+    PRIVACY,
+    PRIVACY_TEXT,
+    Shown,
+    missing_texts,
+    needs_note_text,
+    needs_privacy_text,
+    privacy_notice,
+    ui_language,
+)
 from .models import DEFAULT_AGE_GROUPS, LANGUAGES, Question, Survey
 
 OTHER = "__annat__"
@@ -18,6 +31,30 @@ FORM_STAMP_SALT = "surveys.form-rendered"
 
 
 # --- Answering ---------------------------------------------------------------------
+
+
+class _MarkedOptions:
+    """Choices whose built-in “Other” is in the page's language, not the
+    question's: its label is marked with its language (``lang``)."""
+
+    option_template_name = "surveys/public_choice_option.html"
+
+    def __init__(self, *args, option_language: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_language = option_language or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["lang"] = self.option_language.get(str(value), "")
+        return option
+
+
+class MarkedRadioSelect(_MarkedOptions, forms.RadioSelect):
+    pass
+
+
+class MarkedCheckboxSelectMultiple(_MarkedOptions, forms.CheckboxSelectMultiple):
+    pass
 
 
 class AnswerForm(forms.Form):
@@ -38,28 +75,41 @@ class AnswerForm(forms.Form):
         self.fields["stamp"].initial = signing.dumps(time.time(), salt=FORM_STAMP_SALT)
         numbers = {q.pk: n for n, q in enumerate(self.questions, start=1)}
         labels = {q.pk: dict(q.option_labels(self.language)) for q in self.questions}
+        # By every free-text answer: no names or contact details (tied to it as its description).
+        self.privacy = self.privacy_notice()
         for q in self.questions:
             self.fields[f"q{q.pk}"] = self._field(q)
+            if q.kind == Question.Kind.TEXT:
+                self.fields[f"q{q.pk}"].help_text = self.privacy.text
             if q.allow_other and q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
                 self.fields[f"q{q.pk}_other"] = forms.CharField(
-                    label=_("Other, namely"), required=False, max_length=200
+                    label=_("Other, namely"), required=False, max_length=200, help_text=self.privacy.text
                 )
             q.number = numbers[q.pk]
+            # The language the question is shown in: its own, or Swedish where it has no text in the language.
+            q.text_language = language if (q.texts.get(language) or "").strip() else "sv"
             q.condition_number = numbers.get(q.show_if_id)
             # The answer the condition asks for, as the respondent sees it (an option's label, or a number).
             q.condition_label = labels.get(q.show_if_id, {}).get(q.show_if_value, q.show_if_value)
+
+    def privacy_notice(self) -> Shown:
+        """In the respondent's language (surveys.languages)."""
+        return privacy_notice(self.survey, self.language)
 
     def _field(self, q: Question) -> forms.Field:
         label = f"{q.text(self.language)}"
         options = q.option_labels(self.language)
         if q.allow_other:
             options = [*options, (OTHER, str(_("Other")))]
+        page_language = translation.get_language() or "sv"
+        # "Other" is a word of the page (Swedish or English), marked so where the question is in another language.
+        marked = {OTHER: page_language} if q.allow_other and page_language != self.language else {}
         if q.kind == Question.Kind.SINGLE or q.kind == Question.Kind.AGE:
-            return forms.ChoiceField(label=label, choices=options, required=False, widget=forms.RadioSelect)
+            widget = MarkedRadioSelect(option_language=marked)
+            return forms.ChoiceField(label=label, choices=options, required=False, widget=widget)
         if q.kind == Question.Kind.MULTIPLE:
-            return forms.MultipleChoiceField(
-                label=label, choices=options, required=False, widget=forms.CheckboxSelectMultiple
-            )
+            widget = MarkedCheckboxSelectMultiple(option_language=marked)
+            return forms.MultipleChoiceField(label=label, choices=options, required=False, widget=widget)
         if q.kind == Question.Kind.SCALE:
             choices = [(str(n), str(n)) for n in range(q.scale_min, q.scale_max + 1)]
             return forms.TypedChoiceField(
@@ -96,8 +146,13 @@ class AnswerForm(forms.Form):
                 if q.required:
                     self.add_error(f"q{q.pk}", _("Please answer this question."))
                 continue
-            other = (data.get(f"q{q.pk}_other") or "").strip()
-            if (value == OTHER or (isinstance(value, list) and OTHER in value)) and not other:
+            if isinstance(value, list):
+                # An option sent twice is chosen once: it counts once.
+                value = list(dict.fromkeys(value))
+            chose_other = value == OTHER or (isinstance(value, list) and OTHER in value)
+            # The "other" text is kept only with the "other" option chosen.
+            other = (data.get(f"q{q.pk}_other") or "").strip() if chose_other else ""
+            if chose_other and not other:
                 self.add_error(f"q{q.pk}_other", _("Write what you mean by “other”."))
             if isinstance(value, str):
                 value = value.strip()
@@ -127,6 +182,10 @@ class StaffEntryForm(AnswerForm):
 
     def is_robot(self) -> bool:
         return False
+
+    def privacy_notice(self) -> Shown:
+        """For the staff member typing in: in the page's language."""
+        return privacy_notice(self.survey, ui_language(translation.get_language() or "sv"))
 
 
 # --- Building ------------------------------------------------------------------------
@@ -164,6 +223,9 @@ class SurveyForm(forms.ModelForm):
         self.fields["inventory"].queryset = inventories
         langs = self.data.getlist("languages") if self.is_bound else (self.instance.languages or ["sv"])
         self.fields["languages"].initial = langs
+        self.offered = {"sv", *langs}
+        with translation.override("sv"):  # what the translator translates
+            swedish = {PRIVACY: str(PRIVACY_TEXT), NOTE: str(NOTE_TEXT)}
         for code, name in LANGUAGES:
             current = (self.instance.texts or {}).get(code, {}) if self.instance.pk else {}
             self.fields[f"title_{code}"] = forms.CharField(
@@ -182,22 +244,57 @@ class SurveyForm(forms.ModelForm):
                     "and how the results will be used and published."
                 )
                 if code == "sv"
-                else "",
+                else _("Optional: without it, the Swedish introduction is shown, with the note that it is in Swedish."),
             )
+            if needs_privacy_text(code):
+                self.fields[f"{PRIVACY}_{code}"] = forms.CharField(
+                    label=_("Note not to write names or contact details (%(language)s)") % {"language": name},
+                    required=False,
+                    max_length=300,
+                    initial=current.get(PRIVACY, ""),
+                    help_text=_("Shown by every free-text answer. In Swedish: “%(text)s”") % {"text": swedish[PRIVACY]},
+                )
+            if needs_note_text(code):
+                self.fields[f"{NOTE}_{code}"] = forms.CharField(
+                    label=_("Note that a text is shown in Swedish (%(language)s)") % {"language": name},
+                    required=False,
+                    max_length=200,
+                    initial=current.get(NOTE, ""),
+                    help_text=_(
+                        "The buttons and instructions of the page are in Swedish: this note says so at the top, "
+                        "and beside any text not written in this language. In Swedish: “%(text)s”"
+                    )
+                    % {"text": swedish[NOTE]},
+                )
 
     def main_fields(self):
         return [self[n] for n in self.Meta.fields]
 
     def language_fields(self):
-        return [(name, self[f"title_{code}"], self[f"intro_{code}"]) for code, name in LANGUAGES]
+        """[(code, name, offered, [fields])]: the texts of each language the survey can offer."""
+        keys = ("title", "intro", PRIVACY, NOTE)
+        return [
+            (
+                code,
+                name,
+                code in self.offered,
+                [self[f"{key}_{code}"] for key in keys if f"{key}_{code}" in self.fields],
+            )
+            for code, name in LANGUAGES
+        ]
 
     def clean(self):
         data = super().clean()
         langs = ["sv", *[lang for lang in data.get("languages", []) if lang != "sv"]]
         data["languages"] = langs
-        for code in langs:
-            if not (data.get(f"title_{code}") or "").strip():
-                self.add_error(f"title_{code}", _("Give the title in every language the survey offers."))
+        if self.instance.pk and self.instance.status == Survey.Status.OPEN:
+            # An open survey offers only languages with every text written (surveys.languages).
+            for missing in missing_texts(self.instance, languages=langs, texts=self._texts(data)):
+                self.add_error(
+                    "languages",
+                    _("The survey is open: %(language)s cannot be offered, it lacks %(missing)s.")
+                    % {"language": missing.name, "missing": ", ".join(missing.items)},
+                )
         start, end = data.get("opens_on"), data.get("closes_on")
         if start and end and end < start:
             self.add_error("closes_on", _("The survey closes before it opens."))
@@ -208,14 +305,19 @@ class SurveyForm(forms.ModelForm):
             )
         return data
 
+    @staticmethod
+    def _texts(data: dict) -> dict:
+        """{language: {key: text}} of the languages offered; texts not written are left out."""
+        texts = {}
+        for code in data.get("languages") or []:
+            written = {key: (data.get(f"{key}_{code}") or "").strip() for key in ("title", "intro", PRIVACY, NOTE)}
+            texts[code] = {key: text for key, text in written.items() if text or key in ("title", "intro")}
+        return texts
+
     def survey_fields(self) -> dict:
         data = self.cleaned_data
-        texts = {
-            code: {"title": data.get(f"title_{code}", "").strip(), "intro": data.get(f"intro_{code}", "").strip()}
-            for code in data["languages"]
-        }
         fields = {name: data[name] for name in self.Meta.fields}
-        fields["texts"] = texts
+        fields["texts"] = self._texts(data)
         return fields
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conftest import PASSWORD
 from home.checks import check_secret_key_is_set
-from lib.net import client_ip_behind_proxy
+from lib.net import client_address
 
 
 def sign_in(username: str, password: str, ip: str) -> Client:
@@ -74,12 +74,57 @@ def test_development_key_is_refused_in_deploy_checks(settings):
 
 
 @pytest.mark.parametrize(
-    ("meta", "expected"),
+    ("behind_proxy", "meta", "expected"),
     [
-        ({"REMOTE_ADDR": "10.1.1.1"}, "10.1.1.1"),
-        ({"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.7"}, "192.0.2.7"),
+        (True, {"REMOTE_ADDR": "10.1.1.1"}, "10.1.1.1"),
+        (True, {"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.7"}, "192.0.2.7"),
+        (False, {"REMOTE_ADDR": "10.1.1.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 192.0.2.7"}, "10.1.1.1"),
     ],
 )
-def test_client_ip_behind_proxy_trusts_only_the_last_hop(rf, meta, expected):
+def test_the_client_address_trusts_only_the_proxys_last_hop(rf, settings, behind_proxy, meta, expected):
+    settings.BEHIND_TLS_PROXY = behind_proxy
     request = rf.get("/", **meta)
-    assert client_ip_behind_proxy(request) == expected
+    assert client_address(request) == expected
+
+
+def test_sign_in_lockout_behind_the_proxy_is_per_client(world, settings):
+    """Through the proxy, one client's failures lock that client out, not everyone;
+    without the proxy, a forged X-Forwarded-For does not escape the lockout."""
+    settings.BEHIND_TLS_PROXY = True
+    proxy = "10.0.0.254"
+
+    def through_proxy(client_ip: str, password: str):
+        return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=client_ip).post(
+            reverse("login"), {"username": "reader", "password": password}
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("198.51.100.1", "wrong")
+    assert through_proxy("198.51.100.1", PASSWORD).status_code == 429
+    assert through_proxy("198.51.100.2", PASSWORD).status_code == 302
+    settings.BEHIND_TLS_PROXY = False
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("198.51.100.3", "wrong")
+    assert through_proxy("198.51.100.4", PASSWORD).status_code == 429  # the forged header changes nothing
+
+
+def test_the_open_data_limit_counts_clients_behind_the_proxy_apart(rf, settings):
+    from django.core.cache import cache
+
+    from opendata.throttling import OpenDataRateLimit
+
+    settings.OPEN_DATA_REQUESTS_PER_MINUTE = 1
+    cache.clear()
+
+    def allowed(client_ip: str) -> bool:
+        request = rf.get("/api/v1/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=client_ip)
+        return OpenDataRateLimit().allow_request(request, None)
+
+    try:
+        settings.BEHIND_TLS_PROXY = True
+        assert [allowed("198.51.100.1"), allowed("198.51.100.1"), allowed("198.51.100.2")] == [True, False, True]
+        cache.clear()
+        settings.BEHIND_TLS_PROXY = False  # the header is the client's word: ignored
+        assert [allowed("198.51.100.1"), allowed("198.51.100.2")] == [True, False]
+    finally:
+        cache.clear()
