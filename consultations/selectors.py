@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ProgressNote
+from lib.suppression import Cell, suppress_2d
 from organisations.models import Membership, Municipality, OrgUnit
 from plans.models import Goal
 
@@ -141,6 +144,81 @@ def trace(view: View, membership: Membership) -> Trace:
         steps = [TraceStep(activity=a, latest_note=next(iter(a.notes.all()), None)) for a in activities]
         goals = list(feedback.goals.order_by("depth", "position", "pk"))
     return Trace(view=view, feedback=feedback, steps=steps, goals=goals)
+
+
+# --- Attendance -------------------------------------------------------------------
+
+NOT_STATED = "ej_angivet"
+
+
+@dataclass
+class AttendanceRow:
+    label: str
+    cells: list  # one per column: a lib.suppression.Cell, or an int when exact
+    total: Cell | int
+
+
+@dataclass
+class Attendance:
+    """A consultation's participants as one person may see them: exact for
+    those who run it, otherwise protected like survey counts (a count of 1 to
+    k-1 by age group and gender could point a participant out)."""
+
+    total: Cell | int
+    columns: list[str]
+    rows: list[AttendanceRow]  # empty when only a total was recorded
+    col_totals: list
+    exact: bool
+    withheld: bool = False
+
+
+def attendance(consultation: Consultation, *, exact: bool, k: int | None = None) -> Attendance | None:
+    """The participants by age group and gender, with totals; None when none
+    were recorded. Unless ``exact``, the table is protected with the
+    municipality's k (lib.suppression.suppress_2d): small counts are hidden,
+    and so is a total below k. Participants not counted by age group and
+    gender (the total minus the breakdown) are a row and a column of their own,
+    so every line adds up. ``k`` defaults to the consultation's municipality's."""
+    from .forms import AGE_GROUPS, GENDERS
+
+    if consultation.attendance_total is None and not consultation.attendance:
+        return None
+    ages, genders = dict(AGE_GROUPS), dict(GENDERS)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for age, by_gender in (consultation.attendance or {}).items():
+        for gender, n in (by_gender or {}).items():
+            if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                counts[age if age in ages else NOT_STATED, gender if gender in genders else NOT_STATED] += n
+    counted = sum(counts.values())
+    total = max(consultation.attendance_total or 0, counted)
+    if total > counted:
+        counts[NOT_STATED, NOT_STATED] += total - counted
+    if counted:
+        rows = [*ages, *([NOT_STATED] if any(r == NOT_STATED for r, _c in counts) else [])]
+        cols = [*genders, *([NOT_STATED] if any(c == NOT_STATED for _r, c in counts) else [])]
+    else:  # only a total was recorded: a table of one cell, protected like any other
+        rows, cols = [NOT_STATED], [NOT_STATED]
+    if exact:
+        cells = {(r, c): counts[r, c] for r in rows for c in cols}
+        row_totals = {r: sum(counts[r, c] for c in cols) for r in rows}
+        col_totals = {c: sum(counts[r, c] for r in rows) for c in cols}
+        grand, withheld = total, False
+    else:
+        k = k if k is not None else consultation.municipality.suppression_k
+        table = suppress_2d(counts, rows=rows, cols=cols, k=k)
+        cells, row_totals, col_totals = table.cells, table.row_totals, table.col_totals
+        grand, withheld = table.grand_total, table.withheld
+    if not counted:
+        return Attendance(total=grand, columns=[], rows=[], col_totals=[], exact=exact, withheld=withheld)
+    labels = {**ages, **genders, NOT_STATED: _("not stated")}
+    return Attendance(
+        total=grand,
+        columns=[str(labels[c]) for c in cols],
+        rows=[AttendanceRow(str(labels[r]), [cells[r, c] for c in cols], row_totals[r]) for r in rows],
+        col_totals=[col_totals[c] for c in cols],
+        exact=exact,
+        withheld=withheld,
+    )
 
 
 # --- Figures ------------------------------------------------------------------

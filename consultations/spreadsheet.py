@@ -1,7 +1,9 @@
 """A year's consultation figures and consultations as a spreadsheet (Swedish
 headers and labels whatever the UI language). Every row carries the kommunkod.
 Only counts and what the consultation was about: never compensation, internal
-notes or who took part."""
+notes or who took part. The number of participants is exact for consultations
+the person runs; for the others it is protected as on the consultation's page
+(a total below k is hidden)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from django.utils import translation
 from lib.xlsx import Sheet, write_workbook
 from organisations.models import Membership
 
+from .access import may_run
 from .models import Consultation
-from .selectors import consultation_list, figures
+from .selectors import attendance, consultation_list, figures
 
 FIGURES_HEAD = ["Kommunkod", "Enhet", "Genomförda samråd"]  # then one column per form
 FIGURES_TAIL = [
@@ -57,7 +60,7 @@ def export_figures(membership: Membership, year: int) -> bytes:
                 str(c.get_influence_display()).capitalize(),
                 c.item_count,
                 c.view_count,
-                c.attendance_total,
+                _participants(c, membership, municipality.suppression_k),
             ]
             for c in consultation_list(membership, year=year).order_by("starts_at", "pk")
         ]
@@ -78,3 +81,14 @@ def export_figures(membership: Membership, year: int) -> bytes:
             ),
         ]
     )
+
+
+def _participants(consultation: Consultation, membership: Membership, k: int) -> int | str | None:
+    """The number of participants in total: exact for who runs the consultation,
+    otherwise as protected on its page (the word for a hidden count in its place)."""
+    if may_run(membership, consultation):
+        return consultation.attendance_total
+    shown = attendance(consultation, exact=False, k=k)
+    if shown is None:
+        return None
+    return str(shown.total) if shown.total.suppressed else shown.total.value

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.selectors import history_for
 from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.suppression import Cell
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required, signed_in_member_required
 from organisations.models import OrgUnit
@@ -35,7 +36,7 @@ from .forms import (
     ViewForm,
 )
 from .models import Council, Feedback, MinutesVersion
-from .selectors import consultation_list, consultation_page, figures, overdue_views, trace
+from .selectors import attendance, consultation_list, consultation_page, figures, overdue_views, trace
 from .spreadsheet import export_figures
 
 # --- Consultations ---------------------------------------------------------------
@@ -93,16 +94,36 @@ def consultation_detail(request, pk):
     membership = request.membership
     page = consultation_page(consultation, membership)
     can_run = membership.is_staff_member and may_run(membership, consultation)
+    history = history_for(consultation) if membership.is_staff_member else []
+    if not can_run:
+        _hide_attendance(history, consultation.municipality.suppression_k)
     context = {
         "consultation": consultation,
         "page": page,
         "staff": membership.is_staff_member,
         "can_run": can_run,
+        # Exact for those who run it; protected like survey counts for everyone else.
+        "attendance": attendance(consultation, exact=can_run),
         "organisers": list(consultation.organisers.order_by("name")),
         "representatives": list(consultation.representatives.select_related("user")),
-        "history": history_for(consultation) if membership.is_staff_member else [],
+        "history": history,
     }
     return render(request, "consultations/consultation_detail.html", context)
+
+
+ATTENDANCE_AUDITED = ("attendance", "attendance_total")
+
+
+def _hide_attendance(history, k: int) -> None:
+    """The history says that the attendance changed, not the figures: those
+    who do not run the consultation see it protected only."""
+    hidden = str(Cell(None, True, k))
+    for event in history:
+        if any(key in event.changes for key in ATTENDANCE_AUDITED):
+            event.changes = {
+                key: [None if v is None else hidden for v in values] if key in ATTENDANCE_AUDITED else values
+                for key, values in event.changes.items()
+            }
 
 
 @member_required

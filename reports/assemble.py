@@ -2,9 +2,12 @@
 
 The council report reads what the committees said from their **approved**
 reports' frozen snapshots only, never from live rows, so an edit after approval
-never changes a report. Indicators, consultations, needs inventories and
-activities on temporary funding are read as they stand on the day of the build;
-the build keeps the document, so what it said can always be shown again.
+never changes a report. A needs inventory is included only when it is
+published, its results are finalised (frozen) and its period overlaps the
+report's: results that still move with each answer never reach a report.
+Indicators, consultations and activities on temporary funding are read as they
+stand on the day of the build; the build keeps the document, so what it said
+can always be shown again.
 
 Every read is a fixed number of queries, however many goals, activities and
 reports there are (tested): activities come with the snapshots.
@@ -176,8 +179,9 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
         Paragraph(
             _(
                 "The report follows up %(plan)s for %(period)s. What the committees and boards report is taken "
-                "from their approved follow-up reports, as they were when approved. Indicators, consultations and "
-                "needs inventories are as registered on %(today)s."
+                "from their approved follow-up reports, as they were when approved. Needs inventories are included "
+                "with their finalised results, when published for the period. Indicators and consultations are as "
+                "registered on %(today)s."
             )
             % {"plan": plan.title, "period": f"{_date(period_start)} – {_date(period_end)}", "today": _date(today)}
         )
@@ -197,7 +201,7 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
     _indicator_chapter(doc, plan, period_end, charts=full)
     step(55, _("Consultations"))
     _consultation_chapter(doc, municipality, period_start, period_end, today)
-    _inventory_chapter(doc, plan)
+    inventories = _inventory_chapter(doc, plan, period_start, period_end)
     _funding_chapter(doc, plan, full=full)
     _changes_chapter(doc, src, full=full)
 
@@ -207,7 +211,9 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
     doc.add(
         *(_paragraphs(report.conclusions) or [Paragraph(_("The conclusions have not been written."), style="note")])
     )
-    return doc, src.as_json()
+    sources = src.as_json()
+    sources["inventories"] = [[i.pk, _iso(i.finalised_on)] for i in inventories]
+    return doc, sources
 
 
 def _latest_by_unit(src: Sources) -> dict[int, tuple[UnitReport, ReportContent]]:
@@ -509,17 +515,45 @@ def _consultation_chapter(doc: Document, municipality, start: date, end: date, t
         )
 
 
-def _inventory_chapter(doc: Document, plan: Plan) -> None:
+def inventory_period(inventory: Inventory) -> tuple[date, date] | None:
+    """The days an inventory covers: from its start to its end; a missing end is
+    the day its results were finalised, a missing start its end. None when it
+    has neither and is not finalised."""
+    end = inventory.ends_on or inventory.finalised_on
+    start = inventory.starts_on or end
+    if start is None or end is None:
+        return None
+    return start, max(start, end)
+
+
+def report_inventories(plan: Plan, start: date, end: date) -> list[Inventory]:
+    """The needs inventories a council report on the plan for start–end shows:
+    linked to the plan, published, with finalised results, and covering part of
+    the period. One query."""
+    found = []
+    for inventory in Inventory.objects.filter(plan=plan, published=True).select_related("municipality"):
+        period = inventory_period(inventory)
+        if inventory.results_are_public() and period and period[0] <= end and period[1] >= start:
+            found.append(inventory)
+    return sorted(found, key=lambda i: (inventory_period(i)[0], i.pk))
+
+
+def _inventory_chapter(doc: Document, plan: Plan, start: date, end: date) -> list[Inventory]:
     doc.add(Heading(1, _("Needs inventories")))
-    inventories = list(Inventory.objects.filter(plan=plan).select_related("municipality").order_by("starts_on", "pk"))
+    inventories = report_inventories(plan, start, end)
     if not inventories:
-        doc.add(Paragraph(_("No needs inventory is linked to the plan."), style="note"))
-        return
+        doc.add(
+            Paragraph(
+                _("No needs inventory of the plan has published, finalised results for the period."), style="note"
+            )
+        )
+        return []
     for inventory in inventories:
         results = inventory_results(inventory, public=True)
         doc.add(Heading(2, inventory.name))
         if inventory.purpose:
             doc.add(Paragraph(inventory.purpose))
+        doc.add(Paragraph(_("Results finalised on %(date)s.") % {"date": _date(inventory.finalised_on)}, style="note"))
         doc.add(
             Paragraph(
                 _(
@@ -551,6 +585,7 @@ def _inventory_chapter(doc: Document, plan: Plan) -> None:
         if quotes:
             doc.add(Paragraph(_("In the participants' words:"), style="note"))
             doc.add(*(Paragraph(f"”{q}”", style="quote") for q in dict.fromkeys(quotes)))
+    return inventories
 
 
 def _funding_chapter(doc: Document, plan: Plan, *, full: bool) -> None:

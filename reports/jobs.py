@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .assemble import council_document
-from .models import Build
+from .models import RULES_VERSION, Build
 from .render import render_docx, render_pdf
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,7 @@ def run(build_id: int) -> bool:
         build.docx.save(f"{name}.docx", ContentFile(docx.data), save=False)
         build.pdf_pages = pdf.pages
         build.document, build.sources, build.digest = data, sources, digest
+        build.rules_version = RULES_VERSION  # assembled now, under today's rules, whenever it was queued
         build.status, build.progress, build.finished_at = Build.Status.DONE, 100, timezone.now()
         with override("sv"):
             build.step = _("Done")

@@ -62,6 +62,16 @@ class CouncilReport(models.Model):
         return self.title
 
 
+# The rules a build was assembled under. 1: before finalised results, when a
+# build could print an inventory's live (moving) survey numbers, even an
+# unpublished one; 2: only published inventories with finalised (frozen)
+# results for the report's period. A build of rules 1 is kept for the
+# coordinator but given to nobody else: two builds a reader could compare
+# must never show numbers that moved with one answer.
+RULES_BEFORE_FROZEN_RESULTS = 1
+RULES_VERSION = 2
+
+
 class Build(models.Model):
     """One generation of a report's files, run as a background job."""
 
@@ -91,6 +101,7 @@ class Build(models.Model):
     sources = models.JSONField(default=dict, blank=True)
     digest = models.CharField(max_length=64, blank=True)  # sha256 of the document
     error = models.TextField(blank=True)
+    rules_version = models.PositiveSmallIntegerField(default=RULES_VERSION, editable=False)
 
     class Meta:
         verbose_name = _("report build")
@@ -107,3 +118,8 @@ class Build(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def before_frozen_results(self) -> bool:
+        """Built before results were finalised: it may hold numbers that moved later."""
+        return self.rules_version <= RULES_BEFORE_FROZEN_RESULTS

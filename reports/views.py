@@ -10,7 +10,7 @@ from followups.access import get_report_for_user
 from organisations.access import coordinator_required, member_required
 
 from . import jobs, services
-from .access import get_build_for_user, get_council_report_for_user
+from .access import get_build_file_for_user, get_build_for_user, get_council_report_for_user, may_download
 from .assemble import unit_document
 from .forms import CouncilReportForm
 from .models import Build, CouncilReport
@@ -28,8 +28,10 @@ def report_list(request):
         .prefetch_related("rounds")
     )
     latest = {}
-    for build in Build.objects.filter(report__in=reports, status=Build.Status.DONE).order_by("requested_at"):
+    for build in Build.objects.filter(report__in=reports, status=Build.Status.DONE).order_by("requested_at", "pk"):
         latest[build.report_id] = build
+    for build in latest.values():
+        build.downloadable = may_download(membership, build, build)
     rows = [(r, latest.get(r.pk)) for r in reports]
     return render(request, "reports/report_list.html", {"rows": rows, "can_write": membership.is_coordinator})
 
@@ -82,13 +84,23 @@ def report_delete(request, pk):
 @member_required
 def report_detail(request, pk):
     report = get_council_report_for_user(request.user, pk)
+    membership = request.membership
     builds = list(report.builds.select_related("requested_by")[:20])
+    newest = next((b for b in builds if b.status == Build.Status.DONE), None)
+    if newest is None:  # the newest finished build can be older than the twenty latest builds
+        newest = report.builds.filter(status=Build.Status.DONE).first()
+    active = next((b for b in builds if b.is_active), None)
+    if not membership.is_coordinator:
+        # Others see the newest finished build only: older builds are the coordinator's.
+        builds = [newest] if newest else []
+    for b in builds:
+        b.downloadable = may_download(membership, b, newest)
     context = {
         "report": report,
         "rounds": list(report.rounds.order_by("period_end")),
         "builds": builds,
-        "active": next((b for b in builds if b.is_active), None),
-        "can_write": request.membership.is_coordinator,
+        "active": active,
+        "can_write": membership.is_coordinator,
         "history": history_for(report),
     }
     return render(request, "reports/report_detail.html", context)
@@ -123,9 +135,9 @@ def build_status(request, pk):
 
 @member_required
 def build_file(request, pk, fmt):
-    build = get_build_for_user(request.user, pk)
+    build = get_build_file_for_user(request.user, pk)
     f = build.pdf if fmt == "pdf" else build.docx
-    if build.status != Build.Status.DONE or not f:
+    if not f:
         raise Http404
     name = f"{slugify(build.report.title) or 'rapport'}-{build.finished_at:%Y-%m-%d}.{fmt}"
     return FileResponse(f.open("rb"), as_attachment=True, filename=name, content_type=FORMATS[fmt])

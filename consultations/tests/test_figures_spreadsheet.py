@@ -5,11 +5,11 @@ from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-import time_machine
 from openpyxl import load_workbook
 
 from conftest import make_consultation
