@@ -25,13 +25,21 @@ from organisations.models import Municipality, OrgUnit
 from plans.models import Goal, Plan
 from surveys.forms import OTHER
 from surveys.models import Question, Response, Survey
-from surveys.services import question_save, response_submit, survey_create, survey_set_status, survey_update
+from surveys.services import (
+    question_save,
+    response_submit,
+    survey_create,
+    survey_finalise,
+    survey_set_status,
+    survey_update,
+)
 
 from .models import Coding, Inventory, Theme
 from .selectors import add_suggestions, coding_items
 from .services import (
     coding_decide,
     inventory_create,
+    inventory_finalise,
     note_save,
     recommendation_save,
     recommendation_to_activity,
@@ -125,10 +133,14 @@ class _Loader:
                 raise DemoFileInvalid(f"no survey named {spec['name']!r} to attach")
             survey_update(survey=survey, by=self.by, fields={"inventory": inventory})
             return
-        pending = spec["pending"]
-        languages = ["sv", *spec.get("translations", [])]
+        # Other languages only where their texts are written in the file: under
+        # `translations` the survey's, and under the language's code each question's
+        # and option's. What is missing stays missing (surveys.languages), and the
+        # survey then cannot be opened.
+        translations = spec.get("translations") or {}
+        languages = ["sv", *translations]
         texts = {"sv": {"title": spec["title"].strip(), "intro": spec["intro"].strip()}}
-        texts |= {lang: {"title": pending, "intro": pending} for lang in languages[1:]}
+        texts |= {lang: {key: text.strip() for key, text in own.items()} for lang, own in translations.items()}
         survey = survey_create(
             municipality=self.municipality,
             by=self.by,
@@ -148,8 +160,14 @@ class _Loader:
             fields = {
                 "kind": q["kind"],
                 "required": bool(q.get("required")),
-                "texts": {"sv": q["text"].strip()} | {lang: pending for lang in languages[1:]},
-                "options": [{"value": o["value"], "texts": {"sv": o["text"]}} for o in q.get("options", [])],
+                "texts": {"sv": q["text"].strip()} | {lang: q[lang].strip() for lang in languages[1:] if lang in q},
+                "options": [
+                    {
+                        "value": o["value"],
+                        "texts": {"sv": o["text"]} | {lang: o[lang] for lang in languages[1:] if lang in o},
+                    }
+                    for o in q.get("options", [])
+                ],
                 "allow_other": bool(q.get("allow_other")),
             }
             if q["kind"] == Question.Kind.SCALE:
@@ -304,6 +322,12 @@ class _Loader:
                     recommendation=recommendation, by=self.by, owner=self.unit(activity["owner"])
                 )
 
+    def finalise(self, inventory: Inventory) -> None:
+        """Finalise the results of the inventory's surveys, then of the inventory."""
+        for survey in inventory.surveys.exclude(status=Survey.Status.FINALISED):
+            survey_finalise(survey=survey, by=self.by)
+        inventory_finalise(inventory=inventory, by=self.by)
+
 
 def read(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -323,4 +347,6 @@ def load_demo_inventory(*, municipality: Municipality, path: Path) -> Inventory 
     loader.notes(inventory)
     loader.coding(inventory)
     loader.recommendations(inventory)
+    if data["inventory"].get("finalised"):
+        loader.finalise(inventory)
     return inventory

@@ -64,8 +64,22 @@ class Inventory(models.Model):
         default=False,
         help_text=_("Publishes the themes, age groups and publishable quotes, with small counts hidden."),
     )
+    coders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coded_inventories",
+        verbose_name=_("may read and code free text"),
+        help_text=_(
+            "Besides the coordinators, only these people read what respondents wrote in their own words, "
+            "code it and remove personal details from it."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finalised_on = models.DateField(_("results finalised on"), null=True, blank=True, editable=False)
+    # The protected result tables, frozen when the results were finalised
+    # (inventories.release): theme ids, age-group keys and counts, never display text.
+    release = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("needs inventory")
@@ -82,10 +96,16 @@ class Inventory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_finalised(self) -> bool:
+        """The results are fixed (fastställda) and frozen in ``release``: what
+        the results page, the downloads, the public page, the API and the
+        council report show, and all they show."""
+        return self.finalised_on is not None and self.release is not None
+
     def results_are_public(self) -> bool:
-        """Published, and none of its surveys still open: results that change with
-        each answer would let anyone see what one answer did."""
-        return self.published and not any(survey.is_answerable() for survey in self.surveys.all())
+        """Published, and the results finalised."""
+        return self.published and self.is_finalised
 
 
 class Theme(models.Model):

@@ -82,16 +82,20 @@ def _response_ages(inventory: Inventory, groups: dict[str, str]) -> tuple[dict, 
     return ages, unmatched
 
 
-def inventory_results(inventory: Inventory, *, public: bool = False) -> InventoryResults:
-    """The inventory's results. ``public`` keeps only publishable quotes and
-    counts only public activities. A fixed number of queries."""
+RELEASE_SCHEMA = 1
+
+
+def release_tables(inventory: Inventory) -> dict:
+    """The inventory's protected tables, to be frozen when its results are
+    finalised: theme ids, age-group keys and counts (None where hidden), never
+    display text. A fixed number of queries."""
     k = inventory.municipality.suppression_k
     groups = {age_key(label): label for label in inventory.age_groups}
-    age_groups = [*groups.items(), (UNKNOWN_AGE, _("age not stated"))]
+    keys = [*groups, UNKNOWN_AGE]
     response_ids = list(Response.objects.filter(survey__inventory=inventory).values_list("id", flat=True))
-    ages, unmatched_ages = _response_ages(inventory, groups)
+    ages, _unmatched = _response_ages(inventory, groups)
     notes = list(DialogueNote.objects.filter(inventory=inventory).values_list("id", "participants", "age_counts"))
-    themes = list(inventory.themes.prefetch_related("goals").order_by("position", "pk"))
+    theme_ids = list(inventory.themes.order_by("position", "pk").values_list("pk", flat=True))
 
     theme_responses: dict[int, set] = defaultdict(set)
     theme_notes: dict[int, set] = defaultdict(set)
@@ -106,7 +110,7 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
 
     # Dialogue meetings are counted, not their participants: participants of
     # overlapping sets of meetings could be told apart by subtraction.
-    meeting_cells, _total = suppress_1d({t.pk: len(theme_notes[t.pk]) for t in themes}, k=k, total=len(notes))
+    meeting_cells, _total = suppress_1d({t: len(theme_notes[t]) for t in theme_ids}, k=k, total=len(notes))
 
     # Age group × source: survey respondents, and dialogue participants by the notes' counts.
     age_counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -119,18 +123,72 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
             age_counts[key if key in groups else UNKNOWN_AGE, MEETINGS] += n
             counted += n
         age_counts[UNKNOWN_AGE, MEETINGS] += max(0, participants - counted)
-    keys = [key for key, _label in age_groups]
-    age = suppress_2d(age_counts, rows=keys, cols=[ANSWERS, MEETINGS], k=k)
+    # Protected column by column, so that the numbers of respondents and of participants stay shown.
+    age = suppress_2d(age_counts, rows=keys, cols=[ANSWERS, MEETINGS], k=k, by="cols")
 
     cross: dict[tuple[int, str], int] = defaultdict(int)
-    for t in themes:
-        for response_id in theme_responses[t.pk]:
-            cross[t.pk, ages.get(response_id, UNKNOWN_AGE)] += 1
-    theme_age = suppress_2d(cross, rows=[t.pk for t in themes], cols=keys, k=k)
-
-    # Answers per theme are the cross table's row totals, protected together with
+    for t in theme_ids:
+        for response_id in theme_responses[t]:
+            cross[t, ages.get(response_id, UNKNOWN_AGE)] += 1
+    # Answers per theme are this table's row totals, protected together with
     # it: protecting the same numbers twice, apart, could let one table undo the other.
-    rows = [ThemeRow(theme=t, answers=theme_age.row_totals[t.pk], meetings=meeting_cells[t.pk]) for t in themes]
+    theme_age = suppress_2d(cross, rows=theme_ids, cols=keys, k=k)
+    return {
+        "schema": RELEASE_SCHEMA,
+        "k": k,
+        "age_groups": list(groups.values()),
+        "themes": theme_ids,
+        "meetings": len(notes),
+        "theme_meetings": [[t, meeting_cells[t].value] for t in theme_ids],
+        "age": _frozen_table(age),
+        "theme_age": _frozen_table(theme_age),
+    }
+
+
+def _frozen_table(table: Table2D) -> dict:
+    return {
+        "cells": [[r, c, cell.value] for (r, c), cell in table.cells.items()],
+        "rows": [[r, cell.value] for r, cell in table.row_totals.items()],
+        "cols": [[c, cell.value] for c, cell in table.col_totals.items()],
+        "grand": table.grand_total.value,
+        "withheld": table.withheld,
+    }
+
+
+def _thawed_table(frozen: dict, k: int) -> Table2D:
+    def cell(value) -> Cell:
+        return Cell(value, value is None, k)
+
+    return Table2D(
+        cells={(r, c): cell(v) for r, c, v in frozen["cells"]},
+        row_totals={r: cell(v) for r, v in frozen["rows"]},
+        col_totals={c: cell(v) for c, v in frozen["cols"]},
+        grand_total=cell(frozen["grand"]),
+        withheld=frozen["withheld"],
+    )
+
+
+def inventory_results(inventory: Inventory, *, public: bool = False) -> InventoryResults:
+    """The inventory's finalised results, read from the frozen release (labels
+    in the reader's language); ValueError when they are not finalised. Gaps and
+    quotes are read as they are now: ``public`` keeps only publishable quotes
+    and counts only public activities. A fixed number of queries."""
+    if not inventory.is_finalised:
+        raise ValueError("the inventory's results are not finalised")
+    release = inventory.release
+    k = release["k"]
+    groups = {age_key(label): label for label in release["age_groups"]}
+    age_groups = [*groups.items(), (UNKNOWN_AGE, _("age not stated"))]
+    _ages, unmatched_ages = _response_ages(inventory, groups)
+    themes = {t.pk: t for t in inventory.themes.prefetch_related("goals")}
+    age = _thawed_table(release["age"], k)
+    theme_age = _thawed_table(release["theme_age"], k)
+    meetings = {t: Cell(v, v is None, k) for t, v in release["theme_meetings"]}
+    rows = [
+        ThemeRow(theme=themes[t], answers=theme_age.row_totals[t], meetings=meetings[t])
+        for t in release["themes"]
+        if t in themes
+    ]
     plan_shown = inventory.plan_id is not None and (not public or inventory.plan.status == Plan.Status.ADOPTED)
     if plan_shown:
         _add_gaps(inventory, rows, public=public)
@@ -139,7 +197,7 @@ def inventory_results(inventory: Inventory, *, public: bool = False) -> Inventor
         inventory=inventory,
         k=k,
         respondents=age.col_totals[ANSWERS],
-        meetings=len(notes),
+        meetings=release["meetings"],
         themes=rows,
         age_groups=age_groups,
         age=age,

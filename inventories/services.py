@@ -16,9 +16,13 @@ from activities.services import activity_create
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from lib.locking import claim_version
+from lib.personal_data import REMOVED, marker
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal
+from surveys.models import Answer, Question
 
+from .access import coder_candidates
+from .coding import words
 from .models import DEFAULT_AGE_GROUPS, DEFAULT_THEMES, Coding, DialogueNote, Inventory, Quote, Recommendation, Theme
 from .selectors import TARGET_LOOKUPS, coding_target
 
@@ -74,6 +78,33 @@ def inventory_delete(*, inventory: Inventory, by) -> None:
         raise InventoryRefused(_("An inventory with surveys or dialogue meetings is kept."))
     _audit(inventory, by, AuditEvent.Action.DELETE, snapshot_deleted(_snapshot(inventory)))
     inventory.delete()
+
+
+@transaction.atomic
+def inventory_finalise(*, inventory: Inventory, by) -> Inventory:
+    """Fix the results (fastställa) once every survey of the inventory has its
+    results finalised: the protected tables are frozen in ``inventory.release``,
+    and the results page, the downloads, the public page, the API and the
+    council report show them and nothing else from then on. Coding or notes
+    changed later do not move them: two releases of nearly the same data could
+    be compared. Audited."""
+    from surveys.models import Survey
+
+    from .selectors import release_tables
+
+    inventory = Inventory.objects.select_for_update().select_related("municipality").get(pk=inventory.pk)
+    if inventory.is_finalised:
+        raise InventoryRefused(_("The results are already finalised."))
+    waiting = [s.name for s in inventory.surveys.exclude(status=Survey.Status.FINALISED).order_by("name")]
+    if waiting:
+        raise InventoryRefused(
+            _("Finalise the results of its surveys first: %(surveys)s.") % {"surveys": ", ".join(waiting)}
+        )
+    inventory.release = release_tables(inventory)
+    inventory.finalised_on = timezone.localdate()
+    inventory.save(update_fields=["release", "finalised_on"])
+    _audit(inventory, by, AuditEvent.Action.UPDATE, {"results finalised": [None, inventory.finalised_on]})
+    return inventory
 
 
 # --- The codebook ----------------------------------------------------------------------
@@ -205,6 +236,76 @@ def coding_undo(*, theme: Theme, target: str, target_id) -> None:
     if target not in TARGETS:
         raise ValueError(target)
     Coding.objects.filter(theme=theme, **{target + "_id": target_id}).delete()
+
+
+# --- Free text: who reads it, and removing personal details -------------------------------
+
+
+def _names(users) -> list[str]:
+    return sorted(u.get_full_name() or u.get_username() for u in users)
+
+
+@transaction.atomic
+def inventory_set_coders(*, inventory: Inventory, by, coders: Iterable) -> Inventory:
+    """Name the people who, besides the coordinators, read the inventory's free
+    text, code it and remove personal details from it: unit contacts of the
+    municipality only (inventories.access.may_be_coder). Audited: who was named
+    before and after."""
+    coders = list(coders)
+    allowed = set(coder_candidates(inventory.municipality_id).values_list("pk", flat=True))
+    if any(user.pk not in allowed for user in coders):
+        raise InventoryRefused(_("Only unit contacts of the municipality can be named to read free text."))
+    before = _names(inventory.coders.all())
+    inventory.coders.set(coders)
+    after = _names(coders)
+    _audit(inventory, by, AuditEvent.Action.UPDATE, {"coders": [before, after]} if before != after else {})
+    return inventory
+
+
+def answer_free_text_key(answer: Answer) -> str:
+    """Where an answer keeps what the respondent wrote: a text question's answer, or a choice's "other" text."""
+    return "value" if answer.question.kind == Question.Kind.TEXT else "other"
+
+
+def answer_source(answer: Answer) -> str:
+    """The survey and question an answer belongs to, as the coding page names them."""
+    return _("%(survey)s, question %(n)d") % {"survey": answer.response.survey.name, "n": answer.question.position}
+
+
+@transaction.atomic
+def answer_redact(*, answer: Answer, passage: str, by) -> Answer:
+    """Replace every occurrence of ``passage`` in the answer's free text by
+    "[borttaget]". What it said is kept nowhere: not in the answer, not among
+    the words its codings matched, not in the audit, which records only that a
+    passage was removed from this answer, by whom and when. Its codings stay."""
+    answer = Answer.objects.select_for_update().select_related("question", "response__survey").get(pk=answer.pk)
+    inventory = Inventory.objects.select_related("municipality").get(pk=answer.response.survey.inventory_id)
+    key = answer_free_text_key(answer)
+    text = answer.value.get(key)
+    if not passage or not isinstance(text, str) or passage not in text:
+        raise InventoryRefused(_("The text to remove does not occur in the answer."))
+    redacted = text.replace(passage, marker(REMOVED))
+    answer.value = {**answer.value, key: redacted}
+    answer.save(update_fields=["value"])
+    remaining = set(words(redacted))
+    for coding in answer.codings.all():
+        kept = ", ".join(w for w in coding.matched_words.split(", ") if w in remaining)
+        if kept != coding.matched_words:
+            coding.matched_words = kept
+            coding.save(update_fields=["matched_words"])
+    _audit(
+        inventory,
+        by,
+        AuditEvent.Action.UPDATE,
+        {
+            _("free text"): [
+                None,
+                _("a passage was removed from answer %(answer)s (%(source)s)")
+                % {"answer": answer.pk, "source": answer_source(answer)},
+            ]
+        },
+    )
+    return answer
 
 
 # --- Ways forward ------------------------------------------------------------------------

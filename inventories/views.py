@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
@@ -17,13 +19,23 @@ from organisations.access import member_required
 
 from . import services
 from .access import (
+    get_answer_for_user,
     get_inventory_for_user,
     get_note_for_user,
     get_recommendation_for_user,
     get_theme_for_user,
     may_change,
+    may_read_free_text,
 )
-from .forms import DraftActivityForm, InventoryForm, NoteForm, RecommendationForm, ThemeForm, quote_formset
+from .forms import (
+    DraftActivityForm,
+    InventoryForm,
+    NoteForm,
+    RecommendationForm,
+    RedactForm,
+    ThemeForm,
+    quote_formset,
+)
 from .models import Coding, DialogueNote, Inventory
 from .selectors import add_suggestions, coding_items, coding_target, inventory_results
 from .tables import result_charts, result_tables
@@ -46,9 +58,12 @@ def inventory_create(request):
         raise PermissionDenied
     form = InventoryForm(request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
-        inventory = services.inventory_create(
-            municipality=membership.municipality, by=request.user, fields=form.inventory_fields()
-        )
+        with transaction.atomic():
+            inventory = services.inventory_create(
+                municipality=membership.municipality, by=request.user, fields=form.inventory_fields()
+            )
+            if (coders := form.chosen_coders()) is not None:
+                services.inventory_set_coders(inventory=inventory, by=request.user, coders=coders)
         messages.success(request, _("The inventory was created with the default codebook of themes."))
         return redirect("inventories:detail", pk=inventory.pk)
     return render(request, "inventories/inventory_form.html", {"form": form}, status=_status(form))
@@ -66,12 +81,15 @@ def inventory_edit(request, pk):
     status = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.inventory_update(
-                inventory=inventory,
-                by=request.user,
-                fields=form.inventory_fields(),
-                version=form.cleaned_data["version"],
-            )
+            with transaction.atomic():
+                services.inventory_update(
+                    inventory=inventory,
+                    by=request.user,
+                    fields=form.inventory_fields(),
+                    version=form.cleaned_data["version"],
+                )
+                if (coders := form.chosen_coders()) is not None:
+                    services.inventory_set_coders(inventory=inventory, by=request.user, coders=coders)
         except StaleEdit:
             current = Inventory.objects.get(pk=inventory.pk)
             inventory = current
@@ -110,6 +128,8 @@ def inventory_detail(request, pk):
         "themes": inventory.themes.prefetch_related("goals").order_by("position", "pk"),
         "recommendations": inventory.recommendations.select_related("activity").prefetch_related("themes"),
         "can_change": may_change(request.membership, inventory),
+        "can_read_free_text": may_read_free_text(request.membership, inventory),
+        "coders": sorted(inventory.coders.all(), key=lambda u: u.get_full_name() or u.get_username()),
         "public_url": request.build_absolute_uri(reverse("inventory_public:results", args=[inventory.pk])),
         "history": history_for(inventory),
     }
@@ -133,8 +153,28 @@ def _results_context(inventory, *, public: bool) -> dict:
 
 @member_required
 def results(request, pk):
+    """The finalised results; until then how far the inventory has come."""
     inventory = get_inventory_for_user(request.user, pk)
-    return render(request, "inventories/results.html", _results_context(inventory, public=False))
+    if inventory.is_finalised:
+        context = _results_context(inventory, public=False)
+    else:
+        surveys = inventory.surveys.annotate(answers=Count("responses")).order_by("-opens_on", "pk")
+        context = {"inventory": inventory, "results": None, "surveys": surveys, "notes": inventory.notes.count()}
+    context["can_change"] = may_change(request.membership, inventory)
+    return render(request, "inventories/results.html", context)
+
+
+@member_required
+@require_POST
+def finalise(request, pk):
+    inventory = get_inventory_for_user(request.user, pk, write=True)
+    try:
+        services.inventory_finalise(inventory=inventory, by=request.user)
+    except services.InventoryRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The results are finalised."))
+    return redirect("inventories:results", pk=inventory.pk)
 
 
 @member_required
@@ -145,6 +185,8 @@ def results_export(request, pk, fmt):
 
 def _download(inventory, fmt: str, *, public: bool):
     """The result tables as XLSX or CSV: the same suppressed cells as the page."""
+    if not inventory.is_finalised:
+        raise Http404
     tables = result_tables(inventory_results(inventory, public=public))
     name = f"behovsinventering-{slugify(inventory.name) or inventory.pk}"
     return tables_xlsx(tables, f"{name}.xlsx") if fmt == "xlsx" else tables_csv(tables, f"{name}.csv")
@@ -275,10 +317,12 @@ def note_delete(request, pk):
 # --- Coding ---------------------------------------------------------------------------------------
 
 
+@never_cache
 @member_required
 def coding(request, pk):
-    """Free-text answers, notes and quotes with their themes and suggestions, a page at a time."""
-    inventory = get_inventory_for_user(request.user, pk)
+    """Free-text answers, notes and quotes with their themes and suggestions, a
+    page at a time: for those who may read free text (access.may_read_free_text)."""
+    inventory = get_inventory_for_user(request.user, pk, free_text=True)
     show_all = request.GET.get("visa") == "alla"
     items = coding_items(inventory, uncoded_only=not show_all)
     page = Paginator(items, CODING_PAGE_SIZE).get_page(request.GET.get("sida"))
@@ -289,7 +333,6 @@ def coding(request, pk):
         "page": page,
         "themes": themes,
         "show_all": show_all,
-        "can_change": may_change(request.membership, inventory),
         "decisions": Coding.Decision,
     }
     return render(request, "inventories/coding.html", context)
@@ -299,7 +342,7 @@ def coding(request, pk):
 @require_POST
 def code(request, pk):
     """Confirm, reject or undo one theme for one item; back to the same place in the list."""
-    inventory = get_inventory_for_user(request.user, pk, write=True)
+    inventory = get_inventory_for_user(request.user, pk, free_text=True)
     kind = request.POST.get("kind", "")
     target = coding_target(inventory.pk, kind, request.POST.get("target", ""))
     if target is None:
@@ -323,6 +366,40 @@ def code(request, pk):
     query = urlencode({k: request.POST[k] for k in ("visa", "sida") if request.POST.get(k, "").isalnum()})
     url = reverse("inventories:coding", args=[inventory.pk])
     return redirect(f"{url}{'?' if query else ''}{query}#{kind}-{target.pk}")
+
+
+@never_cache
+@member_required
+@require_http_methods(["GET", "POST"])
+def answer_redact(request, pk):
+    """Remove a passage (a name, an address, a detail that points someone out)
+    from a free-text answer. The coding page posts here; a passage that is not
+    in the answer is shown again with the error."""
+    answer = get_answer_for_user(request.user, pk)
+    inventory = answer.inventory
+    text = answer.value.get(services.answer_free_text_key(answer)) or ""
+    back = {k: request.GET[k] for k in ("visa", "sida") if k in request.GET}
+    form = RedactForm(request.POST or None, text=text, initial=back)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_redact(answer=answer, passage=form.cleaned_data["passage"], by=request.user)
+        except services.InventoryRefused as exc:
+            form.add_error("passage", str(exc))
+        else:
+            messages.success(
+                request, _("The text was removed from the answer. The history records that, not what it said.")
+            )
+            query = urlencode(form.back_query())
+            url = reverse("inventories:coding", args=[inventory.pk])
+            return redirect(f"{url}{'?' if query else ''}{query}#answer-{answer.pk}")
+    context = {
+        "inventory": inventory,
+        "answer": answer,
+        "text": text,
+        "source": services.answer_source(answer),
+        "form": form,
+    }
+    return render(request, "inventories/answer_redact.html", context, status=_status(form))
 
 
 # --- Ways forward ---------------------------------------------------------------------------------

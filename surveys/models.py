@@ -43,6 +43,8 @@ class Survey(models.Model):
         DRAFT = "utkast", _("draft")
         OPEN = "oppen", _("open")
         CLOSED = "stangd", _("closed")
+        # The results are fixed: no answer can be added, the tables are frozen in ``release``.
+        FINALISED = "faststalld", _("finalised")
 
     class DateDetail(models.TextChoices):
         DAY = "dag", _("the day")
@@ -82,6 +84,10 @@ class Survey(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finalised_on = models.DateField(_("results finalised on"), null=True, blank=True, editable=False)
+    # The protected result tables, frozen when the results were finalised
+    # (surveys.release): option values and counts, never display text.
+    release = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("survey")
@@ -103,16 +109,25 @@ class Survey(models.Model):
         on = on or timezone.localdate()
         return self.status == self.Status.OPEN and self.opens_on <= on <= self.closes_on
 
+    @property
+    def is_finalised(self) -> bool:
+        """The results are fixed (fastställda): no answer can be added any more,
+        and the protected tables are frozen in ``release``. Until then nobody
+        sees result tables, only the number of answers: tables that moved with
+        each answer would let anyone compare two moments and see one answer."""
+        return self.status == self.Status.FINALISED and self.release is not None
+
+    @property
+    def accepts_entries(self) -> bool:
+        """Paper and interview answers can be typed in while the survey is open or
+        closed, never once its results are finalised."""
+        return self.status in (self.Status.OPEN, self.Status.CLOSED)
+
     def results_are_public(self) -> bool:
-        """Published results are shown once the survey has closed. A survey in an
+        """Published results are shown once they are finalised. A survey in an
         inventory is published through the inventory only: tables of the same
         answers protected apart could be played against each other."""
-        return (
-            self.results_published
-            and self.inventory_id is None
-            and self.status != self.Status.DRAFT
-            and not self.is_answerable()
-        )
+        return self.results_published and self.inventory_id is None and self.is_finalised
 
     def answer_date(self, on: date) -> date:
         """The date kept with an answer: the day, or the Monday of its week."""
@@ -198,4 +213,5 @@ class Answer(models.Model):
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_one_per_question")]
 
     def __str__(self) -> str:
-        return f"{self.question_id}: {self.value}"
+        # Never the value: a label that reached a log or an audit row would carry what someone wrote.
+        return f"{self.response_id}: {self.question_id}"

@@ -3,17 +3,21 @@ not (an audit row would tie a person to an answer)."""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib.personal_data import remove_personal_details
 from organisations.models import Municipality
 
+from .languages import incomplete_message
 from .models import Answer, Question, Response, Survey
 
 
@@ -49,7 +53,13 @@ def survey_create(*, municipality: Municipality, by, fields: dict[str, Any]) -> 
 
 @transaction.atomic
 def survey_update(*, survey: Survey, by, fields: dict[str, Any]) -> Survey:
+    """Change a survey's settings. Once its results are finalised, the survey
+    stays in its inventory (or out of one): its frozen tables were protected
+    for that place, and moved they could be played against the inventory's."""
     before = _snapshot(Survey.objects.get(pk=survey.pk))
+    stored = Survey.objects.only("status", "inventory_id").get(pk=survey.pk)
+    if stored.status == Survey.Status.FINALISED and fields.get("inventory", stored.inventory) != stored.inventory:
+        raise SurveyLocked(_("The results are finalised: the survey cannot move to another needs inventory."))
     for name, value in fields.items():
         setattr(survey, name, value)
     survey.save()
@@ -92,15 +102,108 @@ def question_delete(*, question: Question, by) -> None:
     question.delete()
 
 
+class NotFinalisable(Exception):
+    """The survey cannot have its results finalised (yet)."""
+
+
 @transaction.atomic
 def survey_set_status(*, survey: Survey, by, status: str) -> Survey:
+    """Open, close or return a survey to draft. Finalised results stay final:
+    reopening means a new version (survey_new_version)."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == Survey.Status.FINALISED or status == Survey.Status.FINALISED:
+        raise SurveyLocked(_("The results are finalised: make a new version to ask again."))
     if status == Survey.Status.OPEN and not survey.questions.exists():
         raise SurveyLocked(_("Add at least one question before opening the survey."))
+    if status == Survey.Status.OPEN and (incomplete := incomplete_message(survey)):  # surveys.languages
+        raise SurveyLocked(incomplete)
+    if status == Survey.Status.DRAFT and survey.responses.exists():
+        raise SurveyLocked(_("A survey with answers cannot become a draft again."))
     old = survey.get_status_display()
     survey.status = status
     survey.save(update_fields=["status"])
+    if status == Survey.Status.CLOSED:
+        shuffle_storage(survey)
     _audit(survey, by, AuditEvent.Action.UPDATE, {"status": [old, survey.get_status_display()]})
     return survey
+
+
+@transaction.atomic
+def survey_finalise(*, survey: Survey, by) -> Survey:
+    """Fix the results (fastställa): no answer can be added after this, the
+    answers are stored again in random order, and the protected tables are
+    frozen in ``survey.release`` — what every output of the survey shows from
+    now on, and all it shows. Audited."""
+    _exclude_submissions(survey)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == Survey.Status.FINALISED:
+        raise NotFinalisable(_("The results are already finalised."))
+    if survey.status == Survey.Status.DRAFT or survey.is_answerable():
+        raise NotFinalisable(_("Close the survey before finalising its results."))
+    from .selectors import release_tables
+
+    shuffle_storage(survey)
+    old = survey.get_status_display()
+    survey.release = release_tables(survey)
+    survey.status = Survey.Status.FINALISED
+    survey.finalised_on = timezone.localdate()
+    survey.save(update_fields=["release", "status", "finalised_on"])
+    _audit(survey, by, AuditEvent.Action.UPDATE, {"status": [old, survey.get_status_display()]})
+    return survey
+
+
+def close_ended_surveys(*, on: date | None = None) -> int:
+    """Close the open surveys whose last day has passed (and so shuffle their
+    answers' storage order); the daily ``close_surveys`` command runs this."""
+    on = on or timezone.localdate()
+    closed = 0
+    for survey in Survey.objects.filter(status=Survey.Status.OPEN, closes_on__lt=on):
+        survey_set_status(survey=survey, by=None, status=Survey.Status.CLOSED)
+        closed += 1
+    return closed
+
+
+def shuffle_storage(survey: Survey) -> None:
+    """Store the survey's responses and answers again, in random order.
+
+    Both databases keep rows in the order they arrived (SQLite's rowid,
+    PostgreSQL's physical order), and with any request log that order gives the
+    time of day of an answer. Deleting the rows and inserting them again in a
+    random order leaves nothing of it in the tables. Foreign keys are checked at
+    commit, so the answers and their codings keep pointing at the same ids.
+    Runs inside the caller's transaction."""
+    rng = random.SystemRandom()
+    responses = list(Response.objects.filter(survey=survey))
+    answers = list(Answer.objects.filter(response__survey=survey))
+    rng.shuffle(responses)
+    rng.shuffle(answers)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Answer._meta.db_table} WHERE response_id IN "  # noqa: S608 - table names from the models
+            f"(SELECT id FROM {Response._meta.db_table} WHERE survey_id = %s)",
+            [survey.pk],
+        )
+        cursor.execute(f"DELETE FROM {Response._meta.db_table} WHERE survey_id = %s", [survey.pk])  # noqa: S608
+    Response.objects.bulk_create(responses, batch_size=500)
+    Answer.objects.bulk_create(answers, batch_size=500)
+
+
+def _exclude_submissions(survey: Survey) -> None:
+    """On PostgreSQL, wait for answers being stored right now and keep new ones
+    out until the transaction ends (response_submit takes the shared lock).
+    SQLite writes one transaction at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SUBMIT_LOCK, survey.pk])
+
+
+def _hold_submissions_open(survey: Survey) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [SUBMIT_LOCK, survey.pk])
+
+
+SUBMIT_LOCK = 7401  # the advisory-lock class for "answers to one survey are being stored"
 
 
 @transaction.atomic
@@ -139,15 +242,40 @@ def survey_delete(*, survey: Survey, by) -> None:
     survey.delete()
 
 
+class NotAccepting(Exception):
+    """The survey takes no more answers."""
+
+
 @transaction.atomic
 def response_submit(
     *, survey: Survey, language: str, answers: dict[int, dict[str, Any]], on: date, source: str = Response.Source.WEB
 ) -> Response:
-    """Store one anonymous response: no person, address, session or time of day."""
+    """Store one anonymous response: no person, address, session or time of day.
+    A web answer only while the survey is answerable, a typed-in one while it is
+    open or closed — never once the results are finalised (checked under a lock
+    that finalising waits for)."""
+    _hold_submissions_open(survey)
+    current = Survey.objects.get(pk=survey.pk)
+    if not (current.is_answerable(on) if source == Response.Source.WEB else current.accepts_entries):
+        raise NotAccepting(_("The survey takes no more answers."))
     response = Response.objects.create(
         survey=survey, language=language, source=source, answered_on=survey.answer_date(on)
     )
+    # Free text is stored without personnummer, phone numbers and e-mail addresses (lib.personal_data).
+    free_text = set(survey.questions.filter(kind=Question.Kind.TEXT).values_list("pk", flat=True))
     Answer.objects.bulk_create(
-        Answer(response=response, question_id=question_id, value=value) for question_id, value in answers.items()
+        Answer(
+            response=response, question_id=question_id, value=_without_personal_details(value, question_id in free_text)
+        )
+        for question_id, value in answers.items()
     )
     return response
+
+
+def _without_personal_details(value: dict[str, Any], free_text: bool) -> dict[str, Any]:
+    """An answer with its free text (a text question's answer, an "other" text) scrubbed."""
+    value = dict(value)
+    for key in ("value", "other") if free_text else ("other",):
+        if isinstance(value.get(key), str):
+            value[key] = remove_personal_details(value[key])
+    return value

@@ -14,6 +14,7 @@ urlpatterns = [
     path("fraga/<int:pk>/ta-bort/", views.question_delete, name="question_delete"),
     path("<int:pk>/status/", views.survey_status, name="status"),
     path("<int:pk>/ny-version/", views.survey_new_version, name="new_version"),
+    path("<int:pk>/faststall/", views.survey_finalise, name="finalise"),
     path("<int:pk>/registrera-svar/", views.staff_entry, name="entry"),
     path("<int:pk>/resultat/", views.results, name="results"),
     path("<int:pk>/resultat.xlsx", views.results_export, {"fmt": "xlsx"}, name="results_xlsx"),

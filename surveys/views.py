@@ -16,12 +16,14 @@ from audit.selectors import history_for
 from inventories.models import Inventory
 from lib import ratelimit
 from lib.forms import int_param
+from lib.net import client_address
 from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
 
 from . import services
 from .access import get_question_for_user, get_survey_for_user, may_change
 from .forms import AnswerForm, QuestionForm, StaffEntryForm, SurveyForm
+from .languages import UI_LANGUAGES, offered_languages, survey_text, swedish_note, ui_language
 from .models import LANGUAGE_NAMES, Survey
 from .selectors import survey_results, survey_tables
 
@@ -31,34 +33,43 @@ logger = logging.getLogger(__name__)
 # 20 unless the operator says otherwise): enough for a family on one library
 # computer, too few for a script. The address is only hashed, in the cache.
 SUBMIT_WINDOW = 3600
-UI_LANGUAGES = {"sv", "en"}  # the languages the page around the questions is translated into
 
 
 # --- Public answering ----------------------------------------------------------------
 
 
-def _ui_language(language: str) -> str:
-    return language if language in UI_LANGUAGES else "sv"
+def _public_context(survey: Survey, language: str, **extra) -> dict:
+    """What every public page of a survey shows in the respondent's language. The
+    page around the questions is in Swedish or English (UI_LANGUAGES); in any other
+    language, the translator's note at the top says it is shown in Swedish."""
+    return {
+        "survey": survey,
+        "language": language,
+        "page_note": swedish_note(survey, language) if language not in UI_LANGUAGES else None,
+        **extra,
+    }
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer(request, token):
-    """The public questionnaire: no account, no cookie beyond CSRF, nothing kept about the person."""
+    """The public questionnaire: no account, no cookie beyond CSRF, nothing kept about the person.
+    Offered in Swedish and in each language of the survey with all its texts (surveys.languages)."""
     survey = get_object_or_404(Survey, token=token)
     if survey.status == Survey.Status.DRAFT:
         raise Http404
+    offered = offered_languages(survey)
     language = request.GET.get("sprak") or request.POST.get("sprak") or ""
-    if language not in survey.languages:
+    if language not in offered:
         language = ""
     if not survey.is_answerable():
-        with translation.override(_ui_language(language or "sv")):
-            return render(request, "surveys/public_closed.html", {"survey": survey, "language": language or "sv"})
-    if not language and len(survey.languages) > 1:
-        choices = [(code, LANGUAGE_NAMES[code], survey.text(code, "title")) for code in survey.languages]
+        with translation.override(ui_language(language or "sv")):
+            return render(request, "surveys/public_closed.html", _public_context(survey, language or "sv"))
+    if not language and len(offered) > 1:
+        choices = [(code, LANGUAGE_NAMES[code], survey_text(survey, code, "title").text) for code in offered]
         return render(request, "surveys/public_language.html", {"survey": survey, "choices": choices})
     language = language or "sv"
-    with translation.override(_ui_language(language)):
+    with translation.override(ui_language(language)):
         form = AnswerForm(request.POST or None, survey=survey, language=language)
         status = 200
         if request.method == "POST":
@@ -67,24 +78,28 @@ def answer(request, token):
                 return redirect(f"{request.path}tack/?sprak={language}")
             if not ratelimit.allow(
                 scope=f"survey:{survey.pk}",
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_address(request),
                 limit=settings.SURVEY_SUBMIT_LIMIT,
                 window_seconds=SUBMIT_WINDOW,
             ):
-                return render(request, "surveys/public_busy.html", {"survey": survey, "language": language}, status=429)
+                return render(request, "surveys/public_busy.html", _public_context(survey, language), status=429)
             if form.is_valid():
-                services.response_submit(
-                    survey=survey, language=language, answers=form.answers, on=timezone.localdate()
-                )
+                try:
+                    services.response_submit(
+                        survey=survey, language=language, answers=form.answers, on=timezone.localdate()
+                    )
+                except services.NotAccepting:  # closed while the respondent was answering
+                    return render(request, "surveys/public_closed.html", _public_context(survey, language))
                 return redirect(f"{request.path}tack/?sprak={language}")
             status = 400
-        context = {
-            "survey": survey,
-            "form": form,
-            "language": language,
-            "title": survey.text(language, "title"),
-            "intro": survey.text(language, "intro"),
-        }
+        context = _public_context(
+            survey,
+            language,
+            form=form,
+            title=survey_text(survey, language, "title"),
+            intro=survey_text(survey, language, "intro"),
+            text_note=swedish_note(survey, language),
+        )
         return render(request, "surveys/public_form.html", context, status=status)
 
 
@@ -94,8 +109,8 @@ def thanks(request, token):
     language = request.GET.get("sprak", "sv")
     if language not in survey.languages:
         language = "sv"
-    with translation.override(_ui_language(language)):
-        return render(request, "surveys/public_thanks.html", {"survey": survey, "language": language})
+    with translation.override(ui_language(language)):
+        return render(request, "surveys/public_thanks.html", _public_context(survey, language))
 
 
 # --- Staff -------------------------------------------------------------------------------
@@ -135,9 +150,13 @@ def survey_edit(request, pk):
     survey = get_survey_for_user(request.user, pk, write=True)
     form = SurveyForm(request.POST or None, instance=survey, membership=request.membership)
     if request.method == "POST" and form.is_valid():
-        services.survey_update(survey=survey, by=request.user, fields=form.survey_fields())
-        messages.success(request, _("The survey was saved."))
-        return redirect("surveys:detail", pk=survey.pk)
+        try:
+            services.survey_update(survey=survey, by=request.user, fields=form.survey_fields())
+        except services.SurveyLocked as exc:
+            form.add_error("inventory", str(exc))
+        else:
+            messages.success(request, _("The survey was saved."))
+            return redirect("surveys:detail", pk=survey.pk)
     context = {"form": form, "survey": survey}
     return render(request, "surveys/survey_form.html", context, status=400 if form.errors else 200)
 
@@ -248,8 +267,11 @@ def survey_delete(request, pk):
 def staff_entry(request, pk):
     """Type in a paper or interview answer: the same questions, marked as such, no identity."""
     survey = get_survey_for_user(request.user, pk, write=True)
-    if survey.status == Survey.Status.DRAFT:
-        messages.error(request, _("Open the survey before entering answers."))
+    if not survey.accepts_entries:
+        if survey.status == Survey.Status.DRAFT:
+            messages.error(request, _("Open the survey before entering answers."))
+        else:
+            messages.error(request, _("The results are finalised: no answers can be added."))
         return redirect("surveys:detail", pk=survey.pk)
     language = request.GET.get("sprak", "sv")
     if language not in survey.languages:
@@ -258,13 +280,17 @@ def staff_entry(request, pk):
         request.POST or None, survey=survey, language=language, initial={"answered_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        services.response_submit(
-            survey=survey,
-            language=language,
-            answers=form.answers,
-            on=form.cleaned_data["answered_on"],
-            source=form.cleaned_data["source"],
-        )
+        try:
+            services.response_submit(
+                survey=survey,
+                language=language,
+                answers=form.answers,
+                on=form.cleaned_data["answered_on"],
+                source=form.cleaned_data["source"],
+            )
+        except services.NotAccepting:
+            messages.error(request, _("The results are finalised: no answers can be added."))
+            return redirect("surveys:detail", pk=survey.pk)
         messages.success(request, _("The answer was saved. Enter the next one below."))
         return redirect("surveys:entry", pk=survey.pk)
     context = {"survey": survey, "form": form, "language": language}
@@ -272,15 +298,34 @@ def staff_entry(request, pk):
 
 
 @member_required
+@require_POST
+def survey_finalise(request, pk):
+    survey = get_survey_for_user(request.user, pk, write=True)
+    try:
+        services.survey_finalise(survey=survey, by=request.user)
+    except services.NotFinalisable as exc:
+        return _locked_redirect(request, survey, exc)
+    messages.success(request, _("The results are finalised. No answers can be added from now on."))
+    return redirect("surveys:results", pk=survey.pk)
+
+
+@member_required
 def results(request, pk):
+    """The finalised results; until then only the number of answers."""
     survey = get_survey_for_user(request.user, pk)
-    results = survey_results(survey)
-    context = {"survey": survey, "results": results}
+    context = {
+        "survey": survey,
+        "results": survey_results(survey) if survey.is_finalised else None,
+        "response_count": survey.responses.count(),
+        "can_change": may_change(request.membership, survey),
+    }
     return render(request, "surveys/results.html", context)
 
 
 def _download(survey, fmt: str):
     """The result tables as XLSX or CSV: the same suppressed cells as the page."""
+    if not survey.is_finalised:
+        raise Http404
     tables = survey_tables(survey_results(survey))
     name = f"enkat-{slugify(survey.name) or survey.pk}"
     return tables_xlsx(tables, f"{name}.xlsx") if fmt == "xlsx" else tables_csv(tables, f"{name}.csv")

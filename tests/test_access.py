@@ -36,6 +36,11 @@ UNIT_WRITER_PAGE = MEMBER_PAGE | {"reader": 403}
 UNIT_WRITER_OBJECT = MEMBER_OBJECT | {"reader": 403}
 # Unit A's own things (its activity, its report): its contact and the coordinator.
 UNIT_A_OBJECT = COORDINATOR_OBJECT | {"contact_a": 200}
+# What respondents wrote in their own words: the coordinator and the inventory's
+# named coders (contact B here), never readers nor the unit's other contacts.
+FREE_TEXT_OBJECT = COORDINATOR_OBJECT | {"contact_b": 200}
+# Result downloads of a survey or inventory whose results are not finalised: none, for anyone.
+NOT_FINALISED = {role: 404 if status == 200 else status for role, status in MEMBER_OBJECT.items()}
 
 # GET expectations, by URL name.
 EXPECTED = {
@@ -140,22 +145,25 @@ EXPECTED = {
     "survey_public:results": NOT_FOUND,
     "survey_public:results_xlsx": NOT_FOUND,
     "survey_public:results_csv": NOT_FOUND,
-    "surveys:results_xlsx": MEMBER_OBJECT,
-    "surveys:results_csv": MEMBER_OBJECT,
+    "surveys:finalise": MEMBER_POST_ONLY,
+    "surveys:results_xlsx": NOT_FINALISED,
+    "surveys:results_csv": NOT_FINALISED,
     "inventories:create": UNIT_WRITER_PAGE,
     "inventories:detail": MEMBER_OBJECT,
     "inventories:edit": UNIT_A_OBJECT,
     "inventories:delete": UNIT_A_OBJECT,
     "inventories:results": MEMBER_OBJECT,
-    "inventories:results_xlsx": MEMBER_OBJECT,
-    "inventories:results_csv": MEMBER_OBJECT,
+    "inventories:finalise": MEMBER_POST_ONLY,
+    "inventories:results_xlsx": NOT_FINALISED,
+    "inventories:results_csv": NOT_FINALISED,
     "inventories:theme_create": UNIT_A_OBJECT,
     "inventories:theme_edit": UNIT_A_OBJECT,
     "inventories:theme_delete": MEMBER_POST_ONLY,
     "inventories:note_create": UNIT_A_OBJECT,
     "inventories:note_edit": UNIT_A_OBJECT,
     "inventories:note_delete": UNIT_A_OBJECT,
-    "inventories:coding": MEMBER_OBJECT,
+    "inventories:coding": FREE_TEXT_OBJECT,
+    "inventories:answer_redact": FREE_TEXT_OBJECT,
     "inventories:code": MEMBER_POST_ONLY,
     "inventories:recommendation_create": UNIT_A_OBJECT,
     "inventories:recommendation_edit": UNIT_A_OBJECT,
@@ -199,10 +207,20 @@ EXPECTED = {
     "reports:delete": COORDINATOR_OBJECT,
     "reports:build": MEMBER_POST_ONLY,
     "reports:build_status": MEMBER_OBJECT,
+    # The report's newest build; older ones: BUILD_FILES below.
     "reports:build_pdf": MEMBER_OBJECT,
     "reports:build_docx": MEMBER_OBJECT,
     "reports:unit_pdf": MEMBER_OBJECT,
     "reports:unit_docx": MEMBER_OBJECT,
+}
+
+# A council report's build files, by build: the staff get the newest finished
+# build (made from finalised results); older builds, and builds made before
+# results were frozen, stay with the coordinator (reports.access).
+BUILD_FILES = {
+    "newest": MEMBER_OBJECT,
+    "older": COORDINATOR_OBJECT,
+    "before_frozen_results": COORDINATOR_OBJECT,
 }
 
 # What a POST by each role gets on URLs that change unit A's things or review
@@ -235,13 +253,16 @@ POST_EXPECTED = {
     "consultations:minutes_supersede": UNIT_A_OBJECT,
     "inventories:edit": UNIT_A_OBJECT,
     "inventories:delete": UNIT_A_OBJECT,
+    "inventories:finalise": UNIT_A_OBJECT,
+    "surveys:finalise": UNIT_A_OBJECT,
     "inventories:theme_create": UNIT_A_OBJECT,
     "inventories:theme_edit": UNIT_A_OBJECT,
     "inventories:theme_delete": UNIT_A_OBJECT,
     "inventories:note_create": UNIT_A_OBJECT,
     "inventories:note_edit": UNIT_A_OBJECT,
     "inventories:note_delete": UNIT_A_OBJECT,
-    "inventories:code": UNIT_A_OBJECT,
+    "inventories:code": FREE_TEXT_OBJECT,
+    "inventories:answer_redact": FREE_TEXT_OBJECT,
     "inventories:recommendation_create": UNIT_A_OBJECT,
     "inventories:recommendation_edit": UNIT_A_OBJECT,
     "inventories:recommendation_delete": UNIT_A_OBJECT,
@@ -296,7 +317,8 @@ def survey_of(world):
 
 
 def inventory_of(world):
-    """An unpublished inventory of unit A's with a theme, a dialogue note with a quote, and a way forward."""
+    """An unpublished inventory of unit A's with a theme, a dialogue note with a quote, and a way forward.
+    Contact B (of another unit) is named to read its free text; contact A is not."""
     from datetime import date
 
     from inventories.models import DialogueNote, Inventory, Quote, Recommendation
@@ -313,14 +335,39 @@ def inventory_of(world):
         )
         Quote.objects.create(note=note, text="Vi behöver bostäder.", publishable=False)
         Recommendation.objects.create(inventory=inventory, title="Bostadsrådgivning")
+        inventory.coders.set([world.users["contact_b"]])
     return inventory
+
+
+FREE_TEXT = "Vi behöver en bostad nära skolan."
+
+
+def free_text_answer_of(world):
+    """A free-text answer in the inventory's survey (closed, with one response)."""
+    from datetime import date
+
+    from surveys.models import Answer, Question, Response, Survey
+
+    inventory = inventory_of(world)
+    survey, created = Survey.objects.get_or_create(
+        municipality=world.municipality, inventory=inventory, name="Enkät i inventeringen",
+        defaults={
+            "unit": world.unit_a, "languages": ["sv"], "texts": {"sv": {"title": "Behov", "intro": "Anonym."}},
+            "opens_on": date(2026, 1, 1), "closes_on": date(2026, 2, 1), "status": Survey.Status.CLOSED,
+        },
+    )  # fmt: skip
+    if created:
+        question = Question.objects.create(survey=survey, kind="text", texts={"sv": "Vad behöver du?"})
+        response = Response.objects.create(survey=survey, language="sv", answered_on=date(2026, 1, 10))
+        Answer.objects.create(response=response, question=question, value={"value": FREE_TEXT})
+    return Answer.objects.get(response__survey=survey)
 
 
 def inventory_objects(world) -> dict:
     inventory = inventory_of(world)
     objects = dict.fromkeys(
-        ["detail", "edit", "delete", "results", "results_xlsx", "results_csv", "theme_create", "note_create",
-         "coding", "code", "recommendation_create"],
+        ["detail", "edit", "delete", "results", "finalise", "results_xlsx", "results_csv", "theme_create",
+         "note_create", "coding", "code", "recommendation_create"],
         inventory.pk,
     )  # fmt: skip
     theme, note, rec = inventory.themes.first(), inventory.notes.first(), inventory.recommendations.first()
@@ -351,6 +398,31 @@ def council_report_of(world):
         build.docx.save("rapport.docx", ContentFile(b"PK"), save=False)
         build.save()
     return report
+
+
+def council_report_builds(world) -> dict:
+    """The council report's newest build, an older one and one made before results were frozen."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import RULES_BEFORE_FROZEN_RESULTS, Build
+
+    report = council_report_of(world)
+    builds = {"newest": report.builds.get()}
+    for hours, name, rules in [(1, "older", None), (2, "before_frozen_results", RULES_BEFORE_FROZEN_RESULTS)]:
+        build = Build(
+            report=report, status=Build.Status.DONE, progress=100, requested_at=timezone.now() - timedelta(hours=hours),
+            finished_at=timezone.now() - timedelta(hours=hours),
+        )  # fmt: skip
+        if rules is not None:
+            build.rules_version = rules
+        build.pdf.save(f"{name}.pdf", ContentFile(b"%PDF-1.7"), save=False)
+        build.docx.save(f"{name}.docx", ContentFile(b"PK"), save=False)
+        build.save()
+        builds[name] = build
+    return builds
 
 
 def kwargs_for(name: str, params: list[str], world) -> dict:
@@ -413,6 +485,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "surveys:question_delete": survey_of(world).questions.first().pk,
         "surveys:status": survey_of(world).pk,
         "surveys:new_version": survey_of(world).pk,
+        "surveys:finalise": survey_of(world).pk,
         "surveys:entry": survey_of(world).pk,
         "surveys:results": survey_of(world).pk,
         "surveys:results_xlsx": survey_of(world).pk,
@@ -430,6 +503,8 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": inventory_of(world).pk}
     if name.startswith("opendata:") and params:
         return {"kommunkod": world.municipality.code}
+    if name == "inventories:answer_redact":
+        return {"pk": free_text_answer_of(world).pk}
     if name.startswith("inventories:") and params:
         return {"pk": inventory_objects(world)[name.split(":")[1]]}
     if name == "password_reset_confirm":
@@ -470,6 +545,15 @@ def test_get_every_url(world, role):
         check(client.get(url), EXPECTED[name][role], f"{role} GET {url}")
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_build_files_by_build(world, role):
+    client = world.client(role)
+    for which, build in council_report_builds(world).items():
+        for name in ("reports:build_pdf", "reports:build_docx"):
+            url = reverse(name, kwargs={"pk": build.pk})
+            check(client.get(url), BUILD_FILES[which][role], f"{role} GET {which} {url}")
+
+
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "coordinator"])
 def test_refused_posts_change_nothing(world, role):
     client = world.client(role)
@@ -497,7 +581,7 @@ def test_refused_posts_on_unit_things_change_nothing(world, role):
     payload = {
         "title": "Kapad", "owner": world.unit_b.pk, "goals": [world.result_goal.pk],
         "status": world.activity.status_id, "funding": "ordinarie", "visibility": "publik",
-        "text": "Kapad", "date": "2026-01-01", "comment": "Kapad", "summary": "Kapad",
+        "text": "Kapad", "date": "2026-01-01", "comment": "Kapad", "summary": "Kapad", "passage": "bostad",
     }  # fmt: skip
     for name, expected in POST_EXPECTED.items():
         if expected[role] == 200:
@@ -516,6 +600,7 @@ def test_refused_posts_on_unit_things_change_nothing(world, role):
     assert world.consultation.items.count() == 1 and world.item.views.count() == 1
     assert not hasattr(world.view, "feedback") or world.view.feedback is None
     assert (world.minutes.status, world.minutes.text) == ("utkast", "Minnesanteckningar: utkast.")
+    assert free_text_answer_of(world).value == {"value": FREE_TEXT}  # nothing redacted
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -324,7 +324,9 @@ def test_the_consultation_loop(page, browser, live_server):
 def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, browser, live_server, monkeypatch):
     """Members of the public answer an open survey in Swedish and in Romani
     (arli), with the keyboard and without any cookie beyond CSRF; the
-    coordinator sees the results with every count below 5 as "färre än 5"."""
+    coordinator closes the survey and finalises its results, then sees every
+    count below 5, and those that would give one away, as "dolt"; the
+    inventory's age groups once it is finalised too."""
     import re
     from datetime import timedelta
 
@@ -357,7 +359,13 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
         languages=["sv", "rmn"],
         texts={
             "sv": {"title": "Vad behöver ditt barn i skolan?", "intro": "Frivilligt och anonymt."},
-            "rmn": {"title": "So trubul e čhavorese ande škola?", "intro": "Kamlimasa thaj bi anavesko."},
+            "rmn": {
+                "title": "So trubul e čhavorese ande škola?",
+                "intro": "Kamlimasa thaj bi anavesko.",
+                # Fixture text in place of a translator's notes (surveys.languages).
+                "privacy": "[rmn-testtext] Inga namn eller kontaktuppgifter.",
+                "note": "[rmn-testtext] Visas på svenska.",
+            },
         },
         opens_on=today - timedelta(days=1),
         closes_on=today + timedelta(days=30),
@@ -475,10 +483,20 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     assert responses.count() == 8
     assert sorted(responses.values_list("language", flat=True)) == ["rmn"] * 3 + ["sv"] * 5
 
-    # 4. The coordinator's results: small counts are never shown as numbers.
+    # 4. While the survey is open the coordinator sees how many answered, no table.
     sign_in(page, "sthlm-samordnare")
     page.goto(reverse("surveys:results", args=[survey.pk]))
     main = page.get_by_role("main")
+    assert "8 svar hittills." in main.inner_text()
+    assert main.locator("table").count() == 0 and main.get_by_role("button").count() == 0
+    assert_accessible(page)
+    # Closed, then finalised: from then on the tables, and no more answers.
+    page.goto(reverse("surveys:detail", args=[survey.pk]))
+    page.get_by_role("button", name="Stäng enkäten").click()
+    page.get_by_role("button", name="Fastställ resultaten").click()
+    page.wait_for_url(f"**{reverse('surveys:results', args=[survey.pk])}")
+    main = page.get_by_role("main")
+    assert "Resultaten är fastställda. Inga svar kan läggas till från och med nu." in page.inner_text("body")
     assert re.search(r"\b(Svar|Answers): 8\.", main.inner_text())
 
     for number, text in enumerate(("Hur gammal är du?", "Behöver ditt barn läxhjälp?", "Vad saknar du i skolan?"), 1):
@@ -490,25 +508,28 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
         rows = table.locator("tbody tr").all()
         return {row.locator("th").inner_text(): row.locator("td").first.inner_text() for row in rows}
 
-    fewer = "färre än 5"
-    ages, choices = counts(1), counts(2)
-    assert list(ages.items())[:-1] == [
-        ("under 18", fewer), ("18–30", "5"), ("31–50", fewer), ("51+", "0"), ("Inget svar", "0"),
-    ]  # fmt: skip
-    assert list(ages.values())[-1] == "8"
-    assert list(choices.items())[:-1] == [("Ja", "5"), ("Nej", fewer), ("Vet inte", fewer), ("Inget svar", "0")]
+    # The survey counts in an inventory: its age groups are shown there, protected with the meetings.
+    assert "Räknas i behovsinventeringens resultat" in main.inner_text()
+    # 5 + 1 + 2: the 5 is hidden with the small counts, all alike, or the small ones would show.
+    hidden = "dolt"
+    choices = counts(2)
+    assert list(choices.items())[:-1] == [("Ja", hidden), ("Nej", hidden), ("Vet inte", hidden), ("Inget svar", "0")]
     assert list(choices.values())[-1] == "8"
-    assert f"{fewer} fritextsvar" in main.inner_text()
+    assert f"{hidden} fritextsvar" in main.inner_text()  # 4 of 8 wrote something
     # No count from 1 to 4 anywhere: not in a table, not in a chart.
-    assert main.locator("td.num.suppressed").count() == 4
+    assert main.locator("td.num.suppressed").count() == 3
     for value in main.locator("table.result-table td.num, svg text").all_text_contents():
         assert not re.fullmatch(r"\s*[1-4]\s*", value), value
     assert_accessible(page)
 
-    # The inventory the survey counts in, with its theme: by age group, the same protection.
+    # The inventory the survey counts in, finalised in turn: by age group, the same protection.
     page.goto(reverse("inventories:results", args=[inventory.pk]))
+    assert page.get_by_role("main").locator("table").count() == 0
+    page.get_by_role("button", name="Fastställ resultaten").click()
     main = page.get_by_role("main")
     assert page.get_by_role("heading", level=1).inner_text() == "Resultat: Behovsinventering om läxhjälp"
+    age_table = main.locator("table.result-table").filter(has=page.locator("caption", has_text="Åldersgrupper"))
+    assert age_table.locator("td.num.suppressed").count() >= 3
     for value in main.locator("table.result-table td.num, svg text").all_text_contents():
         assert not re.fullmatch(r"\s*[1-4]\s*", value), value
     assert_accessible(page)

@@ -130,9 +130,10 @@ def test_stockholm_survey_of_meeting_places_is_open_today(stockholm, client):
     survey = stockholm.surveys.get()
     today = timezone.localdate()
     assert survey.status == Survey.Status.OPEN and survey.is_answerable(today)
-    assert survey.languages == ["sv", "rmy"]
-    assert "Översättning" in survey.texts["rmy"]["title"]
-    assert all("Översättning" in q.texts["rmy"] for q in survey.questions.all())
+    # Offered in the languages with real text only: no placeholder stands in for a translation.
+    assert survey.languages == ["sv", "en"]
+    assert survey.texts["en"]["title"] == "What is it like to visit the city's meeting places?"
+    assert all(q.texts["en"] and all(o["texts"]["en"] for o in q.options) for q in survey.questions.all())
     responses = survey.responses.all()
     assert 40 <= responses.count() <= 60
     assert set(responses.values_list("source", flat=True)) == set(Response.Source.values)
@@ -159,7 +160,9 @@ def test_stockholm_survey_stays_open_when_the_real_date_moves_on(monkeypatch):
 def test_a_coding_rule_that_meets_nothing_fails_loudly(huddinge, tmp_path):
     data = yaml.safe_load((DEMO_DIR / "huddinge-inventory.yaml").read_text(encoding="utf-8"))
     data["inventory"]["name"] = "Kopia"
-    data["coding"]["pending"].append("Ett svar som ingen har gett")
+    data["inventory"]["finalised"] = False
+    data["coding"] = {"pending": ["Ett svar som ingen har gett"]}
+    data["surveys"] = []  # Huddinge's survey is finalised in its own inventory and stays there
     path = tmp_path / "inventory.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DemoFileInvalid, match="Ett svar som ingen har gett"):

@@ -15,9 +15,10 @@ from conftest import make_activity, make_consultation, make_plan
 from consultations.models import Consultation, Feedback
 from indicators.models import Baseline, Indicator, Measurement, Target
 from inventories.models import DialogueNote, Inventory
+from inventories.services import inventory_finalise
 from plans.models import Goal, Plan
 from surveys.models import Question, Survey
-from surveys.services import response_submit
+from surveys.services import response_submit, survey_finalise
 
 TZ = ZoneInfo("Europe/Stockholm")
 AGES = [("a1", "under 18"), ("a2", "18–30"), ("a3", "31–50"), ("a4", "51+")]
@@ -74,7 +75,7 @@ def closed_survey(municipality, name, title, **fields) -> Survey:
         "texts": {"sv": {"title": title, "intro": "Anonym."}},
         "opens_on": date(2025, 1, 1),
         "closes_on": date(2025, 2, 1),
-        "status": Survey.Status.CLOSED,
+        "status": Survey.Status.OPEN,  # answered in January 2025, closed by its date since
         **fields,
     }
     return Survey.objects.create(municipality=municipality, name=name, **fields)
@@ -179,13 +180,15 @@ def open_world(world) -> OpenWorld:
     Survey.objects.filter(pk=survey.pk).update(results_published=True)
     survey.refresh_from_db()
     answer_ages(survey, age_question(survey), {"a2": 9, "a3": 3, "a4": 6})
+    survey = survey_finalise(survey=survey, by=None)
     hidden_survey = closed_survey(sthlm, "intern", "Opublicerad enkät")
     answer_ages(hidden_survey, age_question(hidden_survey), {"a2": 9})
+    survey_finalise(survey=hidden_survey, by=None)
     open_survey = closed_survey(
         sthlm, "öppen", "Öppen enkät", status=Survey.Status.OPEN, closes_on=date(2099, 1, 1), results_published=True
     )
     age_question(open_survey)
-    closed_survey(other, "huddinge", "Huddinges enkät", results_published=True)
+    survey_finalise(survey=closed_survey(other, "huddinge", "Huddinges enkät", results_published=True), by=None)
 
     # A published inventory whose survey has closed, and one not published.
     inventory = Inventory.objects.create(
@@ -198,6 +201,8 @@ def open_world(world) -> OpenWorld:
     DialogueNote.objects.create(
         inventory=inventory, held_on=date(2025, 3, 1), place="bibliotek", participants=6, summary="Om skolan."
     )
+    survey_finalise(survey=in_inventory, by=None)
+    inventory = inventory_finalise(inventory=inventory, by=None)
     Inventory.objects.create(municipality=sthlm, name="Opublicerad inventering", age_groups=["under 18"])
 
     # Consultations held in 2025: one open consultation, one council meeting, with a view answered in time.

@@ -1,0 +1,107 @@
+"""A needs inventory's results are shown once finalised, and never move after that:
+every output reads the frozen tables, whatever is answered, coded or noted later."""
+
+import re
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from inventories import services
+from inventories.models import DialogueNote, Inventory
+from inventories.tests.test_inventories import AGES, answer, confirm_all, filled_inventory, finalise
+from organisations.models import Municipality
+from surveys.models import Response, Survey
+from surveys.services import NotAccepting
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*"')
+
+
+def _text(response) -> str:
+    if response.status_code != 200:
+        return f"status {response.status_code}"
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        return repr([list(ws.iter_rows(values_only=True)) for ws in load_workbook(BytesIO(response.content))])
+    body = response.content.decode()
+    if response["Content-Type"].startswith("text/html"):
+        main = re.search(r"<main.*?</main>", body, re.S)
+        body = CSRF.sub("", main.group(0) if main else body)
+    return body
+
+
+def outputs(world, inventory) -> dict[str, str]:
+    staff, public = world.client("reader"), Client()
+    code = {"kommunkod": world.municipality.code}
+    pages = {
+        "staff page": (staff, reverse("inventories:results", args=[inventory.pk])),
+        "staff csv": (staff, reverse("inventories:results_csv", args=[inventory.pk])),
+        "staff xlsx": (staff, reverse("inventories:results_xlsx", args=[inventory.pk])),
+        "public page": (public, reverse("inventory_public:results", args=[inventory.pk])),
+        "public csv": (public, reverse("inventory_public:results_csv", args=[inventory.pk])),
+        "public xlsx": (public, reverse("inventory_public:results_xlsx", args=[inventory.pk])),
+        "api": (public, reverse("opendata:results", kwargs=code)),
+        "api csv": (public, reverse("opendata:results_csv", kwargs=code)),
+    }
+    return {name: _text(client.get(url)) for name, (client, url) in pages.items()}
+
+
+def test_before_finalising_there_are_no_tables_anywhere(world):
+    inventory = filled_inventory(world, finalised=False)
+    Inventory.objects.filter(pk=inventory.pk).update(published=True)
+    found = outputs(world, inventory)
+    assert "<table" not in found["staff page"]
+    for name in ("staff csv", "staff xlsx", "public page", "public csv", "public xlsx"):
+        assert found[name] == "status 404", name
+    assert inventory.name not in found["api"] and inventory.name not in found["api csv"]
+
+
+def test_after_finalising_nothing_anyone_does_moves_an_output(world):
+    inventory = filled_inventory(world)
+    Inventory.objects.filter(pk=inventory.pk).update(published=True)
+    inventory.refresh_from_db()
+    before = outputs(world, inventory)
+    assert all(not value.startswith("status") for value in before.values()), before
+    assert inventory.name in before["api"]
+
+    survey = inventory.surveys.get()
+    age, text = survey.questions.get(kind="age"), survey.questions.get(kind="text")
+    with pytest.raises(NotAccepting):  # the survey's results are finalised: no answer can be added
+        answer(survey, age, text, "a1", "jobb")
+    # Coding, notes and the municipality's threshold change; the finalised tables do not.
+    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)  # even a survey forced open again
+    answer(survey, age, text, "a1", "bostad och jobb")
+    DialogueNote.objects.create(
+        inventory=inventory, held_on=date(2026, 3, 1), place="bibliotek", participants=3,
+        age_counts={AGES[0][1]: 3}, summary="Om jobb och bostad.",
+    )  # fmt: skip
+    confirm_all(inventory, world.users["coordinator"])
+    Municipality.objects.filter(pk=world.municipality.pk).update(suppression_k=3)
+    assert Response.objects.filter(survey=survey).count() == 17
+    assert outputs(world, inventory) == before
+    with pytest.raises(services.InventoryRefused):
+        services.inventory_finalise(inventory=inventory, by=world.users["coordinator"])
+
+
+def test_the_coordinator_finalises_from_the_results_page(world):
+    inventory = filled_inventory(world, finalised=False)
+    client = world.client("coordinator")
+    url = reverse("inventories:results", args=[inventory.pk])
+    page = client.get(url).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)">', page)
+    assert form and form.group(1) == reverse("inventories:finalise", args=[inventory.pk])
+    refused = client.post(form.group(1), follow=True).content.decode()
+    assert "Fastställ först resultaten för dess enkäter: Enkät." in refused
+    survey = inventory.surveys.get()
+    survey_page = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
+    action = reverse("surveys:finalise", args=[survey.pk])
+    assert f'action="{action}"' in survey_page
+    client.post(action)
+    client.post(form.group(1))
+    inventory.refresh_from_db()
+    assert inventory.is_finalised and inventory.release["k"] == 5
+    assert "<table" in client.get(url).content.decode()
+    assert world.client("reader").post(form.group(1)).status_code == 403
+    assert finalise  # the shared helper stays importable
