@@ -23,7 +23,10 @@ class Municipality(models.Model):
     suppression_k = models.PositiveSmallIntegerField(
         _("smallest count shown"),
         default=5,
-        help_text=_("Counts below this are shown as “fewer than” in every result and export; never below 3."),
+        help_text=_(
+            "Counts below this are hidden (“hidden”) in every result and export, with whatever would give them "
+            "away; never below 3. Results already finalised keep the value they were finalised with."
+        ),
     )
     feedback_days = models.PositiveSmallIntegerField(
         _("days to give feedback"),

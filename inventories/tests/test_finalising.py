@@ -3,12 +3,10 @@ every output reads the frozen tables, whatever is answered, coded or noted later
 
 import re
 from datetime import date
-from io import BytesIO
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from inventories import services
 from inventories.models import DialogueNote, Inventory
@@ -16,20 +14,7 @@ from inventories.tests.test_inventories import AGES, answer, confirm_all, filled
 from organisations.models import Municipality
 from surveys.models import Response, Survey
 from surveys.services import NotAccepting
-
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*"')
-
-
-def _text(response) -> str:
-    if response.status_code != 200:
-        return f"status {response.status_code}"
-    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
-        return repr([list(ws.iter_rows(values_only=True)) for ws in load_workbook(BytesIO(response.content))])
-    body = response.content.decode()
-    if response["Content-Type"].startswith("text/html"):
-        main = re.search(r"<main.*?</main>", body, re.S)
-        body = CSRF.sub("", main.group(0) if main else body)
-    return body
+from tests.outputs import output_text
 
 
 def outputs(world, inventory) -> dict[str, str]:
@@ -45,7 +30,7 @@ def outputs(world, inventory) -> dict[str, str]:
         "api": (public, reverse("opendata:results", kwargs=code)),
         "api csv": (public, reverse("opendata:results_csv", kwargs=code)),
     }
-    return {name: _text(client.get(url)) for name, (client, url) in pages.items()}
+    return {name: output_text(client.get(url)) for name, (client, url) in pages.items()}
 
 
 def test_before_finalising_there_are_no_tables_anywhere(world):

@@ -27,6 +27,7 @@ from surveys.services import (
     survey_finalise,
     survey_set_status,
 )
+from tests.outputs import output_text
 
 
 @pytest.fixture(autouse=True)
@@ -91,45 +92,22 @@ def close_and_finalise(survey, by):
 
 # --- Every output of a survey's results -----------------------------------------------------
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*"')
-
-
-def _text(response) -> str:
-    if response.status_code != 200:
-        return f"status {response.status_code}"
-    body = response.content.decode()
-    if response["Content-Type"].startswith("text/html"):
-        main = re.search(r"<main.*?</main>", body, re.S)
-        body = CSRF.sub("", main.group(0) if main else body)
-    return body
-
 
 def outputs(world, survey) -> dict[str, str]:
-    """Everything anyone can read of the survey's results, as text (XLSX as its cell values)."""
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
+    """Everything anyone can read of the survey's results, as text."""
     staff, public = world.client("reader"), Client()
-    found = {
-        "staff page": _text(staff.get(reverse("surveys:results", args=[survey.pk]))),
-        "staff csv": _text(staff.get(reverse("surveys:results_csv", args=[survey.pk]))),
-        "public page": _text(public.get(reverse("survey_public:results", args=[survey.token]))),
-        "public csv": _text(public.get(reverse("survey_public:results_csv", args=[survey.token]))),
-        "api": _text(public.get(reverse("opendata:results", kwargs={"kommunkod": world.municipality.code}))),
-        "api csv": _text(public.get(reverse("opendata:results_csv", kwargs={"kommunkod": world.municipality.code}))),
+    code = {"kommunkod": world.municipality.code}
+    pages = {
+        "staff page": (staff, reverse("surveys:results", args=[survey.pk])),
+        "staff csv": (staff, reverse("surveys:results_csv", args=[survey.pk])),
+        "staff xlsx": (staff, reverse("surveys:results_xlsx", args=[survey.pk])),
+        "public page": (public, reverse("survey_public:results", args=[survey.token])),
+        "public csv": (public, reverse("survey_public:results_csv", args=[survey.token])),
+        "public xlsx": (public, reverse("survey_public:results_xlsx", args=[survey.token])),
+        "api": (public, reverse("opendata:results", kwargs=code)),
+        "api csv": (public, reverse("opendata:results_csv", kwargs=code)),
     }
-    for name, url in (
-        ("staff xlsx", reverse("surveys:results_xlsx", args=[survey.pk])),
-        ("public xlsx", reverse("survey_public:results_xlsx", args=[survey.token])),
-    ):
-        response = (staff if name.startswith("staff") else public).get(url)
-        if response.status_code != 200:
-            found[name] = f"status {response.status_code}"
-            continue
-        workbook = load_workbook(BytesIO(response.content))
-        found[name] = repr([list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets])
-    return found
+    return {name: output_text(client.get(url)) for name, (client, url) in pages.items()}
 
 
 def without_answer_count(text: str) -> str:
