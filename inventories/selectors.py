@@ -278,6 +278,13 @@ class CodingItem:
         return f"{self.kind}-{self.pk}"
 
 
+def target_text(target) -> str:
+    """The text of something that can be coded: an answer's free text, a note's summary, a quote."""
+    if isinstance(target, Answer):
+        return _answer_text(target.value)
+    return target.summary if isinstance(target, DialogueNote) else target.text
+
+
 def _answer_text(value: dict) -> str:
     if isinstance(value.get("value"), str) and "other" not in value:
         return value["value"]

@@ -24,7 +24,7 @@ from surveys.models import Answer, Question
 from .access import coder_candidates
 from .coding import words
 from .models import DEFAULT_AGE_GROUPS, DEFAULT_THEMES, Coding, DialogueNote, Inventory, Quote, Recommendation, Theme
-from .selectors import TARGET_LOOKUPS, coding_target
+from .selectors import TARGET_LOOKUPS, coding_target, target_text
 
 
 class InventoryRefused(Exception):
@@ -216,8 +216,12 @@ def coding_decide(*, theme: Theme, target: str, target_id, decision: str, matche
     decision on the same pair replaces the first."""
     if target not in TARGETS or decision not in Coding.Decision.values:
         raise ValueError(target, decision)
-    if coding_target(theme.inventory_id, target, target_id) is None:
+    found = coding_target(theme.inventory_id, target, target_id)
+    if found is None:
         raise ValueError("the text is not the theme's inventory's")
+    # Only words the text holds now: a form loaded before a redaction must not write a removed word back.
+    present = set(words(target_text(found)))
+    matched_words = ", ".join(w for w in (w.strip() for w in matched_words.split(",")) if w.lower() in present)
     coding, _created = Coding.objects.update_or_create(
         theme=theme,
         **{target + "_id": target_id},

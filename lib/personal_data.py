@@ -17,8 +17,9 @@ What counts, and what is left alone:
   then four digits. With "-" or "+" between them it is removed even when its
   check digit is wrong (a mistyped number still points at a person); written
   without a separator, or with a space, its check digit must be right (the
-  Luhn sum Skatteverket uses), so other ten-digit numbers survive. A date
-  alone (2025-03-01, 20250301) is not a personnummer.
+  Luhn sum Skatteverket uses), so other ten-digit numbers survive. Spaces
+  around the dash, a last four split in two (811228-98 74) and other dashes
+  (– — ‐) count too. A date alone (2025-03-01, 20250301) is not a personnummer.
 - **Phone numbers**, as Swedes write them: national numbers beginning with 0,
   8 to 10 digits with or without spaces, dashes or a slash
   (070-123 45 67, 0701234567, 08-123 456 78, 08-12 34 56, 031-12 34 56,
@@ -28,7 +29,11 @@ What counts, and what is left alone:
   (01-03-2025) is left alone. After a word such as "ring", "telefon",
   "mobil", "sms" or "nummer", a number of 6 to 10 digits without an area code
   is removed too ("ring mig på 123 45 67"); shorter ones (112, 1177) stay.
-- **E-mail addresses**, also with "(at)" or "[at]" for "@".
+- **E-mail addresses**, also with "(at)" or "[at]" for "@" and "(dot)" or
+  "[dot]" for ".".
+
+Full-width characters ("＠", "０７０") are read as the ordinary ones (the
+text is stored in Unicode's NFKC form, which keeps å, ä and ö).
 
 Years (2025), amounts (5 kr, 1 500 kr), scores (4 av 5) and dates survive.
 """
@@ -36,6 +41,7 @@ Years (2025), amounts (5 kr, 1 500 kr), scores (4 av 5) and dates survive.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 
@@ -57,16 +63,24 @@ def marker(text) -> str:
 
 # --- E-mail -----------------------------------------------------------------------------------
 
+_DOT = r"(?:\.|\(dot\)|\[dot\])"
 EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+[ \u00a0]?(?:@|\(at\)|\[at\])[ \u00a0]?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])",
+    r"(?<![\w.+-])[\w.+-]+[ \u00a0]?(?:@|\(at\)|\[at\])[ \u00a0]?[\w-]+(?:"
+    + _DOT
+    + r"[\w-]+)*"
+    + _DOT
+    + r"[^\W\d_]{2,}(?![\w-])",
     re.IGNORECASE,
 )
 
 
 # --- Personnummer -------------------------------------------------------------------------------
 
+# Dashes people type: the hyphen-minus, en and em dashes, the Unicode hyphens.
+_DASHES = "-–—‐‑"
 PERSONAL_NUMBER = re.compile(
-    r"(?<![\w+])(?P<century>1[89]|20)?(?P<date>\d{6})(?P<sep>[-+–]|[ \u00a0])?(?P<tail>\d{4})(?!\w)"
+    r"(?<![\w+])(?P<century>1[89]|20)?(?P<date>\d{6})(?P<sep>[ \u00a0]?[+" + _DASHES + r"][ \u00a0]?|[ \u00a0])?"
+    r"(?P<tail>\d{2}[ \u00a0]?\d{2})(?!\w)"
 )
 
 
@@ -95,14 +109,15 @@ def _is_personal_number(m: re.Match) -> bool:
     years = [int(m["century"]) * 100 + yy] if m["century"] else [1900 + yy, 2000 + yy]
     if not any(_is_date(year, month, day) for year in years):
         return False
-    if m["sep"] in ("-", "+", "–") or (m["century"] and not m["sep"]):
+    sep = (m["sep"] or "").strip()
+    if sep or (m["century"] and not m["sep"]):
         return True
-    return luhn_ok(digits + m["tail"])
+    return luhn_ok(digits + re.sub(r"\D", "", m["tail"]))
 
 
 # --- Phone numbers ----------------------------------------------------------------------------
 
-_SEP = r"(?:[ \u00a0]?[-–/][ \u00a0]?|[ \u00a0])"
+_SEP = r"(?:[ \u00a0]?[" + _DASHES + r"/][ \u00a0]?|[ \u00a0])"
 # Not inside a longer number or word, nor right after "digit-" (the 03 of 2025-03-01).
 _START = r"(?<![\w+])(?<!\d[-–/.])"
 INTERNATIONAL = re.compile(
@@ -177,6 +192,9 @@ MARKERS = {PERSONAL_NUMBER_KIND: PERSONAL_NUMBER_REMOVED, PHONE_KIND: PHONE_REMO
 
 
 def _scrub(text: str, found: list[tuple[str, str]]) -> str:
+    # Full-width digits and "＠" read as the ordinary ones (NFKC keeps å, ä and ö).
+    text = unicodedata.normalize("NFKC", text)
+
     def marking(kind: str) -> Callable[[str], str]:
         label = marker(MARKERS[kind])
 

@@ -313,6 +313,30 @@ def test_a_coder_removes_a_passage_and_nothing_of_it_is_left(world, role):
     assert "Texten togs bort ur svaret." in follow and "Lindqvist" not in follow
 
 
+def test_a_coding_form_loaded_before_a_redaction_cannot_write_a_removed_word_back(world):
+    inventory = make_inventory(world)
+    answer = stored_answer(make_survey(inventory, open_=False), text="Fråga efter Lindqvist om jobb.")
+    work = inventory.themes.get(name="Arbete och försörjning")
+    client = world.client("coordinator")
+    form = redact_form(client, inventory, answer)
+    form.inputs["passage"].value = "Lindqvist"
+    client.post(form.action, values(form))
+    # The suggestion's form, as it was rendered before the redaction, still carries the word.
+    response = client.post(
+        reverse("inventories:code", args=[inventory.pk]),
+        {
+            "kind": "answer",
+            "target": str(answer.pk),
+            "theme": work.pk,
+            "action": "bekraftad",
+            "words": "lindqvist, jobb",
+        },
+    )
+    assert response.status_code == 302
+    assert Coding.objects.get(answer=answer, theme=work).matched_words == "jobb"
+    assert "indqvist" not in everything_stored()
+
+
 def test_an_other_text_can_be_redacted(world):
     inventory = make_inventory(world)
     answer = stored_answer(make_survey(inventory, open_=False), other="Ring Anna på Storgatan")

@@ -25,6 +25,7 @@ EMAIL = "[e-postadress borttagen]"
         "0046 70-123 45 67", "0046701234567", "0046 70 123 45 67",
         "08-123 456 78", "08-12 34 56", "08-123 45 67", "08/123 45 67", "(08) 123 45 67", "+46 8 123 456 78",
         "031-12 34 56", "031-123 45 67", "040-12 34 56", "0470-123 45", "0771-23 45 67",
+        "070—123 45 67", "070‑123 45 67", "０７０-１２３ ４５ ６７",  # other dashes, full width
     ],
 )  # fmt: skip
 def test_phone_numbers_as_swedes_write_them_are_removed(number):
@@ -39,6 +40,7 @@ def test_phone_numbers_as_swedes_write_them_are_removed(number):
         "701063-2391", "197010632391",  # a samordningsnummer: the day plus 60
         "050315-1238",  # born in the 2000s: begins with 0, like a phone number
         "811218-9875",  # a wrong check digit written with a dash still points at a person
+        "811218 - 9876", "19811218 - 9876", "811218-98 76", "811218—9876",  # spaced, split, another dash
     ],
 )  # fmt: skip
 def test_personal_identity_numbers_are_removed(number):
@@ -47,7 +49,14 @@ def test_personal_identity_numbers_are_removed(number):
 
 @pytest.mark.parametrize(
     "address",
-    ["anna.svensson@exempel.se", "a@b.se", "Förnamn.Efternamn+enkät@kommun.stockholm.se", "anna (at) exempel.se"],
+    [
+        "anna.svensson@exempel.se",
+        "a@b.se",
+        "Förnamn.Efternamn+enkät@kommun.stockholm.se",
+        "anna (at) exempel.se",
+        "anna＠exempel.se",
+        "anna[at]exempel[dot]se",
+    ],
 )
 def test_email_addresses_are_removed(address):
     assert remove_personal_details(f"Skriv till {address}. Tack!") == f"Skriv till {EMAIL}. Tack!"
@@ -58,7 +67,7 @@ def test_email_addresses_are_removed(address):
     [
         "Jag har bott här sedan 2025.", "Det kostar 5 kr.", "Busskortet kostar 1 500 kr i månaden.",
         "Vi fick 20 000 kronor i bidrag 2024.", "Mötet var den 2025-03-01 kl. 18.00.", "20250301",
-        "Jag ger det 4 av 5.", "Betyg 3/5", "Öppet 08-17, lunch 12-13.", "Öppet 08.00-17.00.",
+        "Jag ger det 4 av 5.", "Betyg 3/5", "Öppet 08-17, lunch 12-13.", "Öppet 08.00-17.00.", "Öppet 08.00–16.30.",
         "Den 01-03-2025 var det stängt.", "Ring 112 eller 1177 om det är bråttom.", "Jag ringde 3 gånger.",
         "Vi är 12 personer i 3 rum.", "Föreningens organisationsnummer är 802400-1234.",
         "Född 1985, tre barn födda 2010, 2012 och 2015.", "Postnummer 123 45.",
