@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -85,6 +86,35 @@ def _response_ages(inventory: Inventory, groups: dict[str, str]) -> tuple[dict, 
 RELEASE_SCHEMA = 1
 
 
+def protected_tables(
+    *,
+    k: int,
+    age_keys: Sequence[str],
+    theme_ids: Sequence[int],
+    answers: Mapping[str, int],
+    participants: Mapping[str, int],
+    theme_age: Mapping[tuple[int, str], int],
+) -> tuple[Table2D, Table2D]:
+    """The age table (age group × [survey respondents, meeting participants])
+    and the theme × age table, protected together: a theme's count in an age
+    group is at most the group's respondents, which the age table shows. So
+    the theme × age table is protected knowing them (``caps``): a row whose
+    small count could not change places with the hidden larger one (more than
+    that age group's respondents) is hidden whole, and an age group whose
+    respondents are hidden is hidden in every theme. Counts by age-group key
+    (``UNKNOWN_AGE`` for not stated) and by (theme id, age-group key); a
+    missing key counts as 0. No database: the inventory's tests run it."""
+    age_counts = {(a, ANSWERS): answers.get(a, 0) for a in age_keys} | {
+        (a, MEETINGS): participants.get(a, 0) for a in age_keys
+    }
+    # Protected column by column, so that the numbers of respondents and of participants stay shown.
+    age = suppress_2d(age_counts, rows=age_keys, cols=[ANSWERS, MEETINGS], k=k, by="cols")
+    # Answers per theme are this table's row totals, protected together with
+    # it: protecting the same numbers twice, apart, could let one table undo the other.
+    caps = {a: age.cells[a, ANSWERS].value for a in age_keys}
+    return age, suppress_2d(theme_age, rows=theme_ids, cols=age_keys, k=k, caps=caps)
+
+
 def release_tables(inventory: Inventory) -> dict:
     """The inventory's protected tables, to be frozen when its results are
     finalised: theme ids, age-group keys and counts (None where hidden), never
@@ -112,27 +142,25 @@ def release_tables(inventory: Inventory) -> dict:
     # overlapping sets of meetings could be told apart by subtraction.
     meeting_cells, _total = suppress_1d({t: len(theme_notes[t]) for t in theme_ids}, k=k, total=len(notes))
 
-    # Age group × source: survey respondents, and dialogue participants by the notes' counts.
-    age_counts: dict[tuple[str, str], int] = defaultdict(int)
+    # Age group: survey respondents, and dialogue participants by the notes' counts.
+    answers: dict[str, int] = defaultdict(int)
     for response_id in response_ids:
-        age_counts[ages.get(response_id, UNKNOWN_AGE), ANSWERS] += 1
+        answers[ages.get(response_id, UNKNOWN_AGE)] += 1
+    participants_by_age: dict[str, int] = defaultdict(int)
     for _id, participants, counts in notes:
         counted = 0
         for label, n in counts.items():
             key = age_key(label)
-            age_counts[key if key in groups else UNKNOWN_AGE, MEETINGS] += n
+            participants_by_age[key if key in groups else UNKNOWN_AGE] += n
             counted += n
-        age_counts[UNKNOWN_AGE, MEETINGS] += max(0, participants - counted)
-    # Protected column by column, so that the numbers of respondents and of participants stay shown.
-    age = suppress_2d(age_counts, rows=keys, cols=[ANSWERS, MEETINGS], k=k, by="cols")
-
+        participants_by_age[UNKNOWN_AGE] += max(0, participants - counted)
     cross: dict[tuple[int, str], int] = defaultdict(int)
     for t in theme_ids:
         for response_id in theme_responses[t]:
             cross[t, ages.get(response_id, UNKNOWN_AGE)] += 1
-    # Answers per theme are this table's row totals, protected together with
-    # it: protecting the same numbers twice, apart, could let one table undo the other.
-    theme_age = suppress_2d(cross, rows=theme_ids, cols=keys, k=k)
+    age, theme_age = protected_tables(
+        k=k, age_keys=keys, theme_ids=theme_ids, answers=answers, participants=participants_by_age, theme_age=cross
+    )
     return {
         "schema": RELEASE_SCHEMA,
         "k": k,

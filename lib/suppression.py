@@ -68,10 +68,19 @@ one count that is not its total is always hidden.
 **What the rule does not cover**: someone who sends several answers of their
 own while a survey is open and subtracts them; what a reader knows about the
 people counted besides the published numbers; and tables of the same people
-protected apart: "all respondents" and "all but the 70-year-olds", a table
-published before and after more answers came in, or an inventory's
-respondents by age group, which bound each cell of its theme × age table.
-Publish each count once, from one protected table, where that can be done.
+protected apart: "all respondents" and "all but the 70-year-olds", or a table
+published before and after more answers came in. Publish each count once,
+from one protected table, where that can be done.
+
+**Bounds published elsewhere** (``caps``): an inventory's respondents by age
+group bound each cell of its theme × age table. Pass them, and the lines are
+protected knowing them (``hidden_in_capped_line``): a key whose bound is
+hidden is hidden in every line; a small count whose bound is below the
+line's larger hidden count is hidden with the line's zeros instead (a small
+count and a zero can change places); a line where neither would do is hidden
+whole, decided from the bounds and the line's total alone, so that it says
+nothing about the counts. ``inventories/tests/test_linked_tables.py`` is the
+reader of both tables.
 
 The result depends only on the table and k, never on the order of the keys, so
 the same data always gives the same published table.
@@ -157,6 +166,57 @@ def hidden_in_line(values: Sequence[int], total: int, k: int) -> list[bool]:
     return [0 < v < k or v == least for v in values]
 
 
+def _could_be_stuck(caps: Sequence[int], low: int, high: int, k: int) -> bool:
+    """Whether some line of counts within ``caps`` (each from 1 to its cap: no zero), adding up to a total
+    from ``low`` to ``high``, has a small count whose cap is below its smallest count of at least k."""
+    top = (1 << (high + 1)) - 1  # the sums that matter, as bits
+
+    def spread(reach: int, lo: int, hi: int) -> int:
+        out = 0
+        for v in range(lo, hi + 1):
+            out |= reach << v
+        return out & top
+
+    for a, cap_a in enumerate(caps):
+        if cap_a < 1:
+            continue
+        without, with_large = spread(1, 1, min(k - 1, cap_a)), 0  # sums so far: no count of k yet, some
+        for j, cap in enumerate(caps):
+            if j == a:
+                continue
+            small, large = (1, min(k - 1, cap)), (max(k, cap_a + 1), cap)
+            without, with_large = (
+                spread(without, *small),
+                spread(with_large, *small) | spread(without | with_large, *large),
+            )
+        if with_large >> low:
+            return True
+    return False
+
+
+def hidden_in_capped_line(
+    values: Sequence[int], caps: Sequence[int], total: int, k: int, *, shared: bool
+) -> list[bool]:
+    """``hidden_in_line`` for a line whose counts have bounds the reader knows: each value is at most its
+    cap, every cap at least k. ``shared``: part of ``total`` is in hidden places outside the line, so the
+    line's own sum is from 0 to ``total`` as far as the reader knows.
+
+    Rule 2 lets a small count change places with the larger hidden one, which a cap can forbid. Then the
+    zeros of the line are hidden instead of the larger count: a small count can change places with a zero.
+    A line where neither is possible is hidden whole, but whether that can happen is decided from the caps
+    and the total alone, never from the values, so that hiding a line whole says nothing about its counts."""
+    if _could_be_stuck(caps, 0 if shared else total, total, k):
+        return [True] * len(values)
+    hide = hidden_in_line(values, total, k)
+    large = [v for v in values if v >= k]
+    if not large or all(hide) or not any(hide):
+        return hide
+    least = min(large)
+    if least <= min(cap for v, cap in zip(values, caps, strict=True) if v < k):
+        return hide
+    return [v < k for v in values]  # the small counts and the zeros
+
+
 def suppress_1d(
     counts: Mapping[K, int], *, k: int, total: int | None = None, no_answer: K | None = None
 ) -> tuple[dict[K, Cell], Cell]:
@@ -201,6 +261,7 @@ def suppress_2d(
     col_totals: Mapping[C, int] | None = None,
     grand_total: int | None = None,
     by: Literal["rows", "cols"] = "rows",
+    caps: Mapping | None = None,
 ) -> Table2D[R, C]:
     """Protect a cross table (e.g. theme × age group) with its totals.
 
@@ -209,7 +270,15 @@ def suppress_2d(
     totals (or of the row totals, when only those are given). ``by`` says
     which lines are protected one by one and keep their totals: the rows
     (default) or the columns; the totals the other way are hidden wherever a
-    value in them is."""
+    value in them is.
+
+    ``caps`` (by the keys across the lines: the columns when ``by="rows"``)
+    are bounds published elsewhere: every value under that key is at most its
+    cap (e.g. an age group's respondents bound each theme's count in it). The
+    lines are then protected knowing them (see ``hidden_in_line``), and a key
+    whose cap is None (hidden where it is published) is hidden whole, in every
+    line: its values are bounded by a number the reader does not know, which
+    could be small."""
     check_k(k)
     if by not in ("rows", "cols"):
         raise ValueError(f"by must be 'rows' or 'cols', not {by!r}")
@@ -246,10 +315,30 @@ def suppress_2d(
     # A line whose total is hidden is hidden whole, zeros included.
     whole = dict(zip(lines, hidden_in_line([line_sums[a] for a in lines], grand_total, k), strict=True))
     hidden_at: dict[tuple, bool] = {}
+    caps = dict(caps) if caps is not None else None
+    if caps is not None and set(caps) - set(across):
+        raise ValueError(f"caps for keys outside the table: {sorted(map(repr, set(caps) - set(across)))}")
+    # A key whose cap is 0 holds only zeros, which the reader knows: it is shown and left out of the lines (a
+    # line of two counts and a known zero is a line of two counts). A key without a cap is bounded by the total.
+    capped = [b for b in across if caps is None or b not in caps or caps[b] not in (None, 0)]
+    nonzero = [b for b in across if caps is None or caps.get(b, 0) != 0]
+    line_caps = None if caps is None else [_check_count(caps[b], b) if b in caps else grand_total for b in capped]
+    if line_caps is not None and any(0 < cap < k for cap in line_caps):
+        raise ValueError("a cap from 1 to k-1 cannot be published: pass None for a hidden one")
     for a in lines:
-        line = [value((a, b)) for b in across]
-        hide = [True] * len(across) if whole[a] else hidden_in_line(line, line_sums[a], k)
-        hidden_at |= {(a, b): h for b, h in zip(across, hide, strict=True)}
+        for b in across:
+            if caps is not None and caps.get(b, 0) is not None and value((a, b)) > caps.get(b, grand_total):
+                raise ValueError(f"the count for {(a, b)!r} is above its cap {caps[b]}")
+        hidden_at |= {(a, b): caps is None or caps.get(b, 0) != 0 for b in across}
+        if whole[a]:
+            hidden_at |= {(a, b): True for b in across}
+            continue
+        line = [value((a, b)) for b in capped]
+        if caps is None:
+            hide = hidden_in_line(line, line_sums[a], k)
+        else:
+            hide = hidden_in_capped_line(line, line_caps, line_sums[a], k, shared=len(capped) < len(nonzero))
+        hidden_at |= {(a, b): h for b, h in zip(capped, hide, strict=True)}
     # A total across the lines is hidden wherever a value in it is (unless it is the grand total itself),
     # and when it is small (possible only with given totals that are not the sums: respondents, say).
     across_hidden = {b: any(hidden_at[a, b] for a in lines) or 0 < across_sums[b] < k for b in across}

@@ -145,19 +145,26 @@ def find_witness(
     matrix: Matrix,
     published: dict,
     publish: Callable[[Matrix], dict],
-    target: tuple,
+    target: tuple | None,
     k: int,
     *,
     budget: int = 400_000,
     possible: Callable[[Matrix], bool] | None = None,
+    col_caps: Sequence[int] | None = None,
 ) -> Matrix | None:
     """A table published exactly as ``published`` in which ``target`` is 0 or at least k, or None when
     there is none (the search was then exhaustive). Undecided when it needs more than ``budget`` steps.
     ``matrix`` (the true table) is used only to try near tables first. ``possible`` tells tables that
-    could not have been counted (e.g. more options chosen than there were respondents who answered)."""
+    could not have been counted (e.g. more options chosen than there were respondents who answered).
+    With ``target`` None, any table published the same way (and possible) will do. ``col_caps`` bound the
+    cells column by column (only to cut the walk short: ``possible`` must say it too)."""
 
     def good(m: Matrix) -> bool:
-        return not 0 < value_of(shape, m, target) < k and (possible is None or possible(m)) and publish(m) == published
+        return (
+            (target is None or not 0 < value_of(shape, m, target) < k)
+            and (possible is None or possible(m))
+            and publish(m) == published
+        )
 
     hidden = {(r, c) for r in range(shape.rows) for c in range(shape.cols) if published["cell", r, c].suppressed}
     for m in _candidates_first(shape, matrix, hidden):
@@ -191,7 +198,7 @@ def find_witness(
     }
     if any(v < 0 for v in [*row_left.values(), *col_left.values()]):
         return None
-    order = sorted(hidden, key=lambda rc: (rc != target[1:] if target[0] == "cell" else True, rc))
+    order = sorted(hidden, key=lambda rc: (rc != target[1:] if target and target[0] == "cell" else True, rc))
     last_in_row = {}
     last_in_col = {}
     for i, (r, c) in enumerate(order):
@@ -217,6 +224,8 @@ def find_witness(
             high = min(high, row_left[r])
         if c in col_left:
             high = min(high, col_left[c])
+        if col_caps is not None:
+            high = min(high, col_caps[c])
         forced = None
         if last_in_row[r] == i and r in row_left:
             forced = row_left[r]
@@ -252,7 +261,11 @@ def find_witness(
     # hidden cell but the target takes a small value, its own, or the target's; then all of them.
     for slack in (2, 4, None, 8, 16, float("inf")):
         if slack is None:
-            found = _palette(matrix, hidden, target, k, good) if len(hidden) <= 6 and target[0] == "cell" else None
+            found = (
+                _palette(matrix, hidden, target, k, good)
+                if len(hidden) <= 6 and target and target[0] == "cell"
+                else None
+            )
         elif grand_range is None:
             found = walk(0, 0, 0, slack)
         else:
