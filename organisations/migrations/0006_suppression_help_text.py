@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0005_logo_open_figures'),
+        ("organisations", "0005_logo_open_figures"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='municipality',
-            name='suppression_k',
-            field=models.PositiveSmallIntegerField(default=5, help_text='Counts below this are hidden (“hidden”) in every result and export, with whatever would give them away; never below 3. Results already finalised keep the value they were finalised with.', verbose_name='smallest count shown'),
+            model_name="municipality",
+            name="suppression_k",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                help_text="Counts below this are hidden (“hidden”) in every result and export, with whatever would give them away; never below 3. Results already finalised keep the value they were finalised with.",
+                verbose_name="smallest count shown",
+            ),
         ),
     ]
