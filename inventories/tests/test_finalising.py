@@ -8,16 +8,20 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from followups.tests.test_followups import report_post
 from inventories import services
 from inventories.models import DialogueNote, Inventory
 from inventories.tests.test_inventories import AGES, answer, confirm_all, filled_inventory, finalise
 from organisations.models import Municipality
+from reports.assemble import council_document
+from reports.tests.test_reports import create_report
 from surveys.models import Response, Survey
 from surveys.services import NotAccepting
 from tests.outputs import output_text
 
 
-def outputs(world, inventory) -> dict[str, str]:
+def outputs(world, inventory, report=None) -> dict[str, str]:
+    """Everything anyone can read of the inventory's results, as text; with ``report``, the council report too."""
     staff, public = world.client("reader"), Client()
     code = {"kommunkod": world.municipality.code}
     pages = {
@@ -30,13 +34,33 @@ def outputs(world, inventory) -> dict[str, str]:
         "api": (public, reverse("opendata:results", kwargs=code)),
         "api csv": (public, reverse("opendata:results_csv", kwargs=code)),
     }
-    return {name: output_text(client.get(url)) for name, (client, url) in pages.items()}
+    found = {name: output_text(client.get(url)) for name, (client, url) in pages.items()}
+    if report is not None:
+        found["council report"] = council_document(report)[0].text()
+    return found
+
+
+def in_the_report_period(inventory):
+    """Published, and held during the period of the world's round (the council report's)."""
+    Inventory.objects.filter(pk=inventory.pk).update(
+        published=True, starts_on=date(2026, 1, 1), ends_on=date(2026, 6, 30)
+    )
+    inventory.refresh_from_db()
+    return inventory
+
+
+def council_report(world):
+    """A council report on the world's round, with unit A's report approved as its contact and the coordinator would."""
+    post = report_post(world.report_a, result="Läxhjälp i tre stadsdelar.", assessment="uppfyllt")
+    world.client("contact_a").post(reverse("followups:report_edit", args=[world.report_a.pk]), post | {"submit": "1"})
+    world.client("coordinator").post(reverse("followups:report_approve", args=[world.report_a.pk]))
+    return create_report(world)
 
 
 def test_before_finalising_there_are_no_tables_anywhere(world):
-    inventory = filled_inventory(world, finalised=False)
-    Inventory.objects.filter(pk=inventory.pk).update(published=True)
-    found = outputs(world, inventory)
+    inventory = in_the_report_period(filled_inventory(world, finalised=False))
+    found = outputs(world, inventory, council_report(world))
+    assert inventory.name not in found["council report"]
     assert "<table" not in found["staff page"]
     for name in ("staff csv", "staff xlsx", "public page", "public csv", "public xlsx"):
         assert found[name] == "status 404", name
@@ -44,12 +68,11 @@ def test_before_finalising_there_are_no_tables_anywhere(world):
 
 
 def test_after_finalising_nothing_anyone_does_moves_an_output(world):
-    inventory = filled_inventory(world)
-    Inventory.objects.filter(pk=inventory.pk).update(published=True)
-    inventory.refresh_from_db()
-    before = outputs(world, inventory)
+    inventory = in_the_report_period(filled_inventory(world))
+    report = council_report(world)
+    before = outputs(world, inventory, report)
     assert all(not value.startswith("status") for value in before.values()), before
-    assert inventory.name in before["api"]
+    assert inventory.name in before["api"] and inventory.name in before["council report"]
 
     survey = inventory.surveys.get()
     age, text = survey.questions.get(kind="age"), survey.questions.get(kind="text")
@@ -65,7 +88,7 @@ def test_after_finalising_nothing_anyone_does_moves_an_output(world):
     confirm_all(inventory, world.users["coordinator"])
     Municipality.objects.filter(pk=world.municipality.pk).update(suppression_k=3)
     assert Response.objects.filter(survey=survey).count() == 17
-    assert outputs(world, inventory) == before
+    assert outputs(world, inventory, report) == before
     with pytest.raises(services.InventoryRefused):
         services.inventory_finalise(inventory=inventory, by=world.users["coordinator"])
 
