@@ -107,7 +107,7 @@ def answer(request, token):
 def thanks(request, token):
     survey = get_object_or_404(Survey, token=token)
     language = request.GET.get("sprak", "sv")
-    if language not in survey.languages:
+    if language not in offered_languages(survey):  # never a language whose texts are incomplete
         language = "sv"
     with translation.override(ui_language(language)):
         return render(request, "surveys/public_thanks.html", _public_context(survey, language))

@@ -251,6 +251,14 @@ def test_the_thank_you_page_says_in_the_language_that_it_is_in_swedish(world):
     assert doc.xpath("//main//h1")[0].text_content() == "Tack för dina svar"
 
 
+def test_the_thank_you_page_never_speaks_a_language_whose_texts_are_incomplete(world):
+    survey = make_survey(world, status=Survey.Status.OPEN)
+    Survey.objects.filter(pk=survey.pk).update(texts={**survey.texts, "rmy": {"title": RMY["title"]}})
+    page = Client().get(reverse("survey_public:thanks", args=[survey.token]) + "?sprak=rmy")
+    doc = html.fromstring(page.content.decode())
+    assert not doc.xpath("//main//*[@lang='rmy']") and not doc.xpath("//main//*[contains(@class, 'language-note')]")
+
+
 def test_the_demo_offers_only_languages_with_real_text():
     """No placeholder stands in for a translation: every survey offered to
     respondents is complete in each of its languages; the draft waiting for its
