@@ -125,7 +125,7 @@ def test_a_build_queued_before_the_change_is_assembled_under_the_current_rules(d
     assert client.get(urls(waiting)[0]).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the data migrations' rows for later tests
+@pytest.mark.django_db(transaction=True)  # pytest-django runs these after the others, so the flush harms none
 def test_builds_made_before_the_migration_count_as_made_before_frozen_results():
     executor = MigrationExecutor(connection)
     before, after = [("reports", "0001_initial")], [("reports", "0002_build_rules_version")]
