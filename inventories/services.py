@@ -19,12 +19,12 @@ from lib.locking import claim_version
 from lib.personal_data import REMOVED, marker
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal
-from surveys.models import Answer, Question
+from surveys.models import Answer, Question, Survey
 
 from .access import coder_candidates
 from .coding import words
 from .models import DEFAULT_AGE_GROUPS, DEFAULT_THEMES, Coding, DialogueNote, Inventory, Quote, Recommendation, Theme
-from .selectors import TARGET_LOOKUPS, coding_target, target_text
+from .selectors import TARGET_LOOKUPS, coding_target, release_tables, target_text
 
 
 class InventoryRefused(Exception):
@@ -88,10 +88,6 @@ def inventory_finalise(*, inventory: Inventory, by) -> Inventory:
     council report show them and nothing else from then on. Coding or notes
     changed later do not move them: two releases of nearly the same data could
     be compared. Audited."""
-    from surveys.models import Survey
-
-    from .selectors import release_tables
-
     inventory = Inventory.objects.select_for_update().select_related("municipality").get(pk=inventory.pk)
     if inventory.is_finalised:
         raise InventoryRefused(_("The results are already finalised."))

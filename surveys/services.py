@@ -19,6 +19,7 @@ from organisations.models import Municipality
 
 from .languages import incomplete_message
 from .models import Answer, Question, Response, Survey
+from .selectors import release_tables
 
 
 class SurveyLocked(Exception):
@@ -56,8 +57,8 @@ def survey_update(*, survey: Survey, by, fields: dict[str, Any]) -> Survey:
     """Change a survey's settings. Once its results are finalised, the survey
     stays in its inventory (or out of one): its frozen tables were protected
     for that place, and moved they could be played against the inventory's."""
-    before = _snapshot(Survey.objects.get(pk=survey.pk))
-    stored = Survey.objects.only("status", "inventory_id").get(pk=survey.pk)
+    stored = Survey.objects.get(pk=survey.pk)
+    before = _snapshot(stored)
     if stored.status == Survey.Status.FINALISED and fields.get("inventory", stored.inventory) != stored.inventory:
         raise SurveyLocked(_("The results are finalised: the survey cannot move to another needs inventory."))
     for name, value in fields.items():
@@ -134,14 +135,12 @@ def survey_finalise(*, survey: Survey, by) -> Survey:
     answers are stored again in random order, and the protected tables are
     frozen in ``survey.release`` — what every output of the survey shows from
     now on, and all it shows. Audited."""
-    _exclude_submissions(survey)
+    _submissions_lock(survey, exclusive=True)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == Survey.Status.FINALISED:
         raise NotFinalisable(_("The results are already finalised."))
     if survey.status == Survey.Status.DRAFT or survey.is_answerable():
         raise NotFinalisable(_("Close the survey before finalising its results."))
-    from .selectors import release_tables
-
     shuffle_storage(survey)
     old = survey.get_status_display()
     survey.release = release_tables(survey)
@@ -188,22 +187,18 @@ def shuffle_storage(survey: Survey) -> None:
     Answer.objects.bulk_create(answers, batch_size=500)
 
 
-def _exclude_submissions(survey: Survey) -> None:
-    """On PostgreSQL, wait for answers being stored right now and keep new ones
-    out until the transaction ends (response_submit takes the shared lock).
+SUBMIT_LOCK = 7401  # the advisory-lock class for "answers to one survey are being stored"
+
+
+def _submissions_lock(survey: Survey, *, exclusive: bool) -> None:
+    """On PostgreSQL, a transaction lock on storing answers to the survey: shared
+    while an answer is stored (response_submit), exclusive while the results are
+    finalised, which so waits for answers being stored and keeps new ones out.
     SQLite writes one transaction at a time anyway."""
     if connection.vendor == "postgresql":
+        lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SUBMIT_LOCK, survey.pk])
-
-
-def _hold_submissions_open(survey: Survey) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [SUBMIT_LOCK, survey.pk])
-
-
-SUBMIT_LOCK = 7401  # the advisory-lock class for "answers to one survey are being stored"
+            cursor.execute(f"SELECT {lock}(%s, %s)", [SUBMIT_LOCK, survey.pk])
 
 
 @transaction.atomic
@@ -254,7 +249,7 @@ def response_submit(
     A web answer only while the survey is answerable, a typed-in one while it is
     open or closed — never once the results are finalised (checked under a lock
     that finalising waits for)."""
-    _hold_submissions_open(survey)
+    _submissions_lock(survey, exclusive=False)
     current = Survey.objects.get(pk=survey.pk)
     if not (current.is_answerable(on) if source == Response.Source.WEB else current.accepts_entries):
         raise NotAccepting(_("The survey takes no more answers."))
