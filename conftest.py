@@ -67,7 +67,11 @@ def make_user(username: str, municipality: Municipality, role: str, units=()) ->
 
 def make_plan(municipality: Municipality, title: str, *, level_names=("Fokusområde", "Mål", "Resultatmål")) -> Plan:
     plan = Plan.objects.create(
-        municipality=municipality, title=title, kind=Plan.Kind.HANDLINGSPLAN, status=Plan.Status.ADOPTED
+        municipality=municipality,
+        title=title,
+        kind=Plan.Kind.HANDLINGSPLAN,
+        status=Plan.Status.ADOPTED,
+        is_current=not Plan.objects.filter(municipality=municipality, is_current=True).exists(),  # the first one
     )
     for depth, name in enumerate(level_names, start=1):
         PlanLevel.objects.create(plan=plan, depth=depth, name=name)
@@ -128,6 +132,17 @@ def make_round(plan: Plan, name="Tertial 2 2026", **fields) -> Round:
 def _fast_password_hasher(settings):
     """Real hashers are slow on purpose; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_open():
+    """A streamed response a test never reads never "finishes" its request, and the
+    outbox would hold later mails for it; each test starts outside any request."""
+    from outbox import services as outbox
+
+    outbox._local.pending = None
+    yield
+    outbox._local.pending = None
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
@@ -8,6 +9,74 @@ from plans.models import Plan
 from plans.selectors import goal_choices
 
 from .models import Activity, Method, PartnerKind, ProgressNote, TargetGroup
+
+
+class UnitRules:
+    """Which units an activity may name, for the form and the spreadsheet import
+    alike: the coordinator chooses any active unit as responsible, a contact one
+    of their own units; co-operating units are active units. An existing activity
+    may keep the units it has (the coordinator's choice of owner included)."""
+
+    def __init__(self, membership: Membership):
+        units = OrgUnit.objects.filter(municipality_id=membership.municipality_id)
+        self.coordinator = membership.is_coordinator
+        self.active_ids = set(units.active().values_list("pk", flat=True))
+        self.own_ids = set() if self.coordinator else set(membership.unit_ids)
+
+    def owner_ids(self, activity: Activity | None = None) -> set[int]:
+        if not self.coordinator:
+            return self.own_ids
+        return self.active_ids | ({activity.owner_id} if activity is not None and activity.pk else set())
+
+    def co_unit_ids(self, activity: Activity | None = None) -> set[int]:
+        kept = {u.pk for u in activity.co_units.all()} if activity is not None and activity.pk else set()
+        return self.active_ids | kept
+
+
+# The messages of a field's own rules that the form words itself, by (field, code);
+# the import uses them too (see activity_field_errors).
+FIELD_MESSAGES = {
+    ("budget", "min_value"): _("The budget cannot be negative."),
+    ("goals", "required"): _("Choose at least one goal the activity serves."),
+}
+
+
+def activity_field_errors(fields: dict) -> dict[str, list[str]]:
+    """The model's rules for each of ``fields`` (an activity's values by field
+    name: length, range, choices), as the form's fields apply them, without the
+    database. For the import; the form gets them from its model fields."""
+    skip = [f.name for f in Activity._meta.fields if f.name not in fields or f.is_relation]
+    try:
+        Activity(**{k: v for k, v in fields.items() if k not in ("owner", "status")}).clean_fields(exclude=skip)
+    except ValidationError as exc:
+        return {name: [_field_message(name, e) for e in errors] for name, errors in exc.error_dict.items()}
+    return {}
+
+
+def _field_message(name: str, error: ValidationError) -> str:
+    code = "required" if error.code == "blank" else error.code  # an empty field, in the form's words
+    if (name, code) in FIELD_MESSAGES:
+        return str(FIELD_MESSAGES[name, code])
+    if code == "required":
+        return str(forms.Field.default_error_messages["required"])
+    return next(iter(error))
+
+
+def activity_rule_errors(*, fields: dict, goals, co_units) -> list[tuple[str, str]]:
+    """The rules across an activity's fields, for the form and the import alike:
+    (field name, message) pairs."""
+    errors = []
+    start, end = fields.get("start_date"), fields.get("end_date")
+    if start and end and end < start:
+        errors.append(("end_date", _("The end date is before the start date.")))
+    if fields.get("ongoing") and end:
+        errors.append(("end_date", _("An ongoing activity has no end date: clear one of them.")))
+    owner = fields.get("owner")
+    if owner and owner in (co_units or []):
+        errors.append(("co_units", _("The responsible unit cannot also be a co-operating unit.")))
+    if not goals:
+        errors.append(("goals", _("Choose at least one goal the activity serves.")))
+    return errors
 
 
 class ActivityForm(forms.ModelForm):
@@ -53,20 +122,18 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.filter(municipality_id=membership.municipality_id).order_by("name")
-        if membership.is_coordinator:
-            owners = units.active()
-            if self.instance.pk:
-                owners = units.filter(pk__in=[*owners.values_list("pk", flat=True), self.instance.owner_id])
-        else:
-            owners = units.filter(pk__in=membership.unit_ids)
+        rules = UnitRules(membership)
+        owner_ids = rules.owner_ids(self.instance)
+        owners = units.filter(pk__in=owner_ids)
         self.fields["owner"].queryset = owners
-        if owners.count() == 1 and not self.instance.pk:
+        if len(owner_ids) == 1 and not self.instance.pk:
             self.fields["owner"].initial = owners.first()
-        self.fields["co_units"].queryset = units.active()
+        self.fields["co_units"].queryset = units.filter(pk__in=rules.co_unit_ids(self.instance))
         self.fields["goals"].queryset = plan.goals.order_by("depth", "position", "pk")
         self.fields["status"].queryset = plan.activity_statuses.all()
         self.fields["status"].empty_label = None
-        self.fields["budget"].error_messages["min_value"] = _("The budget cannot be negative.")
+        for (name, code), message in FIELD_MESSAGES.items():
+            self.fields[name].error_messages[code] = message
         if self.instance.pk:  # an edit must say which version it was opened at
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -74,15 +141,9 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date is before the start date."))
-        if data.get("ongoing") and end:
-            self.add_error("end_date", _("An ongoing activity has no end date: clear one of them."))
-        if data.get("owner") and data["owner"] in (data.get("co_units") or []):
-            self.add_error("co_units", _("The responsible unit cannot also be a co-operating unit."))
-        if not data.get("goals") and "goals" not in self.errors:
-            self.add_error("goals", _("Choose at least one goal the activity serves."))
+        for name, message in activity_rule_errors(fields=data, goals=data.get("goals"), co_units=data.get("co_units")):
+            if name not in self.errors:
+                self.add_error(name, message)
         return data
 
     def activity_fields(self) -> dict:

@@ -9,6 +9,7 @@ travels between people.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from organisations.models import Membership, OrgUnit
 from plans.models import Goal, Plan
 from plans.selectors import sort_in_tree_order
 
+from .forms import UnitRules, activity_field_errors, activity_rule_errors
 from .models import Activity, Funding, Method, PartnerKind, TargetGroup
 
 REF = "Referens"
@@ -154,12 +156,26 @@ def parse_activities(data: bytes, *, plan: Plan, membership: Membership) -> list
         return parsed
 
 
+# The column of each field, to tie the form's messages to the sheet.
+COLUMNS = {
+    "title": TITLE, "description": DESCRIPTION, "goals": GOALS, "owner": OWNER, "responsible_role": ROLE,
+    "mandate": MANDATE, "co_units": CO_UNITS, "partners": PARTNERS, "partner_kinds": PARTNER_KINDS,
+    "target_groups": TARGET_GROUPS, "methods": METHODS, "status": STATUS, "start_date": START, "end_date": END,
+    "ongoing": ONGOING, "budget": BUDGET, "funding": FUNDING, "funding_ends": FUNDING_ENDS, "visibility": VISIBILITY,
+}  # fmt: skip
+
+
 class _Checker:
+    """Reads each row's cells into an activity's values (references, codes and
+    names into objects), then validates them with the activity form's rules
+    (activities.forms: UnitRules, activity_field_errors, activity_rule_errors)."""
+
     def __init__(self, plan: Plan, membership: Membership):
         self.plan = plan
         self.membership = membership
         municipality = plan.municipality
         self.units = {u.short_name.lower(): u for u in OrgUnit.objects.filter(municipality=municipality)}
+        self.unit_rules = UnitRules(membership)
         self.goals = {g.code: g for g in plan.goals.all()}
         self.statuses = {s.name.lower(): s for s in plan.activity_statuses.all()}
         self.existing = {
@@ -178,83 +194,23 @@ class _Checker:
     def row(self, row: Row) -> ActivityRow:
         v = row.values
         errors: list[str] = []
+        columns_in_error: set[str] = set()
 
         def err(column: str, message: str) -> None:
+            columns_in_error.add(column)
             errors.append(_("Row %(line)d, column ”%(column)s”: %(message)s") % {
                 "line": row.line, "column": column, "message": message,
             })  # fmt: skip
 
-        activity = None
-        ref = cell_text(v[REF]).upper()
-        if ref:
-            activity = self.existing.get(ref)
-            if activity is None:
-                err(REF, _("no activity has the reference %(ref)s; leave it empty for a new activity.") % {"ref": ref})
-            elif activity.plan_id != self.plan.pk:
-                err(REF, _("%(ref)s belongs to another plan.") % {"ref": ref})
-                activity = None
-            elif ref in self.seen:
-                err(REF, _("%(ref)s is also on row %(other)d.") % {"ref": ref, "other": self.seen[ref]})
-            self.seen.setdefault(ref, row.line)
-            if activity is not None and not self.membership.may_edit_unit_work(activity.owner_id):
-                err(REF, _("%(ref)s belongs to %(unit)s, which you do not act for.") % {
-                    "ref": ref, "unit": activity.owner.name,
-                })  # fmt: skip
-
-        title = cell_text(v[TITLE])
-        if not title:
-            err(TITLE, _("a title is required."))
-        elif len(title) > 300:
-            err(TITLE, _("at most 300 characters."))
-
-        goals = []
-        for code in split_list(v[GOALS]):
-            goal = self.goals.get(code)
-            if goal is None:
-                err(GOALS, _("the plan has no goal %(code)s.") % {"code": code})
-            else:
-                goals.append(goal)
-        if not split_list(v[GOALS]):
-            err(GOALS, _("at least one goal is required."))
-
+        activity = self._activity(cell_text(v[REF]).upper(), row.line, err)
+        goals = self._objects(
+            v[GOALS], self.goals, GOALS, err, lambda code: _("the plan has no goal %(code)s.") % {"code": code}
+        )
+        unit_missing = lambda name: _("no unit has the short name %(name)s.") % {"name": name}  # noqa: E731
         owner = None
-        owner_name = cell_text(v[OWNER])
-        if not owner_name:
-            err(OWNER, _("a responsible unit is required."))
-        else:
-            owner = self.units.get(owner_name.lower())
-            if owner is None:
-                err(OWNER, _("no unit has the short name %(name)s.") % {"name": owner_name})
-            elif not self.membership.may_edit_unit_work(owner.pk):
-                err(OWNER, _("you do not act for %(name)s.") % {"name": owner.name})
-
-        co_units = []
-        for name in split_list(v[CO_UNITS]):
-            unit = self.units.get(name.lower())
-            if unit is None:
-                err(CO_UNITS, _("no unit has the short name %(name)s.") % {"name": name})
-            elif unit != owner:
-                co_units.append(unit)
-
-        def choices(column: str, table: dict[str, str]) -> list[str]:
-            out = []
-            for item in split_list(v[column]):
-                code = table.get(item.lower())
-                if code is None:
-                    err(column, _("“%(value)s” is not one of the allowed values.") % {"value": item})
-                elif code not in out:
-                    out.append(code)
-            return out
-
-        def one(column: str, table: dict[str, str], default: str) -> str:
-            text = cell_text(v[column])
-            if not text:
-                return default
-            code = table.get(text.lower())
-            if code is None:
-                err(column, _("“%(value)s” is not one of the allowed values.") % {"value": text})
-                return default
-            return code
+        if cell_text(v[OWNER]):
+            (owner,) = self._objects(v[OWNER], self.units, OWNER, err, unit_missing, lower=True, single=True) or (None,)
+        co_units = self._objects(v[CO_UNITS], self.units, CO_UNITS, err, unit_missing, lower=True)
 
         status = None
         status_name = cell_text(v[STATUS])
@@ -267,67 +223,132 @@ class _Checker:
         else:
             status = next(iter(self.statuses.values()), None)
 
-        def a_date(column: str) -> date | None:
-            value = v[column]
-            if value in (None, ""):
-                return None
-            if isinstance(value, datetime):
-                return value.date()
-            if isinstance(value, date):
-                return value
-            try:
-                return date.fromisoformat(cell_text(value))
-            except ValueError:
-                err(column, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": cell_text(value)})
-                return None
-
-        start, end, funding_ends = a_date(START), a_date(END), a_date(FUNDING_ENDS)
-        if start and end and end < start:
-            err(END, _("the end date is before the start date."))
         ongoing_text = cell_text(v[ONGOING]).lower()
         if ongoing_text not in ("", YES, NO, "yes", "no", "1", "0"):
             err(ONGOING, _("write ja or nej."))
-        ongoing = ongoing_text in (YES, "yes", "1")
-        if ongoing and end:
-            err(END, _("an ongoing activity has no end date."))
-
-        budget = None
-        budget_value = v[BUDGET]
-        if budget_value not in (None, ""):
-            text = cell_text(budget_value).replace(" ", "").replace("\u00a0", "")
-            try:
-                number = float(text.replace(",", "."))
-            except ValueError:
-                err(BUDGET, _("“%(value)s” is not a number.") % {"value": cell_text(budget_value)})
-            else:
-                if number < 0:
-                    err(BUDGET, _("the budget cannot be negative."))
-                elif number != int(number):
-                    err(BUDGET, _("whole kronor only."))
-                elif number > 2_000_000_000:
-                    err(BUDGET, _("the budget is too large."))
-                else:
-                    budget = int(number)
-
         fields = {
-            "title": title,
+            "title": cell_text(v[TITLE]),
             "description": cell_text(v[DESCRIPTION]),
             "owner": owner,
-            "responsible_role": cell_text(v[ROLE])[:200],
+            "responsible_role": cell_text(v[ROLE]),
             "mandate": cell_text(v[MANDATE]),
             "partners": cell_text(v[PARTNERS]),
-            "partner_kinds": choices(PARTNER_KINDS, self.partner_kinds),
-            "target_groups": choices(TARGET_GROUPS, self.target_groups),
-            "methods": choices(METHODS, self.methods),
+            "partner_kinds": self._choices(v[PARTNER_KINDS], self.partner_kinds, PARTNER_KINDS, err),
+            "target_groups": self._choices(v[TARGET_GROUPS], self.target_groups, TARGET_GROUPS, err),
+            "methods": self._choices(v[METHODS], self.methods, METHODS, err),
             "status": status,
-            "start_date": start,
-            "end_date": end,
-            "ongoing": ongoing,
-            "budget": budget,
-            "funding": one(FUNDING, self.funding, Funding.ORDINARY),
-            "funding_ends": funding_ends,
-            "visibility": one(VISIBILITY, self.visibility, Activity.Visibility.INTERNAL),
+            "start_date": _date(v[START], START, err),
+            "end_date": _date(v[END], END, err),
+            "ongoing": ongoing_text in (YES, "yes", "1"),
+            "budget": _budget(v[BUDGET], err),
+            "funding": self._one(v[FUNDING], self.funding, Funding.ORDINARY, FUNDING, err),
+            "funding_ends": _date(v[FUNDING_ENDS], FUNDING_ENDS, err),
+            "visibility": self._one(v[VISIBILITY], self.visibility, Activity.Visibility.INTERNAL, VISIBILITY, err),
         }
+
+        # The form's rules, on the values read.
+        if owner is None and OWNER not in columns_in_error:
+            err(OWNER, _("a responsible unit is required."))
+        elif owner is not None and owner.pk not in self.unit_rules.owner_ids(activity):
+            if self.unit_rules.coordinator:
+                err(OWNER, _("%(name)s is not an active unit.") % {"name": owner.name})
+            else:
+                err(OWNER, _("you do not act for %(name)s.") % {"name": owner.name})
+        allowed = self.unit_rules.co_unit_ids(activity)
+        for unit in co_units:
+            if unit.pk not in allowed:
+                err(CO_UNITS, _("%(name)s is not an active unit.") % {"name": unit.name})
+        for name, messages in activity_field_errors(fields).items():
+            if COLUMNS[name] not in columns_in_error:
+                for message in messages:
+                    err(COLUMNS[name], message)
+        for name, message in activity_rule_errors(fields=fields, goals=goals, co_units=co_units):
+            if COLUMNS[name] not in columns_in_error:
+                err(COLUMNS[name], message)
         return ActivityRow(
             line=row.line, activity=activity, fields=fields, goals=goals, co_units=co_units, errors=errors
         )
+
+    def _activity(self, ref: str, line: int, err) -> Activity | None:
+        """The activity a row's reference names, if the user may change it."""
+        if not ref:
+            return None
+        activity = self.existing.get(ref)
+        if activity is None:
+            err(REF, _("no activity has the reference %(ref)s; leave it empty for a new activity.") % {"ref": ref})
+        elif activity.plan_id != self.plan.pk:
+            err(REF, _("%(ref)s belongs to another plan.") % {"ref": ref})
+            activity = None
+        elif ref in self.seen:
+            err(REF, _("%(ref)s is also on row %(other)d.") % {"ref": ref, "other": self.seen[ref]})
+        self.seen.setdefault(ref, line)
+        if activity is not None and not self.membership.may_edit_unit_work(activity.owner_id):
+            err(REF, _("%(ref)s belongs to %(unit)s, which you do not act for.") % {
+                "ref": ref, "unit": activity.owner.name,
+            })  # fmt: skip
+        return activity
+
+    @staticmethod
+    def _objects(value, table: dict, column: str, err, missing, *, lower=False, single=False) -> list:
+        """The objects a list cell names, in order, each once."""
+        items = [cell_text(value)] if single else split_list(value)
+        out = []
+        for item in items:
+            found = table.get(item.lower() if lower else item)
+            if found is None:
+                err(column, missing(item))
+            elif found not in out:
+                out.append(found)
+        return out
+
+    @staticmethod
+    def _choices(value, table: dict[str, str], column: str, err) -> list[str]:
+        out = []
+        for item in split_list(value):
+            code = table.get(item.lower())
+            if code is None:
+                err(column, _("“%(value)s” is not one of the allowed values.") % {"value": item})
+            elif code not in out:
+                out.append(code)
+        return out
+
+    @staticmethod
+    def _one(value, table: dict[str, str], default: str, column: str, err) -> str:
+        text = cell_text(value)
+        if not text:
+            return default
+        code = table.get(text.lower())
+        if code is None:
+            err(column, _("“%(value)s” is not one of the allowed values.") % {"value": text})
+            return default
+        return code
+
+
+def _date(value, column: str, err) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(cell_text(value))
+    except ValueError:
+        err(column, _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": cell_text(value)})
+        return None
+
+
+def _budget(value, err) -> int | None:
+    """Whole kronor from a number or a text such as "50 000"; its range is the model's."""
+    if value in (None, ""):
+        return None
+    text = cell_text(value).replace(" ", "").replace("\u00a0", "")
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        err(BUDGET, _("“%(value)s” is not a number.") % {"value": cell_text(value)})
+        return None
+    if not math.isfinite(number) or number != int(number):
+        err(BUDGET, _("whole kronor only."))
+        return None
+    return int(number)

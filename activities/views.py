@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
-from lib.forms import int_param
+from lib.forms import choice_param, int_param, text_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.xlsx import XlsxInvalid, xlsx_response
 from organisations.access import member_required
@@ -39,10 +39,8 @@ def activity_list(request):
     unit = next((u for u in units if u.pk == unit_id), None)
     goals = sort_in_tree_order(list(plan.goals.select_related("plan")))
     goal = next((g for g in goals if g.pk == goal_id), None)
-    summary = request.GET.get("status", "")
-    if summary not in StatusSummary.values:
-        summary = ""
-    search = request.GET.get("q", "").strip()[:100]
+    summary = choice_param(request, "status", StatusSummary.values)
+    search = text_param(request, "q")
     activities = activities_of_plan(plan, unit=unit, goal=goal, summary=summary, search=search)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = request.GET.copy()

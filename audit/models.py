@@ -48,3 +48,45 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class AccountEvent(models.Model):
+    """A sign-in, sign-out, lockout or refused request, with the account it
+    concerns. Never the client's address, nor anything typed into the sign-in
+    form: a failed sign-in with a name that matches no account is recorded
+    without a name (it may have been a password typed into the wrong field)."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("signed in")
+        SIGN_OUT = "sign_out", _("signed out")
+        SIGN_IN_FAILED = "sign_in_failed", _("failed sign-in")
+        LOCKED_OUT = "locked_out", _("sign-in refused: too many failed attempts")
+        REFUSED = "refused", _("request refused (no permission)")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    # None: a failed sign-in with a name that matches no account (or several).
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept so the log still reads right if the account is later removed.
+    account_name = models.CharField(max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        "organisations.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A refused request: its method and path (never the query string, which may hold what was searched for).
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        indexes = [
+            # A person's latest events, on their page.
+            models.Index(fields=["account", "-at"], name="audit_account_recent"),
+            # Latest events in a municipality.
+            models.Index(fields=["municipality", "-at"], name="audit_account_municipality"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.account_name or '?'} {self.kind} {self.path}".rstrip()

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditEvent
+from .models import AccountEvent, AuditEvent
 
 Snapshot = Mapping[str, Any]
 
@@ -63,3 +63,24 @@ def snapshot_created(after: Snapshot) -> dict[str, list[Any]]:
 
 def snapshot_deleted(before: Snapshot) -> dict[str, list[Any]]:
     return {k: [_display(v), None] for k, v in before.items() if v not in (None, "", [], False)}
+
+
+def account_event_record(*, kind: str, account=None, method: str = "", path: str = "") -> AccountEvent:
+    """Record a sign-in, sign-out, lockout or refused request for an account
+    (None: a failed sign-in whose name matched no account). Takes nothing from
+    the request but the method and path of a refused one: no address, nothing typed."""
+    from organisations.models import Membership
+
+    municipality_id = None
+    account_name = ""
+    if account is not None:
+        account_name = account.get_username()
+        municipality_id = Membership.objects.filter(user=account).values_list("municipality_id", flat=True).first()
+    return AccountEvent.objects.create(
+        kind=kind,
+        account=account,
+        account_name=account_name[:300],
+        municipality_id=municipality_id,
+        method=method[:10],
+        path=path[:300],
+    )

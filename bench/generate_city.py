@@ -30,9 +30,10 @@ units, groups and "samtliga nämnder och bolagsstyrelser"; ``activities``
 activities (numbers 1..N, 1-3 goals, every status, co-operating units on
 some, progress notes on some); ``years`` × 3 tertial rounds, each with a
 report per responsible unit and an entry per goal: every round but the newest
-approved, with a snapshot of the same shape as
-``followups.selectors.report_content(report).as_snapshot()`` (checked against
-it for one report) and the activity updates it was made from; the newest round
+approved, with a snapshot frozen by the same code as an approval
+(``followups.selectors.content_from_rows``, which ``report_content`` uses, from
+the rows generated: checked against ``report_content`` for one report) and the
+activity updates it was made from; the newest round
 opened with ``round_open`` and brought to mixed states with ``report_submit``,
 ``report_return`` and ``report_approve``; ``indicators`` indicators with a
 baseline, targets and about ``years`` measurements each; an audit trail of a
@@ -459,6 +460,7 @@ class _City:
             title=f"Handlingsplan för romsk inkludering {self.first_day.year}–{self.today.year + 4}",
             kind=Plan.Kind.HANDLINGSPLAN,
             status=Plan.Status.ADOPTED,
+            is_current=True,  # the city's only plan
             overall_goal="Romer i Storstad har samma möjligheter till utbildning, arbete, bostad och hälsa som andra.",
             valid_from=self.first_day,
             valid_to=date(self.today.year + 4, 12, 31),
@@ -712,15 +714,13 @@ class _City:
             return a.status
         return self.statuses[ON_TRACK]
 
-    def goal_codes(self, number: int) -> list[str]:
-        return [g.code for g in sorted(self.act_goals[number], key=lambda g: (g.depth, g.position, g.pk))]
+    def goals_in_tree_order(self, activity) -> list:
+        """As own_activities prefetches them: the activity's goals by depth, position and id."""
+        return sorted(self.act_goals[activity.number], key=lambda g: (g.depth, g.position, g.pk))
 
     def make_past_rounds(self) -> None:
-        from django.utils import translation
-
-        from activities.models import format_reference
         from followups.models import ActivityUpdate, Assessment, ReportEntry, Round, UnitReport
-        from plans.models import StatusSummary
+        from followups.selectors import content_from_rows
 
         rng = self.rng
         past = self.tertials[:-1]
@@ -739,9 +739,8 @@ class _City:
         )
         rounds = list(Round.objects.filter(plan=self.plan).order_by("period_end"))
         self.past_rounds = rounds
-        with translation.override("sv"):
-            assessment_label = {code: str(label) for code, label in Assessment.choices}
-            summary_label = {code: str(label) for code, label in StatusSummary.choices}
+        for a in self.activities:
+            a.municipality = self.m  # for its reference, without a query
         reports = []
         plans_for_report = []  # (entries, updates) per report, in the same order
         for index, rnd in enumerate(rounds):
@@ -751,7 +750,7 @@ class _City:
                 goals = [g for g in self.resp_goals if unit.pk in self.by_goal[g.pk]]
                 submitted = self.aware(rnd.deadline - timedelta(days=rng.randint(0, 20)))
                 approved = submitted + timedelta(days=rng.randint(2, 30), hours=rng.randint(0, 5))
-                entries, entry_views = [], []
+                entries = []
                 for g in goals:
                     assessment = rng.choices(
                         [Assessment.MET, Assessment.PARTLY, Assessment.NOT_MET, Assessment.NOT_ASSESSED], weights
@@ -759,36 +758,22 @@ class _City:
                     result = self.text(SENTENCES, 1, 4)
                     challenges = self.text(CHALLENGE_SENTENCES, 0, 2)
                     entries.append(ReportEntry(goal=g, result=result, challenges=challenges, assessment=assessment))
-                    entry_views.append(
-                        {
-                            "goal_id": g.pk,
-                            "code": g.code,
-                            "title": g.title,
-                            "result": result,
-                            "challenges": challenges,
-                            "assessment": assessment,
-                            "assessment_label": assessment_label[assessment],
-                            "extra": [],
-                        }
-                    )
-                updates, activity_views = [], []
-                for a in self.running(unit.pk, rnd.period_start, rnd.period_end):
+                updates = []
+                running = self.running(unit.pk, rnd.period_start, rnd.period_end)
+                for a in running:
                     status = self.status_at(a, rnd.period_start, rnd.period_end)
                     comment = self.text(SENTENCES, 1, 1) if rng.random() < 0.3 else ""
                     updates.append(ActivityUpdate(activity_id=a.pk, status=status, comment=comment))
-                    activity_views.append(
-                        {
-                            "activity_id": a.pk,
-                            "reference": format_reference(PREFIX, a.number),
-                            "title": a.title,
-                            "status": status.name,
-                            "summary": status.summary,
-                            "summary_label": summary_label[status.summary],
-                            "comment": comment,
-                            "goals": self.goal_codes(a.number),
-                        }
-                    )
                 summary = self.text(SENTENCES, 1, 3)
+                # Frozen by the same code as report_approve (report_content reads these rows from the database).
+                snapshot = content_from_rows(
+                    summary=summary,
+                    fields=[],
+                    entries=entries,
+                    activities=running,
+                    updates={u.activity_id: u for u in updates},
+                    goals_of=self.goals_in_tree_order,
+                ).as_snapshot()
                 contact = self.contact_of.get(unit.pk)
                 reports.append(
                     UnitReport(
@@ -801,7 +786,7 @@ class _City:
                         approved_at=approved,
                         approved_by=self.coordinator,
                         version=3,
-                        snapshot={"summary": summary, "entries": entry_views, "activities": activity_views},
+                        snapshot=snapshot,
                     )
                 )
                 plans_for_report.append((entries, updates))
@@ -1143,14 +1128,10 @@ class _City:
         report = UnitReport.objects.select_related("round", "unit").get(pk=self.previous_report_pk)
         stored = report.snapshot
         report.status = UnitReport.Status.SUBMITTED  # in memory only: report_content reads the live rows
-        from django.utils import translation
-
-        with translation.override("sv"):
-            live = report_content(report).as_snapshot()
-        live = {**live, "entries": [{**e, "extra": [list(x) for x in e["extra"]]} for e in live["entries"]]}
+        live = report_content(report).as_snapshot()
         if live != stored:
-            for key in ("summary", "entries", "activities"):
-                if live[key] != stored[key]:
+            for key in live:
+                if live[key] != stored.get(key):
                     raise RuntimeError(f"generated snapshot differs from report_content() in {key!r}")
 
 
@@ -1193,6 +1174,7 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())  # DEBUG stays off, as in production
     if os.environ.get("DB", "sqlite") == "sqlite":
         os.environ["DB_NAME"] = args.db or str(Path(tempfile.mkdtemp()) / "storstad.sqlite3")
     import django

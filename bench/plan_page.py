@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())  # DEBUG stays off, as in production
 if os.environ.get("DB", "sqlite") == "sqlite":
     os.environ["DB_NAME"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 

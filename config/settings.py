@@ -5,25 +5,36 @@ environment variables (see docs/operations.md). SQLite is the embedded
 default; ``DB=postgres`` selects PostgreSQL.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# A development-only key. A system check (home.checks) refuses it when DEBUG is off.
+# A development-only key. With DEBUG off the application refuses to start with it
+# (below), and a system check (home.checks) reports it too.
 DEV_SECRET_KEY = "django-insecure-inkludera-development-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
+# The test suite runs with DEBUG off, as production does, and the development key.
+RUNNING_TESTS = "pytest" in sys.modules
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not RUNNING_TESTS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set (or is the development key) and DEBUG is off. Set the SECRET_KEY "
+        "environment variable to a long random value (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'), or DEBUG=1 for development only."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin.SuperuserAdminConfig",  # django.contrib.admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +53,7 @@ INSTALLED_APPS = [
     "inventories",
     "reports",
     "opendata",
+    "outbox",
     "home",
     "rest_framework",
     "drf_spectacular",
@@ -56,8 +68,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lib.middleware.NoStoreWhenSignedInMiddleware",
+    "audit.middleware.RefusedRequestMiddleware",
     "organisations.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lib.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,8 +131,6 @@ elif DB == "sqlite":
         }
     }
 else:  # pragma: no cover - configuration error
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"DB must be 'sqlite' or 'postgres', not {DB!r}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -146,15 +159,27 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 # Survey answers per client address per hour on one survey (hashed address, cache only).
 SURVEY_SUBMIT_LIMIT = env_int("SURVEY_SUBMIT_LIMIT", 20)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count against the account however its name is typed (any case, or
+# the e-mail address), so spelling the name differently gives no fresh guesses.
+AXES_USERNAME_CALLABLE = "organisations.backends.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
+# Axes keeps no log of successful sign-ins (with the address): the account log
+# (audit.AccountEvent) records them without it.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Session idle timeout: the cookie's age is renewed on every request, so a
 # session ends after this many minutes without activity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And however active, a session ends this long after the sign-in (lib.middleware), in seconds.
+SESSION_LIFETIME = env_int("SESSION_LIFETIME_HOURS", 12) * 3600
+# A password-reset link is valid this long (Django's default is three days), in seconds.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
+# An invitation to a new account (choose your password) is valid this long (home.tokens), in seconds.
+INVITATION_TIMEOUT = env_int("INVITATION_DAYS", 7) * 86400
 
 # --- Security ------------------------------------------------------------
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
@@ -162,6 +187,8 @@ SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets a Swedish page that explains cookies (the public survey form needs none).
+CSRF_FAILURE_VIEW = "home.errors.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -220,6 +247,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "inkludera@localhost")
+# Seconds an SMTP conversation may take before the attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Every e-mail goes through the outbox (outbox/services.py): attempts before a
+# mail counts as failed, and days sent and failed mails are kept.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
 # The address people open the system at; links in e-mails sent by management
 # commands (which have no request to take it from) start with it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -228,7 +261,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Largest plan file accepted by the upload form, in bytes.
 PLAN_FILE_MAX_BYTES = env_int("PLAN_FILE_MAX_BYTES", 1_000_000)
 # Largest spreadsheet accepted for import, in bytes (compressed), and the most
-# rows read from it. The uncompressed size is limited too (see lib/xlsx.py).
+# rows read from it below the header, empty rows included: reading stops there.
+# The uncompressed size, the packing ratio and the cells are limited too (lib/xlsx.py).
 XLSX_MAX_BYTES = env_int("XLSX_MAX_BYTES", 5_000_000)
 XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 10_000)
 # Days before a follow-up deadline that unit contacts get a reminder.

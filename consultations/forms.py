@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -122,6 +123,21 @@ class ConsultationForm(forms.ModelForm):
         self.attendance = breakdown
         return data
 
+    def warnings(self) -> list[str]:
+        """What is saved but looks wrong: attendance counted for a meeting that has not started."""
+        data = self.cleaned_data
+        start = data.get("starts_at")
+        counted = data.get("attendance_total") is not None or self.attendance
+        if start and counted and start > timezone.now():
+            return [
+                _(
+                    "The consultation was saved with attendance figures, but the meeting starts %(date)s, "
+                    "after now. Check the date and the figures."
+                )
+                % {"date": timezone.localtime(start).strftime("%Y-%m-%d %H:%M")}
+            ]
+        return []
+
 
 class AgendaItemForm(forms.ModelForm):
     class Meta:
@@ -178,6 +194,10 @@ class ViewForm(forms.ModelForm):
         return data
 
 
+# Feedback that says the decision took the view into account, wholly or in part.
+DECIDED_STATUSES = (Feedback.Status.TAKEN, Feedback.Status.PARTLY)
+
+
 class FeedbackForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -198,6 +218,7 @@ class FeedbackForm(forms.ModelForm):
 
     def __init__(self, *args, view: View, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.view = view
         municipality = membership.municipality
         units = OrgUnit.objects.filter(municipality=municipality).order_by("name")
         if not membership.is_coordinator:
@@ -227,6 +248,20 @@ class FeedbackForm(forms.ModelForm):
 
     def feedback_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("goals", "activities", "version")}
+
+    def warnings(self) -> list[str]:
+        """What is saved but looks wrong: a view said to be taken into account
+        in a decision that, by its date, has not been taken yet."""
+        decided = self.view.item.decision_date
+        if self.cleaned_data.get("status") in DECIDED_STATUSES and decided > timezone.localdate():
+            return [
+                _(
+                    "The feedback was saved, but the decision is dated %(date)s, after today. "
+                    "If the decision has not been taken yet, “under preparation” may be the right status."
+                )
+                % {"date": decided.isoformat()}
+            ]
+        return []
 
 
 class MinutesForm(forms.ModelForm):

@@ -8,19 +8,20 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from lib import personal_data
 from lib.locking import StaleEdit, claim_version
 from organisations.models import Membership, Municipality
+from outbox.models import OutgoingMail
+from outbox.services import mail_key, queue_mail
 
 from .models import (
     AgendaItem,
@@ -66,7 +67,8 @@ def consultation_snapshot(c: Consultation) -> dict[str, Any]:
 
 
 def _invite(consultation: Consultation, members) -> None:
-    """E-mail newly invited representatives the time and place."""
+    """Queue an e-mail with the time and place to each newly invited
+    representative, in the caller's transaction (sent after the commit)."""
     link = settings.SITE_URL.rstrip("/") + reverse("consultations:detail", args=[consultation.pk])
     when = timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M")
     with translation.override(settings.LANGUAGE_CODE):
@@ -79,12 +81,12 @@ def _invite(consultation: Consultation, members) -> None:
                 "place": consultation.place or consultation.video_link,
                 "link": link,
             }
-            send_mail(
-                _("Invitation to consultation: %(title)s") % {"title": consultation.title},
-                _("You are invited to %(title)s on %(when)s, %(place)s.\n\nRead more and follow up: %(link)s")
+            queue_mail(
+                kind=OutgoingMail.Kind.CONSULTATION_INVITATION,
+                to=member.user.email,
+                subject=_("Invitation to consultation: %(title)s") % {"title": consultation.title},
+                body=_("You are invited to %(title)s on %(when)s, %(place)s.\n\nRead more and follow up: %(link)s")
                 % context,
-                None,
-                [member.user.email],
             )
 
 
@@ -98,7 +100,7 @@ def consultation_create(
     _audit(
         municipality, by, AuditEvent.Action.CREATE, consultation, snapshot_created(consultation_snapshot(consultation))
     )
-    transaction.on_commit(lambda: _invite(consultation, list(consultation.representatives.select_related("user"))))
+    _invite(consultation, list(consultation.representatives.select_related("user")))
     return consultation
 
 
@@ -121,7 +123,7 @@ def consultation_update(
         diff(before, consultation_snapshot(consultation)),
     )  # fmt: skip
     new = [m for m in consultation.representatives.select_related("user") if m.pk not in had]
-    transaction.on_commit(lambda: _invite(consultation, new))
+    _invite(consultation, new)
     return consultation
 
 
@@ -180,10 +182,23 @@ def item_save(*, consultation: Consultation, by, item: AgendaItem | None, fields
     return item
 
 
+def item_kept_message(views: int) -> str:
+    return ngettext(
+        "The agenda item has %(count)d view and is kept. Remove the view first if it was recorded by mistake "
+        "(a view that has been answered is kept).",
+        "The agenda item has %(count)d views and is kept. Remove the views first if they were recorded by mistake "
+        "(a view that has been answered is kept).",
+        views,
+    ) % {"count": views}
+
+
 @transaction.atomic
 def item_delete(*, item: AgendaItem, by) -> None:
-    if Feedback.objects.filter(view__item=item).exists():
-        raise NotAllowedNow(_("An item with feedback on its views is kept."))
+    """Delete an agenda item without views. An item with views is kept: what
+    the participants said is never lost with one click."""
+    views = item.views.count()
+    if views:
+        raise NotAllowedNow(item_kept_message(views))
     consultation = item.consultation
     _audit(consultation.municipality, by, AuditEvent.Action.UPDATE, consultation, {"item": [item.question, None]})
     item.delete()
@@ -293,19 +308,15 @@ def minutes_send(*, minutes: MinutesVersion, by, reviewers) -> MinutesVersion:
     link = settings.SITE_URL.rstrip("/") + reverse("consultations:minutes", args=[minutes.pk])
     title = minutes.consultation.title
     recipients = [m.user.email for m in minutes.reviewers.select_related("user") if m.user.email]
-
-    def mail():
-        with translation.override(settings.LANGUAGE_CODE):
-            for email in recipients:
-                send_mail(
-                    _("Minutes to review: %(title)s") % {"title": title},
-                    _("The minutes of %(title)s are ready for your review. Read them and comment: %(link)s")
-                    % {"title": title, "link": link},
-                    None,
-                    [email],
-                )
-
-    transaction.on_commit(mail)
+    with translation.override(settings.LANGUAGE_CODE):
+        for email in recipients:
+            queue_mail(
+                kind=OutgoingMail.Kind.MINUTES_REVIEW,
+                to=email,
+                subject=_("Minutes to review: %(title)s") % {"title": title},
+                body=_("The minutes of %(title)s are ready for your review. Read them and comment: %(link)s")
+                % {"title": title, "link": link},
+            )
     return minutes
 
 
@@ -403,8 +414,9 @@ def minutes_supersede(*, minutes: MinutesVersion, by, reason: str) -> MinutesVer
 def send_feedback_reminders(*, today: date | None = None) -> int:
     """E-mail the coordinators and the responsible unit's contacts about overdue
     views: one e-mail per person, listing their views not reminded about before.
-    Each view's reminder is recorded (in one transaction) before the e-mails go
-    out, so a second run never repeats it. Returns the number of e-mails sent."""
+    Each view's reminder is recorded in the transaction that queues the e-mails
+    (outbox), so a second run never repeats it. Returns the number of e-mails
+    queued; they are sent after the commit."""
     from .selectors import overdue_views
 
     today = today or timezone.localdate()
@@ -437,15 +449,16 @@ def send_feedback_reminders(*, today: date | None = None) -> int:
                 if created:  # not recorded by a concurrent run
                     for email in recipients:
                         digest.setdefault(email, []).append(view)
-        with translation.override(settings.LANGUAGE_CODE):
-            for email, its_views in sorted(digest.items()):
-                send_mail(
-                    _("Feedback overdue on %(count)d views") % {"count": len(its_views)},
-                    _reminder_body(its_views),
-                    None,
-                    [email],
-                )
-                sent += 1
+            with translation.override(settings.LANGUAGE_CODE):
+                for email, its_views in sorted(digest.items()):
+                    queued = queue_mail(
+                        kind=OutgoingMail.Kind.FEEDBACK_REMINDER,
+                        to=email,
+                        subject=_("Feedback overdue on %(count)d views") % {"count": len(its_views)},
+                        body=_reminder_body(its_views),
+                        key=mail_key(OutgoingMail.Kind.FEEDBACK_REMINDER, email, *sorted(v.pk for v in its_views)),
+                    )
+                    sent += queued is not None
     return sent
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
-from lib.forms import int_param
+from lib.forms import int_param, year_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.suppression import Cell
 from lib.xlsx import xlsx_response
@@ -48,7 +48,7 @@ def consultation_list_view(request):
     units = list(OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"))
     unit_id = int_param(request, "enhet")
     unit = next((u for u in units if u.pk == unit_id), None) if membership.is_staff_member else None
-    year = int_param(request, "ar")
+    year = year_param(request, "ar")
     context = {
         "consultations": consultation_list(membership, unit=unit, year=year),
         "units": units if membership.is_staff_member else [],
@@ -58,6 +58,12 @@ def consultation_list_view(request):
         "now": timezone.now(),
     }
     return render(request, "consultations/consultation_list.html", context)
+
+
+def _warn(request, form) -> None:
+    """Saved, but worth a second look: the form's warnings as messages."""
+    for warning in form.warnings():
+        messages.warning(request, warning)
 
 
 def _consultation_fields(form) -> dict:
@@ -83,6 +89,7 @@ def consultation_create(request):
             representatives=form.cleaned_data["representatives"],
         )
         messages.success(request, _("The consultation was scheduled. Now add its agenda items."))
+        _warn(request, form)
         return redirect("consultations:detail", pk=consultation.pk)
     status = 400 if form.errors else 200
     return render(request, "consultations/consultation_form.html", {"form": form}, status=status)
@@ -154,6 +161,7 @@ def consultation_edit(request, pk):
                 status = CONFLICT
             else:
                 messages.success(request, _("The consultation was saved."))
+                _warn(request, form)
                 return redirect("consultations:detail", pk=consultation.pk)
         else:
             status = 400
@@ -212,16 +220,26 @@ def _item_form(request, consultation, item):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_delete(request, pk):
+    """A page that says what would be removed; an item with views is kept."""
     item = get_item_for_user(request.user, pk, write=True)
-    try:
-        services.item_delete(item=item, by=request.user)
-    except services.NotAllowedNow as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The agenda item was removed."))
-    return redirect("consultations:detail", pk=item.consultation_id)
+    if request.method == "POST":
+        try:
+            services.item_delete(item=item, by=request.user)
+        except services.NotAllowedNow as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The agenda item was removed."))
+        return redirect("consultations:detail", pk=item.consultation_id)
+    views = list(item.views.select_related("feedback"))
+    context = {
+        "item": item,
+        "consultation": item.consultation,
+        "views": views,
+        "kept_message": services.item_kept_message(len(views)) if views else "",
+    }
+    return render(request, "consultations/item_confirm_delete.html", context)
 
 
 @member_required
@@ -285,6 +303,7 @@ def feedback_edit(request, pk):
                 status = CONFLICT
             else:
                 messages.success(request, _("The feedback was saved."))
+                _warn(request, form)
                 return redirect("consultations:trace", pk=view.pk)
         else:
             status = 400
@@ -301,6 +320,10 @@ def trace_view(request, pk):
         "item": view.item,
         "consultation": view.item.consultation,
         "can_answer": membership.is_staff_member and membership.may_edit_unit_work(view.item.responsible_unit_id),
+        # A view recorded by mistake is removed here, by those who run the consultation, until it is answered.
+        "can_remove": membership.is_staff_member
+        and may_run(membership, view.item.consultation)
+        and not Feedback.objects.filter(view=view).exists(),
         "staff": membership.is_staff_member,
     }
     return render(request, "consultations/trace.html", context)
@@ -321,7 +344,7 @@ def overdue_list(request):
 @member_required
 def figures_view(request):
     municipality = request.membership.municipality
-    year = int_param(request, "ar") or timezone.localdate().year
+    year = year_param(request, "ar") or timezone.localdate().year
     context = {"rows": figures(municipality, year), "year": year, "days": municipality.feedback_days}
     return render(request, "consultations/figures.html", context)
 
@@ -329,7 +352,7 @@ def figures_view(request):
 @member_required
 def figures_xlsx(request):
     """The year's figures and consultations as a spreadsheet, for those who see the figures page."""
-    year = int_param(request, "ar") or timezone.localdate().year
+    year = year_param(request, "ar") or timezone.localdate().year
     return xlsx_response(export_figures(request.membership, year), f"samrad-nyckeltal-{year}.xlsx")
 
 

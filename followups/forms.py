@@ -106,6 +106,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.entries = entries
         self.activities = activities
+        self.blocking: dict[int, str] = {}  # entry id → why it keeps the report from being submitted
         self.round_fields = list(report.round.fields.all())
         self.fields["summary"].initial = report.summary
         self.fields["version"].initial = report.version
@@ -149,13 +150,17 @@ class ReportForm(forms.Form):
         return forms.CharField(label=f.label, required=False, initial=value, widget=forms.Textarea(attrs={"rows": 2}))
 
     def entry_groups(self):
-        """[(entry, [bound fields])] for the template."""
+        """[(entry, [bound fields], what keeps it from being submitted or "")] for the template."""
         out = []
         for e in self.entries:
             p = f"e{e.pk}"
             names = [f"{p}-result", f"{p}-challenges", f"{p}-assessment", *[f"{p}-{f.key}" for f in self.round_fields]]
-            out.append((e, [self[n] for n in names]))
+            out.append((e, [self[n] for n in names], self.blocking.get(e.pk, "")))
         return out
+
+    def blocking_entries(self):
+        """[(entry, problem)] of the entries that keep the report from being submitted."""
+        return [(e, self.blocking[e.pk]) for e in self.entries if e.pk in self.blocking]
 
     def activity_groups(self):
         return [(a, self[f"a{a.pk}-status"], self[f"a{a.pk}-comment"]) for a, _upd in self.activities]

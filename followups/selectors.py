@@ -4,7 +4,9 @@ coverage matrix, each in a fixed number of queries."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q
@@ -13,28 +15,37 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from organisations.models import OrgUnit
-from plans.models import Goal, Plan
+from plans.models import Goal, Plan, StatusSummary
 from plans.selectors import responsible_units, sort_in_tree_order
 
+from . import snapshots
 from .models import ASSESSMENT_SENTIMENT, Assessment, ReportEntry, Round, RoundField, UnitReport
 
 # --- One report --------------------------------------------------------------------
+
+# A goal as a report reads it: its code and title now, by id.
+GoalRef = tuple[str, str]
 
 
 @dataclass
 class EntryView:
     goal_id: int | None
-    code: str
+    code: str  # the goal's code now (as approved if the goal is gone)
     title: str
     result: str
     challenges: str
-    assessment: str
-    assessment_label: str
+    assessment: str  # an Assessment code
     extra: list[tuple[str, str]]  # (question, answer)
+    extra_field_ids: list[int | None] = field(default_factory=list)  # the RoundField of each answer
 
     @property
     def sentiment(self) -> str:
         return ASSESSMENT_SENTIMENT.get(self.assessment, "neutral")
+
+    @property
+    def assessment_label(self) -> str:
+        """In the reader's language."""
+        return assessment_label(self.assessment)
 
 
 @dataclass
@@ -42,11 +53,34 @@ class ActivityView:
     activity_id: int | None
     reference: str
     title: str
-    status: str
-    summary: str
-    summary_label: str
+    status: str  # the plan's name of the status, as reported
+    summary: str  # a StatusSummary code
     comment: str
-    goals: list[str]
+    goals: list[str]  # goal codes now (as approved if a goal is gone)
+    goal_ids: list[int | None] = field(default_factory=list)
+    status_id: int | None = None  # None: a snapshot of schema 1
+    funding: str | None = None  # a Funding code; None: not recorded (schema 1)
+    funding_ends: date | None = None
+
+    @property
+    def summary_label(self) -> str:
+        """In the reader's language."""
+        return status_summary_label(self.summary)
+
+
+def assessment_label(code: str) -> str:
+    return str(Assessment(code).label) if code in Assessment.values else code
+
+
+def status_summary_label(code: str) -> str:
+    return str(StatusSummary(code).label) if code in StatusSummary.values else code
+
+
+def plan_goals(plan_id: int) -> dict[int, GoalRef]:
+    """The plan's goals by id, as a snapshot is read: one query."""
+    return {
+        pk: (code, title) for pk, code, title in Goal.objects.filter(plan_id=plan_id).values_list("pk", "code", "title")
+    }
 
 
 @dataclass
@@ -55,19 +89,97 @@ class ReportContent:
     entries: list[EntryView]
     activities: list[ActivityView]
     frozen: bool = False
+    schema: int = snapshots.SCHEMA  # of the snapshot it was read from
 
     def as_snapshot(self) -> dict[str, Any]:
+        """The frozen form (followups.snapshots): ids and codes, no labels."""
         return {
+            "schema": snapshots.SCHEMA,
             "summary": self.summary,
-            "entries": [asdict(e) for e in self.entries],
-            "activities": [asdict(a) for a in self.activities],
+            "entries": [
+                {
+                    "goal_id": e.goal_id,
+                    "code": e.code,
+                    "title": e.title,
+                    "result": e.result,
+                    "challenges": e.challenges,
+                    "assessment": e.assessment,
+                    "extra": [
+                        {"field_id": field_id, "question": question, "answer": answer}
+                        for (question, answer), field_id in zip(
+                            e.extra, e.extra_field_ids or [None] * len(e.extra), strict=True
+                        )
+                    ],
+                }
+                for e in self.entries
+            ],
+            "activities": [
+                {
+                    "activity_id": a.activity_id,
+                    "reference": a.reference,
+                    "title": a.title,
+                    "status_id": a.status_id,
+                    "status": a.status,
+                    "summary": a.summary,
+                    "comment": a.comment,
+                    "funding": a.funding,
+                    "funding_ends": a.funding_ends.isoformat() if a.funding_ends else None,
+                    "goals": [
+                        {"id": goal_id, "code": code}
+                        for goal_id, code in zip(a.goal_ids or [None] * len(a.goals), a.goals, strict=True)
+                    ],
+                }
+                for a in self.activities
+            ],
         }
 
     @classmethod
-    def from_snapshot(cls, data: dict[str, Any]) -> ReportContent:
-        entries = [EntryView(**{**e, "extra": [tuple(x) for x in e["extra"]]}) for e in data.get("entries", [])]
-        activities = [ActivityView(**a) for a in data.get("activities", [])]
-        return cls(summary=data.get("summary", ""), entries=entries, activities=activities, frozen=True)
+    def from_snapshot(cls, data: dict[str, Any], *, goals: dict[int, GoalRef] | None = None) -> ReportContent:
+        """Read a snapshot of any schema version. ``goals`` (plan_goals()) gives
+        each goal's code and title now, by id; without it, as approved."""
+        goals = goals or {}
+        stored = snapshots.version(data)
+        data = snapshots.load(data, goal_ids_by_code={code: pk for pk, (code, _title) in goals.items()})
+
+        def goal(goal_id: int | None, code: str, title: str = "") -> GoalRef:
+            return goals.get(goal_id, (code, title)) if goal_id is not None else (code, title)
+
+        entries = []
+        for e in data.get("entries", []):
+            code, title = goal(e.get("goal_id"), e.get("code", ""), e.get("title", ""))
+            extra = e.get("extra", [])
+            entries.append(
+                EntryView(
+                    goal_id=e.get("goal_id"),
+                    code=code,
+                    title=title,
+                    result=e.get("result", ""),
+                    challenges=e.get("challenges", ""),
+                    assessment=e.get("assessment", ""),
+                    extra=[(x.get("question", ""), x.get("answer", "")) for x in extra],
+                    extra_field_ids=[x.get("field_id") for x in extra],
+                )
+            )
+        activities = []
+        for a in data.get("activities", []):
+            refs = a.get("goals", [])
+            ends = a.get("funding_ends")
+            activities.append(
+                ActivityView(
+                    activity_id=a.get("activity_id"),
+                    reference=a.get("reference", ""),
+                    title=a.get("title", ""),
+                    status=a.get("status", ""),
+                    summary=a.get("summary", ""),
+                    comment=a.get("comment", ""),
+                    goals=[goal(g.get("id"), g.get("code", ""))[0] for g in refs],
+                    goal_ids=[g.get("id") for g in refs],
+                    status_id=a.get("status_id"),
+                    funding=a.get("funding"),
+                    funding_ends=date.fromisoformat(ends) if ends else None,
+                )
+            )
+        return cls(summary=data.get("summary", ""), entries=entries, activities=activities, frozen=True, schema=stored)
 
 
 def _extra_answers(fields: list[RoundField], extra: dict[str, Any]) -> list[tuple[str, str]]:
@@ -94,12 +206,42 @@ def own_activities(report: UnitReport) -> list[Activity]:
     )
 
 
-def report_content(report: UnitReport) -> ReportContent:
-    """What the report says: frozen if approved, else from the live rows."""
+def report_content(report: UnitReport, *, goals: dict[int, GoalRef] | None = None) -> ReportContent:
+    """What the report says: frozen if approved (read with the plan's goals now,
+    by id: ``goals`` if the caller has them, else one query), else from the live rows."""
     if report.status == UnitReport.Status.APPROVED and report.snapshot:
-        return ReportContent.from_snapshot(report.snapshot)
+        if goals is None:
+            goals = plan_goals(report.round.plan_id)
+        return ReportContent.from_snapshot(report.snapshot, goals=goals)
     fields = list(report.round.fields.all())
-    entries = [
+    updates = {u.activity_id: u for u in report.activity_updates.select_related("status")}
+    return content_from_rows(
+        summary=report.summary,
+        fields=fields,
+        entries=report_entries(report),
+        activities=own_activities(report),
+        updates=updates,
+    )
+
+
+def content_from_rows(
+    *,
+    summary: str,
+    fields: list[RoundField],
+    entries: list[ReportEntry],
+    activities: list[Activity],
+    updates: dict[int, Any],
+    goals_of: Callable[[Activity], list[Goal]] | None = None,
+) -> ReportContent:
+    """What a report says, from its rows as read, without a query: the entries
+    (with their goal) in tree order, the unit's activities in the period (with
+    their municipality and status), its activity updates by activity id (with
+    their status). ``goals_of`` gives an activity's goals in tree order (by
+    default its prefetched goals). report_content() reads the rows for it; the
+    benchmark generator passes the rows it made, so its snapshots are made by
+    the same code as an approval's."""
+    goals_of = goals_of or (lambda a: list(a.goals.all()))
+    entry_views = [
         EntryView(
             goal_id=e.goal_id,
             code=e.goal.code,
@@ -107,29 +249,32 @@ def report_content(report: UnitReport) -> ReportContent:
             result=e.result,
             challenges=e.challenges,
             assessment=e.assessment,
-            assessment_label=str(e.get_assessment_display()),
             extra=_extra_answers(fields, e.extra),
+            extra_field_ids=[f.pk for f in fields],
         )
-        for e in report_entries(report)
+        for e in entries
     ]
-    updates = {u.activity_id: u for u in report.activity_updates.select_related("status")}
-    activities = []
-    for a in own_activities(report):
+    activity_views = []
+    for a in activities:
         upd = updates.get(a.pk)
         status = upd.status if upd else a.status
-        activities.append(
+        linked = goals_of(a)
+        activity_views.append(
             ActivityView(
                 activity_id=a.pk,
                 reference=a.reference,
                 title=a.title,
                 status=status.name,
                 summary=status.summary,
-                summary_label=str(status.get_summary_display()),
                 comment=upd.comment if upd else "",
-                goals=[g.code for g in a.goals.all()],
+                goals=[g.code for g in linked],
+                goal_ids=[g.pk for g in linked],
+                status_id=status.pk,
+                funding=a.funding,
+                funding_ends=a.funding_ends,
             )
         )
-    return ReportContent(summary=report.summary, entries=entries, activities=activities)
+    return ReportContent(summary=summary, entries=entry_views, activities=activity_views)
 
 
 def previous_approved(report: UnitReport) -> UnitReport | None:
@@ -148,38 +293,64 @@ def previous_approved(report: UnitReport) -> UnitReport | None:
 
 @dataclass
 class Change:
-    what: str  # goal code or activity reference
+    what: str  # goal code (now) or activity reference
     title: str
-    field: str
+    field: str  # what changed, in the reader's language
     before: str
     after: str
+    # What changed, as a code: "goal" (new goal), "assessment", "result",
+    # "challenges", "activity" (new), "status", "gone" (activity no longer reported).
+    kind: str = ""
+    before_code: str = ""  # for an assessment: the Assessment codes
+    after_code: str = ""
 
 
 def report_changes(current: ReportContent, previous: ReportContent) -> list[Change]:
     """What differs from the previous approved report: assessments, texts,
-    activity statuses, new and gone activities."""
+    activity statuses, new and gone activities. Goals are matched by id and
+    activities by id (a changed code or reference is the same goal or
+    activity); assessments and statuses are compared as codes and ids."""
     changes: list[Change] = []
-    before = {e.code: e for e in previous.entries}
+
+    def goal_key(e: EntryView):
+        return ("id", e.goal_id) if e.goal_id is not None else ("code", e.code)
+
+    def activity_key(a: ActivityView):
+        return ("id", a.activity_id) if a.activity_id is not None else ("ref", a.reference)
+
+    before = {goal_key(e): e for e in previous.entries}
     for e in current.entries:
-        old = before.get(e.code)
+        old = before.get(goal_key(e))
         if old is None:
-            changes.append(Change(e.code, e.title, _("Goal"), "", _("new in this report")))
+            changes.append(Change(e.code, e.title, _("Goal"), "", _("new in this report"), kind="goal"))
             continue
         if old.assessment != e.assessment:
-            changes.append(Change(e.code, e.title, _("Assessment"), old.assessment_label, e.assessment_label))
+            changes.append(
+                Change(
+                    e.code, e.title, _("Assessment"), old.assessment_label, e.assessment_label,
+                    kind="assessment", before_code=old.assessment, after_code=e.assessment,
+                )
+            )  # fmt: skip
         if old.result != e.result:
-            changes.append(Change(e.code, e.title, _("Results"), old.result, e.result))
+            changes.append(Change(e.code, e.title, _("Results"), old.result, e.result, kind="result"))
         if old.challenges != e.challenges:
-            changes.append(Change(e.code, e.title, _("Challenges"), old.challenges, e.challenges))
-    acts_before = {a.reference: a for a in previous.activities}
+            changes.append(Change(e.code, e.title, _("Challenges"), old.challenges, e.challenges, kind="challenges"))
+    acts_before = {activity_key(a): a for a in previous.activities}
     for a in current.activities:
-        old = acts_before.pop(a.reference, None)
+        old = acts_before.pop(activity_key(a), None)
         if old is None:
-            changes.append(Change(a.reference, a.title, _("Activity"), "", _("new since the previous report")))
-        elif old.status != a.status:
-            changes.append(Change(a.reference, a.title, _("Status"), old.status, a.status))
+            changes.append(
+                Change(a.reference, a.title, _("Activity"), "", _("new since the previous report"), kind="activity")
+            )
+            continue
+        if old.status_id is not None and a.status_id is not None:
+            moved = old.status_id != a.status_id
+        else:  # a snapshot of schema 1 has the status's name and summary only
+            moved = (old.status, old.summary) != (a.status, a.summary)
+        if moved:
+            changes.append(Change(a.reference, a.title, _("Status"), old.status, a.status, kind="status"))
     for a in acts_before.values():
-        changes.append(Change(a.reference, a.title, _("Activity"), a.status, _("no longer reported")))
+        changes.append(Change(a.reference, a.title, _("Activity"), a.status, _("no longer reported"), kind="gone"))
     return changes
 
 

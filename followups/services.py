@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +20,8 @@ from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created
 from lib.locking import claim_version
 from organisations.models import Membership
+from outbox.models import OutgoingMail
+from outbox.services import mail_key, queue_mail
 from plans.models import ActivityStatus, Plan
 from plans.selectors import responsible_units
 
@@ -31,9 +32,10 @@ from .selectors import report_content
 class TransitionRefused(Exception):
     """The report is not in a state that allows the change; the message says why."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], *, blocking: dict[int, str] | None = None):
         super().__init__(" ".join(errors))
         self.errors = errors
+        self.blocking = blocking or {}  # report entry id → what keeps it from being submitted
 
 
 @dataclass(frozen=True)
@@ -184,22 +186,23 @@ def report_save(
     return report
 
 
-def _submission_problems(report: UnitReport) -> list[str]:
-    problems = []
+def submission_problems(report: UnitReport) -> dict[int, str]:
+    """Report entry id → why the entry keeps the report from being submitted."""
+    problems = {}
     for entry in report.entries.select_related("goal"):
         if not (entry.result.strip() or entry.challenges.strip()):
-            problems.append(
-                _("%(code)s: write the results or the challenges for the goal.") % {"code": entry.goal.code}
-            )
+            problems[entry.pk] = _("%(code)s: write the results or the challenges for the goal.") % {
+                "code": entry.goal.code
+            }
     return problems
 
 
 @transaction.atomic
 def report_submit(*, report: UnitReport, by) -> UnitReport:
     _require(report.is_open, _("Only a draft or a returned report can be submitted."))
-    problems = _submission_problems(report)
+    problems = submission_problems(report)
     if problems:
-        raise TransitionRefused(problems)
+        raise TransitionRefused(list(problems.values()), blocking=problems)
     old = report.get_status_display()
     report.status = UnitReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
@@ -254,8 +257,9 @@ def _contacts_by_unit(unit_ids: list[int]) -> dict[int, list[str]]:
 def send_followup_reminders(*, today: date | None = None) -> int:
     """E-mail unit contacts about open reports: once within
     FOLLOWUP_REMINDER_DAYS before the deadline, once after it. A reminder of a
-    kind is recorded and never sent again for the same report. Returns the
-    number of e-mails sent."""
+    kind is recorded, in the transaction that queues its e-mails (outbox), and
+    never sent again for the same report. Returns the number of e-mails queued;
+    they are sent after the commit."""
     today = today or timezone.localdate()
     reports = list(
         UnitReport.objects.open()
@@ -286,13 +290,15 @@ def send_followup_reminders(*, today: date | None = None) -> int:
                 )
                 if not created:
                     continue
-                send_mail(
-                    _reminder_subject(report, kind),
-                    _reminder_body(report, kind),
-                    None,
-                    recipients,
-                )
-            sent += len(recipients)
+                for email in recipients:
+                    queued = queue_mail(
+                        kind=OutgoingMail.Kind.FOLLOWUP_REMINDER,
+                        to=email,
+                        subject=_reminder_subject(report, kind),
+                        body=_reminder_body(report, kind),
+                        key=mail_key(OutgoingMail.Kind.FOLLOWUP_REMINDER, report.pk, kind, email),
+                    )
+                    sent += queued is not None
     return sent
 
 

@@ -8,7 +8,7 @@ from lib.xlsx import Sheet, write_workbook
 from plans.models import GoalResponsibility, StatusSummary
 
 from .models import Assessment, Round, UnitReport
-from .selectors import Coverage, ReportContent, report_content
+from .selectors import Coverage, ReportContent, plan_goals, report_content
 
 
 def export_coverage(matrix: Coverage) -> bytes:
@@ -55,21 +55,23 @@ YES, NO = "ja", "nej"
 
 def round_contents(rnd: Round) -> list[tuple[UnitReport, ReportContent]]:
     """Each of the round's reports, by unit name, with what it says: an approved
-    report from its frozen snapshot (no query), any other from the live rows
-    (report_content: four queries per such report). Two queries besides."""
+    report from its frozen snapshot (no query: the plan's goals are read once),
+    any other from the live rows (report_content: four queries per such report).
+    Three queries besides."""
     prefetch_related_objects([rnd], "fields")  # report_content reads report.round.fields
     reports = list(rnd.reports.select_related("unit").order_by("unit__name", "pk"))
+    goals = plan_goals(rnd.plan_id)
     out = []
     for report in reports:
         report.round = rnd
-        out.append((report, report_content(report)))
+        out.append((report, report_content(report, goals=goals)))
     return out
 
 
 def export_round(rnd: Round) -> bytes:
     """The round's answers per goal and its activity updates, one row per unit and goal
-    (or activity). Labels are read from the stored codes, so a snapshot frozen while
-    someone used the English interface is still written in Swedish."""
+    (or activity). Labels are made from the stored codes, in Swedish whoever approved
+    the report in whichever language."""
     contents = round_contents(rnd)
     code = rnd.municipality.code
     with translation.override("sv"):
@@ -92,7 +94,7 @@ def export_round(rnd: Round) -> bytes:
                         *who,
                         e.code,
                         e.title,
-                        assessments.get(e.assessment, e.assessment_label),
+                        assessments.get(e.assessment, e.assessment),
                         e.result,
                         e.challenges,
                         *[answers[i] if i < len(answers) else "" for i in range(len(fields))],
@@ -105,7 +107,7 @@ def export_round(rnd: Round) -> bytes:
                         a.reference,
                         a.title,
                         a.status,
-                        summaries.get(a.summary, a.summary_label),
+                        summaries.get(a.summary, a.summary),
                         a.comment,
                         "; ".join(a.goals),
                     ]

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from lib.forms import choice_param, int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
@@ -147,6 +149,10 @@ def report_edit(request, pk):
         return redirect("followups:report", pk=report.pk)
     form = _report_form(request, report, request.POST or None)
     status = 200
+    saved = False
+    if request.method == "GET" and request.GET.get(CHECK_PARAM):
+        # Sent back by a refused submission: mark the goals that block it.
+        form.blocking = services.submission_problems(report)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -163,24 +169,51 @@ def report_edit(request, pk):
                 form = stale_form(lambda data: _report_form(request, report, data), request.POST, current)
                 status = CONFLICT
             else:
-                if "submit" in request.POST:
-                    return _submit(request, report)
-                messages.success(request, _("The report was saved as a draft."))
-                return redirect("followups:report", pk=report.pk)
+                if "submit" not in request.POST:
+                    messages.success(request, _("The report was saved as a draft."))
+                    return redirect("followups:report", pk=report.pk)
+                try:
+                    services.report_submit(report=report, by=request.user)
+                except services.TransitionRefused as exc:
+                    if not exc.blocking:
+                        return _refused(request, report, exc)
+                    # The draft is saved; the form again, as saved, with the goals that block submission.
+                    data = request.POST.copy()
+                    data["version"] = str(report.version)
+                    form = _report_form(request, report, data)
+                    form.is_valid()
+                    form.blocking = exc.blocking
+                    saved, status = True, 400
+                else:
+                    return _submitted(request, report)
         else:
             status = 400
-    return render(request, "followups/report_form.html", {"form": form, "report": report}, status=status)
+    context = {"form": form, "report": report, "saved": saved}
+    return render(request, "followups/report_form.html", context, status=status)
+
+
+CHECK_PARAM = "kontroll"  # on the report form: mark the goals that keep the report from being submitted
+
+
+def _refused(request, report, exc):
+    for error in exc.errors:
+        messages.error(request, error)
+    return redirect("followups:report", pk=report.pk)
+
+
+def _submitted(request, report):
+    messages.success(request, _("The report was submitted to the coordinator."))
+    return redirect("followups:report", pk=report.pk)
 
 
 def _submit(request, report):
     try:
         services.report_submit(report=report, by=request.user)
     except services.TransitionRefused as exc:
-        for error in exc.errors:
-            messages.error(request, error)
-        return redirect("followups:report_edit", pk=report.pk)
-    messages.success(request, _("The report was submitted to the coordinator."))
-    return redirect("followups:report", pk=report.pk)
+        if not exc.blocking:
+            return _refused(request, report, exc)
+        return redirect(f"{reverse('followups:report_edit', args=[report.pk])}?{CHECK_PARAM}=1")
+    return _submitted(request, report)
 
 
 @member_required
@@ -208,9 +241,15 @@ def report_return(request, pk):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_approve(request, pk):
+    """Approval freezes the report for good: a page says so and asks to confirm."""
     report = get_report_for_user(request.user, pk, review=True)
+    if report.status != UnitReport.Status.SUBMITTED:
+        messages.error(request, _("Only a submitted report can be approved."))
+        return redirect("followups:report", pk=report.pk)
+    if request.method == "GET":
+        return render(request, "followups/report_approve.html", {"report": report, "round": report.round})
     try:
         services.report_approve(report=report, by=request.user)
     except services.TransitionRefused as exc:
@@ -228,15 +267,14 @@ def _coverage_for_request(request):
     plan = get_chosen_plan(request)
     if plan is None:
         return None, {}
-    focus_id = request.GET.get("fokus", "")
-    unit_id = request.GET.get("enhet", "")
-    area = request.GET.get("omrade", "")
-    focus = plan.goals.filter(depth=1, pk=focus_id).first() if focus_id.isdigit() else None
+    focus_id, unit_id = int_param(request, "fokus"), int_param(request, "enhet")
+    area = choice_param(request, "omrade", RightsArea.Code.values)
+    focus = plan.goals.filter(depth=1, pk=focus_id).first() if focus_id is not None else None
     unit = (
-        OrgUnit.objects.filter(municipality=membership.municipality, pk=unit_id).first() if unit_id.isdigit() else None
+        OrgUnit.objects.filter(municipality=membership.municipality, pk=unit_id).first()
+        if unit_id is not None
+        else None
     )
-    if area not in RightsArea.Code.values:
-        area = ""
     matrix = coverage(plan, focus=focus, unit=unit, rights_area=area or None)
     return plan, {"focus": focus, "unit": unit, "area": area, "matrix": matrix}
 

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import OutboxPasswordResetForm
+from .tokens import set_password_tokens
 
 app_name = "home"
 urlpatterns = [
@@ -19,11 +21,16 @@ auth_urlpatterns = [
         name="password_change",
     ),
     path("losenord/byt/klart/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("losenord/glomt/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "losenord/glomt/",
+        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        name="password_reset",
+    ),
     path("losenord/glomt/skickat/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "losenord/nytt/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        # A reset link (valid hours) or an invitation to a new account (valid days).
+        auth_views.PasswordResetConfirmView.as_view(token_generator=set_password_tokens),
         name="password_reset_confirm",
     ),
     path("losenord/nytt/klart/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
@@ -37,11 +38,11 @@ def _list_filter(request):
     units = list(OrgUnit.objects.filter(municipality=municipality, indicators__isnull=False).distinct())
     goals = sort_in_tree_order(followed_goals(municipality))
     unit = goal = None
-    unit_id, goal_id = request.GET.get("enhet", ""), request.GET.get("mal", "")
-    if unit_id.isdigit():
-        unit = next((u for u in units if u.pk == int(unit_id)), None)
-    if goal_id.isdigit():
-        goal = next((g for g in goals if g.pk == int(goal_id)), None)
+    unit_id, goal_id = int_param(request, "enhet"), int_param(request, "mal")
+    if unit_id is not None:
+        unit = next((u for u in units if u.pk == unit_id), None)
+    if goal_id is not None:
+        goal = next((g for g in goals if g.pk == goal_id), None)
     return units, goals, unit, goal
 
 

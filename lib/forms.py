@@ -29,7 +29,37 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-def int_param(request, name: str) -> int | None:
-    """A whole number from the query string, or None."""
+# The largest id a BigAutoField holds (SQLite's INTEGER, PostgreSQL's bigint): a
+# larger number would crash the query rather than find nothing.
+MAX_ID = 2**63 - 1
+# Years a page may be asked about: date arithmetic on the year stays in range.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def int_param(request, name: str, *, min_value: int = 0, max_value: int = MAX_ID) -> int | None:
+    """A whole number from the query string, or None when it is absent or not a
+    number in [min_value, max_value] (only the digits 0-9 count): a bad value
+    falls back to the page's default, never to an error."""
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(max_value)):
+        return None
+    number = int(value)
+    return number if min_value <= number <= max_value else None
+
+
+def year_param(request, name: str) -> int | None:
+    """A year from the query string, or None (see int_param)."""
+    return int_param(request, name, min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+
+def text_param(request, name: str, *, max_length: int = 100) -> str:
+    """Text from the query string without control characters (NUL included, which
+    PostgreSQL refuses in a query), stripped and cut to max_length."""
+    value = request.GET.get(name, "")
+    return "".join(ch for ch in value if ch.isprintable() or ch == " ").strip()[:max_length]
+
+
+def choice_param(request, name: str, choices, default: str = "") -> str:
+    """One of ``choices`` from the query string, else ``default``."""
+    value = request.GET.get(name, default)
+    return value if value in choices else default

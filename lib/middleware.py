@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import ngettext
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -14,3 +18,63 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# When the signed-in session began, in the session (seconds since the epoch).
+SIGNED_IN_AT = "signed_in_at"
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session SESSION_LIFETIME seconds after it began,
+    however active it has been (the idle timeout, SESSION_COOKIE_AGE renewed
+    on every request, ends it earlier). The request then goes on as a signed-
+    out visitor's, so a page asks for the sign-in again. After the
+    authentication and message middlewares."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        now = int(timezone.now().timestamp())
+        signed_in_at = request.session.get(SIGNED_IN_AT)
+        if (
+            request.user.is_authenticated
+            and signed_in_at is not None
+            and now - signed_in_at >= settings.SESSION_LIFETIME
+        ):
+            logout(request)
+            hours = settings.SESSION_LIFETIME // 3600
+            messages.info(
+                request,
+                ngettext(
+                    "You have been signed out: a session lasts at most %(hours)s hour.",
+                    "You have been signed out: a session lasts at most %(hours)s hours.",
+                    hours,
+                )
+                % {"hours": hours},
+            )
+        account_before = request.session.get(SESSION_KEY)
+        response = self.get_response(request)
+        # A new sign-in (or a session from before this rule) starts the clock.
+        if request.user.is_authenticated and (
+            SIGNED_IN_AT not in request.session or request.session.get(SESSION_KEY) != account_before
+        ):
+            request.session[SIGNED_IN_AT] = now
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """``Cache-Control: no-store`` (and the other never-cache headers) on every
+    answer to a signed-in person, pages and downloads alike, so neither the
+    browser nor a proxy keeps a copy. An answer that says itself it is public
+    keeps its own header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response

@@ -24,6 +24,7 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.negotiation import BaseContentNegotiation
 
+from lib.forms import MAX_ID
 from organisations.models import Municipality
 from plans.models import PlanLevel
 
@@ -220,10 +221,9 @@ class Goals(Dataset):
     def objects(self, municipality):
         plan = self.request.query_params.get("plan")
         if plan is not None:
-            try:
-                plan = int(plan)
-            except ValueError:
-                raise ParseError(_("Give the plan's id, a whole number.")) from None
+            if not (plan.isascii() and plan.isdigit()) or len(plan) > len(str(MAX_ID)) or int(plan) > MAX_ID:
+                raise ParseError(_("Give the plan's id, a whole number."))
+            plan = int(plan)
         return selectors.public_goals(municipality, plan=plan)
 
     def extra_context(self, municipality):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from lib import images
 from lib.forms import DateInput
 
 from .models import Membership, Municipality, OrgUnit, UnitGroup
@@ -147,6 +148,20 @@ class MunicipalitySettingsForm(forms.ModelForm):
                 raise forms.ValidationError(_("The logo is larger than 1 MB."))
             if getattr(logo, "image", None) is None or logo.image.format not in ("PNG", "JPEG"):
                 raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+            width, height = logo.image.size  # from the header: Django's check decodes no pixels
+            if not images.within_limits(width, height):
+                raise forms.ValidationError(
+                    _(
+                        "The logo is %(width)d × %(height)d pixels; at most %(side)d × %(side)d "
+                        "and %(megapixels)d megapixels are accepted. Make it smaller and upload it again."
+                    )
+                    % {
+                        "width": width,
+                        "height": height,
+                        "side": images.MAX_SIDE,
+                        "megapixels": images.MAX_PIXELS // 1_000_000,
+                    }
+                )
         return logo
 
     def clean(self):
@@ -173,3 +188,57 @@ class MunicipalitySettingsForm(forms.ModelForm):
         if not 1 <= days <= 365:
             raise forms.ValidationError(_("Between 1 and 365 days."))
         return days
+
+
+def clean_municipality_code(value: str, *, exclude_pk: int | None = None) -> str:
+    """A kommunkod: four digits (0180), not already used by another municipality."""
+    code = (value or "").strip()
+    if not re.fullmatch(r"[0-9]{4}", code):
+        raise forms.ValidationError(_("A municipality code is four digits, e.g. 0180."))
+    existing = Municipality.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    if existing is not None:
+        raise forms.ValidationError(
+            _("There is already a municipality with code %(code)s: %(name)s.") % {"code": code, "name": existing.name}
+        )
+    return code
+
+
+class NewMunicipalityForm(forms.Form):
+    """A new municipality and its first coordinator (``manage.py create_municipality``)."""
+
+    code = forms.CharField(label=_("municipality code"))  # checked by clean_code, with its own message
+    name = forms.CharField(label=_("name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    username = forms.CharField(label=_("Username"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    def clean_code(self):
+        return clean_municipality_code(self.cleaned_data["code"])
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Municipality.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(_("There is already a municipality with this name."))
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Another person already has this e-mail address."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if "email" in data:
+            # Signing in takes the username or the e-mail address; by default they are the same.
+            data["username"] = (data.get("username") or "").strip() or data["email"].lower()
+            User = get_user_model()
+            try:
+                User._meta.get_field("username").run_validators(data["username"])
+            except forms.ValidationError as exc:
+                self.add_error("username" if self.data.get("username") else "email", exc)
+            else:
+                if User.objects.filter(username__iexact=data["username"]).exists():
+                    self.add_error("username" if self.data.get("username") else "email", _("The username is taken."))
+        return data

@@ -2,9 +2,8 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created
+from home.tokens import invitation_token_generator
+from outbox.models import OutgoingMail
+from outbox.services import queue_mail
 
 from .models import Membership, Municipality, OrgUnit, UnitGroup
 
@@ -86,6 +88,27 @@ def municipality_update(*, municipality: Municipality, by, fields: dict[str, Any
 
 
 @transaction.atomic
+def municipality_create(
+    *, code: str, name: str, coordinator_email: str, by=None, username: str = "", first_name: str = "",
+    last_name: str = "",
+) -> Membership:  # fmt: skip
+    """A new municipality (the tenant) and its first coordinator, who has no password
+    until they choose one through the invitation (queued here, sent after the commit).
+    The caller validates (``organisations.forms.NewMunicipalityForm``)."""
+    municipality = Municipality.objects.create(code=code, name=name)
+    audit_record(
+        municipality=municipality, actor=by, action=AuditEvent.Action.CREATE, obj=municipality,
+        changes=snapshot_created({"name": name, "code": code}),
+    )  # fmt: skip
+    member = member_create(
+        municipality=municipality, by=by, username=username or coordinator_email, first_name=first_name,
+        last_name=last_name, email=coordinator_email, role=Membership.Role.COORDINATOR,
+    )  # fmt: skip
+    send_welcome(member=member)
+    return member
+
+
+@transaction.atomic
 def group_save(
     *, municipality: Municipality, by, group: UnitGroup | None, fields: dict[str, Any], members
 ) -> UnitGroup:
@@ -109,22 +132,27 @@ def group_save(
     return group
 
 
-def send_welcome(*, member: Membership, request) -> None:
-    """E-mail a link where the new person chooses their own password."""
+def send_welcome(*, member: Membership, request=None) -> None:
+    """E-mail a link where the new person chooses their own password. Without a
+    request (a management command) the link starts with ``SITE_URL``."""
     user = member.user
     path = reverse(
         "password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
+            # Valid INVITATION_TIMEOUT (days), not as short as a reset link.
+            "token": invitation_token_generator.make_token(user),
         },
     )
-    context = {"member": member, "link": request.build_absolute_uri(path)}
-    send_mail(
-        subject=render_to_string("organisations/email/welcome_subject.txt", context).strip(),
-        message=render_to_string("organisations/email/welcome.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+    link = request.build_absolute_uri(path) if request is not None else settings.SITE_URL.rstrip("/") + path
+    context = {"member": member, "link": link}
+    # Through the outbox: sent after the commit (and the response), retried if the
+    # mail server fails; the stored body (with the link) is emptied once sent.
+    queue_mail(
+        kind=OutgoingMail.Kind.INVITATION,
+        to=user.email,
+        subject=render_to_string("organisations/email/welcome_subject.txt", context),
+        body=render_to_string("organisations/email/welcome.txt", context),
     )
 
 

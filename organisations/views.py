@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.selectors import history_for
+from audit.selectors import account_events_for, history_for
 from plans.selectors import goals_for_units, sort_in_tree_order
 
 from . import services
@@ -199,5 +199,7 @@ def member_edit(request, pk):
             messages.success(request, _("The changes were saved."))
             return redirect("organisations:members")
     return render(
-        request, "organisations/member_form.html", {"form": form, "member": member, "history": history_for(member)}
+        request,
+        "organisations/member_form.html",
+        {"form": form, "member": member, "history": history_for(member), "account_events": account_events_for(user)},
     )

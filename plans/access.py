@@ -4,6 +4,7 @@ municipality's, 403 when readable but not the user's to change."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from lib.forms import int_param
 from organisations.access import membership_of
 
 from .models import Goal, Plan
@@ -26,9 +27,9 @@ def get_chosen_plan(request) -> Plan | None:
     municipality's current plan (None if it has no plan)."""
     from .selectors import current_plan
 
-    plan_id = request.GET.get("plan", "")
-    if plan_id.isdigit():
-        return get_plan_for_user(request.user, int(plan_id))
+    plan_id = int_param(request, "plan")
+    if plan_id is not None:
+        return get_plan_for_user(request.user, plan_id)
     return current_plan(request.membership.municipality)
 
 

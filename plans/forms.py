@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from lib.forms import DateInput
 from organisations.models import OrgUnit, UnitGroup
 
-from .models import MAX_LEVELS, ActivityStatus, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
+from .models import MAX_LEVELS, ActivityStatus, Goal, GoalKind, GoalResponsibility, Plan, PlanLevel, RightsArea
 from .services import Responsible
+from .validators import validate_single_line
 
 
 class PlanForm(forms.ModelForm):
@@ -42,9 +43,10 @@ class PlanForm(forms.ModelForm):
             level = levels[depth - 1] if depth <= len(levels) else None
             self.fields[f"level_{depth}_name"] = forms.CharField(
                 label=_("Level %(depth)d: name") % {"depth": depth},
-                max_length=100,
+                max_length=PlanLevel._meta.get_field("name").max_length,
                 required=depth == 1,
                 initial=level.name if level else "",
+                validators=[validate_single_line],
             )
             self.fields[f"level_{depth}_kind"] = forms.ChoiceField(
                 label=_("Level %(depth)d: kind of goal") % {"depth": depth},
@@ -197,10 +199,32 @@ class GoalForm(forms.ModelForm):
 
 
 class PlanImportForm(forms.Form):
+    """The file, and once a plan with the same title and period has been found, the
+    confirmation that a second, separate plan is wanted (the file is chosen again)."""
+
     file = forms.FileField(
         label=_("Plan file (YAML)"),
         help_text=_("A plan file in Inkludera's format; see the description of the format."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("as_new"):
+            self.add_as_new()
+
+    def add_as_new(self) -> None:
+        self.fields["as_new"] = forms.BooleanField(
+            label=_("Import it anyway as a new, separate plan"),
+            help_text=_(
+                "The existing plan stays as it is, and so does the choice of current plan. "
+                "Choose the file again to import."
+            ),
+            required=False,
+        )
+
+    @property
+    def as_new(self) -> bool:
+        return bool(self.is_bound and self.is_valid() and self.cleaned_data.get("as_new"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Municipality, OrgUnit, UnitGroup
 
+from .validators import validate_single_line, validate_text
+
 MAX_LEVELS = 4
 
 
@@ -74,14 +76,20 @@ class Plan(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="plans", verbose_name=_("municipality")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    overall_goal = models.TextField(_("overall goal"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    overall_goal = models.TextField(_("overall goal"), blank=True, validators=[validate_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    adopted_by = models.CharField(_("adopted by"), max_length=200, blank=True, help_text=_("E.g. Kommunfullmäktige."))
+    adopted_by = models.CharField(
+        _("adopted by"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. Kommunfullmäktige."),
+        validators=[validate_single_line],
+    )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     replaced_by = models.ForeignKey(
         "self",
@@ -91,6 +99,9 @@ class Plan(models.Model):
         related_name="replaces",
         verbose_name=_("replaced by"),
     )
+    # The plan the start page, the dashboards and "this plan's work" pages show: chosen by a
+    # coordinator (plans.services.plan_make_current), never inferred from the newest plan.
+    is_current = models.BooleanField(_("current plan"), default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = PlanQuerySet.as_manager()
@@ -110,6 +121,9 @@ class Plan(models.Model):
                 name="plan_replaced_by_only_when_replaced",
             ),
             models.CheckConstraint(condition=~Q(replaced_by=models.F("pk")), name="plan_not_replaced_by_itself"),
+            models.UniqueConstraint(
+                fields=["municipality"], condition=Q(is_current=True), name="plan_one_current_per_municipality"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,7 +145,7 @@ class PlanLevel(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
     depth = models.PositiveSmallIntegerField(_("depth"))
-    name = models.CharField(_("level name"), max_length=100)
+    name = models.CharField(_("level name"), max_length=100, validators=[validate_single_line])
     goal_kind = models.CharField(
         _("kind of goal"),
         max_length=20,
@@ -169,14 +183,17 @@ class Goal(models.Model):
     )
     depth = models.PositiveSmallIntegerField(_("level"))
     position = models.PositiveIntegerField(_("position"), default=0)
-    code = models.CharField(_("code"), max_length=20, help_text=_("E.g. 2.1 or 2.1.3."))
-    title = models.TextField(_("title"))
+    code = models.CharField(
+        _("code"), max_length=20, help_text=_("E.g. 2.1 or 2.1.3."), validators=[validate_single_line]
+    )
+    title = models.TextField(_("title"), validators=[validate_single_line])
     kind = models.CharField(_("kind of goal"), max_length=20, choices=Kind.choices, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
     guidance = models.TextField(
         _("guidance and examples"),
         blank=True,
         help_text=_("The guidance and “Exempel på insatser” under the goal."),
+        validators=[validate_text],
     )
     all_units = models.BooleanField(
         _("all committees and company boards"),

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations.models import Municipality, OrgUnit, UnitGroup
 
-from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, RightsArea
+from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, PlanLevel, RightsArea
 
 FORMAT_NAME = "inkludera-plan"
 FORMAT_VERSION = 1
@@ -59,23 +63,148 @@ class PlanFileInvalid(Exception):
         self.errors = errors
 
 
-def _convert(loader: yaml.SafeLoader, node: yaml.Node, errors: list[PlanFileError]) -> Any:
+# Bounds on the work a file can cause, whatever it holds. Anchors and aliases are refused
+# outright (a few hundred bytes of aliases expand to gigabytes); nesting and the number of
+# values are limited far above what a plan needs (a plan of 4 levels nests about 12 deep,
+# and Stockholm's 2030 plan has about 300 values).
+MAX_NESTING = 40
+MAX_NODES = 50_000
+MAX_ERRORS = 100
+# A number or a date is never this long; longer values are kept as the text they are.
+MAX_NUMBER_LENGTH = 40
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.error = PlanFileError(line, message)
+
+
+class _Composer(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """PyYAML's composer, refusing anchors and aliases and bounding nesting and size.
+    Values are built by ``_convert``, never by PyYAML's constructor on a whole document."""
+
+    def __init__(self):
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                line,
+                _("Anchors and aliases (& and *) are not allowed in a plan file; write each value out in full."),
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused(
+                line, _("The file has more than %(max)d values; a plan file is never this large.") % {"max": MAX_NODES}
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_NESTING:
+                raise _Refused(
+                    line,
+                    _("The file nests deeper than %(max)d levels; a plan file never does.") % {"max": MAX_NESTING},
+                )
+            return yaml.composer.Composer.compose_node(self, parent, index)
+        finally:
+            self._depth -= 1
+
+
+if yaml.__with_libyaml__:
+
+    class _Loader(yaml._yaml.CParser, _Composer):
+        """libyaml reads and parses (ten times faster than PyYAML's Python parser); the
+        composing, where aliases would be expanded, is ours."""
+
+        get_single_node = _Composer.get_single_node
+        compose_document = _Composer.compose_document
+
+        def __init__(self, stream: str):
+            yaml._yaml.CParser.__init__(self, stream)
+            _Composer.__init__(self)
+
+else:  # pragma: no cover (PyYAML built without libyaml)
+
+    class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _Composer):
+        def __init__(self, stream: str):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            _Composer.__init__(self)
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value quoted in an error message, shortened."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _scalar(loader: _Loader, node: yaml.ScalarNode, errors: list[PlanFileError]) -> Any:
+    if node.tag == _STR:
+        return node.value
+    if node.tag in _SCALAR_TAGS:
+        if len(node.value) > MAX_NUMBER_LENGTH:
+            return node.value
+        try:
+            return loader.construct_object(node)
+        except (ValueError, OverflowError, ArithmeticError, yaml.YAMLError):
+            return node.value  # e.g. 2026-13-01: kept as text, reported where a date is expected
+    errors.append(
+        PlanFileError(
+            node.start_mark.line + 1,
+            _("The tag “%(tag)s” is not allowed in a plan file; write the value without it.")
+            % {"tag": _shown(node.tag)},
+        )
+    )
+    return None
+
+
+def _convert(loader: _Loader, node: yaml.Node, errors: list[PlanFileError]) -> Any:
+    """The node as LDict, LList or a plain value. Walks each node once (there are no aliases)."""
     line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(loader, node, errors)
+    if node.tag not in _COLLECTION_TAGS:
+        errors.append(
+            PlanFileError(
+                line,
+                _("The tag “%(tag)s” is not allowed in a plan file; write the value without it.")
+                % {"tag": _shown(node.tag)},
+            )
+        )
     if isinstance(node, yaml.MappingNode):
         result = LDict()
         result.line, result.key_lines, result.raw = line, {}, {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             key_line = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                errors.append(PlanFileError(key_line, _("Keys must be text, not %(key)r.") % {"key": key}))
+            if not isinstance(key_node, yaml.ScalarNode):
+                errors.append(
+                    PlanFileError(key_line, _("A key must be a word such as “title”, not a list or mapping."))
+                )
                 continue
+            key = key_node.value
             if key in result:
                 errors.append(
                     PlanFileError(
                         key_line,
                         _("The key “%(key)s” appears twice (also on line %(other)d).")
-                        % {"key": key, "other": result.key_lines[key]},
+                        % {"key": _shown(key), "other": result.key_lines[key]},
                     )
                 )
                 continue
@@ -84,41 +213,98 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, errors: list[PlanFileErro
             if isinstance(value_node, yaml.ScalarNode):
                 result.raw[key] = value_node.value
         return result
-    if isinstance(node, yaml.SequenceNode):
-        result = LList()
-        result.line, result.item_lines = line, []
-        for item in node.value:
-            result.append(_convert(loader, item, errors))
-            result.item_lines.append(item.start_mark.line + 1)
-        return result
-    return loader.construct_object(node, deep=True)
+    result = LList()
+    result.line, result.item_lines = line, []
+    for item in node.value:
+        result.append(_convert(loader, item, errors))
+        result.item_lines.append(item.start_mark.line + 1)
+    return result
+
+
+# The YAML reader's most common complaints, said for a person editing a plan file.
+_YAML_PROBLEMS = {
+    "could not find expected ':'": gettext_lazy("a colon (:) is missing after a key"),
+    "did not find expected node content": gettext_lazy(
+        "a value is missing, or begins with a character that cannot begin one"
+    ),
+    "mapping values are not allowed in this context": gettext_lazy(
+        "a colon (:) where no key can begin; put text that contains “: ” in quotes"
+    ),
+    "did not find expected <document start>": gettext_lazy("unexpected text after the end of the document"),
+    "did not find expected key": gettext_lazy("the indentation does not match the lines above"),
+    "found character that cannot start any token": gettext_lazy(
+        "a character that cannot begin a value here (such as @, ` or a tab); put the text in quotes"
+    ),
+    "did not find expected comment or line break": gettext_lazy("after | or > the text must start on the next line"),
+    "found unexpected end of stream": gettext_lazy(
+        "the file ends inside quotes or brackets: a closing quote or bracket is missing"
+    ),
+    "did not find expected hexdecimal number": gettext_lazy(
+        "a backslash code (\\x, \\u) inside double quotes is incomplete"
+    ),
+    "did not find expected '-' indicator": gettext_lazy(
+        "a list item must start with “- ” at the indentation of the items above"
+    ),
+    "did not find expected ',' or ']'": gettext_lazy("a list in [ ] lacks a comma or its closing ]"),
+    "did not find expected ',' or '}'": gettext_lazy("a mapping in { } lacks a comma or its closing }"),
+    "block sequence entries are not allowed in this context": gettext_lazy(
+        "a list item (“- ”) where none can begin; check the indentation"
+    ),
+    "mapping keys are not allowed in this context": gettext_lazy("a key where none can begin; check the indentation"),
+    "but found another document": gettext_lazy(
+        "the file holds more than one document (a line “---” or “...”); a plan file is one"
+    ),
+    "found unexpected document indicator": gettext_lazy("a line “---” or “...” inside quotes"),
+    "found a tab character that violates indentation": gettext_lazy("indent with spaces, not tabs"),
+    "found a tab character where an indentation space is expected": gettext_lazy("indent with spaces, not tabs"),
+}
+
+
+def _line_at(text: str | bytes, position: int) -> int:
+    return text.count("\n" if isinstance(text, str) else b"\n", 0, max(position, 0)) + 1
 
 
 def read_yaml(text: str) -> tuple[Any, list[PlanFileError]]:
+    """The document with the line of every value. Raises PlanFileInvalid if it cannot be read."""
     errors: list[PlanFileError] = []
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
-            return None, [PlanFileError(None, _("The file is empty."))]
+            raise PlanFileInvalid([PlanFileError(1, _("The file is empty."))])
         data = _convert(loader, node, errors)
+    except _Refused as exc:
+        raise PlanFileInvalid([exc.error]) from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts the position in bytes of UTF-8, PyYAML's reader in characters.
+        line = _line_at(text.encode("utf-8"), exc.position) if yaml.__with_libyaml__ else _line_at(text, exc.position)
+        raise PlanFileInvalid(
+            [
+                PlanFileError(
+                    line,
+                    _("The file contains a control character (U+%(code)04X) that is not allowed; remove it.")
+                    % {"code": exc.character if isinstance(exc.character, int) else 0},
+                )
+            ]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        return None, [
-            PlanFileError(
-                line,
-                _(
-                    "This is not valid YAML; check the indentation, colons and quotes here "
-                    "(the reader said: %(problem)s)."
-                )
-                % {"problem": exc.problem or exc},
-            )
-        ]
+        line = mark.line + 1 if mark else 1
+        if exc.problem in _YAML_PROBLEMS:
+            message = _("This is not valid YAML: %(problem)s.") % {"problem": _YAML_PROBLEMS[exc.problem]}
+        else:
+            message = _(
+                "This is not valid YAML; check the indentation, colons and quotes here (the reader said: %(problem)s)."
+            ) % {"problem": _shown(exc.problem or exc.context or "", 200)}
+        raise PlanFileInvalid([PlanFileError(line, message)]) from None
     except yaml.YAMLError as exc:
-        return None, [PlanFileError(None, _("This is not valid YAML: %(problem)s.") % {"problem": exc})]
+        raise PlanFileInvalid(
+            [PlanFileError(1, _("This is not valid YAML: %(problem)s.") % {"problem": _shown(str(exc), 200)})]
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None and hasattr(loader, "dispose"):
+            loader.dispose()
     return data, errors
 
 
@@ -219,12 +405,17 @@ class _Validator:
                 self.error(
                     self._line(mapping, key),
                     _("Unknown key “%(key)s” in %(where)s. Allowed: %(allowed)s.")
-                    % {"key": key, "where": where, "allowed": ", ".join(sorted(allowed))},
+                    % {"key": _shown(key), "where": where, "allowed": ", ".join(sorted(allowed))},
                 )
 
-    def text(self, mapping: LDict, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+    def text(self, mapping: LDict, key: str, *, required: bool = False, field=None) -> str:
+        """Text for the model field ``field``: its length and its validators (one line,
+        no control characters) apply here as they do in the forms."""
         value = mapping.get(key)
         line = self._line(mapping, key)
+        return self.check_text(line, key, value, required=required, raw=mapping.raw.get(key), field=field)
+
+    def check_text(self, line: int, key: str, value: Any, *, required: bool, raw: str | None = None, field=None) -> str:
         if value is None or value == "":
             if required:
                 self.error(line, _("“%(key)s” is missing; it must be filled in.") % {"key": key})
@@ -234,15 +425,26 @@ class _Validator:
             return ""
         if not isinstance(value, str):
             # A number written where text is expected: keep what was typed (1.10 stays 1.10).
-            value = mapping.raw.get(key, str(value))
+            value = raw if raw is not None else str(value)
         value = value.strip()
         if required and not value:
             self.error(line, _("“%(key)s” is missing; it must be filled in.") % {"key": key})
+        if field is None:
+            return value
+        max_length = getattr(field, "max_length", None)
         if max_length and len(value) > max_length:
             self.error(
                 line,
                 _("“%(key)s” is too long: at most %(max)d characters.") % {"key": key, "max": max_length},
             )
+        for validator in field.validators:
+            if isinstance(validator, MaxLengthValidator):
+                continue
+            try:
+                validator(value)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    self.error(line, _("“%(key)s”: %(message)s") % {"key": key, "message": message})
         return value
 
     def choice(self, mapping: LDict, key: str, choices, *, default: str = "") -> str:
@@ -254,7 +456,7 @@ class _Validator:
             self.error(
                 self._line(mapping, key),
                 _("“%(value)s” is not a valid %(key)s. Allowed: %(allowed)s.")
-                % {"value": value, "key": key, "allowed": _choices_text(choices)},
+                % {"value": _shown(value), "key": key, "allowed": _choices_text(choices)},
             )
             return default
         return value
@@ -274,7 +476,8 @@ class _Validator:
                 pass
         self.error(
             self._line(mapping, key),
-            _("“%(key)s” must be a date written as YYYY-MM-DD, not “%(value)s”.") % {"key": key, "value": value},
+            _("“%(key)s” must be a date written as YYYY-MM-DD, not “%(value)s”.")
+            % {"key": key, "value": _shown(value)},
         )
         return None
 
@@ -323,25 +526,27 @@ class _Validator:
                 _("“format” must be %(name)s: this does not look like a plan file.") % {"name": FORMAT_NAME},
             )
         version = data.get("version")
-        if version != FORMAT_VERSION:
+        if "version" not in data:
+            self.error(data.line, _("“%(key)s” is missing.") % {"key": "version"})
+        elif type(version) is not int or version != FORMAT_VERSION:
             self.error(
                 self._line(data, "version"),
                 _("Unsupported format version “%(version)s”; this version of Inkludera reads version %(supported)d.")
-                % {"version": version, "supported": FORMAT_VERSION},
+                % {"version": _shown(version), "supported": FORMAT_VERSION},
             )
         plan_map = self.mapping(data, "plan", required=True)
         if plan_map is None:
             return None
         self.unknown_keys(plan_map, PLAN_KEYS, "plan")
         spec = PlanSpec(
-            title=self.text(plan_map, "title", required=True, max_length=300),
+            title=self.text(plan_map, "title", required=True, field=Plan._meta.get_field("title")),
             kind=self.choice(plan_map, "kind", Plan.Kind.choices, default=""),
             status=self.choice(plan_map, "status", Plan.Status.choices, default=Plan.Status.DRAFT),
-            overall_goal=self.text(plan_map, "overall_goal"),
-            description=self.text(plan_map, "description"),
+            overall_goal=self.text(plan_map, "overall_goal", field=Plan._meta.get_field("overall_goal")),
+            description=self.text(plan_map, "description", field=Plan._meta.get_field("description")),
             valid_from=self.date(plan_map, "valid_from"),
             valid_to=self.date(plan_map, "valid_to"),
-            adopted_by=self.text(plan_map, "adopted_by", max_length=200),
+            adopted_by=self.text(plan_map, "adopted_by", field=Plan._meta.get_field("adopted_by")),
             adopted_on=self.date(plan_map, "adopted_on"),
         )
         if not plan_map.get("kind"):
@@ -373,9 +578,10 @@ class _Validator:
             )
             return []
         levels = []
+        name_field = PlanLevel._meta.get_field("name")
         for item, line in zip(seq, seq.item_lines, strict=True):
             if isinstance(item, str):
-                levels.append(LevelSpec(name=item.strip()))
+                levels.append(LevelSpec(name=self.check_text(line, "name", item, required=True, field=name_field)))
                 continue
             if not isinstance(item, LDict):
                 self.error(line, _("A level must be a name or a mapping with “name”."))
@@ -383,7 +589,7 @@ class _Validator:
             self.unknown_keys(item, LEVEL_KEYS, _("a level"))
             levels.append(
                 LevelSpec(
-                    name=self.text(item, "name", required=True, max_length=100),
+                    name=self.text(item, "name", required=True, field=name_field),
                     goal_kind=self.choice(item, "goal_kind", GoalKind.choices),
                 )
             )
@@ -403,24 +609,24 @@ class _Validator:
                 )
                 continue
             self.unknown_keys(item, GOAL_KEYS, _("a goal"))
-            code = self.text(item, "code", required=True, max_length=20)
+            code = self.text(item, "code", required=True, field=Goal._meta.get_field("code"))
             if code:
                 key = code.casefold()
                 if key in self.codes:
                     self.error(
                         self._line(item, "code"),
                         _("The code “%(code)s” is used twice (also on line %(other)d).")
-                        % {"code": code, "other": self.codes[key]},
+                        % {"code": _shown(code), "other": self.codes[key]},
                     )
                 else:
                     self.codes[key] = self._line(item, "code")
             spec = GoalSpec(
                 code=code,
-                title=self.text(item, "title", required=True),
+                title=self.text(item, "title", required=True, field=Goal._meta.get_field("title")),
                 depth=depth,
                 kind=self.goal_kind(item, levels[depth - 1]),
-                description=self.text(item, "description"),
-                guidance=self.text(item, "guidance"),
+                description=self.text(item, "description", field=Goal._meta.get_field("description")),
+                guidance=self.text(item, "guidance", field=Goal._meta.get_field("guidance")),
                 line=line,
             )
             spec.rights_areas = self.rights_areas(item)
@@ -444,11 +650,11 @@ class _Validator:
         valid = {c for c, _label in RightsArea.Code.choices}
         out = []
         for value, line in zip(seq, seq.item_lines, strict=True):
-            if value not in valid:
+            if not isinstance(value, str) or value not in valid:
                 self.error(
                     line,
                     _("“%(value)s” is not a rights area. Allowed: %(allowed)s.")
-                    % {"value": value, "allowed": _choices_text(RightsArea.Code.choices)},
+                    % {"value": _shown(value), "allowed": _choices_text(RightsArea.Code.choices)},
                 )
             elif value not in out:
                 out.append(value)
@@ -474,7 +680,7 @@ class _Validator:
                     self.error(
                         line,
                         _("Unknown unit “%(name)s”: no unit or group in the municipality has that short name.")
-                        % {"name": value},
+                        % {"name": _shown(value)},
                     )
                     continue
                 marker = f"{type(target).__name__}:{target.pk}"
@@ -482,7 +688,7 @@ class _Validator:
                     self.error(
                         line,
                         _("“%(name)s” is named twice as responsible for the same goal (also on line %(other)d).")
-                        % {"name": value, "other": seen[marker]},
+                        % {"name": _shown(value), "other": seen[marker]},
                     )
                     continue
                 seen[marker] = line
@@ -490,22 +696,41 @@ class _Validator:
 
 
 def parse_plan_file(text: str | bytes, municipality: Municipality) -> PlanSpec:
-    """Read and validate a plan file. Raises PlanFileInvalid with every error found."""
+    """Read and validate a plan file. Raises PlanFileInvalid with every error found
+    (at most MAX_ERRORS, the last saying how many more there are)."""
+    if len(text) > settings.PLAN_FILE_MAX_BYTES:
+        raise PlanFileInvalid([file_too_large_error()])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise PlanFileInvalid([PlanFileError(None, _("The file is not UTF-8 text."))]) from exc
+            raise PlanFileInvalid(
+                [
+                    PlanFileError(
+                        text.count(b"\n", 0, exc.start) + 1,
+                        _("The file is not UTF-8 text: save it as UTF-8 and try again."),
+                    )
+                ]
+            ) from None
     data, errors = read_yaml(text)
-    if data is None:
-        raise PlanFileInvalid(errors)
     validator = _Validator(municipality)
     validator.errors.extend(errors)
     spec = validator.document(data)
     if validator.errors or spec is None:
         all_errors = sorted(validator.errors, key=lambda e: (e.line is not None, e.line or 0))
+        if len(all_errors) > MAX_ERRORS:
+            rest = all_errors[MAX_ERRORS:]
+            more = _("… and %(count)d more errors from here on; correct the ones above first.") % {"count": len(rest)}
+            all_errors = [*all_errors[:MAX_ERRORS], PlanFileError(rest[0].line, more)]
         raise PlanFileInvalid(all_errors)
     return spec
+
+
+def file_too_large_error() -> PlanFileError:
+    return PlanFileError(
+        None,
+        _("The file is too large: at most %(max)d kB.") % {"max": settings.PLAN_FILE_MAX_BYTES // 1000},
+    )
 
 
 # --- Writing -------------------------------------------------------------------------

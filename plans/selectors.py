@@ -125,8 +125,22 @@ def live_plans(municipality: Municipality):
 
 
 def current_plan(municipality: Municipality) -> Plan | None:
-    """The adopted plan with the latest start; else the newest plan not replaced."""
-    return Plan.objects.filter(municipality=municipality).current_first().first()
+    """The plan a coordinator chose as current (plans.services.plan_make_current);
+    None if there is none. Never guessed from the newest plan: a re-imported copy
+    must not take over the start page."""
+    return Plan.objects.filter(municipality=municipality, is_current=True).first()
+
+
+def plans_like(municipality: Municipality, *, title: str, valid_from, valid_to) -> Plan | None:
+    """A plan of the municipality with the same title (ignoring case and surrounding
+    space) and the same validity period, if there is one."""
+    return (
+        Plan.objects.filter(
+            municipality=municipality, title__iexact=title.strip(), valid_from=valid_from, valid_to=valid_to
+        )
+        .order_by("-is_current", "pk")
+        .first()
+    )
 
 
 def goals_for_units(units: list[OrgUnit], municipality: Municipality) -> list[Goal]:

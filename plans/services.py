@@ -16,11 +16,20 @@ from organisations.models import Municipality, OrgUnit, UnitGroup
 
 from .models import DEFAULT_ACTIVITY_STATUSES, ActivityStatus, Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
 from .planfile import GoalSpec, PlanSpec
-from .selectors import goal_descendants
+from .selectors import current_plan, goal_descendants, plans_like
+
+
+class PlanExists(Exception):
+    """Importing would make a second plan with the title and period of an existing one."""
+
+    def __init__(self, existing: Plan):
+        super().__init__(f"A plan with this title and period exists: {existing.pk}")
+        self.existing = existing
+
 
 PLAN_FIELDS = (
     "title", "kind", "status", "overall_goal", "description",
-    "valid_from", "valid_to", "adopted_by", "adopted_on", "replaced_by",
+    "valid_from", "valid_to", "adopted_by", "adopted_on", "replaced_by", "is_current",
 )  # fmt: skip
 GOAL_FIELDS = ("code", "title", "kind", "description", "guidance", "all_units", "parent")
 
@@ -68,7 +77,10 @@ def _set_levels(plan: Plan, levels: Sequence[tuple[str, str]]) -> None:
 
 @transaction.atomic
 def plan_create(*, municipality: Municipality, by, fields: dict[str, Any], levels: Sequence[tuple[str, str]]) -> Plan:
-    plan = Plan.objects.create(municipality=municipality, **fields)
+    """A new plan. It becomes the current plan only if the municipality has none."""
+    Municipality.objects.select_for_update().filter(pk=municipality.pk).first()  # one current plan, even when racing
+    is_current = current_plan(municipality) is None
+    plan = Plan.objects.create(municipality=municipality, is_current=is_current, **fields)
     _set_levels(plan, levels)
     ActivityStatus.objects.bulk_create(
         ActivityStatus(plan=plan, name=name, summary=summary, position=position)
@@ -98,6 +110,37 @@ def plan_update(*, plan: Plan, by, fields: dict[str, Any], levels: Sequence[tupl
         action=AuditEvent.Action.UPDATE,
         obj=plan,
         changes=diff(before, plan_snapshot(plan)),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_make_current(*, plan: Plan, by) -> Plan:
+    """Make the plan the municipality's current plan: the one the start page and the
+    pages about one plan's work show unless another is chosen. Records the change on
+    both plans."""
+    Municipality.objects.select_for_update().filter(pk=plan.municipality_id).first()
+    if Plan.objects.filter(pk=plan.pk, is_current=True).exists():
+        plan.is_current = True
+        return plan
+    for previous in Plan.objects.filter(municipality_id=plan.municipality_id, is_current=True):
+        previous.is_current = False
+        previous.save(update_fields=["is_current"])
+        audit_record(
+            municipality=plan.municipality,
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=previous,
+            changes={"is_current": [True, False]},
+        )
+    plan.is_current = True
+    plan.save(update_fields=["is_current"])
+    audit_record(
+        municipality=plan.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=plan,
+        changes={"is_current": [False, True]},
     )
     return plan
 
@@ -212,8 +255,15 @@ def goal_delete(*, goal: Goal, by) -> None:
 
 
 @transaction.atomic
-def plan_import(*, municipality: Municipality, spec: PlanSpec, by) -> Plan:
-    """Create a plan from a validated plan file (see plans.planfile)."""
+def plan_import(*, municipality: Municipality, spec: PlanSpec, by, as_new: bool = False) -> Plan:
+    """Create a plan from a validated plan file (see plans.planfile). Importing never
+    changes an existing plan, nor which plan is current (unless there is none). A file
+    with the title and period of an existing plan raises PlanExists unless ``as_new``
+    confirms that a second, separate plan is wanted."""
+    if not as_new:
+        existing = plans_like(municipality, title=spec.title, valid_from=spec.valid_from, valid_to=spec.valid_to)
+        if existing is not None:
+            raise PlanExists(existing)
     fields = {
         "title": spec.title,
         "kind": spec.kind,

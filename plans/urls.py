@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/redigera/", views.plan_edit, name="edit"),
     path("<int:pk>/ta-bort/", views.plan_delete, name="delete"),
+    path("<int:pk>/aktuell/", views.plan_make_current, name="make_current"),
     path("<int:pk>/planfil.yaml", views.plan_export, name="export"),
     path("<int:pk>/plan.xlsx", views.plan_xlsx, name="xlsx"),
     path("<int:pk>/statusar/", views.plan_statuses, name="statuses"),

@@ -1,12 +1,14 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from lib.forms import choice_param, int_param
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
@@ -34,12 +36,10 @@ def plan_detail(request, pk):
     municipality = request.membership.municipality
     units = list(OrgUnit.objects.filter(municipality=municipality).order_by("name"))
     unit = None
-    unit_id = request.GET.get("enhet", "")
-    if unit_id.isdigit():
-        unit = next((u for u in units if u.pk == int(unit_id)), None)
-    area = request.GET.get("omrade", "")
-    if area not in RightsArea.Code.values:
-        area = ""
+    unit_id = int_param(request, "enhet")
+    if unit_id is not None:
+        unit = next((u for u in units if u.pk == unit_id), None)
+    area = choice_param(request, "omrade", RightsArea.Code.values)
     tree = plan_tree(plan, unit=unit, rights_area=area or None)
     context = {
         "plan": plan,
@@ -121,21 +121,39 @@ def plan_import(request):
     municipality = request.membership.municipality
     form = PlanImportForm(request.POST or None, request.FILES or None)
     errors = []
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
-            spec = parse_plan_file(form.cleaned_data["file"].read(), municipality)
+            spec = parse_plan_file(form.cleaned_data["file"].read(settings.PLAN_FILE_MAX_BYTES + 1), municipality)
+            plan = services.plan_import(municipality=municipality, spec=spec, by=request.user, as_new=form.as_new)
         except PlanFileInvalid as exc:
             errors = exc.errors
+        except services.PlanExists as exc:
+            existing = exc.existing
+            form.add_as_new()
         else:
-            plan = services.plan_import(municipality=municipality, spec=spec, by=request.user)
             messages.success(
                 request,
                 _("The plan “%(title)s” was imported with %(count)d goals.")
                 % {"title": plan.title, "count": len(spec.all_goals())},
             )
             return redirect("plans:detail", pk=plan.pk)
-    status = 400 if errors else 200
-    return render(request, "plans/plan_import.html", {"form": form, "errors": errors}, status=status)
+    status = 400 if errors or existing else 200
+    context = {"form": form, "errors": errors, "existing": existing}
+    return render(request, "plans/plan_import.html", context, status=status)
+
+
+@member_required
+@require_POST
+def plan_make_current(request, pk):
+    """Make the plan the municipality's current plan (coordinators)."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    if plan.status == Plan.Status.REPLACED:
+        messages.error(request, _("A replaced plan cannot be the current plan."))
+        return redirect("plans:detail", pk=plan.pk)
+    services.plan_make_current(plan=plan, by=request.user)
+    messages.success(request, _("“%(title)s” is now the current plan.") % {"title": plan.title})
+    return redirect("plans:detail", pk=plan.pk)
 
 
 # --- Goals ----------------------------------------------------------------------
@@ -197,9 +215,9 @@ def _ancestors(goal: Goal) -> list[Goal]:
 def goal_create(request, plan_pk):
     plan = get_plan_for_user(request.user, plan_pk, write=True)
     initial = {}
-    parent_id = request.GET.get("under", "")
-    if parent_id.isdigit():
-        parent = get_object_or_404(Goal, pk=int(parent_id), plan=plan)
+    parent_id = int_param(request, "under")
+    if parent_id is not None:
+        parent = get_object_or_404(Goal, pk=parent_id, plan=plan)
         initial["parent"] = parent
         level = plan.levels.filter(depth=parent.depth + 1).first()
         if level:

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from lib import images
+
 from .assemble import council_document
 from .models import RULES_VERSION, Build
 from .render import render_docx, render_pdf
@@ -72,7 +74,8 @@ def _logo(municipality) -> Path | None:
         path = Path(municipality.logo.path)
     except (NotImplementedError, ValueError):
         return None
-    return path if path.exists() else None
+    # A logo stored before its pixels were limited is left out rather than decoded.
+    return path if path.exists() and images.usable_image(path) else None
 
 
 def run(build_id: int) -> bool:

@@ -67,9 +67,12 @@ class CouncilReport(models.Model):
 # unpublished one; 2: only published inventories with finalised (frozen)
 # results for the report's period. A build of rules 1 is kept for the
 # coordinator but given to nobody else: two builds a reader could compare
-# must never show numbers that moved with one answer.
+# must never show numbers that moved with one answer. 3: goals matched by id,
+# assessments counted by code, temporary funding from the approved snapshots,
+# consultations and waiting views as of the period's end, each chapter stating
+# its moment, and a manifest (``sources``) of every datum read.
 RULES_BEFORE_FROZEN_RESULTS = 1
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 
 class Build(models.Model):
@@ -95,8 +98,11 @@ class Build(models.Model):
     docx = models.FileField(upload_to="reports/%Y/", blank=True)
     pdf_pages = models.PositiveIntegerField(null=True, blank=True)
     # The document the files were written from (reports.document.Document as
-    # JSON) and what it was assembled from: the rounds and each approved
-    # report's id and version. Enough to write the files again and to compare.
+    # JSON) and the manifest of what it was assembled from (reports.assemble:
+    # the rounds, each approved report's id, version, approval time and
+    # snapshot schema, the goals' codes, the indicators, measurements,
+    # consultations, views and inventories read, with their versions). Enough
+    # to write the files again and to explain how two builds differ.
     document = models.JSONField(default=dict, blank=True)
     sources = models.JSONField(default=dict, blank=True)
     digest = models.CharField(max_length=64, blank=True)  # sha256 of the document

@@ -11,6 +11,7 @@ numbers. Both read the same blocks, so they say the same thing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,6 +30,9 @@ from .document import BulletList, Chart, Document, Heading, Paragraph, Table
 PDF_CONTENT_TYPE = "application/pdf"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TOC_LEVELS = 2  # chapters and sections in the table of contents
+# The PDF's A4 page margins in millimetres (top, right, bottom, left): the @page
+# rule is written from these, and the layout tests check that no text lies outside them.
+PAGE_MARGINS_MM = (24, 20, 22, 22)
 
 
 @dataclass
@@ -37,10 +41,95 @@ class Rendered:
     pages: int | None = None
 
 
+# --- Table columns -------------------------------------------------------------------
+#
+# Tables are laid out with fixed column widths (table-layout: fixed), so no cell can
+# widen a table past the page; these widths start from the table's relative widths and
+# give every column at least the room its numbers and the start of its longest words
+# need (longer words are hyphenated, and broken anywhere as a last resort). A table too
+# wide for the text at its normal size is set in a smaller one (TABLE_SIZES).
+
+PAGE_WIDTH_MM = 210  # A4 portrait
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - PAGE_MARGINS_MM[1] - PAGE_MARGINS_MM[3]
+CHART_TABLE_SHARE = 0.4  # of the text width: the table beside a chart (see .chart-block in pdf.html)
+CHART_TABLE_SIZE = 1  # the smallest TABLE_SIZES entry for a table beside its chart; else it goes under the chart
+# (font size in pt, horizontal cell padding in mm), largest first; the CSS classes size-0, size-1 … in pdf.html.
+TABLE_SIZES = [(8.5, 1.6), (7.5, 1.2), (6.5, 0.9)]
+# Tried in turn: (size, characters of a header word, of a cell word kept on one line before
+# it is hyphenated); the first whose columns fit with room to spare (TABLE_SLACK) is used,
+# else the last, squeezed.
+TABLE_ATTEMPTS = [(0, 7, 10), (1, 7, 10), (2, 7, 10), (2, 6, 9), (2, 5, 8)]
+# Average advance of a character in em (DejaVu Sans measures 0.53–0.56 for Swedish words,
+# 0.61–0.63 in bold, 0.64 and 0.70 for digits): on the safe side.
+EM_REGULAR, EM_BOLD, EM_DIGIT = 0.6, 0.66, 0.7
+TABLE_SLACK = 0.92
+# Where a line may break inside a cell: spaces, and after a hyphen, dash or slash before a letter.
+_BREAKS = re.compile(r"\s+|(?<=[-\u2010-\u2014/])(?=[^\d\s])")
+
+
+def _word(text: str, cap: int) -> int:
+    """The characters of the longest word in ``text`` (at most ``cap``), plus a hyphen."""
+    return min(max((len(w) for w in _BREAKS.split(text)), default=0), cap) + 1
+
+
+def _spread(preferred: list[float], least: list[float], total: float) -> list[float]:
+    """Widths as close to ``preferred`` as ``least`` allows, adding up to ``total``."""
+    if sum(least) >= total:
+        return [w * total / sum(least) for w in least]
+    widths, fixed = list(preferred), set()
+    while short := [i for i, w in enumerate(widths) if i not in fixed and w < least[i]]:
+        fixed.update(short)
+        rest = total - sum(least[i] for i in fixed)
+        free = sum(preferred[i] for i in range(len(widths)) if i not in fixed)
+        widths = [least[i] if i in fixed else (preferred[i] * rest / free if free else 0) for i in range(len(widths))]
+    return widths
+
+
+def _layout(table: Table, width_mm: float = TEXT_WIDTH_MM) -> tuple[list[float], int]:
+    """The columns' widths in per cent of the table's, and the index of the size in TABLE_SIZES."""
+    n = len(table.header)
+    weights = table.widths if len(table.widths) == n else [1] * n
+    preferred = [width_mm * w / (sum(weights) or 1) for w in weights]
+    columns = [[str(row[i]) for row in table.rows if i < len(row)] for i in range(n)]
+    for size, header_word, cell_word in TABLE_ATTEMPTS:
+        pt, padding = TABLE_SIZES[size]
+        em = pt * 25.4 / 72
+        least = []
+        for i, cells in enumerate(columns):
+            chars = [_word(table.header[i], header_word) * EM_BOLD]
+            if i in table.numeric:  # numbers are not to break
+                chars += [len(c) * EM_DIGIT for c in cells]
+            else:  # the first column holds the row headers, in bold
+                chars += [_word(c, cell_word) * (EM_BOLD if i == 0 else EM_REGULAR) for c in cells]
+            least.append(max(chars) * em + 2 * padding + 0.5)
+        if sum(least) <= width_mm * TABLE_SLACK:
+            break
+    return [round(100 * w / width_mm, 2) for w in _spread(preferred, least, width_mm)], size
+
+
 def _widths(table: Table) -> list[float]:
-    weights = table.widths if len(table.widths) == len(table.header) else [1] * len(table.header)
-    total = sum(weights) or 1
-    return [round(100 * w / total, 1) for w in weights]
+    return _layout(table)[0]
+
+
+# Control characters come with text pasted from Word (a manual line break is a vertical
+# tab): XML cannot hold them, so Word files could not be written, and no font draws them.
+_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _printable(doc: Document) -> Document:
+    """The document with line-break characters as newlines and other control characters as spaces."""
+
+    def clean(value):
+        if isinstance(value, str):
+            return _CONTROLS.sub(" ", _LINE_BREAKS.sub("\n", value))
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    return Document.from_json(clean(doc.as_json()))
 
 
 # --- PDF ---------------------------------------------------------------------------
@@ -49,6 +138,7 @@ def _widths(table: Table) -> list[float]:
 def render_pdf(doc: Document, *, logo: Path | None = None) -> Rendered:
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
+    doc = _printable(doc)
     blocks, n = [], 0
     for block in doc.blocks:
         data = asdict(block)
@@ -56,9 +146,14 @@ def render_pdf(doc: Document, *, logo: Path | None = None) -> Rendered:
             data["n"] = n
             n += 1
         if isinstance(block, Table):
-            data["col_widths"] = _widths(block)
+            data["col_widths"], data["size"] = _layout(block)
         if isinstance(block, Chart):
-            data["table"]["col_widths"] = _widths(block.table)
+            # Beside the chart while the table fits there in a readable size; else under it, full width.
+            widths, size = _layout(block.table, TEXT_WIDTH_MM * CHART_TABLE_SHARE)
+            data["stacked"] = size > CHART_TABLE_SIZE
+            if data["stacked"]:
+                widths, size = _layout(block.table)
+            data["table"]["col_widths"], data["table"]["size"] = widths, size
         blocks.append(data)
     with translation.override(doc.language):
         html = render_to_string(
@@ -68,6 +163,7 @@ def render_pdf(doc: Document, *, logo: Path | None = None) -> Rendered:
                 "blocks": blocks,
                 "toc": [(i, h) for i, h in doc.headings() if h.level <= TOC_LEVELS],
                 "logo_url": logo.resolve().as_uri() if logo else "",
+                "page_margins": " ".join(f"{m}mm" for m in PAGE_MARGINS_MM),
                 "toc_label": _("Contents"),
                 "date_label": _("Date"),
                 "page_label": _("Page"),
@@ -149,6 +245,7 @@ def _word_table(word: WordDocument, table: Table) -> None:
 
 
 def render_docx(doc: Document, *, logo: Path | None = None) -> Rendered:
+    doc = _printable(doc)
     with translation.override(doc.language):
         word = WordDocument()
         _language(word, doc.language)

@@ -28,6 +28,10 @@ OTHER = "__annat__"
 MIN_FILL_SECONDS = 4
 MAX_TEXT = 2000
 FORM_STAMP_SALT = "surveys.form-rendered"
+# How long a rendered form can be sent. The stamp is the public form's token instead of
+# Django's CSRF cookie (surveys.views.answer); it holds the moment the page was made, for
+# this survey, and is never stored: nothing in it can tell respondents apart.
+STAMP_MAX_AGE = 24 * 3600
 
 
 # --- Answering ---------------------------------------------------------------------
@@ -72,7 +76,7 @@ class AnswerForm(forms.Form):
         self.survey, self.language = survey, language
         self.questions = list(survey.questions.order_by("position", "pk"))
         self.fields["webbplats"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["stamp"].initial = signing.dumps(time.time(), salt=FORM_STAMP_SALT)
+        self.fields["stamp"].initial = self.new_stamp()
         numbers = {q.pk: n for n, q in enumerate(self.questions, start=1)}
         labels = {q.pk: dict(q.option_labels(self.language)) for q in self.questions}
         # By every free-text answer: no names or contact details (tied to it as its description).
@@ -124,12 +128,30 @@ class AnswerForm(forms.Form):
         return [(q, self[f"q{q.pk}"], self[f"q{q.pk}_other"] if f"q{q.pk}_other" in self.fields else None)
                 for q in self.questions]  # fmt: skip
 
+    @property
+    def _stamp_salt(self) -> str:
+        return f"{FORM_STAMP_SALT}:{self.survey.pk}"  # a stamp of one survey is worth nothing on another
+
+    def new_stamp(self, *, filled: bool = False) -> str:
+        """A signed stamp for the form; ``filled``: for a form shown again already filled in by a person."""
+        return signing.dumps(time.time() - (MIN_FILL_SECONDS if filled else 0), salt=self._stamp_salt)
+
+    def stamp_expired(self) -> bool:
+        """The stamp is genuine but older than STAMP_MAX_AGE: a page left open, not a robot."""
+        try:
+            signing.loads(self.data.get("stamp", ""), salt=self._stamp_salt, max_age=STAMP_MAX_AGE)
+        except signing.SignatureExpired:
+            return True
+        except (signing.BadSignature, TypeError, ValueError):
+            return False
+        return False
+
     def is_robot(self) -> bool:
-        """Filled the invisible field, or answered faster than a person can."""
+        """Filled the invisible field, sent no genuine stamp, or answered faster than a person can."""
         if self.data.get("webbplats"):
             return True
         try:
-            rendered = signing.loads(self.data.get("stamp", ""), salt=FORM_STAMP_SALT, max_age=24 * 3600)
+            rendered = signing.loads(self.data.get("stamp", ""), salt=self._stamp_salt, max_age=STAMP_MAX_AGE)
         except (signing.BadSignature, TypeError, ValueError):
             return True
         return time.time() - float(rendered) < MIN_FILL_SECONDS

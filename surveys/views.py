@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
@@ -17,6 +18,7 @@ from inventories.models import Inventory
 from lib import ratelimit
 from lib.forms import int_param
 from lib.net import client_address
+from lib.origin import sent_from_this_site
 from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
 
@@ -50,10 +52,15 @@ def _public_context(survey: Survey, language: str, **extra) -> dict:
     }
 
 
+# No CSRF cookie: a respondent whose browser refuses cookies must still be able to answer. The
+# form's signed stamp (bound to the survey, valid STAMP_MAX_AGE) and the check that the answer was
+# sent from this site's own page (lib.origin) take the CSRF check's place. An answer that fails
+# either is shown again filled in, never dropped.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer(request, token):
-    """The public questionnaire: no account, no cookie beyond CSRF, nothing kept about the person.
+    """The public questionnaire: no account, no cookie needed, nothing kept about the person.
     Offered in Swedish and in each language of the survey with all its texts (surveys.languages)."""
     survey = get_object_or_404(Survey, token=token)
     if survey.status == Survey.Status.DRAFT:
@@ -71,8 +78,25 @@ def answer(request, token):
     language = language or "sv"
     with translation.override(ui_language(language)):
         form = AnswerForm(request.POST or None, survey=survey, language=language)
-        status = 200
-        if request.method == "POST":
+        status, resend = 200, None
+        if request.method == "POST" and not sent_from_this_site(request):
+            status = 403
+            resend = _(
+                "Your answers have not been sent: the form came from a page that is not part of this site. "
+                "Check your answers below and press “Send my answers” if you want to send them."
+            )
+        elif request.method == "POST" and form.stamp_expired():
+            status = 400
+            resend = _(
+                "Your answers have not been sent yet: the form was open for a long time. "
+                "Check your answers below and press “Send my answers” again."
+            )
+        if resend:
+            # Shown again as sent, with a new stamp: nothing the respondent wrote is lost.
+            data = request.POST.copy()
+            data["stamp"] = form.new_stamp(filled=True)
+            form = AnswerForm(data, survey=survey, language=language)
+        elif request.method == "POST":
             if form.is_robot():
                 # Looks automatic: answer as if it went well, and keep nothing.
                 return redirect(f"{request.path}tack/?sprak={language}")
@@ -96,6 +120,7 @@ def answer(request, token):
             survey,
             language,
             form=form,
+            resend=resend,
             title=survey_text(survey, language, "title"),
             intro=survey_text(survey, language, "intro"),
             text_note=swedish_note(survey, language),

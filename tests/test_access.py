@@ -74,6 +74,7 @@ EXPECTED = {
     "plans:export": COORDINATOR_OBJECT,
     "plans:xlsx": MEMBER_OBJECT,
     "plans:statuses": COORDINATOR_OBJECT,
+    "plans:make_current": MEMBER_POST_ONLY,
     "plans:goal_create": COORDINATOR_OBJECT,
     "plans:goal": MEMBER_OBJECT,
     "plans:goal_edit": COORDINATOR_OBJECT,
@@ -96,7 +97,8 @@ EXPECTED = {
     "followups:report_edit": UNIT_A_OBJECT,
     "followups:report_submit": MEMBER_POST_ONLY,
     "followups:report_return": MEMBER_POST_ONLY,
-    "followups:report_approve": MEMBER_POST_ONLY,
+    # A page that asks to confirm approval, for the coordinator; a draft report sends them back to the report.
+    "followups:report_approve": COORDINATOR_OBJECT | {"coordinator": 302},
     "followups:coverage": MEMBER_PAGE,
     "followups:coverage_export": MEMBER_PAGE,
     "consultations:list": CONSULTATION_LIST,
@@ -106,7 +108,7 @@ EXPECTED = {
     "consultations:delete": UNIT_A_OBJECT,
     "consultations:item_create": UNIT_A_OBJECT,
     "consultations:item_edit": UNIT_A_OBJECT,
-    "consultations:item_delete": MEMBER_POST_ONLY,
+    "consultations:item_delete": UNIT_A_OBJECT,  # a page that says what would be removed
     "consultations:view_create": UNIT_A_OBJECT,
     "consultations:view_delete": MEMBER_POST_ONLY,
     "consultations:feedback": UNIT_A_OBJECT,
@@ -227,6 +229,7 @@ BUILD_FILES = {
 # reports, where it differs from the GET expectation; "ok" means allowed.
 POST_EXPECTED = {
     "reports:build": COORDINATOR_OBJECT,
+    "plans:make_current": COORDINATOR_OBJECT,
     "activities:edit": UNIT_A_OBJECT,
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": UNIT_A_OBJECT,
@@ -439,6 +442,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "plans:export": world.plan.pk,
         "plans:xlsx": world.plan.pk,
         "plans:statuses": world.plan.pk,
+        "plans:make_current": world.plan.pk,
         "plans:goal_create": world.plan.pk,
         "plans:goal": world.result_goal.pk,
         "plans:goal_edit": world.result_goal.pk,

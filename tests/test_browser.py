@@ -201,7 +201,10 @@ def test_the_follow_up_loop(page, browser, live_server):
     page.wait_for_url(f"**{report_url}")
 
     coordinator.goto(report_url)
-    coordinator.locator("form[action$='/godkann/'] button").click()
+    coordinator.locator("a[href$='/godkann/']").click()  # approval is confirmed on its own page
+    coordinator.wait_for_url(f"**{report_url}godkann/")
+    assert_accessible(coordinator)
+    coordinator.locator("main form button[type=submit]").click()
     coordinator.wait_for_url(f"**{report_url}")
     report.refresh_from_db()
     assert report.status == UnitReport.Status.APPROVED

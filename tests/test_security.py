@@ -1,13 +1,23 @@
 """The security baseline: sign-in, throttling, headers, sessions, production settings."""
 
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 from home.checks import check_secret_key_is_set
 from lib.net import client_address
+from outbox.models import OutgoingMail
 
 
 def sign_in(username: str, password: str, ip: str) -> Client:
@@ -128,3 +138,180 @@ def test_the_open_data_limit_counts_clients_behind_the_proxy_apart(rf, settings)
         assert [allowed("198.51.100.1"), allowed("198.51.100.2")] == [True, False]
     finally:
         cache.clear()
+
+
+# --- Issue 13: sessions, caching, password links, the development key ----------------
+
+
+def _active_until(client, clock, until) -> None:
+    """A request every 25 minutes, within the idle timeout, until ``until``: each one served."""
+    while timezone.now() + timedelta(minutes=25) < until:
+        clock.shift(timedelta(minutes=25))
+        assert client.get(reverse("home:start")).status_code == 200, timezone.now()
+
+
+def test_a_session_ends_after_its_lifetime_however_active(world, settings):
+    assert settings.SESSION_LIFETIME == 12 * 3600
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client = Client()
+        client.get(reverse("login"))
+        assert client.post(reverse("login"), {"username": "reader", "password": PASSWORD}).status_code == 302
+        _active_until(client, clock, start + timedelta(hours=11, minutes=59))
+        clock.move_to(start + timedelta(hours=12, minutes=1))
+        response = client.get(reverse("home:start"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        # Signed out for good, and the sign-in page says why.
+        page = client.get(response["Location"]).content.decode()
+        with translation.override("sv"):
+            why = ngettext(
+                "You have been signed out: a session lasts at most %(hours)s hour.",
+                "You have been signed out: a session lasts at most %(hours)s hours.",
+                12,
+            ) % {"hours": 12}
+        assert why in page and reverse("logout") not in page
+        assert client.get(reverse("plans:list")).status_code == 302
+        # Signing in again starts a new lifetime.
+        assert client.post(reverse("login"), {"username": "reader", "password": PASSWORD}).status_code == 302
+        clock.shift(timedelta(minutes=5))
+        assert client.get(reverse("home:start")).status_code == 200
+
+
+def test_a_session_from_before_the_rule_gets_its_lifetime_from_its_next_request(world):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client = world.client("reader")  # a session without a sign-in time
+        assert client.get(reverse("home:start")).status_code == 200
+        _active_until(client, clock, start + timedelta(hours=11, minutes=59))
+        clock.move_to(start + timedelta(hours=12, minutes=1))
+        assert client.get(reverse("home:start")).status_code == 302
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def test_signed_in_pages_and_downloads_are_not_stored(world, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from reports.models import Build, CouncilReport
+
+    settings.MEDIA_ROOT = tmp_path
+    coordinator = world.client("coordinator")
+    page = coordinator.get(reverse("plans:list"))
+    assert page.status_code == 200 and _no_store(page) and "private" in page["Cache-Control"]
+    xlsx = coordinator.get(reverse("plans:xlsx", args=[world.plan.pk]))
+    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"] and _no_store(xlsx)
+    report = CouncilReport.objects.create(municipality=world.municipality, plan=world.plan, title="Rapport")
+    build = Build(report=report, status=Build.Status.DONE, progress=100, finished_at=timezone.now())
+    build.pdf.save("r.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    build.save()
+    pdf = coordinator.get(reverse("reports:build_pdf", args=[build.pk]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content) == b"%PDF-1.7 test" and _no_store(pdf)
+
+
+def test_an_explicitly_public_answer_keeps_its_cache_header(rf, world):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from lib.middleware import NoStoreWhenSignedInMiddleware
+
+    def public_view(request):
+        response = HttpResponse("open data")
+        response["Cache-Control"] = "public, max-age=600"
+        return response
+
+    request = rf.get("/")
+    request.user = world.users["reader"]
+    assert NoStoreWhenSignedInMiddleware(public_view)(request)["Cache-Control"] == "public, max-age=600"
+    private = NoStoreWhenSignedInMiddleware(lambda r: HttpResponse("mine"))(request)
+    assert _no_store(private)
+    # A signed-out visitor's answer is left to the view.
+    request.user = AnonymousUser()
+    assert not _no_store(NoStoreWhenSignedInMiddleware(lambda r: HttpResponse("open"))(request))
+
+
+def _reset_link(world, django_capture_on_commit_callbacks, mailoutbox) -> str:
+    client = Client()
+    client.get(reverse("password_reset"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("password_reset"), {"email": "READER@example.se"})
+        assert response.status_code == 302
+    # Recorded, not sent while the request ran; sent after the commit.
+    assert mailoutbox == []
+    assert OutgoingMail.objects.get().kind == OutgoingMail.Kind.PASSWORD_RESET
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mailoutbox] == [["reader@example.se"]]
+    return re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+
+
+def test_a_password_reset_link_is_valid_two_hours(world, settings, django_capture_on_commit_callbacks, mailoutbox):
+    assert settings.PASSWORD_RESET_TIMEOUT == 2 * 3600
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        link = _reset_link(world, django_capture_on_commit_callbacks, mailoutbox)
+        clock.move_to(start + timedelta(hours=2, minutes=1))
+        late = Client().get(link)
+        assert late.status_code == 200 and not late.context["validlink"]
+        clock.move_to(start + timedelta(hours=1, minutes=59))
+        in_time = Client().get(link, follow=True)
+        assert in_time.context["validlink"] and "new_password1" in in_time.content.decode()
+
+
+def test_an_invitation_is_valid_days_but_a_reset_link_is_not(world, settings):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from home.tokens import invitation_token_generator
+
+    user = world.users["reader"]
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+
+    def valid(token: str) -> bool:
+        url = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        return Client().get(url, follow=True).context["validlink"]
+
+    assert settings.INVITATION_TIMEOUT == 7 * 86400
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        invitation, reset = invitation_token_generator.make_token(user), default_token_generator.make_token(user)
+        clock.move_to(start + timedelta(days=6, hours=23))
+        assert valid(invitation) and not valid(reset)
+        clock.move_to(start + timedelta(days=7, hours=1))
+        assert not valid(invitation)
+        # A reset token is not an invitation token with a longer life.
+        assert not invitation_token_generator.check_token(user, reset)
+
+
+def _import_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "PYTEST_VERSION")}
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=settings.BASE_DIR, env=clean | env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_development_key_is_refused_at_start_when_debug_is_off():
+    refused = _import_settings(DEBUG="0")
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured" in refused.stderr and "SECRET_KEY" in refused.stderr
+    dev_key = _import_settings(DEBUG="0", SECRET_KEY=settings.DEV_SECRET_KEY)
+    assert dev_key.returncode != 0 and "ImproperlyConfigured" in dev_key.stderr
+    assert _import_settings(DEBUG="0", SECRET_KEY="k" * 50).returncode == 0
+    assert _import_settings(DEBUG="1").returncode == 0
+
+
+def test_a_new_person_without_a_password_can_ask_for_a_link_but_a_closed_account_cannot(world):
+    invited = make_user("ny_kontakt", world.municipality, "contact")
+    invited.set_unusable_password()
+    invited.save()
+    closed = make_user("slutat", world.municipality, "reader")
+    closed.is_active = False
+    closed.save()
+    for email in ("NY_KONTAKT@example.se", "slutat@example.se", "ingen@example.se"):
+        client = Client()
+        client.get(reverse("password_reset"))
+        assert client.post(reverse("password_reset"), {"email": email}).status_code == 302
+    assert list(OutgoingMail.objects.values_list("to", flat=True)) == ["ny_kontakt@example.se"]

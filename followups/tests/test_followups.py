@@ -168,11 +168,12 @@ def test_late_reports(world):
     assert page.context["progress"].late == 3
 
 
-def test_reminders_are_sent_once_per_kind(world):
+def test_reminders_are_sent_once_per_kind(world, django_capture_on_commit_callbacks):
     deadline = world.round.deadline
-    assert send_followup_reminders(today=date(2026, 9, 1)) == 0  # too early
-    assert send_followup_reminders(today=date(2026, 9, 25)) == 2  # contact A and contact B
-    assert send_followup_reminders(today=date(2026, 9, 26)) == 0
+    with django_capture_on_commit_callbacks(execute=True):  # sent after the commit (outbox)
+        assert send_followup_reminders(today=date(2026, 9, 1)) == 0  # too early
+        assert send_followup_reminders(today=date(2026, 9, 25)) == 2  # contact A and contact B
+        assert send_followup_reminders(today=date(2026, 9, 26)) == 0
     assert len(mail.outbox) == 2
     assert "/uppfoljning/rapport/" in mail.outbox[0].body
     world.client("contact_b").post(

@@ -2,6 +2,7 @@
 their snapshot), in Swedish, for those who may read the round, in a number of
 queries that does not grow with the approved reports."""
 
+import json
 from datetime import date, datetime
 from io import BytesIO
 
@@ -79,7 +80,9 @@ def test_the_round_downloads_with_every_report_and_what_it_says(world):
     coordinator.post(reverse("followups:report_approve", args=[report_a.pk]))
     report_a.refresh_from_db()
     assert report_a.status == UnitReport.Status.APPROVED
-    assert report_a.snapshot["entries"][0]["assessment_label"] == "partly met"
+    # The snapshot keeps the code, never the approver's label ("partly met").
+    assert report_a.snapshot["entries"][0]["assessment"] == "delvis"
+    assert "partly met" not in json.dumps(report_a.snapshot)
     fill(world.client("contact_b"), report_b, result="Utkast från Hägersten.", assessment="uppfyllt", extra="3")
     # Later changes to the activity do not change what the approved report said.
     activity_update(

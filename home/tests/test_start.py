@@ -53,3 +53,23 @@ def test_contact_start_page_queries_do_not_grow(world):
     assert len(page.context["mine"].stale_activities) == 49
     assert len(page.context["mine"].open_reports) == 50
     assert count() == before
+
+
+def test_the_start_page_shows_the_chosen_plan_not_the_newest(world):
+    """A newer adopted plan (or a re-imported copy) does not take over the start page."""
+    from datetime import date
+
+    from conftest import make_plan
+    from plans.services import plan_make_current
+
+    newer = make_plan(world.municipality, "Handlingsplan för romsk inkludering 2030")
+    newer.valid_from = date(2031, 1, 1)
+    newer.save()
+    client = world.client("coordinator")
+    page = client.get(reverse("home:start"))
+    assert page.context["current_plan"] == world.plan
+    assert page.context["board"].activity_total == 1
+    plan_make_current(plan=newer, by=world.users["coordinator"])
+    page = client.get(reverse("home:start"))
+    assert page.context["current_plan"] == newer
+    assert page.context["board"].activity_total == 0

@@ -87,20 +87,23 @@ def test_group_members_must_be_in_the_municipality(world):
     assert not UnitGroup.objects.filter(name="Blandat").exists()
 
 
-def test_coordinator_adds_a_contact_person_who_sets_their_own_password(world, client):
+def test_coordinator_adds_a_contact_person_who_sets_their_own_password(
+    world, client, django_capture_on_commit_callbacks
+):
     coordinator = world.client("coordinator")
-    response = coordinator.post(
-        reverse("organisations:member_create"),
-        {
-            "username": "ny.kontakt",
-            "first_name": "Ny",
-            "last_name": "Kontakt",
-            "email": "ny.kontakt@example.se",
-            "role": "contact",
-            "units": [world.unit_a.pk],
-            "title": "Kontaktperson för romsk inkludering",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the invitation is sent after the commit (outbox)
+        response = coordinator.post(
+            reverse("organisations:member_create"),
+            {
+                "username": "ny.kontakt",
+                "first_name": "Ny",
+                "last_name": "Kontakt",
+                "email": "ny.kontakt@example.se",
+                "role": "contact",
+                "units": [world.unit_a.pk],
+                "title": "Kontaktperson för romsk inkludering",
+            },
+        )
     assert response.status_code == 302
     member = Membership.objects.get(user__username="ny.kontakt")
     assert member.municipality == world.municipality and list(member.units.all()) == [world.unit_a]

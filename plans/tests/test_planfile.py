@@ -4,14 +4,14 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from audit.models import AuditEvent
 from organisations.models import Municipality
 from plans.models import Goal, GoalResponsibility, Plan
 from plans.planfile import PlanFileInvalid, dump_plan, parse_plan_file, plan_to_data
-from plans.services import plan_import
+from plans.services import plan_import, plan_make_current
 
 DEMO = Path(settings.BASE_DIR) / "demo"
 
@@ -94,8 +94,31 @@ def test_import_saves_the_whole_tree_and_records_history(world):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("plan: [\n  - broken", "Rad 2: Det här är inte giltig YAML; kontrollera indrag"),
-        ("", "Filen är tom."),
+        ("plan: [\n  - broken", "Rad 2: Det här är inte giltig YAML: "),
+        (
+            "plan:\n  title: Plan: 2030\n",
+            "Rad 2: Det här är inte giltig YAML: ett kolon (:) där ingen nyckel kan börja",
+        ),
+        ("plan:\n\ttitle: x\n", "Rad 2: Det här är inte giltig YAML: ett tecken som inte kan inleda ett värde här"),
+        ("a: 1\n---\nb: 2\n", "Rad 2: Det här är inte giltig YAML: filen innehåller mer än ett dokument"),
+        ("", "Rad 1: Filen är tom."),
+        ("---\n", "Rad 1: Filen måste vara en mappning"),
+        ("~", "Rad 1: Filen måste vara en mappning"),
+        (VALID.replace("rights_areas: [utbildning, kultur]", "rights_areas: [[utbildning], {a: b}]"), "Rad 24: ”["),
+        (VALID.replace("valid_from: 2026-01-01", "valid_from: 2026-13-01"), "Rad 7: ”valid_from” måste"),
+        (VALID.replace("  title: Testplan", '  title: "Test\\nplan"'), "Rad 4: ”title”: Skriv det här på en rad"),
+        (
+            VALID.replace("title: Testplan", 'title: "Test\\0plan"'),
+            "Rad 4: ”title”: Texten innehåller ett styrtecken (U+0000)",
+        ),
+        (VALID.replace("  - name: Fokusområde\n", "  - name: " + "M" * 101 + "\n"), "Rad 10: ”name” är för lång"),
+        (VALID.replace("  - name: Fokusområde\n", "  - " + "M" * 101 + "\n"), "Rad 10: ”name” är för lång"),
+        (VALID.replace("  - name: Fokusområde\n", '  - "M\\u2028l"\n'), "Rad 10: ”name”: Skriv det här på en rad"),
+        (VALID.replace("title: Kunskap och information", 'title: "Kunskap\\ri"'), "Rad 17: ”title”: Skriv det här"),
+        (VALID.replace("Testplan", "Test\x07plan"), "Rad 4: Filen innehåller ett styrtecken (U+0007)"),
+        (VALID.replace("version: 1", "version: true"), "Rad 2: Formatversionen"),
+        (VALID.replace("version: 1\n", ""), "Rad 1: ”version” saknas."),
+        (VALID.replace("kind: handlingsplan", "kind: !!python/name:os.system handlingsplan"), "Rad 5: Taggen"),
         ("- just a list", "Rad 1: Filen måste"),
         (VALID.replace("primary: [sn, Stadsdelsnämnderna]", "primary: [SOC]"), "Rad 30: Okänd enhet ”SOC”"),
         (VALID.replace('code: "1.10.1"', 'code: "1"'), "Rad 26: Koden ”1” används två gånger (även på rad 16)."),
@@ -165,14 +188,24 @@ def test_import_then_export_commands(world, tmp_path):
     assert data["goals"][0]["goals"][0]["code"] == "1.10"
 
 
-def test_export_without_plan_takes_the_current_plan(world):
-    world.plan.status = Plan.Status.REPLACED
-    world.plan.save()
-    current = Plan.objects.create(municipality=world.municipality, title="Ny plan", kind="program", status="antagen")
-    current.levels.create(depth=1, name="Område")
+def test_export_without_plan_takes_the_chosen_current_plan(world):
+    newer = Plan.objects.create(municipality=world.municipality, title="Ny plan", kind="program", status="antagen")
+    newer.levels.create(depth=1, name="Område")
+    out = io.StringIO()
+    call_command("export_plan", "--municipality", "0180", stdout=out)
+    assert yaml.safe_load(out.getvalue())["plan"]["title"] == world.plan.title  # not the newest
+    plan_make_current(plan=newer, by=None)
     out = io.StringIO()
     call_command("export_plan", "--municipality", "0180", stdout=out)
     assert yaml.safe_load(out.getvalue())["plan"]["title"] == "Ny plan"
+
+
+def test_export_without_a_current_plan_says_so_in_swedish(world):
+    Plan.objects.filter(municipality=world.municipality).update(is_current=False)
+    with pytest.raises(CommandError, match=r"Stockholms stad har ingen aktuell plan; ange planen med --plan\."):
+        call_command("export_plan", "--municipality", "0180", stdout=io.StringIO())
+    with pytest.raises(CommandError, match=r"Ingen kommun har kommunkoden 9999\."):
+        call_command("export_plan", "--municipality", "9999", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("code", ["0180", "0126"])
@@ -216,3 +249,95 @@ def test_load_demo_twice_does_not_duplicate(db):
     call_command("load_demo", "--force", "--quiet-logins", stdout=io.StringIO())
     assert (Plan.objects.count(), Goal.objects.count(), AuditEvent.objects.count()) == counts
     assert Plan.objects.get(title__contains="2018").replaced_by.title == "Handlingsplan för romsk inkludering 2030"
+    current = Plan.objects.filter(is_current=True).order_by("municipality__code")
+    assert [(p.municipality.code, p.title) for p in current] == [
+        ("0126", "Vägar framåt för romsk inkludering i Huddinge"),
+        ("0180", "Handlingsplan för romsk inkludering 2030"),
+    ]
+
+
+def test_import_command_needs_as_new_for_a_plan_that_exists(world, tmp_path, capsys):
+    path = tmp_path / "plan.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    call_command("import_plan", str(path), "--municipality", "0180", stdout=io.StringIO())
+    first = Plan.objects.get(title="Testplan")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_plan", str(path), "--municipality", "0180", stdout=io.StringIO())
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert f"Stockholms stad har redan planen ”Testplan” (id {first.pk}) med samma period." in err
+    assert "kör igen med --as-new" in err and "Ingenting importerades." in err
+    assert Plan.objects.filter(title="Testplan").count() == 1
+    out = io.StringIO()
+    call_command("import_plan", str(path), "--municipality", "0180", "--as-new", stdout=out)
+    assert Plan.objects.filter(title="Testplan").count() == 2
+    world.plan.refresh_from_db()
+    assert world.plan.is_current and not Plan.objects.filter(title="Testplan", is_current=True).exists()
+    # Another period is another plan: no confirmation needed.
+    path.write_text(VALID.replace("valid_to: 2030-12-31", "valid_to: 2034-12-31"), encoding="utf-8")
+    call_command("import_plan", str(path), "--municipality", "0180", stdout=io.StringIO())
+    assert Plan.objects.filter(title="Testplan").count() == 3
+
+
+def test_import_command_has_the_upload_size_limit(world, tmp_path, capsys, settings):
+    settings.PLAN_FILE_MAX_BYTES = 200
+    path = tmp_path / "plan.yaml"
+    path.write_text(VALID + "#" * 10_000_000, encoding="utf-8")
+    with pytest.raises(SystemExit):
+        call_command("import_plan", str(path), "--municipality", "0180")
+    assert "Filen är för stor: högst 0 kB." in capsys.readouterr().err
+    assert not Plan.objects.filter(title="Testplan").exists()
+
+
+def test_import_command_refuses_an_alias_bomb_at_once(world, tmp_path, capsys):
+    path = tmp_path / "bomb.yaml"
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 9)}]" for i in range(8)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size < 600
+    with pytest.raises(SystemExit):
+        call_command("import_plan", str(path), "--municipality", "0180")
+    err = capsys.readouterr().err
+    assert f"{path}: Rad 1: Ankare och alias (& och *) är inte tillåtna i en planfil" in err
+
+
+NASTY_TEXTS = [
+    "Plan: med kolon, #hash och - streck",
+    "- börjar som en lista",
+    "'citat' och \"citat\"",
+    "yes",
+    "1.10",
+    "2026-01-01",
+    "~",
+    "&ankare *alias !tagg",
+    "Romani čhib · ✓ · 𝄞",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", NASTY_TEXTS)
+def test_whatever_the_forms_accept_exports_and_imports_again(world, text):
+    """Exports always re-import: titles, codes and free text that are valid in the forms
+    (which, like the import, strip space around a value)."""
+    plan = world.plan
+    plan.title = f"Titel {text}".strip()
+    plan.description = f"Första raden {text}\r\nandra raden  \n\n\ttabb {text}".strip()
+    plan.overall_goal = f"{text}\n\n\n{text}".strip()
+    plan.adopted_by = text.strip()
+    plan.full_clean()
+    plan.save()
+    level = plan.levels.get(depth=1)
+    level.name = f"Nivå {text}".strip()
+    level.full_clean()
+    level.save()
+    world.goal.title = f"{text} mål".strip()
+    world.goal.guidance = f"indrag {text}\n  - punkt\n\n    kod".strip()
+    world.goal.full_clean()
+    world.goal.save()
+    world.result_goal.code = ("1.2.1 " + text[:10]).strip()
+    world.result_goal.save()
+    text_out = dump_plan(Plan.objects.get(pk=plan.pk))
+    spec = parse_plan_file(text_out, world.municipality)
+    copy = plan_import(municipality=world.municipality, spec=spec, by=None, as_new=True)
+    original, again = plan_to_data(Plan.objects.get(pk=plan.pk)), plan_to_data(copy)
+    assert again == original

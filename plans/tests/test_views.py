@@ -358,3 +358,168 @@ def test_the_plan_downloads_as_a_spreadsheet_with_the_kommunkod(world):
     with CaptureQueriesContext(connection) as ctx:
         plan_workbook(world.plan)
     assert len(ctx.captured_queries) == 6  # levels, goals, responsibilities, units, groups, rights areas
+
+
+# --- As the browser sends it ------------------------------------------------------------
+
+
+def browser_form(page, action: str) -> dict[str, list[str]]:
+    """The fields of the page's form posting to ``action``, as a browser submits them unchanged."""
+    from tests.formreader import submissions
+
+    (form,) = [f for f in submissions(page.wsgi_request.path, page.content) if f.action.endswith(action)]
+    return form.data
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("title", "Handlingsplan\r\nför romsk inkludering", "Skriv det här på en rad, utan radbrytningar."),
+        ("title", "Handlingsplan\x07", "Texten innehåller ett styrtecken (U+0007) som inte kan sparas; ta bort det."),
+        ("adopted_by", "Kommun-\nfullmäktige", "Skriv det här på en rad"),
+        ("level_2_name", "M\u2028l", "Skriv det här på en rad"),
+        ("level_2_name", "M" * 101, "100 tecken"),
+        ("description", "Rad ett\r\nRad\x0ctvå", "Texten innehåller ett styrtecken (U+000C)"),
+    ],
+)
+def test_the_plan_form_refuses_text_that_would_not_survive_export(world, field, value, expected):
+    client = world.client("coordinator")
+    url = reverse("plans:edit", args=[world.plan.pk])
+    data = browser_form(client.get(url, HTTP_ACCEPT_LANGUAGE="sv"), url)
+    data[field] = [value]
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 200
+    assert any(expected in str(e) for e in response.context["form"].errors[field]), response.context["form"].errors
+    assert expected.split(" (")[0] in response.content.decode()  # shown by the field
+    world.plan.refresh_from_db()
+    assert world.plan.title == "Handlingsplan för romsk inkludering 2030"
+    assert "\n" not in world.plan.description
+
+
+def test_the_plan_form_saves_a_multiline_description(world):
+    client = world.client("coordinator")
+    url = reverse("plans:edit", args=[world.plan.pk])
+    data = browser_form(client.get(url), url)
+    data["description"] = ["Rad ett\r\nRad två"]
+    assert client.post(url, data).status_code == 302
+    world.plan.refresh_from_db()
+    assert world.plan.description.splitlines() == ["Rad ett", "Rad två"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("title", "Staden når romer\r\nmed information", "Skriv det här på en rad, utan radbrytningar."),
+        ("code", "1.\t2", "Texten innehåller ett styrtecken (U+0009)"),
+        ("title", "Staden\x00når", "Null characters are not allowed."),
+        ("guidance", "Exempel\x1b[31m", "Texten innehåller ett styrtecken (U+001B)"),
+    ],
+)
+def test_the_goal_form_refuses_text_that_would_not_survive_export(world, field, value, expected):
+    client = world.client("coordinator")
+    url = reverse("plans:goal_edit", args=[world.goal.pk])
+    data = browser_form(client.get(url, HTTP_ACCEPT_LANGUAGE="sv"), url)
+    data[field] = [value]
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 200
+    errors = [str(e) for e in response.context["form"].errors[field]]
+    assert any(expected in e or "Null" in expected for e in errors), errors
+    world.goal.refresh_from_db()
+    assert (world.goal.code, world.goal.title) == ("1.2", "Staden når romer med information")
+
+
+# --- The current plan -------------------------------------------------------------------
+
+
+def test_reimporting_the_current_plan_asks_first_and_never_changes_the_current_plan(world):
+    """The incident: re-importing a municipality's plan made the empty copy the current plan."""
+    client = world.client("coordinator")
+    exported = client.get(reverse("plans:export", args=[world.plan.pk])).content
+    url = reverse("plans:import")
+    page = client.get(url)
+    data = browser_form(page, url)
+    assert "as_new" not in data  # not offered until a plan with the same title and period is found
+    upload = SimpleUploadedFile("plan.yaml", exported, content_type="application/yaml")
+    response = client.post(url, {**data, "file": upload}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Det finns redan en plan med den här titeln och perioden. Ingenting sparades." in html
+    assert reverse("plans:detail", args=[world.plan.pk]) in html
+    assert Plan.objects.filter(municipality=world.municipality).count() == 1
+
+    # Second step: the form now offers the confirmation; tick it and choose the file again.
+    data = browser_form(response, url)
+    assert data.get("as_new") is None  # offered, not ticked
+    data["as_new"] = ["on"]
+    upload = SimpleUploadedFile("plan.yaml", exported, content_type="application/yaml")
+    response = client.post(url, {**data, "file": upload})
+    copy = Plan.objects.filter(municipality=world.municipality).exclude(pk=world.plan.pk).get()
+    assert response["Location"] == reverse("plans:detail", args=[copy.pk])
+    assert copy.goals.count() == world.plan.goals.count() and copy.activities.count() == 0
+    world.plan.refresh_from_db()
+    assert world.plan.is_current and not copy.is_current
+    start = client.get(reverse("home:start"))
+    assert start.context["current_plan"] == world.plan
+    assert start.context["board"].activity_total == world.plan.activities.count() == 1
+
+
+def test_a_coordinator_makes_another_plan_current_and_it_is_recorded(world):
+    other = make_plan(world.municipality, "Strategi 2035")
+    assert not other.is_current
+    client = world.client("coordinator")
+    page = client.get(reverse("plans:detail", args=[other.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Gör till aktuell plan" in page.content.decode()
+    action = reverse("plans:make_current", args=[other.pk])
+    response = client.post(action, browser_form(page, action))
+    assert response["Location"] == reverse("plans:detail", args=[other.pk])
+    other.refresh_from_db()
+    world.plan.refresh_from_db()
+    assert other.is_current and not world.plan.is_current
+    assert Plan.objects.filter(municipality=world.municipality, is_current=True).count() == 1
+    events = AuditEvent.objects.filter(action="update", object_repr__in=[other.title, world.plan.title])
+    assert {(e.object_repr, tuple(e.changes["is_current"])) for e in events} == {
+        (other.title, (False, True)),
+        (world.plan.title, (True, False)),
+    }
+    assert all(e.actor == world.users["coordinator"] for e in events)
+    assert client.get(reverse("home:start")).context["current_plan"] == other
+    # The current plan's page offers no button; posting again changes and records nothing.
+    page = client.get(reverse("plans:detail", args=[other.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Gör till aktuell plan" not in page.content.decode()
+    count = AuditEvent.objects.count()
+    client.post(action)
+    assert AuditEvent.objects.count() == count
+
+
+def test_a_replaced_plan_cannot_be_made_current(world):
+    other = make_plan(world.municipality, "Strategi 2018")
+    other.status = Plan.Status.REPLACED
+    other.save()
+    client = world.client("coordinator")
+    assert "Gör till aktuell plan" not in client.get(reverse("plans:detail", args=[other.pk])).content.decode()
+    client.post(reverse("plans:make_current", args=[other.pk]))
+    other.refresh_from_db()
+    assert not other.is_current
+
+
+def test_readers_and_contacts_cannot_make_a_plan_current(world):
+    other = make_plan(world.municipality, "Strategi 2035")
+    for role in ("reader", "contact_a"):
+        assert world.client(role).post(reverse("plans:make_current", args=[other.pk])).status_code == 403
+        page = world.client(role).get(reverse("plans:detail", args=[other.pk]))
+        assert reverse("plans:make_current", args=[other.pk]) not in page.content.decode()
+    assert world.client("other_coordinator").post(reverse("plans:make_current", args=[other.pk])).status_code == 404
+    other.refresh_from_db()
+    assert not other.is_current
+
+
+def test_the_first_plan_becomes_current_and_later_ones_do_not(world):
+    Plan.objects.filter(municipality=world.municipality).update(is_current=False)
+    client = world.client("coordinator")
+    page = client.get(reverse("home:start"), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Ingen plan är vald som aktuell plan" in page.content.decode()
+    client.post(reverse("plans:create"), plan_post(title="Första planen"))
+    client.post(reverse("plans:create"), plan_post(title="Andra planen"))
+    assert list(Plan.objects.filter(is_current=True, municipality=world.municipality)) == [
+        Plan.objects.get(title="Första planen")
+    ]

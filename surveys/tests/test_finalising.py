@@ -274,7 +274,7 @@ def test_the_daily_command_closes_surveys_whose_last_day_has_passed(world):
     Survey.objects.filter(pk=ended.pk).update(closes_on=timezone.localdate() - timedelta(days=1))
     out = StringIO()
     call_command("close_surveys", stdout=out)
-    assert out.getvalue().strip() == "1 survey(s) closed."
+    assert out.getvalue().strip() == "1 enkät stängdes."
     ended.refresh_from_db()
     running.refresh_from_db()
     assert (ended.status, running.status) == (Survey.Status.CLOSED, Survey.Status.OPEN)

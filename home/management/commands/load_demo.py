@@ -14,7 +14,7 @@ from consultations.demo import read as read_consultations
 from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
 from plans.models import Plan
 from plans.planfile import PlanFileInvalid, parse_plan_file
-from plans.services import plan_import, plan_update
+from plans.services import plan_import, plan_make_current, plan_update
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_FILES = ["stockholm.yaml", "huddinge.yaml"]
@@ -81,6 +81,7 @@ class Command(BaseCommand):
                 logins.append(self.ensure_user(municipality, units, p | {"role": Membership.Role.REPRESENTATIVE}))
 
         by_title = {}
+        current = None
         for entry in data.get("plans") or []:
             text = (DEMO_DIR / entry["file"]).read_text(encoding="utf-8")
             try:
@@ -92,10 +93,14 @@ class Command(BaseCommand):
                 plan = plan_import(municipality=municipality, spec=spec, by=None)
                 self.stdout.write(f"{municipality.name}: {plan.title} ({len(spec.all_goals())} mål)")
             by_title[plan.title] = (plan, entry.get("replaced_by"))
+            if entry.get("current"):
+                current = plan
         for plan, replaced_by in by_title.values():
             if replaced_by and plan.replaced_by_id is None:
                 successor = Plan.objects.get(municipality=municipality, title=replaced_by)
                 plan_update(plan=plan, by=None, fields={"status": Plan.Status.REPLACED, "replaced_by": successor})
+        if current is not None:
+            plan_make_current(plan=current, by=None)  # records nothing when it already is
         self.load_followup(municipality, data.get("followup"), consultations)
         if data.get("needs_inventory"):
             from surveys.demo import load_demo_survey

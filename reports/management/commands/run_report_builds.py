@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from reports.jobs import run_waiting
 
@@ -10,5 +13,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        translation.activate(settings.LANGUAGE_CODE)
         done = run_waiting()
-        self.stdout.write(f"{len(done)} report build(s) run.")
+        self.stdout.write(
+            ngettext("%(count)d report build run.", "%(count)d report builds run.", len(done)) % {"count": len(done)}
+        )

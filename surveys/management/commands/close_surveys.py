@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from surveys.models import Answer, Response
 from surveys.services import close_ended_surveys
@@ -12,8 +15,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        translation.activate(settings.LANGUAGE_CODE)
         closed = close_ended_surveys()
-        self.stdout.write(f"{closed} survey(s) closed.")
+        self.stdout.write(ngettext("%(count)d survey closed.", "%(count)d surveys closed.", closed) % {"count": closed})
         # Rows stored again in random order, or redacted, leave their old versions behind until the
         # database reclaims them: PostgreSQL's dead tuples (VACUUM), SQLite's write-ahead log (a
         # checkpoint; secure_delete already overwrites freed pages). Outside any transaction.

@@ -1,0 +1,115 @@
+"""What a council report is built from: the chosen rounds' approved unit
+reports, each read once from its frozen snapshot, with the plan's goals by id.
+
+Every chapter that reports what the committees said reads it from here, so one
+document never holds two versions of the same report or activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from followups import snapshots
+from followups.models import Round, UnitReport
+from followups.selectors import GoalRef, ReportContent, plan_goals
+from plans.models import Plan
+
+from .models import CouncilReport
+
+
+@dataclass
+class Sources:
+    plan: Plan
+    rounds: list[Round]
+    approved: list[UnitReport]  # in the chosen rounds, by round then unit
+    missing: list[UnitReport]  # in the chosen rounds but not approved: not used
+    baseline: list[UnitReport]  # the approved reports to compare with ("what changed")
+    baseline_label: str
+    goals: dict[int, GoalRef] = field(default_factory=dict)  # the plan's goals now, by id
+    _contents: dict[int, ReportContent] = field(default_factory=dict)
+
+    def content(self, report: UnitReport) -> ReportContent:
+        """What an approved report said (its snapshot, goals by id), read once."""
+        if report.pk not in self._contents:
+            self._contents[report.pk] = ReportContent.from_snapshot(report.snapshot, goals=self.goals)
+        return self._contents[report.pk]
+
+    def latest_by_unit(self) -> dict[int, tuple[UnitReport, ReportContent]]:
+        """Each unit's report in the latest chosen round it has an approved report in."""
+        return {r.unit_id: (r, self.content(r)) for r in self.approved}  # ordered by round: the latest wins
+
+    @property
+    def last_approved_at(self):
+        return max((r.approved_at for r in self.approved if r.approved_at), default=None)
+
+    def as_json(self) -> dict:
+        """The reports read, for the build's manifest: enough to tell which
+        version of which report a build used."""
+
+        def report(r: UnitReport) -> dict:
+            return {
+                "id": r.pk,
+                "round": r.round_id,
+                "unit": r.unit_id,
+                "version": r.version,
+                "approved_at": r.approved_at.isoformat() if r.approved_at else None,
+                "schema": snapshots.version(r.snapshot),
+            }
+
+        return {
+            "plan": self.plan.pk,
+            "rounds": [r.pk for r in self.rounds],
+            "period": [self.rounds[0].period_start.isoformat(), self.rounds[-1].period_end.isoformat()],
+            "approved_reports": [[r.pk, r.version] for r in self.approved],
+            "not_approved_reports": [r.pk for r in self.missing],
+            "compared_with": [[r.pk, r.version] for r in self.baseline],
+            "reports": [report(r) for r in [*self.approved, *self.baseline]],
+            "goals": sorted([pk, code] for pk, (code, _title) in self.goals.items()),
+        }
+
+
+def _baseline(report: CouncilReport, rounds: list[Round]) -> tuple[Round | None, str]:
+    """The round to compare the latest chosen round with: the last round of the
+    previous council report on the plan, else the chosen round before the
+    latest, else the plan's round before the chosen ones."""
+    latest = rounds[-1]
+    previous = (
+        CouncilReport.objects.filter(plan_id=report.plan_id, builds__status="klar")
+        .exclude(pk=report.pk)
+        .distinct()
+        .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("period_end")))
+        .order_by("-created_at")
+    )
+    for other in previous:
+        other_rounds = [r for r in other.rounds.all() if r.period_end < latest.period_end]
+        if other_rounds:
+            return other_rounds[-1], _("the previous report to the council (%(title)s)") % {"title": other.title}
+    if len(rounds) > 1:
+        return rounds[-2], rounds[-2].name
+    before = Round.objects.filter(plan_id=report.plan_id, period_end__lt=rounds[0].period_end).first()
+    return before, before.name if before else ""
+
+
+def council_sources(report: CouncilReport) -> Sources:
+    rounds = list(report.rounds.order_by("period_end", "pk"))
+    if not rounds:
+        raise ValueError("a council report needs at least one round")
+    baseline_round, baseline_label = _baseline(report, rounds)
+    wanted = [r.pk for r in rounds] + ([baseline_round.pk] if baseline_round else [])
+    reports = list(
+        UnitReport.objects.filter(round_id__in=wanted)
+        .select_related("unit", "round")
+        .order_by("round__period_end", "unit__name", "pk")
+    )
+    chosen = {r.pk for r in rounds}
+    approved = [r for r in reports if r.round_id in chosen and r.status == UnitReport.Status.APPROVED and r.snapshot]
+    missing = [r for r in reports if r.round_id in chosen and r not in approved]
+    baseline = [
+        r
+        for r in reports
+        if baseline_round and r.round_id == baseline_round.pk and r.status == UnitReport.Status.APPROVED and r.snapshot
+    ]
+    return Sources(report.plan, rounds, approved, missing, baseline, baseline_label, goals=plan_goals(report.plan_id))
