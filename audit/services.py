@@ -1,5 +1,6 @@
 """Writing audit events. Called by other apps' services inside their transaction."""
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,10 @@ def _display(value: Any) -> Any:
         return value
     if isinstance(value, list | tuple):
         return [_display(v) for v in value]
+    if isinstance(value, dict):
+        # The same mapping reads the same whatever order its keys came in (PostgreSQL's
+        # jsonb returns them sorted by length, a form in the order it lists them).
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return str(value)
 
 
@@ -23,6 +28,8 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     """The fields whose value differs, as {field: [old, new]}."""
     changed = {}
     for key in sorted(set(before) | set(after)):
+        if before.get(key) == after.get(key):
+            continue
         old, new = _display(before.get(key)), _display(after.get(key))
         if old != new:
             changed[key] = [old, new]

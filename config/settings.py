@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "audit.middleware.RefusedRequestMiddleware",
     "organisations.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lib.middleware.MethodNotAllowedPageMiddleware",
     "lib.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -180,6 +181,8 @@ SESSION_LIFETIME = env_int("SESSION_LIFETIME_HOURS", 12) * 3600
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2) * 3600
 # An invitation to a new account (choose your password) is valid this long (home.tokens), in seconds.
 INVITATION_TIMEOUT = env_int("INVITATION_DAYS", 7) * 86400
+# Days the account log (audit.AccountEvent) is kept; manage.py prune_account_events deletes older events.
+ACCOUNT_EVENTS_KEEP_DAYS = env_int("ACCOUNT_EVENTS_KEEP_DAYS", 400)
 
 # --- Security ------------------------------------------------------------
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import ngettext
@@ -77,4 +78,21 @@ class NoStoreWhenSignedInMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Sign-out, removals and workflow steps take only POST. Opened in the address bar
+    (a bookmark, a pasted link), Django answers 405 with an empty body, which browsers show
+    as their own error page in English: here it is a Swedish page in the site's layout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and request.method == "GET":
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response

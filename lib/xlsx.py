@@ -40,6 +40,12 @@ MAX_COLUMNS = 200
 # Cells listed in the sheet, per row allowed: an import has some 20 columns, and
 # openpyxl spends ~15 µs on every cell, styled empty ones included.
 CELLS_PER_ROW = 25
+# Whatever else openpyxl reads whole before the first row (the shared-string table, the
+# styles, the workbook): a sheet uses at most one shared text per cell, so the table may
+# hold as many texts as the sheet may have cells; everything else together, this many
+# XML elements (openpyxl spends ~45 µs on each cell format). And parts in the archive.
+MAX_OTHER_ELEMENTS = 100_000
+MAX_PARTS = 1_000
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -121,12 +127,13 @@ def read_rows(data: bytes, *, header: Sequence[str], max_rows: int) -> list[Row]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_archive(archive.infolist())
+            budget = _Budget(max_rows=max_rows, too_long=too_long)
             for info in archive.infolist():
-                # Every sheet, before openpyxl reads any: to find each one's size it
-                # parses the whole sheet when the sheet does not state its dimension.
-                if info.filename.endswith(".xml"):
-                    with archive.open(info) as source:
-                        _check_sheet(source, max_rows=max_rows, too_long=too_long)
+                # Every part, before openpyxl reads any (it reads a sheet from whatever
+                # part the workbook names, .xml or not): to find a sheet's size it parses
+                # the whole sheet when the sheet does not state its dimension.
+                with archive.open(info) as source:
+                    budget.check_part(source, is_xml=info.filename.lower().endswith((".xml", ".rels")))
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except XlsxInvalid:
         raise
@@ -182,6 +189,13 @@ def _check_archive(members: list[zipfile.ZipInfo]) -> None:
     tightly that it is mostly repetition (a zip bomb, or a sheet of empty rows).
     The sizes are the ones the archive declares; Python's zipfile stops reading
     a part at its declared size, so a part cannot unpack to more."""
+    if len(members) > MAX_PARTS:
+        raise XlsxInvalid(
+            [
+                _("The file consists of more than %(max)d parts; copy the table itself into a new file.")
+                % {"max": MAX_PARTS}
+            ]
+        )
     if sum(info.file_size for info in members) > MAX_UNCOMPRESSED_BYTES:
         raise XlsxInvalid(
             [
@@ -202,33 +216,80 @@ def _check_archive(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _check_sheet(source, *, max_rows: int, too_long: str) -> None:
-    """Count the rows and cells an XML part lists before openpyxl reads it (expat
-    alone is many times faster), stopping at the first limit crossed: the header
-    and max_rows rows, empty rows included, and CELLS_PER_ROW cells a row. Parts
-    that are not sheets have neither."""
-    max_cells = (max_rows + 1) * CELLS_PER_ROW
-    rows = cells = 0
-    for _event, element in iterparse(source, events=("end",)):
-        tag = element.tag.rpartition("}")[2]
-        if tag == "c":
-            cells += 1
-            if cells > max_cells:
-                raise XlsxInvalid(
-                    [
-                        _(
-                            "The sheet has more than %(max)d cells, filled or formatted; "
-                            "copy the table itself into a new file."
-                        )
-                        % {"max": max_cells}
-                    ]
+class _Budget:
+    """Counts what the XML parts list before openpyxl reads them (expat alone is
+    many times faster), stopping at the first limit crossed: in each sheet, the
+    header and max_rows rows, empty rows included, and CELLS_PER_ROW cells a row;
+    in the shared-string table, as many texts as a sheet may have cells; in all
+    other parts together, MAX_OTHER_ELEMENTS elements."""
+
+    def __init__(self, *, max_rows: int, too_long: str):
+        self.max_rows, self.too_long = max_rows, too_long
+        self.max_cells = (max_rows + 1) * CELLS_PER_ROW
+        self.other = 0
+
+    def _too_many_entries(self, limit: int) -> XlsxInvalid:
+        return XlsxInvalid(
+            [
+                _(
+                    "The file has more than %(max)d texts, formats or other entries besides its cells; "
+                    "copy the table itself into a new file."
                 )
-        elif tag == "row":
-            number = element.get("r", "")
-            rows = int(number) if number.isascii() and number.isdigit() else rows + 1
-            if rows > max_rows + 1:
-                raise XlsxInvalid([too_long % {"max": max_rows}])
-            element.clear()
+                % {"max": limit}
+            ]
+        )
+
+    def check_part(self, source, *, is_xml: bool) -> None:
+        """``is_xml``: a part named as XML, which must be XML. Another part that is not
+        XML (a picture) is passed over: openpyxl never parses it."""
+        try:
+            self._count(source)
+        except XlsxInvalid:
+            raise
+        except Exception:
+            if is_xml:
+                raise
+
+    def _count(self, source) -> None:
+        root = None
+        rows = cells = strings = elements = 0
+        for event, element in iterparse(source, events=("start", "end")):
+            if root is None:
+                root = element.tag.rpartition("}")[2]
+            if event == "start":
+                continue
+            tag = element.tag.rpartition("}")[2]
+            if root == "worksheet":
+                if tag == "c":
+                    cells += 1
+                    if cells > self.max_cells:
+                        raise XlsxInvalid(
+                            [
+                                _(
+                                    "The sheet has more than %(max)d cells, filled or formatted; "
+                                    "copy the table itself into a new file."
+                                )
+                                % {"max": self.max_cells}
+                            ]
+                        )
+                elif tag == "row":
+                    number = element.get("r", "")
+                    rows = int(number) if number.isascii() and number.isdigit() else rows + 1
+                    if rows > self.max_rows + 1:
+                        raise XlsxInvalid([self.too_long % {"max": self.max_rows}])
+                    element.clear()
+            elif root == "sst":
+                # A text is <si> with its <t>, or with runs of rich text (a few elements each).
+                elements += 1
+                if tag == "si":
+                    strings += 1
+                    element.clear()
+                if strings > self.max_cells or elements > 4 * self.max_cells + 1:
+                    raise self._too_many_entries(self.max_cells)
+            else:
+                self.other += 1
+                if self.other > MAX_OTHER_ELEMENTS:
+                    raise self._too_many_entries(MAX_OTHER_ELEMENTS)
 
 
 def _text(value: Any) -> str:

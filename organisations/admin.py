@@ -9,12 +9,15 @@ made unable to sign in, and a municipality takes all its history with it."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created
+from plans.validators import validate_single_line
 
 from .forms import clean_municipality_code
 from .models import Membership, Municipality, OrgUnit
@@ -54,6 +57,11 @@ class MunicipalityAdminForm(forms.ModelForm):
 
     def clean_code(self):
         return clean_municipality_code(self.cleaned_data["code"], exclude_pk=self.instance.pk)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        validate_single_line(name)  # it heads pages, reports and e-mail subject lines
+        return name
 
     def clean_suppression_k(self):
         k = self.cleaned_data["suppression_k"]
@@ -190,3 +198,25 @@ class MembershipAdmin(NoDeleteAdmin):
             % {"count": sent},
             messages.SUCCESS,
         )
+
+
+User = get_user_model()
+admin.site.unregister(User)  # django.contrib.auth's own page, which deletes people and writes no history
+
+
+@admin.register(User)
+class PersonAdmin(NoDeleteAdmin, UserAdmin):
+    """The accounts (username, name, e-mail, can sign in, superuser): never deleted, since a
+    person's history stays. A change to a member's name, e-mail address or ability to sign
+    in is written to their municipality's history like a change made in the application."""
+
+    def save_model(self, request, obj, form, change):
+        member = Membership.objects.select_related("user").filter(user_id=obj.pk).first() if change else None
+        before = member_snapshot(member) if member is not None else None
+        super().save_model(request, obj, form, change)
+        if member is not None:
+            member.user = obj
+            audit_record(
+                municipality=member.municipality, actor=request.user, action=AuditEvent.Action.UPDATE, obj=member,
+                changes=diff(before, member_snapshot(member)), object_repr=obj.get_full_name() or obj.username,
+            )  # fmt: skip

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import images
 from lib.forms import DateInput
+from plans.validators import validate_single_line
 
 from .models import Membership, Municipality, OrgUnit, UnitGroup
 
@@ -207,11 +208,14 @@ class NewMunicipalityForm(forms.Form):
     """A new municipality and its first coordinator (``manage.py create_municipality``)."""
 
     code = forms.CharField(label=_("municipality code"))  # checked by clean_code, with its own message
-    name = forms.CharField(label=_("name"), max_length=200)
+    # Names head pages, reports and e-mails (subject lines): one line, no control characters.
+    name = forms.CharField(label=_("name"), max_length=200, validators=[validate_single_line])
     email = forms.EmailField(label=_("E-mail"))
     username = forms.CharField(label=_("Username"), max_length=150, required=False)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False, validators=[validate_single_line])
 
     def clean_code(self):
         return clean_municipality_code(self.cleaned_data["code"])

@@ -81,30 +81,45 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
     framing.add_summary(doc, text=report.summary)
     framing.add_about(doc, plan=plan, src=src, built_on=today)
     step(25, _("Goals and assessments"))
-    goals.add(doc, src=src, full=full)
+    read_goals = goals.add(doc, src=src, full=full)
     step(45, _("Indicators"))
-    read_indicators = indicators.add(doc, plan=plan, until=period_end, read_at=read_at, charts=full)
+    read_indicators = indicators.add(
+        doc, plan=plan, until=period_end, read_at=read_at, charts=full,
+        codes={pk: code for pk, (code, _title) in src.goals.items()},
+    )  # fmt: skip
     step(55, _("Consultations"))
     read_consultations = consultations.add(
         doc, municipality=municipality, start=period_start, end=period_end, today=today
     )
-    shown = inventories.add(doc, plan=plan, start=period_start, end=period_end)
+    read_inventories: dict = {}
+    shown = inventories.add(doc, plan=plan, start=period_start, end=period_end, read_on=today, read=read_inventories)
     read_funding = funding.add(doc, src=src, full=full)
     changes.add(doc, src=src, full=full)
     framing.add_closing(doc, analysis=report.analysis, conclusions=report.conclusions)
 
+    read_reports = src.as_json()
     sources = {
         "manifest": MANIFEST_VERSION,
         "read_at": read_at.isoformat(),
         "report_version": report.version,
-        **src.as_json(),
+        "municipality": municipality.name,
+        "plan_title": plan.title,
+        "plan_overall_goal": plan.overall_goal,
+        **read_reports,
+        **read_goals,
+        # Every committee named in the document, as named when it was built.
+        "units": sorted((dict(read_reports["units"]) | dict(read_consultations["units"])).items()),
+        "feedback_days": read_consultations["feedback_days"],
         "indicators": read_indicators["indicators"],
         "measurements": read_indicators["measurements"],
+        "indicator_assessments": read_indicators.get("indicator_assessments", []),
         "consultations_as_of": read_consultations["as_of"],
         "consultations": read_consultations["consultations"],
         "views": read_consultations["views"],
         "waiting_views": read_consultations["waiting_views"],
+        "waiting_decision_dates": read_consultations["waiting_decision_dates"],
         "inventories": [[i.pk, iso(i.finalised_on)] for i in shown],
+        **read_inventories,
         **read_funding,
     }
     return doc, sources

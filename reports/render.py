@@ -244,16 +244,21 @@ def _word_table(word: WordDocument, table: Table) -> None:
     word.add_paragraph()
 
 
+def _property(value: str) -> str:
+    """A document property as Word holds it: at most 255 characters (python-docx refuses more)."""
+    return value if len(value) <= 255 else value[:254] + "…"
+
+
 def render_docx(doc: Document, *, logo: Path | None = None) -> Rendered:
     doc = _printable(doc)
     with translation.override(doc.language):
         word = WordDocument()
         _language(word, doc.language)
         props = word.core_properties
-        props.title = doc.title
-        props.subject = doc.subtitle
-        props.author = doc.municipality
-        props.comments = doc.draft_mark
+        props.title = _property(doc.title)
+        props.subject = _property(doc.subtitle)
+        props.author = _property(doc.municipality)
+        props.comments = _property(doc.draft_mark)
         normal = word.styles["Normal"]
         normal.font.name = "Calibri"
         normal.font.size = Pt(11)

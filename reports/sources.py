@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from followups import snapshots
 from followups.models import Round, UnitReport
-from followups.selectors import GoalRef, ReportContent, plan_goals
-from plans.models import Plan
+from followups.selectors import GoalRef, ReportContent
+from plans.models import Goal, Plan
+from plans.selectors import RESPONSIBILITIES
 
 from .models import CouncilReport
 
@@ -29,6 +30,9 @@ class Sources:
     baseline: list[UnitReport]  # the approved reports to compare with ("what changed")
     baseline_label: str
     goals: dict[int, GoalRef] = field(default_factory=dict)  # the plan's goals now, by id
+    # The same goals in tree order (depth, position), with their responsibilities: read once with
+    # ``goals``, so every chapter names a goal the same way even if it is edited during the build.
+    tree: list[Goal] = field(default_factory=list)
     _contents: dict[int, ReportContent] = field(default_factory=dict)
 
     def content(self, report: UnitReport) -> ReportContent:
@@ -62,12 +66,18 @@ class Sources:
         return {
             "plan": self.plan.pk,
             "rounds": [r.pk for r in self.rounds],
+            # The rounds' names as printed (not versioned), and what "what changed" compares with.
+            "round_names": [[r.pk, r.name] for r in self.rounds],
+            "compared_with_label": self.baseline_label,
             "period": [self.rounds[0].period_start.isoformat(), self.rounds[-1].period_end.isoformat()],
             "approved_reports": [[r.pk, r.version] for r in self.approved],
             "not_approved_reports": [r.pk for r in self.missing],
+            "not_approved_statuses": [[r.pk, r.status] for r in self.missing],  # as listed in "About the report"
             "compared_with": [[r.pk, r.version] for r in self.baseline],
             "reports": [report(r) for r in [*self.approved, *self.baseline]],
             "goals": sorted([pk, code] for pk, (code, _title) in self.goals.items()),
+            # The committees as named when the report was built (the chapters print their names now).
+            "units": sorted({r.unit_id: r.unit.name for r in [*self.approved, *self.baseline, *self.missing]}.items()),
         }
 
 
@@ -83,10 +93,16 @@ def _baseline(report: CouncilReport, rounds: list[Round]) -> tuple[Round | None,
         .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("period_end")))
         .order_by("-created_at")
     )
+    # A previous report covered an earlier period: its last round ended before this one's (a summary made
+    # beside this report, on the same rounds, is not one). The one closest before, the newest if several.
+    candidates = []
     for other in previous:
-        other_rounds = [r for r in other.rounds.all() if r.period_end < latest.period_end]
-        if other_rounds:
-            return other_rounds[-1], _("the previous report to the council (%(title)s)") % {"title": other.title}
+        other_rounds = list(other.rounds.all())
+        if other_rounds and other_rounds[-1].period_end < latest.period_end:
+            candidates.append((other_rounds[-1].period_end, other.created_at, other_rounds[-1], other))
+    if candidates:
+        *_order, last, other = max(candidates, key=lambda c: (c[0], c[1]))
+        return last, _("the previous report to the council (%(title)s)") % {"title": other.title}
     if len(rounds) > 1:
         return rounds[-2], rounds[-2].name
     before = Round.objects.filter(plan_id=report.plan_id, period_end__lt=rounds[0].period_end).first()
@@ -112,4 +128,10 @@ def council_sources(report: CouncilReport) -> Sources:
         for r in reports
         if baseline_round and r.round_id == baseline_round.pk and r.status == UnitReport.Status.APPROVED and r.snapshot
     ]
-    return Sources(report.plan, rounds, approved, missing, baseline, baseline_label, goals=plan_goals(report.plan_id))
+    tree = list(
+        Goal.objects.filter(plan_id=report.plan_id)
+        .order_by("depth", "position", "pk")
+        .prefetch_related(RESPONSIBILITIES)
+    )
+    goals: dict[int, GoalRef] = {g.pk: (g.code, g.title) for g in tree}
+    return Sources(report.plan, rounds, approved, missing, baseline, baseline_label, goals=goals, tree=tree)

@@ -41,7 +41,7 @@ def _snapshot(survey: Survey) -> dict[str, Any]:
         "status": survey.get_status_display(),
         "date_detail": survey.get_date_detail_display(),
         "results_published": survey.results_published,
-        "texts": str(survey.texts),
+        "texts": survey.texts,
     }
 
 
@@ -75,7 +75,7 @@ def require_unlocked(survey: Survey) -> None:
 
 
 def _question_snapshot(question: Question) -> dict[str, Any]:
-    return {"texts": str(question.texts), "options": str(question.options), "kind": question.kind}
+    return {"texts": question.texts, "options": question.options, "kind": question.kind}
 
 
 @transaction.atomic

@@ -82,6 +82,20 @@ def test_400_is_swedish(db):
     assert "a request nobody sends" not in text
 
 
+def test_opening_an_address_meant_for_a_button_gives_a_swedish_page(world):
+    """Sign-out, removals and workflow steps take only POST. Opened in the address bar
+    (a bookmarked /logga-ut/), Django's empty 405 became the browser's own English error page."""
+    client = world.client("coordinator")
+    for url in (reverse("logout"), reverse("plans:make_current", args=[world.plan.pk])):
+        response = client.get(url)
+        assert response.status_code == 405 and "POST" in response["Allow"]
+        text = response.content.decode()
+        assert '<html lang="sv">' in text and "<h1>Adressen kan inte öppnas så här</h1>" in text
+        assert "Ingenting har ändrats." in text
+        assert 'class="main-nav"' in text and FOOTER in text
+    assert client.get(reverse("home:start")).status_code == 200  # still signed in
+
+
 def test_csrf_failure_explains_cookies_in_swedish_and_saves_nothing(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["coordinator"])

@@ -111,3 +111,50 @@ def test_the_coordinator_sees_a_persons_events_on_their_page(world):
     other = world.membership("contact_b")
     page = world.client("coordinator").get(reverse("organisations:member_edit", args=[other.pk])).content.decode()
     assert reverse("plans:create") not in page
+
+
+def test_old_account_events_are_deleted_by_the_daily_command(world, settings):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.ACCOUNT_EVENTS_KEEP_DAYS = 30
+    now = timezone.now()
+    old = AccountEvent.objects.create(kind=AccountEvent.Kind.SIGN_IN, at=now - timedelta(days=31))
+    kept = AccountEvent.objects.create(kind=AccountEvent.Kind.SIGN_IN, at=now - timedelta(days=29))
+    out = StringIO()
+    call_command("prune_account_events", stdout=out)
+    assert list(AccountEvent.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not AccountEvent.objects.filter(pk=old.pk).exists()
+    with translation.override("sv"):
+        assert out.getvalue().strip() == "1 kontohändelse äldre än 30 dagar borttagen."
+
+
+def test_the_account_log_is_read_only_in_the_admin(world, django_user_model):
+    admin = django_user_model.objects.create_superuser("drift", "drift@example.se", "x-Strong-Passw0rd")
+    AccountEvent.objects.create(kind=AccountEvent.Kind.SIGN_IN, account_name="reader")
+    client = Client()
+    client.force_login(admin)
+    listing = client.get(reverse("admin:audit_accountevent_changelist"))
+    assert listing.status_code == 200 and "reader" in listing.content.decode()
+    assert client.get(reverse("admin:audit_accountevent_add")).status_code == 403
+    # A coordinator is not let into the admin at all.
+    coordinator = Client()
+    coordinator.force_login(world.users["coordinator"])
+    assert coordinator.get(reverse("admin:audit_accountevent_changelist")).status_code in (302, 403)
+
+
+def test_a_mapping_read_back_in_another_key_order_is_no_change():
+    """PostgreSQL's jsonb gives keys back in its own order; the form posts them in
+    the form's. Posting a form unchanged must not record a change (found on PostgreSQL
+    by tests/test_forms_walk.py)."""
+    from audit.services import diff
+
+    before = {"texts": {"sv": {"title": "Mötesplatsen", "intro": "Anonym."}}, "n": 1}
+    after = {"texts": {"sv": {"intro": "Anonym.", "title": "Mötesplatsen"}}, "n": 1}
+    assert diff(before, after) == {}
+    changed = diff(before, {**after, "texts": {"sv": {"intro": "Ny.", "title": "Mötesplatsen"}}})
+    assert list(changed) == ["texts"]
+    assert changed["texts"][1] == '{"sv": {"intro": "Ny.", "title": "Mötesplatsen"}}'

@@ -179,3 +179,21 @@ def test_attendance_for_a_past_meeting_gets_no_warning(world):
     world.consultation.refresh_from_db()
     assert world.consultation.attendance == {"vuxna": {"kvinnor": 5}}
     assert "message-warning" not in text
+
+
+def test_a_form_missing_a_hidden_field_says_so_instead_of_an_empty_error_summary(world):
+    """The cause of the unsaveable "Redigera samråd" form: the page must say
+    what went wrong, not only "correct the errors below" with nothing below."""
+    client = world.client("coordinator")
+    url = reverse("consultations:edit", args=[world.consultation.pk])
+    data = dict(the_form(client, url).data)
+    assert "version" in data
+    del data["version"]
+    response = client.post(url, data)
+    assert response.status_code == 400
+    world.consultation.refresh_from_db()
+    assert world.consultation.version == 1  # nothing saved
+    message = swedish(
+        "Part of the form was missing or had been changed (%(name)s). Reload the page and make your changes again."
+    ) % {"name": "version"}
+    assert message in text_of(response)

@@ -135,3 +135,26 @@ def test_staff_status_alone_does_not_open_the_admin(world):
     client.post(reverse("admin:login"), {"username": "coordinator", "password": PASSWORD})
     assert client.get(reverse("admin:index")).status_code == 302
     assert Municipality.objects.get(pk=world.municipality.pk).name == "Stockholms stad"
+
+
+def test_people_are_made_unable_to_sign_in_in_the_admin_never_deleted_and_it_is_audited(superuser_client, world):
+    """docs/operations.md: nothing is deleted in the admin, and every change there is in the
+    municipality's history, the user pages (name, e-mail, can sign in) included."""
+    from tests.formreader import submissions
+
+    person = world.users["contact_b"]
+    assert superuser_client.get(reverse("admin:auth_user_delete", args=[person.pk])).status_code == 403
+    changelist = superuser_client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert 'value="delete_selected"' not in changelist
+
+    url = reverse("admin:auth_user_change", args=[person.pk])
+    (form,) = [s for s in submissions(url, superuser_client.get(url).content) if s.name.endswith("|_save")]
+    data = dict(form.data)
+    data.pop("is_active")  # the box unticked: the person can no longer sign in
+    response = superuser_client.post(form.action, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert not person.is_active and get_user_model().objects.filter(pk=person.pk).exists()
+    event = AuditEvent.objects.get(object_id=person.membership.pk, action="update")
+    assert (event.municipality, event.actor.username) == (world.municipality, "root")
+    assert event.changes == {"is_active": [True, False]}

@@ -128,6 +128,28 @@ def test_refuses_an_empty_name(db):
     assert not Municipality.objects.exists()
 
 
+def test_refuses_a_name_over_several_lines_or_with_control_characters(db):
+    """The name heads every page, report and e-mail subject: one line, as the admin requires too."""
+    assert "Namn: Skriv det här på en rad, utan radbrytningar." in refused("9999", "Testby\nkommun", "anna@testby.se")
+    assert "Namn: " in refused("9999", "Testby\x07kommun", "anna@testby.se")
+    assert "Förnamn: " in refused("9999", "Testby kommun", "anna@testby.se", "--first-name", "An\nna")
+    assert not Municipality.objects.exists()
+
+
+def test_the_admin_refuses_a_name_over_several_lines(world):
+    from django.test import Client
+
+    root = get_user_model().objects.create_superuser("root", "root@example.se", "x-Lösenord-2026")
+    client = Client()
+    client.force_login(root)
+    url = reverse("admin:organisations_municipality_change", args=[world.municipality.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    response = client.post(url, data | {"name": "Stockholms\nstad"})
+    assert response.status_code == 200 and "Skriv det här på en rad, utan radbrytningar." in response.content.decode()
+    assert Municipality.objects.get(pk=world.municipality.pk).name == "Stockholms stad"
+
+
 # The command commits for real: the invitation is sent after the commit.
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_email_is_retried_and_the_operator_told_how_to_get_a_link(monkeypatch, settings):

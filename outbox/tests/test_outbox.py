@@ -143,7 +143,9 @@ def test_a_mail_left_sending_by_a_dead_process_is_reported_never_resent(db):
     assert err == "" and mail.outbox == []  # still sending a moment ago: not the operator's to requeue yet
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
         out, err = run()
-        assert f"E-postmeddelande nr {row.pk} (invitation till anna@example.se) har skickats sedan" in err
+        # The kind in words, not its code ("invitation").
+        stuck = f"E-postmeddelande nr {row.pk} (inbjudan att välja lösenord till anna@example.se) har skickats sedan"
+        assert stuck in err
         assert mail.outbox == []
         out, err = run("--requeue", str(row.pk))
     assert "1 e-postmeddelande köat igen" in out and "Skickade e-postmeddelanden: 1," in out

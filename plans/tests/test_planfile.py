@@ -289,6 +289,18 @@ def test_import_command_has_the_upload_size_limit(world, tmp_path, capsys, setti
     assert not Plan.objects.filter(title="Testplan").exists()
 
 
+def test_import_command_says_in_swedish_why_it_cannot_read_the_file(world, tmp_path):
+    # Not the operating system's English ("No such file or directory", "Is a directory").
+    for path, reason in [
+        (tmp_path / "finns-inte.yaml", "Det finns ingen sådan fil."),
+        (tmp_path, "Det här är en mapp, inte en fil."),
+    ]:
+        with pytest.raises(CommandError) as info:
+            call_command("import_plan", str(path), "--municipality", "0180")
+        assert str(info.value) == f"{path}: {reason}"
+    assert not Plan.objects.filter(title="Testplan").exists()
+
+
 def test_import_command_refuses_an_alias_bomb_at_once(world, tmp_path, capsys):
     path = tmp_path / "bomb.yaml"
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

@@ -24,6 +24,8 @@ def tally_key(kind: str, before: str, after: str) -> str:
     if kind == "assessment":
         old, new = RANK.get(before, 0), RANK.get(after, 0)
         return "better" if old and new > old else "worse" if new and old > new else "other"
+    if kind == "goal":  # a goal new in the committee's report: an assessment where there was none
+        return "other"
     if kind == "status":
         return "status"
     return "gone" if kind == "gone" else "new"

@@ -96,22 +96,31 @@ def add(doc: Document, *, municipality: Municipality, start: date, end: date, to
         .prefetch_related(Prefetch("organisers", queryset=OrgUnit.objects.only("pk", "name")))
         .order_by("starts_at", "pk")
     )
-    views = View.objects.filter(item__consultation__in=[c.pk for c in held]).values_list(
+    views = list(View.objects.filter(item__consultation__in=[c.pk for c in held]).values_list(
         "pk", "item__consultation_id", "item__responsible_unit_id", "item__responsible_unit__name",
         "item__decision_date", "feedback__status", "feedback__given_on", "feedback__pk", "feedback__version",
-    )  # fmt: skip
+    ))  # fmt: skip
     forms = list(Consultation.Form.choices)
     by_pk = {c.pk: c for c in held}
     read = {
         "as_of": on.isoformat(),
+        "feedback_days": days,  # the municipality's setting when the report was built
         "consultations": [[c.pk, c.version] for c in held],
         "views": [],
+        # The committees as named when the report was built: organisers and those responsible for a view.
+        "units": sorted(
+            (
+                {u.pk: u.name for c in held for u in c.organisers.all()}
+                | {unit_id: name for _pk, _c, unit_id, name, *_rest in views if unit_id is not None}
+            ).items()
+        ),
     }
     states: list[tuple[ViewState, str]] = []
     for pk, consultation_id, unit_id, unit_name, decided, status, given_on, feedback_id, feedback_version in views:
         state = view_state(decided, status, given_on, days=days, on=on)
         states.append((ViewState(pk, consultation_id, unit_id, decided, state), unit_name or ""))
-        read["views"].append([pk, feedback_id, feedback_version])
+        # The agenda item is not versioned: its decision date and responsible unit, as counted.
+        read["views"].append([pk, feedback_id, feedback_version, iso(decided), unit_id])
 
     for year in range(start.year, end.year + 1):
         in_year = [c for c in held if timezone.localdate(c.starts_at).year == year]
@@ -216,6 +225,9 @@ def _waiting(doc: Document, *, municipality: Municipality, on: date, read: dict)
         if state == "overdue":
             waiting.append(v)
     read["waiting_views"] = [v.pk for v in waiting]
+    read["waiting_decision_dates"] = [[v.pk, iso(v.item.decision_date)] for v in waiting]
+    named = dict(read.get("units", [])) | {u.pk: u.name for v in waiting if (u := v.item.responsible_unit)}
+    read["units"] = sorted(named.items())
     doc.add(Heading(2, _("Views waiting for feedback on %(date)s") % {"date": long_date(on)}))
     if not waiting:
         doc.add(Paragraph(_("No view was overdue."), style="note"))

@@ -13,7 +13,6 @@ from django.utils.translation import ngettext
 from followups.models import Assessment
 from followups.selectors import assessment_label
 from plans.models import Goal, PlanLevel
-from plans.selectors import RESPONSIBILITIES
 from reports.document import Document, Heading, Paragraph, Table
 from reports.sources import Sources
 
@@ -24,11 +23,20 @@ CODES = [code for code, _label in Assessment.choices]
 
 def add(doc: Document, *, src: Sources, full: bool) -> dict:
     plan = src.plan
-    goals = list(plan.goals.order_by("depth", "position", "pk").prefetch_related(RESPONSIBILITIES))
+    goals = src.tree  # read once for the whole document (reports.sources)
     levels = {lv.depth: lv.name for lv in PlanLevel.objects.filter(plan=plan)}
     children: dict[int | None, list[Goal]] = defaultdict(list)
     for g in goals:
         children[g.parent_id].append(g)
+    # The live plan data the chapter prints (the tree, titles, levels, who answers for each goal), for the manifest.
+    read = {
+        "goal_tree": [
+            [g.pk, g.parent_id, g.position, g.code, g.title, g.kind, g.all_units,
+             sorted(resp.short_name for resp in g.responsibilities.all())]
+            for g in goals
+        ],
+        "levels": sorted([depth, name] for depth, name in levels.items()),
+    }  # fmt: skip
 
     # What each unit said on each goal (by id), round by round; activities from each unit's latest report.
     assessments: dict[int, dict[int, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))  # goal→unit→round
@@ -147,7 +155,7 @@ def add(doc: Document, *, src: Sources, full: bool) -> dict:
     if full:
         for root in children.get(None, []):
             goal_block(root)
-        return {}
+        return read
 
     # The summary: a table per focus area, a row per goal under it.
     header = [_("Goal"), *[assessment_label(c) for c in CODES], _("Activities")]
@@ -180,7 +188,7 @@ def add(doc: Document, *, src: Sources, full: bool) -> dict:
             doc.add(
                 Paragraph(_("None of the goals under this focus area was reported on in the period."), style="note")
             )
-    return {}
+    return read
 
 
 def approved_as_of(src: Sources) -> str:

@@ -25,7 +25,10 @@ from .common import as_of, iso, long_date
 LINE_STYLE = {"total": ("#0b4f8a", ""), "women": ("#8e2a6f", "2 3"), "men": ("#1e6b3a", "8 3")}
 
 
-def add(doc: Document, *, plan: Plan, until: date, read_at: datetime, charts: bool) -> dict:
+def add(
+    doc: Document, *, plan: Plan, until: date, read_at: datetime, charts: bool, codes: dict[int, str] | None = None
+) -> dict:
+    """``codes``: the goals' codes as the rest of the document names them (reports.sources), by id."""
     indicators = list(
         Indicator.objects.filter(goals__plan=plan)
         .distinct()
@@ -64,7 +67,8 @@ def add(doc: Document, *, plan: Plan, until: date, read_at: datetime, charts: bo
 
     rows = []
     drawn = []
-    read = {"indicators": [], "measurements": []}
+    # The coordinator's own assessment is not versioned: the manifest keeps the one printed, and when it was set.
+    read = {"indicators": [], "measurements": [], "indicator_assessments": []}
     for n, ind in enumerate(indicators, start=1):
         baseline = ind.baseline_or_none
         targets = list(ind.targets.all())
@@ -74,6 +78,8 @@ def add(doc: Document, *, plan: Plan, until: date, read_at: datetime, charts: bo
         latest = measurements[-1] if measurements else None
         target = next((t for t in targets if t.date >= until), targets[-1] if targets else None)
         track = assess(ind, latest=latest, targets=[(t.date, t.value) for t in targets]).effective
+        overridden_at = ind.track_override_at.isoformat() if ind.track_override and ind.track_override_at else None
+        read["indicator_assessments"].append([ind.pk, str(track.value), overridden_at])
         if baseline:
             # A text indicator's baseline is its note (what the situation was).
             said = value(baseline.value, baseline.value_bool) or baseline.note.strip() or "–"
@@ -83,7 +89,7 @@ def add(doc: Document, *, plan: Plan, until: date, read_at: datetime, charts: bo
         rows.append(
             [
                 ind.name,
-                ", ".join(g.code for g in ind.goals.all()),
+                ", ".join((codes or {}).get(g.pk, g.code) for g in ind.goals.all()),
                 baseline_text,
                 f"{format_number(target.value)} ({iso(target.date)})" if target else "–",
                 f"{value(latest.value, latest.value_bool) or latest.value_text} ({iso(latest.period_end)})"

@@ -41,7 +41,13 @@ def report_inventories(plan: Plan, start: date, end: date) -> list[Inventory]:
     return sorted(found, key=lambda i: (inventory_period(i)[0], i.pk))
 
 
-def add(doc: Document, *, plan: Plan, start: date, end: date) -> list[Inventory]:
+def add(
+    doc: Document, *, plan: Plan, start: date, end: date, read_on: date, read: dict | None = None
+) -> list[Inventory]:
+    """The chapter; ``read`` gets, for the manifest, the live parts it printed
+    (read on ``read_on``): each inventory's gaps (theme ids) and quotes (ids)."""
+    read = read if read is not None else {}
+    read["inventory_gaps"], read["inventory_quotes"] = [], []
     doc.add(Heading(1, _("Needs inventories")))
     inventories = report_inventories(plan, start, end)
     if not inventories:
@@ -79,14 +85,28 @@ def add(doc: Document, *, plan: Plan, start: date, end: date) -> list[Inventory]
                     numeric=list(range(1, len(table.header))),
                 )
             )
-        if results.plan_shown:
-            gaps = [t.theme.name for t in results.themes if t.gap]
-            if gaps:
-                doc.add(
-                    Paragraph(_("Needs with no goal in the plan, or no activity under its goals:"), style="note"),
-                    BulletList(gaps),
+        gap_rows = [t for t in results.themes if t.gap] if results.plan_shown else []
+        shown_quotes = list({q.pk: q for t in results.themes for q in t.quotes}.values())[:5]
+        read["inventory_gaps"].append([inventory.pk, [t.theme.pk for t in gap_rows]])
+        read["inventory_quotes"].append([inventory.pk, [q.pk for q in shown_quotes]])
+        if gap_rows or shown_quotes:
+            # Frozen are the counts; the plan's goals and activities and the quotes are read as they are now.
+            doc.add(
+                Paragraph(
+                    _(
+                        "The needs without a goal or an activity, and the quotes, are as registered in Inkludera on "
+                        "%(date)s."
+                    )
+                    % {"date": long_date(read_on)},
+                    style="note",
                 )
-        quotes = [q.text for t in results.themes for q in t.quotes][:5]
+            )
+        if gap_rows:
+            doc.add(
+                Paragraph(_("Needs with no goal in the plan, or no activity under its goals:"), style="note"),
+                BulletList([t.theme.name for t in gap_rows]),
+            )
+        quotes = [q.text for q in shown_quotes]
         if quotes:
             doc.add(Paragraph(_("In the participants' words:"), style="note"))
             doc.add(*(Paragraph(f"”{q}”", style="quote") for q in dict.fromkeys(quotes)))

@@ -130,6 +130,20 @@ def test_the_footer_and_header_print_titles_as_written_in_pdf_and_word():
     assert not ESCAPE.search(everything)
 
 
+def test_titles_longer_than_words_metadata_allows_are_whole_in_the_text_and_cut_in_the_metadata():
+    """Word's document properties hold at most 255 characters; a council report's
+    title may have 300, and a committee's report is titled with the committee's
+    and the round's names (200 each). The file is written, the title whole on its page."""
+    title = ("Uppföljning av handlingsplanen för romsk inkludering " * 6).strip()  # 317 characters
+    doc = tricky_document()
+    doc.title, doc.subtitle, doc.municipality = title, "Uppföljning av " + title, "Kommun " * 40
+    word = WordDocument(io.BytesIO(render_docx(doc).data))
+    assert next(p for p in word.paragraphs if p.style.name == "Title").text == title
+    assert word.core_properties.title == title[:254] + "…"
+    assert all(len(v) <= 255 for v in (word.core_properties.subject, word.core_properties.author))
+    assert_readable(render_pdf(doc).data, doc, "long title")
+
+
 def test_control_characters_pasted_into_a_text_reach_neither_file_as_garbage_nor_crash_the_build():
     # Word's manual line break (vertical tab) and a form feed arrive with text pasted from Word.
     doc = tricky_document()

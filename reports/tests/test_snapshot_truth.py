@@ -7,7 +7,7 @@ a manifest of everything the build read.
 The clock is pinned after the rounds' deadlines, so the tests pass on any day."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -321,3 +321,156 @@ def test_focus_areas_and_effect_goals_show_their_goals_state_instead_of_nothing_
         ) % {"n": 1}
     notes = [b.text for b in doc.blocks if b.kind == "paragraph" and b.style == "note"]
     assert f"{focus} {state}" in notes and f"{effect} {state}" in notes
+
+
+def test_a_goal_new_in_a_committees_report_is_not_counted_as_a_new_activity(world):
+    """The summary's tally per committee: a goal the committee did not report on
+    before (new in its report) is a changed assessment, not a new activity."""
+    later = later_round(world)
+    approve(world, world.report_a, assessment="delvis")
+    approve(world, later.reports.get(unit=world.unit_a), assessment="delvis")
+    # The committee became responsible for the goal after the first round: no entry then.
+    UnitReport.objects.filter(pk=world.report_a.pk).update(snapshot={**world.report_a.snapshot, "entries": []})
+
+    full, _sources = council_document(council(world, [world.round, later]))
+    rows = table(full, sv("Changes since %(previous)s", previous=world.round.name)).rows
+    assert [r[2:] for r in rows] == [[sv("Goal"), "", sv("new in this report")]]
+    summary, _sources = council_document(council(world, [world.round, later], detail="sammanfattning"))
+    changed = table(summary, sv("Changes since %(previous)s, per committee", previous=world.round.name)).rows
+    # better, worse, other changed assessments, new status, new activities, activities gone
+    assert changed == [["Socialnämnden", "0", "0", "1", "0", "0", "0"]]
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["goal title", "goal moved", "unit renamed", "feedback days", "responsible", "decision date", "round renamed",
+     "overall goal"],
+)  # fmt: skip
+def test_two_builds_that_differ_have_manifests_that_differ(world, change):
+    """Whatever live datum changes the document between two builds shows in
+    the manifest (Build.sources): goals' titles and places in the tree, the
+    committees' names, the feedback days, who answers for a goal."""
+    approve(world, world.report_a, assessment="delvis")
+    goal = world.result_goal
+    other = Goal.objects.create(
+        plan=world.plan, depth=goal.depth - 1, parent=goal.parent.parent, code="1.3", title="Ett annat effektmål",
+        position=9,
+    )  # fmt: skip
+    report = council(world, [world.round])
+    doc_before, before = council_document(report)
+    if change == "goal title":
+        Goal.objects.filter(pk=goal.pk).update(title="Ett nytt namn på målet")
+    elif change == "goal moved":
+        Goal.objects.filter(pk=goal.pk).update(parent=other)
+    elif change == "unit renamed":
+        type(world.unit_a).objects.filter(pk=world.unit_a.pk).update(name="Social- och arbetsmarknadsnämnden")
+    elif change == "feedback days":
+        type(world.municipality).objects.filter(pk=world.municipality.pk).update(
+            feedback_days=world.municipality.feedback_days + 7
+        )
+    elif change == "responsible":
+        goal.responsibilities.filter(unit=world.unit_a).delete()
+    elif change == "decision date":  # the view is overdue by five more days at the period's end
+        item = AgendaItem.objects.get(pk=world.view.item_id)
+        AgendaItem.objects.filter(pk=item.pk).update(decision_date=item.decision_date - timedelta(days=5))
+    elif change == "round renamed":
+        type(world.round).objects.filter(pk=world.round.pk).update(name="Andra tertialen 2026")
+    elif change == "overall goal":
+        type(world.plan).objects.filter(pk=world.plan.pk).update(overall_goal="Ett nytt övergripande mål.")
+    doc_after, after = council_document(report)
+    assert doc_after.text() != doc_before.text()  # the document differs ...
+    for manifest in (before, after):
+        manifest.pop("read_at")
+    assert after != before  # ... and so does what the build says it read
+
+
+def test_a_coordinators_assessment_of_an_indicator_shows_in_the_manifest(data):
+    """The coordinator's own assessment of an indicator (not versioned) changes
+    the report's indicator table: the manifest says which assessment it printed."""
+    from indicators.models import Track
+    from indicators.services import indicator_assess
+    from reports.tests.test_reports import create_report
+
+    report = create_report(data)
+    indicator = Indicator.objects.get()
+    doc_before, before = council_document(report)
+    track = Track.REACHED if indicator.track_override != Track.REACHED else Track.OFF_TRACK
+    indicator_assess(indicator=indicator, by=data.users["coordinator"], track=track, reason="Bedömt på mötet.")
+    doc_after, after = council_document(report)
+    assert doc_after.text() != doc_before.text()
+    for manifest in (before, after):
+        manifest.pop("read_at")
+    assert after != before
+
+
+def test_a_goal_code_changed_while_the_report_is_built_is_printed_one_way(data):
+    """The plan's goals are read once per build: a code changed by someone else
+    while the chapters are assembled never gives one goal two codes in one document."""
+    from reports.tests.test_reports import create_report
+
+    report = create_report(data)
+    goal = data.result_goal
+
+    def step(percent, _text):
+        if percent == 25:  # after the approved reports were read, before the goal chapters
+            Goal.objects.filter(pk=goal.pk).update(code="1.2.9")
+
+    doc, sources = council_document(report, progress=step)
+    text = doc.text()
+    assert "1.2.1" in text and "1.2.9" not in text  # as read when the build began, everywhere
+    assert [goal.pk, "1.2.1"] in sources["goals"]
+
+
+def test_a_needs_inventorys_gaps_say_when_they_were_read_and_the_manifest_lists_them(data):
+    """An inventory's results are frozen, but which needs lack a goal or an
+    activity is read from the plan as it is: the page says as of when, and the
+    manifest lists the gaps it printed."""
+    from activities.models import Activity
+    from reports.tests.test_reports import create_report
+
+    report = create_report(data)
+    doc_before, before = council_document(report)
+    built = long_date(NOW)
+    note = sv(
+        "The needs without a goal or an activity, and the quotes, are as registered in Inkludera on %(date)s.",
+        date=built,
+    )
+    assert note in doc_before.text()
+    assert ["Bostad"] in [b.items for b in doc_before.blocks if b.kind == "list"]
+    theme = data.plan.inventories.get().themes.get()
+    theme.goals.add(data.result_goal)  # a goal with a public activity: no longer a gap
+    Activity.objects.filter(pk=data.activity.pk).update(visibility=Activity.Visibility.PUBLIC)
+    doc_after, after = council_document(report)
+    assert doc_after.text() != doc_before.text()
+    for manifest in (before, after):
+        manifest.pop("read_at")
+    assert after != before
+    assert before["inventory_gaps"] == [[data.plan.inventories.get().pk, [theme.pk]]]
+    assert after["inventory_gaps"] == [[data.plan.inventories.get().pk, []]]
+
+
+def test_a_copy_of_the_report_for_the_same_period_is_not_the_previous_report_to_the_council(world):
+    """"What changed" compares with the previous report to the council only if
+    it covered an earlier period: a summary made beside the complete report (same
+    rounds) is no previous report, whichever was made or built first."""
+    later = later_round(world)
+    approve(world, world.report_a, assessment="delvis")
+    approve(world, later.reports.get(unit=world.unit_a), assessment="uppfyllt")
+    full = council(world, [world.round, later])
+    summary = council(world, [world.round, later], detail="sammanfattning")
+    summary.title = "Uppföljning 2026, sammanfattning"
+    summary.save()
+    Build.objects.create(report=summary, status=Build.Status.DONE)
+
+    doc, sources = council_document(full)
+    assert sources["compared_with_label"] == world.round.name
+    table(doc, sv("Changes since %(previous)s", previous=world.round.name))
+
+    earlier = council(world, [world.round])  # a report on the first round only: a previous report
+    earlier.title = "Uppföljning tertial 2"
+    earlier.save()
+    Build.objects.create(report=earlier, status=Build.Status.DONE)
+    _doc, sources = council_document(full)
+    assert sources["compared_with_label"] == sv(
+        "the previous report to the council (%(title)s)", title="Uppföljning tertial 2"
+    )

@@ -69,5 +69,5 @@ class Command(BaseCommand):
                     "stopped, so it may or may not have gone out. Check the mail server's log, then run "
                     "send_mail_outbox --mark-sent %(id)d or --requeue %(id)d."
                 )
-                % {"id": mail.pk, "kind": mail.kind, "to": mail.to, "since": since}
+                % {"id": mail.pk, "kind": mail.get_kind_display(), "to": mail.to, "since": since}
             )

@@ -46,7 +46,16 @@ class Command(BaseCommand):
             with path.open("rb") as f:
                 data = f.read(settings.PLAN_FILE_MAX_BYTES + 1)
         except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror}") from exc
+            # The operating system's reason is in English: say it in Swedish for the usual cases.
+            if isinstance(exc, FileNotFoundError):
+                reason = _("There is no such file.")
+            elif isinstance(exc, IsADirectoryError):
+                reason = _("This is a folder, not a file.")
+            elif isinstance(exc, PermissionError):
+                reason = _("You are not allowed to read the file.")
+            else:
+                reason = _("The file could not be read (%(error)s).") % {"error": exc.strerror or exc}
+            raise CommandError(f"{path}: {reason}") from exc
         try:
             if len(data) > settings.PLAN_FILE_MAX_BYTES:
                 raise PlanFileInvalid([file_too_large_error()])
