@@ -1,7 +1,12 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, _unicode_ci_compare
+from django.utils import timezone
 
-from outbox.services import queue_password_reset_mail
+from outbox.models import OutgoingMail
+from outbox.services import mail_key, queue_password_reset_mail
+
+# Seconds: one reset mail per account in each such window (home.forms.OutboxPasswordResetForm).
+RESET_MAIL_INTERVAL = 10 * 60
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
@@ -18,5 +23,11 @@ class OutboxPasswordResetForm(PasswordResetForm):
         users = User._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
         return (user for user in users if _unicode_ci_compare(email, getattr(user, field)))
 
-    def send_mail(self, *args, **kwargs):
-        queue_password_reset_mail(*args, **kwargs)
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """At most one reset mail per account in each RESET_MAIL_INTERVAL: anyone can
+        type a person's address here, and the page must not become a way to flood
+        them. A link already sent stays valid for hours; the page says the same
+        whether or not a mail went."""
+        window = int(timezone.now().timestamp()) // RESET_MAIL_INTERVAL
+        key = mail_key(OutgoingMail.Kind.PASSWORD_RESET, context["user"].pk, window)
+        queue_password_reset_mail(subject_template_name, email_template_name, context, *args, key=key, **kwargs)

@@ -348,7 +348,7 @@ def code(request, pk):
     if target is None:
         raise Http404
     theme_id = request.POST.get("theme", "")
-    theme = get_object_or_404(inventory.themes, pk=int(theme_id) if theme_id.isdigit() else 0)
+    theme = get_object_or_404(inventory.themes, pk=int(theme_id) if theme_id.isascii() and theme_id.isdigit() else 0)
     action = request.POST.get("action", "")
     if action == "undo":
         services.coding_undo(theme=theme, target=kind, target_id=target.pk)

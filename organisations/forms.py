@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lib import images
@@ -110,13 +111,13 @@ class MemberForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
+        if sign_in_name_taken(username):
             raise forms.ValidationError(_("The username is taken."))
         return username
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        users = get_user_model().objects.filter(email__iexact=email)
+        users = get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
         if self.member is not None:
             users = users.exclude(pk=self.member.user_id)
         if users.exists():
@@ -191,6 +192,13 @@ class MunicipalitySettingsForm(forms.ModelForm):
         return days
 
 
+def sign_in_name_taken(username: str) -> bool:
+    """Whether a new account's username would mean someone else at sign-in, which
+    takes a username in any case or an e-mail address (organisations.backends): an
+    existing username, or another person's e-mail address."""
+    return get_user_model().objects.filter(Q(username__iexact=username) | Q(email__iexact=username)).exists()
+
+
 def clean_municipality_code(value: str, *, exclude_pk: int | None = None) -> str:
     """A kommunkod: four digits (0180), not already used by another municipality."""
     code = (value or "").strip()
@@ -228,7 +236,7 @@ class NewMunicipalityForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
+        if get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
             raise forms.ValidationError(_("Another person already has this e-mail address."))
         return email
 
@@ -243,6 +251,6 @@ class NewMunicipalityForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("username" if self.data.get("username") else "email", exc)
             else:
-                if User.objects.filter(username__iexact=data["username"]).exists():
+                if sign_in_name_taken(data["username"]):
                     self.add_error("username" if self.data.get("username") else "email", _("The username is taken."))
         return data

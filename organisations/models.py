@@ -144,7 +144,9 @@ class UnitGroup(models.Model):
     """A named set of units that plans refer to as one, e.g. "stadsdelsnämnderna"
     or "bostadsbolagsstyrelserna" (seed 002)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="unit_groups")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="unit_groups", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40)
     members = models.ManyToManyField(OrgUnit, related_name="groups", blank=True, verbose_name=_("members"))
@@ -173,8 +175,12 @@ class Membership(models.Model):
         # they are invited to, minutes sent to them and the feedback on their views.
         REPRESENTATIVE = "representative", _("consultation representative")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("person")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("municipality")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     units = models.ManyToManyField(
         OrgUnit,

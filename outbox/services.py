@@ -86,16 +86,25 @@ def queue_mail(
 
 
 def queue_password_reset_mail(
-    subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    subject_template_name,
+    email_template_name,
+    context,
+    from_email,
+    to_email,
+    html_email_template_name=None,
+    *,
+    key: str | None = None,
 ) -> OutgoingMail | None:
     """``PasswordResetForm.send_mail`` through the outbox (same arguments;
-    ``from_email`` is always DEFAULT_FROM_EMAIL). Use it in a form::
+    ``from_email`` is always DEFAULT_FROM_EMAIL), and ``key`` as for ``queue_mail``.
+    Use it in a form::
 
         class ResetForm(PasswordResetForm):
             def send_mail(self, *args, **kwargs):
                 queue_password_reset_mail(*args, **kwargs)
     """
     return queue_mail(
+        key=key,
         kind=OutgoingMail.Kind.PASSWORD_RESET,
         to=to_email,
         subject=render_to_string(subject_template_name, context),
@@ -194,6 +203,11 @@ def _operator_choice(pks) -> Q:
         Q(status=OutgoingMail.Status.FAILED)
         | Q(status=OutgoingMail.Status.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER)
     )
+
+
+def choosable(pks) -> set[int]:
+    """Of these ids, the mails an operator may requeue or mark as sent now."""
+    return set(OutgoingMail.objects.filter(_operator_choice(pks)).values_list("pk", flat=True))
 
 
 def requeue(pks) -> int:

@@ -162,7 +162,8 @@ def sort_in_tree_order(goals: list[Goal]) -> list[Goal]:
     def key(goal: Goal):
         parts = []
         for part in goal.code.replace("-", ".").split("."):
-            parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+            # ASCII digits only: "²" is a digit to str.isdigit() that int() cannot read.
+            parts.append((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part))
         return (goal.plan_id, parts)  # goals of one plan together; never a query for the plan
 
     return sorted(goals, key=key)

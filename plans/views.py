@@ -18,7 +18,7 @@ from .access import get_goal_for_user, get_plan_for_user
 from .forms import ActivityStatusFormSet, GoalForm, PlanForm, PlanImportForm
 from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
-from .selectors import RESPONSIBILITIES, goal_descendants, plan_tree
+from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_tree
 from .spreadsheet import plan_workbook
 
 
@@ -85,7 +85,13 @@ def plan_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_delete(request, pk):
     plan = get_plan_for_user(request.user, pk, write=True)
+    # The current plan is the coordinator's explicit choice: with other plans that could be
+    # current, deleting it would leave the municipality's pages without a plan.
+    must_choose = plan.is_current and live_plans(plan.municipality).exclude(pk=plan.pk).exists()
     if request.method == "POST":
+        if must_choose:
+            messages.error(request, _("Make another plan the current plan first, then delete this one."))
+            return redirect("plans:detail", pk=plan.pk)
         try:
             services.plan_delete(plan=plan, by=request.user)
         except ProtectedError:
@@ -96,7 +102,8 @@ def plan_delete(request, pk):
             return redirect("plans:detail", pk=plan.pk)
         messages.success(request, _("The plan “%(title)s” was deleted.") % {"title": plan.title})
         return redirect("plans:list")
-    return render(request, "plans/plan_confirm_delete.html", {"plan": plan, "goal_count": plan.goals.count()})
+    context = {"plan": plan, "goal_count": plan.goals.count(), "must_choose": must_choose}
+    return render(request, "plans/plan_confirm_delete.html", context)
 
 
 @member_required

@@ -45,6 +45,13 @@ class Sources:
         """Each unit's report in the latest chosen round it has an approved report in."""
         return {r.unit_id: (r, self.content(r)) for r in self.approved}  # ordered by round: the latest wins
 
+    def reporter(self, r: UnitReport) -> str:
+        """The committee that said it, with the round when that is not the latest
+        chosen one (a committee whose report in that round was not approved)."""
+        if not self.rounds or r.round_id == self.rounds[-1].pk:
+            return r.unit.name
+        return _("%(unit)s (in %(round)s)") % {"unit": r.unit.name, "round": r.round.name}
+
     @property
     def last_approved_at(self):
         return max((r.approved_at for r in self.approved if r.approved_at), default=None)

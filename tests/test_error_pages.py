@@ -96,6 +96,21 @@ def test_opening_an_address_meant_for_a_button_gives_a_swedish_page(world):
     assert client.get(reverse("home:start")).status_code == 200  # still signed in
 
 
+def test_403_for_an_account_without_a_municipality_is_no_dead_end(world):
+    """A superuser (docs/operations.md: for the admin only) who signs in on the site: the start
+    page is refused, so "Go to the start page" would lead back here; the admin is the way on."""
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.se", "x-Lösenord-2026"))
+    response = client.get(reverse("home:start"))
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Ditt konto hör inte till någon kommun" in text
+    assert f'href="{reverse("admin:index")}"' in text
+    assert f'class="button" href="{reverse("home:start")}"' not in text  # it would lead back here
+
+
 def test_csrf_failure_explains_cookies_in_swedish_and_saves_nothing(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["coordinator"])

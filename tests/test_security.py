@@ -315,3 +315,24 @@ def test_a_new_person_without_a_password_can_ask_for_a_link_but_a_closed_account
         client.get(reverse("password_reset"))
         assert client.post(reverse("password_reset"), {"email": email}).status_code == 302
     assert list(OutgoingMail.objects.values_list("to", flat=True)) == ["ny_kontakt@example.se"]
+
+
+def test_reset_mails_to_one_account_are_at_most_one_per_ten_minutes(world):
+    """Anyone can type someone's address into the reset form: posting it a thousand
+    times queued a thousand mails to that person. The page answers the same either
+    way, so it tells nobody whether a mail went."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client = Client()
+        client.get(reverse("password_reset"))
+        for _ in range(5):
+            response = client.post(reverse("password_reset"), {"email": "reader@example.se"})
+            assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+        client.post(reverse("password_reset"), {"email": "coordinator@example.se"})
+        assert sorted(OutgoingMail.objects.values_list("to", flat=True)) == [
+            "coordinator@example.se",
+            "reader@example.se",
+        ]
+        clock.shift(timedelta(minutes=10))
+        client.post(reverse("password_reset"), {"email": "READER@example.se"})
+        assert OutgoingMail.objects.filter(to="reader@example.se").count() == 2

@@ -519,3 +519,16 @@ def test_the_results_say_which_survey_age_options_match_no_age_group(world):
     assert results.unmatched_ages == ["Enkät: 31–50", "Enkät: 51+"]
     page = world.client("reader").get(reverse("inventories:results", args=[inventory.pk])).content.decode()
     assert "Enkät: 51+" in page
+
+
+@pytest.mark.parametrize("theme", ["²", "١٢", "99999999999999999999", ""])
+def test_coding_with_a_theme_that_is_no_number_is_not_found(world, theme):
+    """The theme comes from a hidden field: "²" passed str.isdigit() and int() then failed (500)."""
+    inventory = make_inventory(world)
+    survey, age, text = make_survey(inventory)
+    the_answer = answer(survey, age, text, "a2", "Jag vill ha hjälp med jobb.").answers.get(question=text)
+    payload = {"kind": "answer", "target": str(the_answer.pk), "theme": theme, "action": "bekraftad"}
+    assert (
+        world.client("coordinator").post(reverse("inventories:code", args=[inventory.pk]), payload).status_code == 404
+    )
+    assert not Coding.objects.exists()

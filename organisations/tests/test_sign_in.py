@@ -1,6 +1,7 @@
 """Sign-in throttling counts failures per account, however the name is typed."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -64,3 +65,52 @@ def test_the_counted_name(rf, contact):
     assert {counted(s) for s in SPELLINGS} == {"sthlm-kontakt-un"}
     assert counted("  Nobody-Here ") == "nobody-here"
     assert lockout_username(rf.post("/"), {"username": "STHLM-kontakt-UN", "password": "x"}) == "sthlm-kontakt-un"
+
+
+def _new_member(client, **fields):
+    """The new-person form as the browser sends it, with ``fields`` typed in."""
+    from tests.formreader import submissions
+
+    url = reverse("organisations:member_create")
+    page = client.get(url)
+    (form,) = [f for f in submissions(url, page.content) if f.action.endswith(url)]
+    data = form.data | {k: [v] for k, v in fields.items()}
+    return client.post(url, data)
+
+
+def test_no_username_can_be_another_persons_e_mail_address(world, contact):
+    """The sign-in name is a username or an e-mail address, a username first: a
+    coordinator in another municipality who named a new account after this person's
+    address took over signing in with that address (it then checked the password of
+    the other account, and failures counted there)."""
+    other = world.client("other_coordinator")
+    response = _new_member(
+        other,
+        username="STHLM-kontakt-un@example.se",
+        first_name="Ny",
+        last_name="Person",
+        email="ny.person@example.se",
+        role="reader",
+    )
+    assert response.status_code == 200
+    assert "Användarnamnet är upptaget." in response.content.decode()
+    assert not get_user_model().objects.filter(email="ny.person@example.se").exists()
+    assert sign_in("sthlm-kontakt-un@example.se", PASSWORD)[1].status_code == 302
+
+
+def test_no_e_mail_address_can_be_another_persons_username(world):
+    """The other way round: an address that is someone's username signs in as them."""
+    make_user("anna@example.se", world.municipality, "reader").__class__.objects.filter(
+        username="anna@example.se"
+    ).update(email="anna.a@example.se")
+    response = _new_member(
+        world.client("other_coordinator"),
+        username="ny.person",
+        first_name="Ny",
+        last_name="Person",
+        email="ANNA@example.se",
+        role="reader",
+    )
+    assert response.status_code == 200
+    assert "En annan person har redan den här e-postadressen." in response.content.decode()
+    assert not get_user_model().objects.filter(username="ny.person").exists()

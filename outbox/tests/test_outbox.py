@@ -140,7 +140,10 @@ def test_a_mail_left_sending_by_a_dead_process_is_reported_never_resent(db):
     run()
     assert mail.outbox == []
     _out, err = run("--requeue", str(row.pk))
-    assert err == "" and mail.outbox == []  # still sending a moment ago: not the operator's to requeue yet
+    assert mail.outbox == []  # still sending a moment ago: not the operator's to requeue yet
+    assert f"E-postmeddelande nr {row.pk} lämnades som det var" in err
+    _out, err = run("--mark-sent", "999999")
+    assert "E-postmeddelande nr 999999 lämnades som det var: det finns inget sådant" in err
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
         out, err = run()
         # The kind in words, not its code ("invitation").

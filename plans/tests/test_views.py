@@ -189,6 +189,26 @@ def test_deleting_a_plan(world):
     assert AuditEvent.objects.filter(action="delete", object_repr=world.plan.title).exists()
 
 
+def test_the_current_plan_is_deleted_only_after_another_is_chosen(world):
+    """Deleting the current plan while others exist left no current plan: the activity pages
+    then said "There is no plan yet" though the municipality works by another one."""
+    world.round.delete()
+    other = make_plan(world.municipality, "Strategi 2035")
+    client = world.client("coordinator")
+    action = reverse("plans:delete", args=[world.plan.pk])
+    page = client.get(action, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Det här är kommunens aktuella plan." in page and 'type="submit"' not in page.split("<main")[1]
+    response = client.post(action, follow=True)
+    assert "Gör först en annan plan till aktuell plan" in response.content.decode()
+    world.plan.refresh_from_db()
+    assert world.plan.is_current
+    client.post(reverse("plans:make_current", args=[other.pk]))
+    page = client.get(action)
+    client.post(action, browser_form(page, action))
+    assert not Plan.objects.filter(pk=world.plan.pk).exists()
+    assert Plan.objects.get(municipality=world.municipality, is_current=True) == other
+
+
 def test_a_followed_up_plan_or_goal_is_kept(world):
     """Follow-up reports point at the plan and its goals: they cannot be deleted from under them."""
     client = world.client("coordinator")

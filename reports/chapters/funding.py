@@ -45,7 +45,7 @@ def add(doc: Document, *, src: Sources, full: bool) -> dict:
                 (a.funding, a.funding_ends) if a.funding is not None else live.get(a.activity_id, (None, None))
             )
             if funding in TEMPORARY_FUNDING:
-                acts.append(Funded(a.reference, a.title, r.unit.name, funding, ends, a.status))
+                acts.append(Funded(a.reference, a.title, src.reporter(r), funding, ends, a.status))
     acts.sort(key=lambda f: (f.ends is None, f.ends or date.max, f.reference))
     read = {"activities_funding_read_live": sorted(live)}
     if not acts:

@@ -51,11 +51,11 @@ def add(doc: Document, *, src: Sources, full: bool) -> dict:
     for r, content in src.latest_by_unit().values():
         for e in content.entries:
             if e.goal_id is not None and (e.result or e.challenges or any(answer for _q, answer in e.extra)):
-                texts[e.goal_id].append((r.unit.name, e.result, e.challenges, [x for x in e.extra if x[1]]))
+                texts[e.goal_id].append((src.reporter(r), e.result, e.challenges, [x for x in e.extra if x[1]]))
         for a in content.activities:
             for goal_id in dict.fromkeys(a.goal_ids):
                 if goal_id is not None:
-                    activities[goal_id].append([a.reference, a.title, r.unit.name, a.status])
+                    activities[goal_id].append([a.reference, a.title, src.reporter(r), a.status])
 
     doc.add(Heading(1, _("Results by focus area and goal")))
     if full:

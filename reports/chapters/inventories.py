@@ -68,7 +68,7 @@ def add(
         doc.add(
             Paragraph(
                 _(
-                    "%(respondents)s survey answers and %(meetings)d dialogue meetings. Counts below %(k)d are "
+                    "Survey answers: %(respondents)s. Dialogue meetings: %(meetings)d. Counts below %(k)d are "
                     "hidden, as in every result from the system."
                 )
                 % {"respondents": results.respondents, "meetings": results.meetings, "k": results.k},

@@ -98,6 +98,10 @@ def test_a_goal_whose_code_changed_keeps_every_approved_assessment_result_and_ac
         ["Socialnämnden", sv("partly met"), sv("met")],
     ]
     assert "Fyrtio familjer nådda." in text  # the latest approved results
+    # Hägersten's latest approved report is from the first round: the report says so where it quotes it.
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert sv("%(unit)s (in %(round)s)", unit="Hägersten-Älvsjö stadsdelsnämnd", round=world.round.name) in headings
+    assert "Socialnämnden" in headings  # the latest round's own reports carry no round
     acts = table(doc, sv("Activities for goal %(code)s", code="1.2.9")).rows
     assert [a[0] for a in acts] == [world.activity.reference]
     assert sv("Nothing was reported on this goal in the period.") not in text
@@ -450,7 +454,7 @@ def test_a_needs_inventorys_gaps_say_when_they_were_read_and_the_manifest_lists_
 
 
 def test_a_copy_of_the_report_for_the_same_period_is_not_the_previous_report_to_the_council(world):
-    """"What changed" compares with the previous report to the council only if
+    """ "What changed" compares with the previous report to the council only if
     it covered an earlier period: a summary made beside the complete report (same
     rounds) is no previous report, whichever was made or built first."""
     later = later_round(world)

@@ -28,6 +28,18 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, **options):
+        named = [*options["mark_sent"], *options["requeue"]]
+        if named:
+            may = services.choosable(named)
+            for pk in dict.fromkeys(named):
+                if pk not in may:
+                    self.stderr.write(
+                        _(
+                            "E-mail #%(id)d was left as it is: there is no such e-mail, or it has neither failed "
+                            "nor been stuck in sending for %(minutes)d minutes."
+                        )
+                        % {"id": pk, "minutes": services.STUCK_AFTER.total_seconds() // 60}
+                    )
         if options["mark_sent"]:
             marked = services.mark_sent(options["mark_sent"])
             self.stdout.write(
