@@ -70,6 +70,9 @@ class PlanFileInvalid(Exception):
 MAX_NESTING = 40
 MAX_NODES = 50_000
 MAX_ERRORS = 100
+# Goals in one plan. The largest real plans have a few hundred; importing one
+# goal costs a handful of queries, so this also bounds how long an import takes.
+MAX_GOALS = 1_000
 # A number or a date is never this long; longer values are kept as the text they are.
 MAX_NUMBER_LENGTH = 40
 
@@ -390,6 +393,7 @@ class _Validator:
         for target in [*groups, *units]:  # a unit wins over a group with the same short name
             self.targets[target.short_name.casefold()] = target
         self.codes: dict[str, int] = {}
+        self.goal_count = 0
 
     def error(self, line: int | None, message: str) -> None:
         self.errors.append(PlanFileError(line, message))
@@ -608,6 +612,11 @@ class _Validator:
                     % {"depth": depth, "count": len(levels)},
                 )
                 continue
+            self.goal_count += 1
+            if self.goal_count == MAX_GOALS + 1:
+                self.error(
+                    line, _("The plan has more than %(max)d goals; a plan is never this large.") % {"max": MAX_GOALS}
+                )
             self.unknown_keys(item, GOAL_KEYS, _("a goal"))
             code = self.text(item, "code", required=True, field=Goal._meta.get_field("code"))
             if code:
