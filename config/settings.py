@@ -24,7 +24,11 @@ SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 # The test suite runs with DEBUG off, as production does, and the development key.
 RUNNING_TESTS = "pytest" in sys.modules
-if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not RUNNING_TESTS:
+# Development tools that neither serve pages, send mail nor sign anything may run with
+# it too (a fresh checkout's `manage.py makemigrations --check`); check --deploy reports it.
+TOOLS_WITHOUT_KEY = {"makemigrations", "makemessages", "compilemessages", "check", "help", "version", "showmigrations"}
+RUNNING_TOOL = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and sys.argv[1] in TOOLS_WITHOUT_KEY
+if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not RUNNING_TESTS and not RUNNING_TOOL:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set (or is the development key) and DEBUG is off. Set the SECRET_KEY "
         "environment variable to a long random value (python -c 'import secrets; "
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "followups",
     "indicators",
     "consultations",
+    "events",
     "surveys",
     "inventories",
     "reports",

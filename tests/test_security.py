@@ -303,6 +303,23 @@ def test_the_development_key_is_refused_at_start_when_debug_is_off():
     assert _import_settings(DEBUG="1").returncode == 0
 
 
+def _manage(*args) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "PYTEST_VERSION")}
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def test_development_tools_run_without_a_key_but_nothing_that_serves_sends_or_signs():
+    """A fresh checkout can check its migrations; it cannot serve, send mail or make links."""
+    tool = _manage("makemigrations", "--check", "--dry-run")
+    assert tool.returncode == 0, tool.stderr
+    for command in (["send_mail_outbox"], ["create_municipality", "0000", "Testkommun", "a@example.se"]):
+        refused = _manage(*command)
+        assert refused.returncode != 0 and "ImproperlyConfigured" in refused.stderr, command
+
+
 def test_a_new_person_without_a_password_can_ask_for_a_link_but_a_closed_account_cannot(world):
     invited = make_user("ny_kontakt", world.municipality, "contact")
     invited.set_unusable_password()
