@@ -72,6 +72,7 @@ def _detail(request, activity, note_form, status=200):
         "note_form": note_form,
         "can_edit": request.membership.may_edit_unit_work(activity.owner_id),
         "history": history_for(activity),
+        "events": activity.events.order_by("-starts_at", "pk"),
     }
     return render(request, "activities/activity_detail.html", context, status=status)
 

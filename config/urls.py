@@ -15,6 +15,7 @@ urlpatterns = [
     path("uppfoljning/", include("followups.urls")),
     path("indikatorer/", include("indicators.urls")),
     path("samrad/", include("consultations.urls")),
+    path("evenemang/", include("events.urls")),
     path("inventering/behov/", include("inventories.urls")),
     path("inventering/", include("surveys.urls")),
     path("", include((survey_public_urls, "survey_public"))),

@@ -188,6 +188,7 @@ def goal_detail(request, pk):
         "activities": goal.activities.select_related("municipality", "owner", "status").order_by(
             "owner__name", "number"
         ),
+        "events": goal.events.order_by("-starts_at", "pk"),
     }
     return render(request, "plans/goal_detail.html", context)
 

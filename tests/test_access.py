@@ -88,6 +88,13 @@ EXPECTED = {
     "activities:note_delete": MEMBER_POST_ONLY,
     "activities:export": MEMBER_OBJECT,
     "activities:import": UNIT_WRITER_OBJECT,
+    # Events: staff read all; a representative only public ones (the test event is public).
+    "events:list": MEMBER_PAGE | {"representative": 200},
+    "events:create": UNIT_WRITER_PAGE,
+    "events:detail": MEMBER_OBJECT | {"representative": 200},
+    "events:edit": UNIT_A_OBJECT,
+    "events:delete": UNIT_A_OBJECT,
+    "events:copy": UNIT_A_OBJECT,
     "followups:rounds": MEMBER_PAGE,
     "followups:round_create": COORDINATOR_PAGE,
     "followups:round": MEMBER_OBJECT,
@@ -233,6 +240,9 @@ POST_EXPECTED = {
     "activities:edit": UNIT_A_OBJECT,
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": UNIT_A_OBJECT,
+    "events:edit": UNIT_A_OBJECT,
+    "events:delete": UNIT_A_OBJECT,
+    "events:copy": UNIT_A_OBJECT,
     "activities:note_delete": UNIT_A_OBJECT,
     "followups:report_edit": UNIT_A_OBJECT,
     "followups:report_submit": UNIT_A_OBJECT,
@@ -298,6 +308,28 @@ def council_of(world):
     from consultations.models import Council
 
     return Council.objects.get_or_create(municipality=world.municipality, name="Rådet för nationella minoriteter")[0]
+
+
+def event_of(world):
+    """A public event organised by unit A."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import Event
+
+    event, created = Event.objects.get_or_create(
+        municipality=world.municipality,
+        title="Romska nationaldagen",
+        defaults={
+            "kind": Event.Kind.ROMA_DAY,
+            "is_public": True,
+            "starts_at": (timezone.now() + timedelta(days=30)).replace(second=0, microsecond=0),
+        },
+    )
+    if created:
+        event.organisers.set([world.unit_a])
+    return event
 
 
 def survey_of(world):
@@ -497,6 +529,8 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "consultations:council": council_of(world).pk,
         "consultations:council_edit": council_of(world).pk,
     }
+    if name.startswith("events:") and params:
+        return {"pk": event_of(world).pk}
     if name.startswith("survey_public:"):
         return {"token": survey_of(world).token}
     if name.startswith("reports:build_"):

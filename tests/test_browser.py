@@ -573,3 +573,19 @@ def test_the_report_to_the_council(page, settings, tmp_path):
     page.get_by_label("Analys").fill("Ny analys av arbetet.")
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Ny analys av arbetet.").wait_for()
+
+
+def test_a_coordinator_repeats_the_8_april_day_next_year(page):
+    sign_in(page, "huddinge-samordnare")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Evenemang").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Internationella Romadagen 8 april").first.click()
+    main = page.get_by_role("main")
+    assert "40" in main.inner_text()  # the day's participants, exact for staff
+    assert_accessible(page)
+    main.get_by_role("link", name="Skapa nästa års").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skapa nästa års evenemang").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Internationella Romadagen 8 april"
+    assert "-04-08" in page.get_by_role("main").inner_text()
+    assert_accessible(page)

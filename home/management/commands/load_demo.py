@@ -109,6 +109,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{municipality.name}: behovsinventering med {answers} anonyma svar")
         self.load_inventories(municipality, data.get("inventories"))
         self.load_council_reports(municipality, data.get("council_reports"))
+        if data.get("events"):
+            from events.demo import load_demo_events
+
+            if held := load_demo_events(municipality=municipality, path=DEMO_DIR / data["events"]):
+                self.stdout.write(f"{municipality.name}: {held} evenemang")
         return logins
 
     def load_council_reports(self, municipality, entries) -> None:

@@ -1,0 +1,135 @@
+"""Writes to events. Each runs in one transaction and writes its audit event in
+the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib.locking import claim_version
+from organisations.models import Municipality
+
+from .models import AGE_GROUPS, Event
+
+EVENT_FIELDS = (
+    "title", "kind", "starts_at", "ends_at", "place", "accessibility", "interpretation", "childcare",
+    "partners", "is_public", "description", "participants_total", "participants",
+)  # fmt: skip
+# What "create next year's" copies: the texts, not the counts.
+COPIED_FIELDS = tuple(f for f in EVENT_FIELDS if f not in ("participants_total", "participants"))
+
+
+def event_snapshot(event: Event) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(event, name) for name in EVENT_FIELDS}
+    data["kind"] = event.get_kind_display()
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(event, name)
+        data[name] = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
+    ages = dict(AGE_GROUPS)
+    data["participants"] = ", ".join(
+        f"{ages.get(age, age)}: {n}" for age, n in sorted((event.participants or {}).items())
+    )
+    data["organisers"] = sorted(u.short_name for u in event.organisers.all())
+    data["goals"] = sorted(g.code for g in event.goals.all())
+    data["activities"] = sorted(a.reference for a in event.activities.select_related("municipality"))
+    return data
+
+
+@transaction.atomic
+def event_create(
+    *,
+    municipality: Municipality,
+    by,
+    fields: dict[str, Any],
+    organisers: Iterable = (),
+    goals: Iterable = (),
+    activities: Iterable = (),
+) -> Event:
+    event = Event.objects.create(municipality=municipality, **fields)
+    event.organisers.set(list(organisers))
+    event.goals.set(list(goals))
+    event.activities.set(list(activities))
+    audit_record(
+        municipality=municipality,
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=event,
+        changes=snapshot_created(event_snapshot(event)),
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    by,
+    fields: dict[str, Any],
+    organisers: Iterable | None = None,
+    goals: Iterable | None = None,
+    activities: Iterable | None = None,
+    version: int | None = None,
+) -> Event:
+    """Save changes; with ``version`` (the one the form was opened with), raise
+    lib.locking.StaleEdit if someone else saved in between."""
+    before = event_snapshot(Event.objects.get(pk=event.pk))
+    claim_version(event, version)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.save()
+    if organisers is not None:
+        event.organisers.set(list(organisers))
+    if goals is not None:
+        event.goals.set(list(goals))
+    if activities is not None:
+        event.activities.set(list(activities))
+    audit_record(
+        municipality=event.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=event,
+        changes=diff(before, event_snapshot(event)),
+    )
+    return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event, by) -> None:
+    audit_record(
+        municipality=event.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=event,
+        changes=snapshot_deleted(event_snapshot(event)),
+    )
+    event.delete()
+
+
+def next_year(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    try:
+        return moment.replace(year=moment.year + 1)
+    except ValueError:  # 29 February: the 28th next year
+        return moment.replace(year=moment.year + 1, day=28)
+
+
+def event_copy_next_year(*, event: Event, by) -> Event:
+    """A copy one year later: same texts, organisers, goals and activities; no counts."""
+    fields = {name: getattr(event, name) for name in COPIED_FIELDS}
+    fields["starts_at"] = next_year(event.starts_at)
+    fields["ends_at"] = next_year(event.ends_at)
+    return event_create(
+        municipality=event.municipality,
+        by=by,
+        fields=fields,
+        organisers=event.organisers.all(),
+        goals=event.goals.all(),
+        activities=event.activities.all(),
+    )
