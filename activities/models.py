@@ -5,9 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.models import TranslatableModelMixin
 
 from organisations.models import Municipality, OrgUnit
 from plans.models import ActivityStatus, Goal, Plan, StatusSummary
+from public.translation import public_texts
 
 
 class TargetGroup(models.TextChoices):
@@ -60,7 +62,7 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
-class Activity(models.Model):
+class Activity(TranslatableModelMixin, models.Model):
     """An activity (aktivitet, insats) a unit carries out under a plan; it can serve several goals."""
 
     class Visibility(models.TextChoices):
@@ -103,6 +105,13 @@ class Activity(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Public texts, per language: the title and description residents read, once the
+    # activity is public (the Swedish title is copied in, then edited apart).
+    translations = public_texts(
+        public_title=models.CharField(_("public title"), max_length=300, blank=True),
+        public_text=models.TextField(_("public description"), blank=True),
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -168,6 +177,11 @@ class ProgressNote(models.Model):
     text = models.TextField(_("progress note"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     author_name = models.CharField(max_length=300, blank=True)
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Shown on the public site when the activity is public. The author is never shown."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

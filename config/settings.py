@@ -11,9 +11,10 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from lib.env import env_bool, env_int, env_list, env_str
+from lib.languages import DJANGO_LANGUAGES
+from lib.languages import UI_LANGUAGES as LANGUAGE_UI
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,12 +55,14 @@ INSTALLED_APPS = [
     "indicators",
     "consultations",
     "events",
+    "public",
     "surveys",
     "inventories",
     "reports",
     "opendata",
     "outbox",
     "home",
+    "parler",
     "rest_framework",
     "drf_spectacular",
 ]
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisations.context_processors.membership",
+                "lib.context_processors.ui_languages",
             ],
         },
     },
@@ -229,7 +233,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+# Every language a public text may be written in (lib.languages; parler checks
+# language codes against this). The page frame exists in UI_LANGUAGES only:
+# the locale middleware and the staff switcher accept nothing else.
+LANGUAGES = DJANGO_LANGUAGES
+UI_LANGUAGES = list(LANGUAGE_UI)
+# django-parler holds the public texts' translations (docs/public-site.md §1).
+# No cache: gunicorn workers would each keep their own copy of an edited text.
+PARLER_ENABLE_CACHING = False
+PARLER_DEFAULT_LANGUAGE_CODE = "sv"
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code, _name in DJANGO_LANGUAGES),
+    "default": {"fallbacks": ["sv"], "hide_untranslated": False},
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"

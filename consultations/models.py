@@ -6,10 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from parler.models import TranslatableModelMixin
 
 from activities.models import Activity
 from organisations.models import Membership, Municipality, OrgUnit
 from plans.models import Goal
+from public.translation import public_texts
 
 
 class Council(models.Model):
@@ -118,6 +120,17 @@ class Consultation(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)
+    accessibility = models.CharField(
+        _("accessibility"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. step-free entrance, hearing loop."),
+    )
+    in_public_calendar = models.BooleanField(
+        _("in the public calendar"),
+        default=False,
+        help_text=_("Open to the public: shown with time, place and accessibility on the public site."),
+    )
     video_link = models.URLField(_("video link"), blank=True)
     services = models.JSONField(_("services offered"), default=list, blank=True)
     invited_organisations = models.TextField(_("invited organisations"), blank=True)
@@ -203,7 +216,7 @@ class AgendaItem(models.Model):
         return self.decision_date < timezone.localdate(self.consultation.starts_at)
 
 
-class View(models.Model):
+class View(TranslatableModelMixin, models.Model):
     """A view (synpunkt) raised on an item, entered by staff."""
 
     class GivenBy(models.TextChoices):
@@ -224,7 +237,17 @@ class View(models.Model):
         help_text=_("Only a representative who agreed to be named."),
     )
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Published on the återkoppling page (consultations.services.view_publish): only
+    # the public wording below, never ``text`` or who entered it.
+    public = models.BooleanField(_("published"), default=False, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Public texts, per language: what was said and the answer, as published.
+    translations = public_texts(
+        said=models.TextField(_("what was said (public wording)"), blank=True),
+        answer=models.TextField(_("what we did (public wording)"), blank=True),
+    )
 
     class Meta:
         verbose_name = _("view")

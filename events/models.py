@@ -7,16 +7,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from parler.models import TranslatableModelMixin
 
 from activities.models import Activity
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal
+from public.translation import public_texts
 
 # Participants by age group, the same groups as consultation attendance.
 AGE_GROUPS = [("barn_unga", _("children and young people")), ("vuxna", _("adults")), ("aldre", _("elderly"))]
 
 
-class Event(models.Model):
+class Event(TranslatableModelMixin, models.Model):
     class Kind(models.TextChoices):
         ROMA_DAY = "8_april", _("8 April, International Roma Day")
         CULTURE = "kultur", _("cultural evening")
@@ -52,6 +54,13 @@ class Event(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Optimistic locking (lib.locking): bumped by every save through the edit form.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Public texts, per language. The Swedish row mirrors title and description
+    # (events.services keep it so); other languages are translations of it.
+    translations = public_texts(
+        public_title=models.CharField(_("public title"), max_length=300, blank=True),
+        public_text=models.TextField(_("public description"), blank=True),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("held for residents", "event")

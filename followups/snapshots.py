@@ -49,7 +49,7 @@ def _labels_to_codes(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
     source text), casefolded, to its code."""
     choices = list(choices)
     out: dict[str, str] = {}
-    languages = [code for code, _name in settings.LANGUAGES]
+    languages = list(settings.UI_LANGUAGES)
     for language in [*languages, "en"]:
         with translation.override(language):
             for value, label in choices:

@@ -15,7 +15,7 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
+        if language not in settings.UI_LANGUAGES:
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,13 @@ class Municipality(models.Model):
         upload_to="logos/",
         blank=True,
         help_text=_("PNG or JPEG, at most 1 MB. Printed on the front page of reports."),
+    )
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}$", _("Ten digits, without a hyphen."))],
+        help_text=_("Ten digits, e.g. 2120000142. Names the publisher in the open-data catalogue."),
     )
     open_consultation_figures = models.BooleanField(
         _("publish consultation figures as open data"),

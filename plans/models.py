@@ -2,8 +2,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from parler.models import TranslatableModelMixin
 
 from organisations.models import Municipality, OrgUnit, UnitGroup
+from public.translation import public_texts
 
 from .validators import validate_single_line, validate_text
 
@@ -58,7 +60,7 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
-class Plan(models.Model):
+class Plan(TranslatableModelMixin, models.Model):
     """A steering document (styrdokument): strategi, handlingsplan, program or riktlinjer."""
 
     class Kind(models.TextChoices):
@@ -103,6 +105,13 @@ class Plan(models.Model):
     # coordinator (plans.services.plan_make_current), never inferred from the newest plan.
     is_current = models.BooleanField(_("current plan"), default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Public texts (docs/public-site.md §1): the plan in plain words, per language.
+    translations = public_texts(
+        plain_summary=models.TextField(
+            _("plain-language summary"), blank=True, help_text=_("The plan and its overall goal in plain words.")
+        )
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -167,7 +176,7 @@ class PlanLevel(models.Model):
         return self.name
 
 
-class Goal(models.Model):
+class Goal(TranslatableModelMixin, models.Model):
     """A node in a plan's tree."""
 
     Kind = GoalKind
@@ -201,6 +210,9 @@ class Goal(models.Model):
         help_text=_("“Samtliga nämnder och bolagsstyrelser” answer for the goal."),
     )
     rights_areas = models.ManyToManyField(RightsArea, blank=True, related_name="goals", verbose_name=_("rights areas"))
+
+    # Public texts: the goal in plain words, per language.
+    translations = public_texts(plain_summary=models.TextField(_("plain-language summary"), blank=True))
 
     class Meta:
         verbose_name = _("goal")
