@@ -8,7 +8,8 @@ object and language. Each row also has
 - ``text_digest``: a digest of the Swedish texts the translation was made from,
   so a changed Swedish text is noticed,
 - ``text_version``: optimistic locking per language,
-- ``text_updated_at``.
+- ``text_updated_at`` and ``text_author`` (who last wrote it: a review is
+  someone else's).
 
 The names carry a ``text_`` prefix because parler puts every translated field
 on the shared model too, where ``status`` and ``version`` already exist.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +49,10 @@ def public_texts(**fields) -> TranslatedFields:
         text_digest=models.CharField(_("digest of the Swedish text"), max_length=64, blank=True, editable=False),
         text_version=models.PositiveIntegerField(default=1, editable=False),
         text_updated_at=models.DateTimeField(default=timezone.now, editable=False),
+        # Who last wrote the text: a review must be someone else's. Never shown publicly.
+        text_author=models.ForeignKey(
+            settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        ),
     )
 
 

@@ -114,6 +114,11 @@ class Command(BaseCommand):
 
             if held := load_demo_events(municipality=municipality, path=DEMO_DIR / data["events"]):
                 self.stdout.write(f"{municipality.name}: {held} evenemang")
+        if data.get("public"):
+            from public.demo import load_demo_public
+
+            if load_demo_public(municipality=municipality, path=DEMO_DIR / data["public"], plan=current):
+                self.stdout.write(f"{municipality.name}: publika sidor på /{municipality.code}/")
         return logins
 
     def load_council_reports(self, municipality, entries) -> None:

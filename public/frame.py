@@ -1,0 +1,71 @@
+"""Rendering a public page: the navigation, the language list and the one-line
+note on texts shown in Swedish, the same on every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from .site import PublicContext
+from .texts import Shown, fallback_note, fell_back, language_name
+
+# The main navigation: (URL name, label, the URL names that count as this section).
+NAV = [
+    ("start", _("Start"), {"start"}),
+    ("plan", _("The plan"), {"plan", "plan_detail", "goal", "activity", "indicator"}),
+    ("feedback", _("What you said, what we did"), {"feedback", "feedback_consultation"}),
+    ("inventories", _("Needs inventories"), {"inventories", "inventory"}),
+    ("calendar", _("Calendar"), {"calendar", "event", "consultation"}),
+    ("rights", _("Your rights"), {"rights"}),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    tag: str
+    url: str
+    name: Shown
+    current: bool
+
+
+def navigation(public: PublicContext) -> list[NavItem]:
+    from .urls import PAGES
+
+    pages = {name for _route, _view, name in PAGES}
+    return [
+        NavItem(public.url(name), str(label), public.url_name in names)
+        for name, label, names in NAV
+        if name in pages
+    ]
+
+
+def language_links(public: PublicContext) -> list[LanguageLink]:
+    return [
+        LanguageLink(tag, public.alternate(tag), language_name(public.site, tag), tag == public.language)
+        for tag in public.languages
+    ]
+
+
+def note_if_fell_back(public: PublicContext, *texts: Shown | None) -> Shown | None:
+    """The fallback line for a section holding ``texts``, or None when every
+    text is in the language asked for."""
+    return fallback_note(public.site, public.language) if fell_back(texts) else None
+
+
+def render_page(request, public: PublicContext, template: str, context: dict | None = None, status: int = 200):
+    context = {
+        "public": public,
+        "public_nav": navigation(public),
+        "public_languages": language_links(public),
+        **(context or {}),
+    }
+    return render(request, template, context, status=status)

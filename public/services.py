@@ -1,0 +1,240 @@
+"""Writing public texts and the public site. Every write is audited in its
+transaction, as everywhere else.
+
+Texts (docs/public-site.md §1.4):
+- Swedish is the source. When a Swedish text changes, every translation marked
+  done or reviewed goes back to "being translated", so the page shows Swedish
+  again instead of an outdated translation; a correction that does not change
+  the meaning (``correction=True``) keeps them and moves their digest along.
+- A translation records the digest of the Swedish texts it was made from.
+- A review is made by someone other than the one who last wrote the text.
+- Each language's row has its own version (optimistic locking), so two people
+  can work on two languages of the same object at once.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import audit_record, diff
+from lib.languages import BY_TAG, SWEDISH
+from lib.locking import StaleEdit, claim_version
+
+from .models import PublicSite
+from .texts import swedish_digest, text_fields
+from .translation import SHOWN_STATUSES, TextStatus, digest
+
+
+def translation_model(obj):
+    return obj._parler_meta.root_model
+
+
+def _row(obj, language: str, *, lock: bool = True):
+    rows = translation_model(obj).objects.filter(master=obj, language_code=language)
+    if lock:
+        rows = rows.select_for_update()
+    return rows.first()
+
+
+def _current_sv_digest(obj) -> str:
+    sv = _row(obj, SWEDISH, lock=False)
+    return digest({field: getattr(sv, field, "") if sv else "" for field in text_fields(obj)})
+
+
+@transaction.atomic
+def text_save(
+    *,
+    obj,
+    municipality,
+    language: str,
+    texts: dict[str, str],
+    by,
+    status: str = TextStatus.DONE,
+    version: int | None = None,
+    correction: bool = False,
+    source_digest: str | None = None,
+):
+    """Write ``texts`` (field → text; fields left out keep their text) of
+    ``obj`` in ``language``. ``version`` is the row version the editor opened
+    (None: no check; 0: the editor saw no row). ``source_digest`` is the digest
+    of the Swedish text a translation was made from (an imported file's); by
+    default today's. Raises StaleEdit, or ValidationError for a translation of
+    a Swedish text that changed since. Returns the row."""
+    if language not in BY_TAG:
+        raise ValidationError(_("Unknown language."))
+    fields = text_fields(obj)
+    unknown = set(texts) - set(fields)
+    if unknown:
+        raise ValueError(f"not public text fields: {sorted(unknown)}")
+    if status not in TextStatus.values:
+        raise ValidationError(_("Unknown translation status."))
+    model = translation_model(obj)
+    row = _row(obj, language)
+    if version is not None and (row.text_version if row else 0) != version:
+        raise StaleEdit
+    before = {field: getattr(row, field, "") if row else "" for field in fields}
+    before_status = row.text_status if row else ""
+    after = {**before, **{field: (value or "").strip() for field, value in texts.items()}}
+    now = timezone.now()
+    if language == SWEDISH:
+        status = TextStatus.DONE
+        new_digest = digest(after)
+    else:
+        current = _current_sv_digest(obj)
+        if source_digest is not None and source_digest != current:
+            raise ValidationError(_("The Swedish text has changed since this translation was made."))
+        new_digest = current
+    if row is None:
+        row = model(master=obj, language_code=language, text_version=0)
+    if before == after and before_status == status and row.pk and row.text_digest == new_digest:
+        return row
+    old_digest = row.text_digest
+    for field, value in after.items():
+        setattr(row, field, value)
+    row.text_status = status
+    row.text_digest = new_digest
+    row.text_version = (row.text_version or 0) + 1
+    row.text_updated_at = now
+    row.text_author = by
+    row.save()
+    changes = {f"{field} [{language}]": pair for field, pair in diff(before, after).items()}
+    if before_status != status and language != SWEDISH:
+        changes[f"status [{language}]"] = [before_status, status]
+    if language == SWEDISH and before != after:
+        _swedish_changed(
+            obj,
+            municipality=municipality,
+            by=by,
+            old_digest=old_digest,
+            new_digest=new_digest,
+            correction=correction,
+            changes=changes,
+        )
+    audit_record(
+        municipality=municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=obj,
+        changes=changes,
+    )
+    return row
+
+
+def _swedish_changed(obj, *, municipality, by, old_digest, new_digest, correction, changes) -> None:
+    """After a Swedish text changed: translations made from the old text go back
+    to being translated, or, for a correction, move their digest along."""
+    others = translation_model(obj).objects.filter(master=obj).exclude(language_code=SWEDISH)
+    if correction:
+        others.filter(text_digest=old_digest).update(text_digest=new_digest)
+        changes["translations"] = ["", _("kept: a correction that does not change the meaning")]
+        return
+    reset = list(others.filter(text_status__in=SHOWN_STATUSES).values_list("language_code", flat=True))
+    if reset:
+        others.filter(language_code__in=reset).update(
+            text_status=TextStatus.IN_TRANSLATION, text_version=F("text_version") + 1
+        )
+        changes["translations"] = [", ".join(reset), _("back to being translated: the Swedish text changed")]
+
+
+@transaction.atomic
+def text_review(*, obj, municipality, language: str, by, version: int | None = None):
+    """Mark a done translation as reviewed: by someone other than its author."""
+    row = _row(obj, language)
+    if row is None or language == SWEDISH or row.text_status != TextStatus.DONE:
+        raise ValidationError(_("Only a translation marked done can be reviewed."))
+    if version is not None and row.text_version != version:
+        raise StaleEdit
+    if row.text_author_id is not None and row.text_author_id == getattr(by, "pk", None):
+        raise PermissionDenied(_("A translation is reviewed by someone other than the one who wrote it."))
+    if row.text_digest != swedish_digest(obj, {r.language_code: r for r in obj.translations.all()}):
+        raise ValidationError(_("The Swedish text has changed since this translation was made."))
+    row.text_status = TextStatus.REVIEWED
+    row.text_version += 1
+    row.text_updated_at = timezone.now()
+    row.save(update_fields=["text_status", "text_version", "text_updated_at"])
+    audit_record(
+        municipality=municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=obj,
+        changes={f"status [{language}]": [TextStatus.DONE.label, TextStatus.REVIEWED.label]},
+    )
+    return row
+
+
+def site_for(municipality) -> PublicSite:
+    """The municipality's public site (made, unpublished, on first use)."""
+    site, _created = PublicSite.objects.get_or_create(municipality=municipality)
+    return site
+
+
+SITE_FIELDS = (
+    "contact_email",
+    "languages",
+    "compliance",
+    "assessed_on",
+    "assessment_method",
+    "statement_updated_on",
+    "data_controller",
+    "dpo_email",
+)
+
+
+def _site_snapshot(site: PublicSite) -> dict:
+    return {field: getattr(site, field) for field in SITE_FIELDS}
+
+
+@transaction.atomic
+def site_update(*, site: PublicSite, by, data: dict, version: int | None = None) -> PublicSite:
+    """Change the site's settings (SITE_FIELDS). A published site keeps what it
+    needs to stay published."""
+    before = _site_snapshot(site)
+    for field, value in data.items():
+        if field not in SITE_FIELDS:
+            raise ValueError(f"not a site field: {field}")
+        setattr(site, field, value)
+    site.full_clean(exclude=["municipality"])
+    if site.published and (missing := site.missing_for_publishing()):
+        raise ValidationError(
+            _("A published site needs %(missing)s. Unpublish it first.") % {"missing": ", ".join(missing)}
+        )
+    claim_version(site, version)
+    site.save()
+    audit_record(
+        municipality=site.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=site,
+        changes=diff(before, _site_snapshot(site)),
+    )
+    return site
+
+
+@transaction.atomic
+def site_publish(*, site: PublicSite, by, published: bool = True) -> PublicSite:
+    """Publish (or unpublish) the municipality's public pages. Publishing needs the
+    contact mailbox and the accessibility statement's and privacy notice's parts
+    (DOS-lagen)."""
+    site = PublicSite.objects.select_for_update().get(pk=site.pk)
+    if published and (missing := site.missing_for_publishing()):
+        raise ValidationError(_("Fill in %(missing)s before publishing.") % {"missing": ", ".join(missing)})
+    if site.published == published:
+        return site
+    site.published = published
+    if published and site.published_at is None:
+        site.published_at = timezone.now()
+    site.version += 1
+    site.save(update_fields=["published", "published_at", "version"])
+    audit_record(
+        municipality=site.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=site,
+        changes={"published": [not published, published]},
+    )
+    return site

@@ -1,0 +1,44 @@
+"""The start page, the accessibility statement and the privacy notice."""
+
+from __future__ import annotations
+
+from public.frame import note_if_fell_back, render_page
+from public.selectors.start import start_page
+from public.site import public_page
+from public.texts import shown
+
+# The parts other areas add to the start page (upcoming dates, latest feedback,
+# results): a template and the function that gives its context (``part``).
+START_PARTS: list[tuple[str, object]] = []
+
+
+@public_page
+def start(request, public):
+    page = start_page(public)
+    parts = [{"template": template, "part": part(public)} for template, part in START_PARTS]
+    return render_page(
+        request,
+        public,
+        "public/start.html",
+        {
+            "page": page,
+            "page_note": note_if_fell_back(public, *page.texts),
+            "start_parts": parts,
+        },
+    )
+
+
+@public_page
+def accessibility(request, public):
+    gaps = shown(public.site, "accessibility_gaps", public.language)
+    return render_page(
+        request,
+        public,
+        "public/accessibility.html",
+        {"gaps": gaps, "note": note_if_fell_back(public, gaps)},
+    )
+
+
+@public_page
+def privacy(request, public):
+    return render_page(request, public, "public/privacy.html")
