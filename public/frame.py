@@ -42,9 +42,7 @@ def navigation(public: PublicContext) -> list[NavItem]:
 
     pages = {name for _route, _view, name in PAGES}
     return [
-        NavItem(public.url(name), str(label), public.url_name in names)
-        for name, label, names in NAV
-        if name in pages
+        NavItem(public.url(name), str(label), public.url_name in names) for name, label, names in NAV if name in pages
     ]
 
 
