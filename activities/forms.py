@@ -157,9 +157,10 @@ PRIVACY_HELP = _("Write about the work and about groups; never name or describe 
 class ProgressNoteForm(forms.ModelForm):
     class Meta:
         model = ProgressNote
-        fields = ["date", "text"]
+        fields = ["date", "text", "public"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"text": PRIVACY_HELP}
+        labels = {"public": _("Show on the public site")}
 
 
 class ActivityImportForm(forms.Form):

@@ -119,11 +119,12 @@ def activity_delete(*, activity: Activity, by) -> None:
 
 
 @transaction.atomic
-def note_add(*, activity: Activity, by, date, text: str) -> ProgressNote:
+def note_add(*, activity: Activity, by, date, text: str, public: bool = False) -> ProgressNote:
     note = ProgressNote.objects.create(
         activity=activity,
         date=date,
         text=text,
+        public=public,
         author=by,
         author_name=(by.get_full_name() or by.get_username()) if by else "",
     )
@@ -132,7 +133,28 @@ def note_add(*, activity: Activity, by, date, text: str) -> ProgressNote:
         actor=by,
         action=AuditEvent.Action.CREATE,
         obj=activity,
-        changes={"progress_note": [None, f"{date}: {text}"]},
+        changes={
+            "progress_note": [None, f"{date}: {text}"],
+            **({"progress_note_public": [None, True]} if public else {}),
+        },
+    )
+    return note
+
+
+@transaction.atomic
+def note_set_public(*, note: ProgressNote, by, public: bool) -> ProgressNote:
+    """Show the note on the public site (when its activity is public), or stop showing it."""
+    if note.public == public:
+        return note
+    note.public = public
+    note.save(update_fields=["public"])
+    activity = note.activity
+    audit_record(
+        municipality=activity.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=activity,
+        changes={f"progress_note_public {note.date}": [not public, public]},
     )
     return note
 

@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/redigera/", views.activity_edit, name="edit"),
     path("<int:pk>/ta-bort/", views.activity_delete, name="delete"),
     path("<int:pk>/lagesrapport/", views.note_add, name="note_add"),
+    path("<int:pk>/publik-text/", views.public_texts, name="public_texts"),
     path("lagesrapport/<int:pk>/ta-bort/", views.note_delete, name="note_delete"),
+    path("lagesrapport/<int:pk>/publik/", views.note_public, name="note_public"),
     path("plan/<int:plan_pk>/aktiviteter.xlsx", views.activity_export, name="export"),
     path("plan/<int:plan_pk>/importera/", views.activity_import, name="import"),
 ]

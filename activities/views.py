@@ -16,6 +16,7 @@ from organisations.models import OrgUnit
 from plans.access import get_chosen_plan, get_plan_for_user
 from plans.models import StatusSummary
 from plans.selectors import live_plans, sort_in_tree_order
+from public.swedish_texts import SwedishTextsForm, activity_text_fields, edit_swedish_texts
 
 from . import services
 from .access import get_activity_for_user, get_note_for_user
@@ -65,12 +66,14 @@ def activity_list(request):
 
 
 def _detail(request, activity, note_form, status=200):
+    can_edit = request.membership.may_edit_unit_work(activity.owner_id)
     context = {
         "activity": activity,
         "goals": sort_in_tree_order(list(activity.goals.select_related("plan"))),
         "notes": activity.notes.select_related("author"),
         "note_form": note_form,
-        "can_edit": request.membership.may_edit_unit_work(activity.owner_id),
+        "can_edit": can_edit,
+        "text_form": SwedishTextsForm(obj=activity, fields=activity_text_fields) if can_edit else None,
         "history": history_for(activity),
         "events": activity.events.order_by("-starts_at", "pk"),
     }
@@ -162,6 +165,38 @@ def note_add(request, pk):
         messages.success(request, _("The progress note was added."))
         return redirect("activities:detail", pk=activity.pk)
     return _detail(request, activity, form, status=400)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def public_texts(request, pk):
+    """The activity's public title and description in Swedish (those who may edit the activity)."""
+    activity = get_activity_for_user(request.user, pk, write=True)
+    activity = Activity.objects.select_related("municipality").prefetch_related("translations").get(pk=activity.pk)
+    back = reverse("activities:detail", args=[activity.pk])
+    return edit_swedish_texts(
+        request,
+        obj=activity,
+        municipality=activity.municipality,
+        fields=activity_text_fields,
+        template="public/staff/swedish_texts.html",
+        context={"heading": _("Public text"), "name": str(activity), "back_url": back},
+        done_url=back,
+    )
+
+
+@member_required
+@require_POST
+def note_public(request, pk):
+    """Show a progress note on the public site, or stop showing it (``public`` = 1 or 0)."""
+    note = get_note_for_user(request.user, pk, write=True)
+    public = request.POST.get("public") == "1"
+    services.note_set_public(note=note, by=request.user, public=public)
+    if public:
+        messages.success(request, _("The progress note is shown on the public site when the activity is public."))
+    else:
+        messages.success(request, _("The progress note is no longer shown on the public site."))
+    return redirect(reverse("activities:detail", args=[note.activity_id]) + "#notes")
 
 
 @member_required

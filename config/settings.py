@@ -335,5 +335,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {"TrackEnum": "indicators.models.Track"},
+    "ENUM_NAME_OVERRIDES": {
+        "TrackEnum": "indicators.models.Track",
+        "ConsultationFormEnum": "consultations.models.Consultation.Form",
+    },
 }

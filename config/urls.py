@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("publikt/", include("public.staff_urls")),
     # Last: the public pages of each municipality, /<kommunkod>/… (public/urls.py).
     path("", include("public.urls")),
 ]

@@ -90,6 +90,8 @@ def load_demo_consultations(*, municipality: Municipality, data: dict) -> int:
             starts_at=_dt(c["starts_at"]),
             ends_at=_dt(c["ends_at"]),
             place=c.get("place", ""),
+            accessibility=c.get("accessibility", ""),
+            in_public_calendar=bool(c.get("in_public_calendar")),
             video_link=c.get("video_link", ""),
             services=c.get("services", []),
             invited_organisations=c.get("invited_organisations", ""),

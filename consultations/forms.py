@@ -34,8 +34,8 @@ class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
         fields = [
-            "title", "form", "organisers", "council", "starts_at", "ends_at", "place", "video_link", "services",
-            "invited_organisations", "representatives", "influence", "influence_note",
+            "title", "form", "organisers", "council", "starts_at", "ends_at", "place", "accessibility", "video_link",
+            "services", "in_public_calendar", "invited_organisations", "representatives", "influence", "influence_note",
             "attendance_total", "organisations_present", "compensation_paid", "compensation_total", "internal_notes",
         ]  # fmt: skip
         widgets = {
@@ -316,6 +316,59 @@ class PublishForm(forms.Form):
         label=_("I have read the minutes and they contain no personal details."),
         error_messages={"required": _("Confirm that you have checked the minutes for personal details.")},
     )
+
+
+class ViewPublishForm(forms.Form):
+    """A view's public wording for the återkoppling page, and the confirmation
+    that it holds no personal details (as for minutes). Pre-filled with the
+    published wording, or else with the view's text and the feedback's
+    reasoning to edit into public wording."""
+
+    said = forms.CharField(
+        label=_("What was said (public wording)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("As residents will read it: the group's view in plain words, without names or personal details."),
+        error_messages={"required": _("Write what was said in public wording.")},
+    )
+    answer = forms.CharField(
+        label=_("What we did (public wording)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "What became of the view, signed by the responding unit, not a person. "
+            "Leave empty while the feedback is being prepared."
+        ),
+    )
+    checked = forms.BooleanField(
+        label=_("I have read the public wording and it contains no personal details."),
+        error_messages={"required": _("Confirm that you have checked the public wording for personal details.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, view: View, row=None, feedback: Feedback | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+        if row is not None and (row.said or row.answer):
+            self.fields["said"].initial = row.said
+            self.fields["answer"].initial = row.answer
+        else:
+            self.fields["said"].initial = view.text
+            self.fields["answer"].initial = feedback.reasoning if feedback is not None else ""
+        self.fields["version"].initial = row.text_version if row is not None else 0
+
+    def clean(self):
+        from .services import public_wording_problems
+
+        data = super().clean()
+        said, answer = (data.get("said") or "").strip(), (data.get("answer") or "").strip()
+        if said:
+            found = public_wording_problems(self.view, said, answer)
+            if found:
+                raise forms.ValidationError(
+                    _("The public wording seems to contain personal details: %(found)s. Change it before publishing.")
+                    % {"found": "; ".join(found)}
+                )
+        return data
 
 
 class CouncilForm(forms.ModelForm):

@@ -51,8 +51,10 @@ def consultation_snapshot(c: Consultation) -> dict[str, Any]:
         "starts_at": timezone.localtime(c.starts_at).strftime("%Y-%m-%d %H:%M"),
         "ends_at": timezone.localtime(c.ends_at).strftime("%Y-%m-%d %H:%M"),
         "place": c.place,
+        "accessibility": c.accessibility,
         "video_link": c.video_link,
         "services": c.service_labels(),
+        "in_public_calendar": c.in_public_calendar,
         "invited_organisations": c.invited_organisations,
         "influence": c.get_influence_display(),
         "influence_note": c.influence_note,
@@ -384,6 +386,69 @@ def minutes_publish(*, minutes: MinutesVersion, by) -> MinutesVersion:
         raise NotAllowedNow(_("The minutes seem to contain personal details: %(found)s.") % {"found": "; ".join(found)})
     _set_status(minutes, by, MinutesVersion.Status.PUBLISHED, published_at=timezone.now())
     return minutes
+
+
+def public_wording_problems(view: View, said: str, answer: str) -> list[str]:
+    """What in a view's public wording looks like personal details (the minutes'
+    rule: identity numbers, e-mail addresses, phone numbers, names of people who
+    have not agreed to be named)."""
+    return personal_details_in(f"{said}\n{answer}", names=unnamed_people(view.item.consultation))
+
+
+@transaction.atomic
+def view_publish(
+    *, view: View, by, said: str, answer: str, confirmed_personal_data: bool, version: int | None = None
+) -> View:
+    """Publish a view on the återkoppling page, in its public wording: ``said``
+    (what was said) and ``answer`` (what became of it), saved as the Swedish
+    public texts (public.services.text_save). ``View.text`` and the feedback's
+    reasoning stay internal. As with minutes, publishing is an explicit act:
+    refused while the wording looks like it holds personal details, and until
+    the user confirms having checked it. Publishing a published view again
+    saves its changed wording. ``version`` is the Swedish text row's version
+    the form was opened with (lib.locking.StaleEdit)."""
+    from public.services import text_save
+
+    said, answer = (said or "").strip(), (answer or "").strip()
+    consultation = view.item.consultation
+    if consultation.starts_at > timezone.now():
+        raise NotAllowedNow(_("A view is published once the consultation has been held."))
+    if not said:
+        raise NotAllowedNow(_("Write what was said in public wording before publishing."))
+    found = public_wording_problems(view, said, answer)
+    if found:
+        raise NotAllowedNow(
+            _("The public wording seems to contain personal details: %(found)s.") % {"found": "; ".join(found)}
+        )
+    if not confirmed_personal_data:
+        raise NotAllowedNow(_("Confirm that you have checked the public wording for personal details."))
+    text_save(
+        obj=view,
+        municipality=consultation.municipality,
+        language="sv",
+        texts={"said": said, "answer": answer},
+        by=by,
+        version=version,
+    )
+    view = View.objects.select_for_update().select_related("item__consultation__municipality").get(pk=view.pk)
+    if not view.public:
+        view.public = True
+        view.published_at = timezone.now()
+        view.save(update_fields=["public", "published_at"])
+        _audit(consultation.municipality, by, AuditEvent.Action.UPDATE, view, {"published": [False, True]})
+    return view
+
+
+@transaction.atomic
+def view_unpublish(*, view: View, by) -> View:
+    """Take a view off the återkoppling page; its public wording is kept for a
+    later publishing."""
+    view = View.objects.select_for_update().select_related("item__consultation__municipality").get(pk=view.pk)
+    if view.public:
+        view.public = False
+        view.save(update_fields=["public"])
+        _audit(view.item.consultation.municipality, by, AuditEvent.Action.UPDATE, view, {"published": [True, False]})
+    return view
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from .forms import (
     SendMinutesForm,
     SupersedeForm,
     ViewForm,
+    ViewPublishForm,
 )
 from .models import Council, Feedback, MinutesVersion
 from .selectors import attendance, consultation_list, consultation_page, figures, overdue_views, trace
@@ -314,19 +315,99 @@ def feedback_edit(request, pk):
 @signed_in_member_required
 def trace_view(request, pk):
     view = get_view_for_user(request.user, pk)
+    return _trace_page(request, view)
+
+
+def _trace_page(request, view, *, publish_form=None, status=200):
     membership = request.membership
+    consultation = view.item.consultation
+    the_trace = trace(view, membership)
+    runs = membership.is_staff_member and may_run(membership, consultation)
+    # Publishing on the återkoppling page: by those who run the consultation, once it was held.
+    can_publish = runs and consultation.starts_at <= timezone.now()
+    if can_publish and publish_form is None:
+        publish_form = ViewPublishForm(view=view, row=_swedish_row(view), feedback=the_trace.feedback)
     context = {
-        "trace": trace(view, membership),
+        "trace": the_trace,
         "item": view.item,
-        "consultation": view.item.consultation,
+        "consultation": consultation,
         "can_answer": membership.is_staff_member and membership.may_edit_unit_work(view.item.responsible_unit_id),
         # A view recorded by mistake is removed here, by those who run the consultation, until it is answered.
-        "can_remove": membership.is_staff_member
-        and may_run(membership, view.item.consultation)
-        and not Feedback.objects.filter(view=view).exists(),
+        "can_remove": runs and not Feedback.objects.filter(view=view).exists(),
         "staff": membership.is_staff_member,
+        "can_publish": can_publish,
+        "publish_form": publish_form if can_publish else None,
+        "public_url": _public_url(view) if can_publish and view.public else "",
     }
-    return render(request, "consultations/trace.html", context)
+    return render(request, "consultations/trace.html", context, status=status)
+
+
+def _swedish_row(view):
+    return view.translations.filter(language_code="sv").first()
+
+
+def _public_url(view) -> str:
+    """The view on the municipality's återkoppling page, once its site is published."""
+    from django.urls import NoReverseMatch, reverse
+
+    from public.models import PublicSite
+
+    consultation = view.item.consultation
+    if not PublicSite.objects.filter(municipality_id=consultation.municipality_id, published=True).exists():
+        return ""
+    try:
+        url = reverse(
+            "public:feedback_consultation", kwargs={"kod": consultation.municipality.code, "pk": consultation.pk}
+        )
+    except NoReverseMatch:
+        return ""
+    return f"{url}#synpunkt-{view.pk}"
+
+
+@member_required
+@require_POST
+def view_publish(request, pk):
+    """Publish the view's public wording (or save its changes), with the personal-details confirmation."""
+    view = get_view_for_user(request.user, pk, write=True)
+    feedback = Feedback.objects.filter(view=view).first()
+    form = ViewPublishForm(request.POST, view=view, row=_swedish_row(view), feedback=feedback)
+    if form.is_valid():
+        was_public = view.public
+        try:
+            services.view_publish(
+                view=view,
+                by=request.user,
+                said=form.cleaned_data["said"],
+                answer=form.cleaned_data["answer"],
+                confirmed_personal_data=form.cleaned_data["checked"],
+                version=form.cleaned_data.get("version"),
+            )
+        except services.NotAllowedNow as exc:
+            form.add_error(None, str(exc))
+        except StaleEdit:
+            row = _swedish_row(view)
+            form = stale_form(
+                lambda data: ViewPublishForm(data, view=view, row=row, feedback=feedback),
+                request.POST,
+                row.text_version if row else 0,
+            )
+            return _trace_page(request, view, publish_form=form, status=CONFLICT)
+        else:
+            if was_public:
+                messages.success(request, _("The public wording was saved."))
+            else:
+                messages.success(request, _("The view was published on the public feedback page."))
+            return redirect("consultations:trace", pk=view.pk)
+    return _trace_page(request, view, publish_form=form, status=400)
+
+
+@member_required
+@require_POST
+def view_unpublish(request, pk):
+    view = get_view_for_user(request.user, pk, write=True)
+    services.view_unpublish(view=view, by=request.user)
+    messages.success(request, _("The view was taken off the public feedback page."))
+    return redirect("consultations:trace", pk=view.pk)
 
 
 @member_required

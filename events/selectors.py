@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ class Participants:
     total: Cell | int
     rows: list[tuple[str, Cell | int]]  # by age group; empty when only a total was recorded
     exact: bool
+    codes: list[str] = field(default_factory=list)  # the rows' age groups (AGE_GROUPS' codes, "ej_angivet")
 
     @property
     def withheld(self) -> bool:
@@ -70,4 +71,4 @@ def participants(event: Event, *, exact: bool, k: int | None = None) -> Particip
         cells, grand = suppress_1d(counts, k=k, total=total)
     labels = {**ages, NOT_STATED: _("not stated")}
     rows = [(str(labels[key]), cells[key]) for key in counts] if counted else []
-    return Participants(total=grand, rows=rows, exact=exact)
+    return Participants(total=grand, rows=rows, exact=exact, codes=list(counts) if counted else [])

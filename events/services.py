@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib.languages import SWEDISH
 from lib.locking import claim_version
 from organisations.models import Municipality
+from public.services import text_save
+from public.texts import rows, swedish_digest, text_fields
 
 from .models import AGE_GROUPS, Event
 
@@ -23,6 +26,19 @@ EVENT_FIELDS = (
 )  # fmt: skip
 # What "create next year's" copies: the texts, not the counts.
 COPIED_FIELDS = tuple(f for f in EVENT_FIELDS if f not in ("participants_total", "participants"))
+
+
+def mirror_swedish_texts(event: Event, *, by) -> None:
+    """The Swedish public texts are the event's title and description: keep the
+    ``sv`` row equal to them (public.services.text_save audits a change and
+    sends the translations back to being translated)."""
+    text_save(
+        obj=event,
+        municipality=event.municipality,
+        language=SWEDISH,
+        texts={"public_title": event.title, "public_text": event.description},
+        by=by,
+    )
 
 
 def event_snapshot(event: Event) -> dict[str, Any]:
@@ -62,6 +78,7 @@ def event_create(
         obj=event,
         changes=snapshot_created(event_snapshot(event)),
     )
+    mirror_swedish_texts(event, by=by)
     return event
 
 
@@ -89,6 +106,8 @@ def event_update(
         event.goals.set(list(goals))
     if activities is not None:
         event.activities.set(list(activities))
+    if "title" in fields or "description" in fields:
+        mirror_swedish_texts(event, by=by)
     audit_record(
         municipality=event.municipality,
         actor=by,
@@ -120,12 +139,13 @@ def next_year(moment: datetime | None) -> datetime | None:
         return moment.replace(year=moment.year + 1, day=28)
 
 
+@transaction.atomic
 def event_copy_next_year(*, event: Event, by) -> Event:
     """A copy one year later: same texts, organisers, goals and activities; no counts."""
     fields = {name: getattr(event, name) for name in COPIED_FIELDS}
     fields["starts_at"] = next_year(event.starts_at)
     fields["ends_at"] = next_year(event.ends_at)
-    return event_create(
+    copy = event_create(
         municipality=event.municipality,
         by=by,
         fields=fields,
@@ -133,3 +153,17 @@ def event_copy_next_year(*, event: Event, by) -> Event:
         goals=event.goals.all(),
         activities=event.activities.all(),
     )
+    # Translations made from today's Swedish text come along, with their status.
+    by_language = rows(event)
+    current = swedish_digest(event, by_language)
+    for language, row in by_language.items():
+        if language != SWEDISH and row.text_digest == current:
+            text_save(
+                obj=copy,
+                municipality=copy.municipality,
+                language=language,
+                texts={field: getattr(row, field) for field in text_fields(event)},
+                by=by,
+                status=row.text_status,
+            )
+    return copy

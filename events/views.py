@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from audit.selectors import history_for
 from lib.forms import year_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.suppression import Cell
 from organisations.access import signed_in_member_required
 from plans.selectors import sort_in_tree_order
 
@@ -37,16 +38,38 @@ def event_detail(request, pk):
     membership = request.membership
     event = get_event_for_user(request.user, pk)
     staff = membership.is_staff_member
+    # Exact for those who run the event (as for a consultation's attendance):
+    # the coordinator and the organising units' contacts. Protected like
+    # survey counts for everyone else, other staff included.
+    exact = staff and may_manage(membership, event)
+    history = history_for(event) if staff else []
+    if not exact:
+        _hide_participants(history, event.municipality.suppression_k)
     context = {
         "event": event,
         "organisers": event.organisers.order_by("name"),
         "goals": sort_in_tree_order(list(event.goals.select_related("plan"))) if staff else [],
         "activities": event.activities.select_related("municipality").order_by("number") if staff else [],
-        "participants": participants(event, exact=staff),
+        "participants": participants(event, exact=exact),
         "can_edit": may_manage(membership, event),
-        "history": history_for(event) if staff else [],
+        "history": history,
     }
     return render(request, "events/event_detail.html", context)
+
+
+PARTICIPANTS_AUDITED = ("participants", "participants_total")
+
+
+def _hide_participants(history, k: int) -> None:
+    """The history says that the participants changed, not the figures: those
+    who do not run the event see them protected only."""
+    hidden = str(Cell(None, True, k))
+    for entry in history:
+        if any(key in entry.changes for key in PARTICIPANTS_AUDITED):
+            entry.changes = {
+                key: [None if v in (None, "") else hidden for v in values] if key in PARTICIPANTS_AUDITED else values
+                for key, values in entry.changes.items()
+            }
 
 
 def _may_create(membership) -> bool:

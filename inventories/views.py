@@ -3,9 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from audit.selectors import history_for
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
+from public.links import inventory_address
+from public.site import MAX_AGE as PUBLIC_MAX_AGE
 
 from . import services
 from .access import (
@@ -201,8 +204,15 @@ def _published(pk) -> Inventory:
 
 
 def public_results(request, pk):
-    """A published inventory's results for anyone: suppressed counts, publishable quotes only."""
+    """A published inventory's results for anyone: suppressed counts, publishable quotes only.
+    Once the municipality's public site is published, the page lives there: a
+    permanent redirect, cached no longer than a public page, so unpublishing
+    the site brings this page back within a minute."""
     inventory = _published(pk)
+    if (address := inventory_address(inventory)) is not None:
+        response = HttpResponsePermanentRedirect(address)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
     context = _results_context(inventory, public=True)
     context["recommendations"] = inventory.recommendations.all()
     return render(request, "inventories/public_results.html", context)

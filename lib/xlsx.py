@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING, WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import iterparse  # defused when defusedxml is installed
 
@@ -61,6 +61,9 @@ class Sheet:
     header: Sequence[str]
     rows: Iterable[Sequence[Any]]
     widths: Sequence[int] = field(default_factory=tuple)
+    # When given, the sheet is protected (without a password: a guard against slips,
+    # not a lock) and only these columns (0-based) can be edited.
+    editable: Sequence[int] = field(default_factory=tuple)
 
 
 def write_workbook(sheets: Sequence[Sheet]) -> bytes:
@@ -72,20 +75,25 @@ def write_workbook(sheets: Sequence[Sheet]) -> bytes:
         for i, width in enumerate(spec.widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
+        if spec.editable:
+            ws.protection.sheet = True
+            ws.protection.formatColumns = ws.protection.formatRows = ws.protection.autoFilter = False
         ws.append([_cell(ws, name, font=bold) for name in spec.header])
         for row in spec.rows:
-            ws.append([_cell(ws, value) for value in row])
+            ws.append([_cell(ws, value, unlocked=i in spec.editable) for i, value in enumerate(row)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _cell(ws, value: Any, *, font: Font | None = None) -> WriteOnlyCell:
+def _cell(ws, value: Any, *, font: Font | None = None, unlocked: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=_cell_value(value))
     if isinstance(cell.value, str):
         cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
     if font is not None:
         cell.font = font
+    if unlocked:
+        cell.protection = Protection(locked=False)
     return cell
 
 

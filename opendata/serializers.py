@@ -7,12 +7,17 @@ goals of published plans are ever named."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities.models import Method, PartnerKind, TargetGroup
-from consultations.models import Consultation
+from consultations.models import Consultation, Feedback, View
+from events.models import Event
 from indicators.models import Indicator, Track
 from lib.result_tables import cell_value
 from lib.suppression import Cell
@@ -414,3 +419,185 @@ class ResultsSerializer(RecordSerializer):
     @extend_schema_field(TableSerializer(many=True))
     def get_tables(self, obj: PublishedResults) -> list[dict]:
         return [table(t) for t in obj.tables]
+
+
+# --- Återkoppling: published views and their feedback ---------------------------------------
+
+
+class FeedbackRecordSerializer(RecordSerializer):
+    """A view the municipality published on its återkoppling page, with its
+    feedback, in the public wording (Swedish). Never the view as recorded, who
+    entered it, the feedback's internal reasoning, or a representative's name
+    without their consent. ``obj`` is a consultations View from
+    public.selectors.feedback.published_views."""
+
+    id = serializers.IntegerField(help_text=_("The view's id."))
+    consultation_id = serializers.IntegerField(source="item.consultation_id")
+    consultation_date = serializers.SerializerMethodField(help_text=_("The day the samråd was held."))
+    consultation_form = serializers.ChoiceField(source="item.consultation.form", choices=Consultation.Form.choices)
+    consultation_form_label = serializers.CharField(source="item.consultation.get_form_display")
+    question = serializers.CharField(source="item.question", help_text=_("The agenda item's question."))
+    decision_body = serializers.CharField(source="item.decision_body", help_text=_("E.g. Socialnämnden."))
+    decision_date = serializers.DateField(
+        source="item.decision_date", help_text=_("The date of the decision (expected, if still ahead).")
+    )
+    case_number = serializers.CharField(source="item.decision_ref", help_text=_("The decision's case number (dnr)."))
+    said = serializers.SerializerMethodField(help_text=_("What was said, in the municipality's public wording."))
+    given_by = serializers.ChoiceField(choices=View.GivenBy.choices)
+    given_by_name = serializers.SerializerMethodField(
+        help_text=_("The representative's name and organisation, only with their consent; else null.")
+    )
+    feedback_status = serializers.SerializerMethodField(help_text=_("Null while no feedback has been given."))
+    feedback_status_label = serializers.SerializerMethodField()
+    answer = serializers.SerializerMethodField(
+        help_text=_("What became of the view, in the municipality's public wording; empty until written.")
+    )
+    feedback_date = serializers.SerializerMethodField()
+    responding_unit = serializers.SerializerMethodField(help_text=_("The unit that answered (never a person)."))
+    goal_ids = serializers.SerializerMethodField(
+        help_text=_("The goals (of adopted or replaced plans) that carry the view out.")
+    )
+    activity_ids = serializers.SerializerMethodField(help_text=_("The public activities that carry the view out."))
+    page_url = serializers.SerializerMethodField(
+        help_text=_("The view on the municipality's public återkoppling page; null while the site is not published.")
+    )
+
+    def _feedback(self, obj):
+        from public.selectors.feedback import feedback_of
+
+        return feedback_of(obj)
+
+    def _text(self, obj, name) -> str:
+        from public.texts import shown
+
+        text = shown(obj, name, "sv")
+        return text.text if text else ""
+
+    def get_consultation_date(self, obj) -> date:
+        return timezone.localtime(obj.item.consultation.starts_at).date()
+
+    def get_said(self, obj) -> str:
+        return self._text(obj, "said")
+
+    def get_given_by_name(self, obj) -> str | None:
+        member = obj.representative if obj.representative_id else None
+        return member.public_name if member is not None and member.named_consent else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Feedback.Status.choices, allow_null=True))
+    def get_feedback_status(self, obj) -> str | None:
+        feedback = self._feedback(obj)
+        return feedback.status if feedback else None
+
+    def get_feedback_status_label(self, obj) -> str | None:
+        feedback = self._feedback(obj)
+        return str(feedback.get_status_display()) if feedback else None
+
+    def get_answer(self, obj) -> str:
+        return self._text(obj, "answer")
+
+    def get_feedback_date(self, obj) -> date | None:
+        feedback = self._feedback(obj)
+        return feedback.given_on if feedback else None
+
+    def get_responding_unit(self, obj) -> str | None:
+        feedback = self._feedback(obj)
+        return feedback.unit.name if feedback else None
+
+    def get_goal_ids(self, obj) -> list[int]:
+        feedback = self._feedback(obj)
+        return [goal.pk for goal in feedback.goals.all()] if feedback else []
+
+    def get_activity_ids(self, obj) -> list[int]:
+        feedback = self._feedback(obj)
+        return [activity.pk for activity in feedback.activities.all()] if feedback else []
+
+    def get_page_url(self, obj) -> str | None:
+        if not self.context.get("site_published"):
+            return None
+        path = reverse(
+            "public:feedback_consultation",
+            kwargs={"kod": self.context["municipality"].code, "pk": obj.item.consultation_id},
+        )
+        path = f"{path}#synpunkt-{obj.pk}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+# --- Evenemang: public events ------------------------------------------------------------------
+
+
+class ParticipantsRowSerializer(serializers.Serializer):
+    age_group = serializers.CharField(
+        help_text=_("barn_unga (children and young people), vuxna (adults), aldre (elderly) or ej_angivet.")
+    )
+    label = serializers.CharField(help_text=_("The age group, in Swedish."))
+    count = CellSerializer()
+
+
+class EventRecordSerializer(GoalLinkedSerializer):
+    """A public event (``obj`` is public.selectors.calendar.EventRecord): the
+    calendar's facts and the participants as on its public page, small counts
+    hidden. Never partner organisations or their contact persons."""
+
+    id = serializers.IntegerField(source="event.pk")
+    title = serializers.SerializerMethodField(help_text=_("The title, in Swedish."))
+    description = serializers.SerializerMethodField(help_text=_("The description, in Swedish."))
+    kind = serializers.ChoiceField(source="event.kind", choices=Event.Kind.choices)
+    kind_label = serializers.CharField(source="event.get_kind_display")
+    starts_at = serializers.DateTimeField(source="event.starts_at", help_text=_("Swedish time, with its offset."))
+    ends_at = serializers.DateTimeField(source="event.ends_at", allow_null=True)
+    place = serializers.CharField(source="event.place")
+    accessibility = serializers.CharField(source="event.accessibility")
+    interpretation = serializers.CharField(source="event.interpretation")
+    childcare = serializers.CharField(source="event.childcare")
+    organising_units = serializers.ListField(source="organisers", child=serializers.CharField())
+    goals = goals_field()
+    activity_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("The public activities the event serves.")
+    )
+    rights_areas = areas_field()
+    participants_total = serializers.SerializerMethodField(
+        help_text=_("After the event: how many took part, hidden when fewer than k; null when not recorded.")
+    )
+    participants_by_age = serializers.SerializerMethodField(help_text=_("After the event, when recorded by age."))
+    page_url = serializers.SerializerMethodField(
+        help_text=_("The event's public page; null while the site is not published.")
+    )
+    ics_url = serializers.SerializerMethodField(
+        help_text=_("The event as iCalendar; null while the site is not published.")
+    )
+
+    def goal_ids(self, obj) -> list[int]:
+        return obj.goal_ids
+
+    def get_title(self, obj) -> str:
+        return obj.item.title.text
+
+    def get_description(self, obj) -> str:
+        return obj.item.description.text if obj.item.description else ""
+
+    @extend_schema_field(CellSerializer(allow_null=True))
+    def get_participants_total(self, obj) -> dict | None:
+        return cell(obj.participants.total) if obj.participants else None
+
+    @extend_schema_field(ParticipantsRowSerializer(many=True))
+    def get_participants_by_age(self, obj) -> list[dict]:
+        if not obj.participants:
+            return []
+        return [
+            {"age_group": code, "label": label, "count": cell(value)}
+            for code, (label, value) in zip(obj.participants.codes, obj.participants.rows, strict=True)
+        ]
+
+    def _public_url(self, obj, name: str) -> str | None:
+        if not self.context.get("site_published"):
+            return None
+        path = reverse(f"public:{name}", kwargs={"kod": self.context["municipality"].code, "pk": obj.event.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_page_url(self, obj) -> str | None:
+        return self._public_url(obj, "event")
+
+    def get_ics_url(self, obj) -> str | None:
+        return self._public_url(obj, "event_ics")

@@ -162,6 +162,20 @@ RESULT_COLUMNS: list[Column] = [
 ]
 
 
+FEEDBACK_FIELDS = [
+    "id", "consultation_id", "consultation_date", "consultation_form", "consultation_form_label", "question",
+    "decision_body", "decision_date", "case_number", "said", "given_by", "given_by_name", "feedback_status",
+    "feedback_status_label", "answer", "feedback_date", "responding_unit",
+]  # fmt: skip
+FEEDBACK_COLUMNS: list[Column] = [
+    KOMMUNKOD,
+    *(field(name) for name in FEEDBACK_FIELDS),
+    joined("goal_ids"),
+    joined("activity_ids"),
+    field("page_url"),
+]
+
+
 def result_rows(records: Iterable[Record]) -> Iterable[Record]:
     """One row per table cell: table, row, column and the cell's published text (as tables_csv writes it)."""
     for record in records:
@@ -188,3 +202,34 @@ def csv_response(rows: Iterable[Record], columns: Sequence[Column], filename: st
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _participants(code: str | None) -> Column:
+    """The participants' total (``code`` None) or an age group's count, as published: the number or "dolt"."""
+
+    def get(record: Record) -> str:
+        if code is None:
+            value = record["participants_total"]
+        else:
+            value = next((r["count"] for r in record["participants_by_age"] if r["age_group"] == code), None)
+        return value["text"] if value else ""
+
+    return (f"participants_{code}" if code else "participants_total"), get
+
+
+EVENT_FIELDS = (
+    "id", "title", "description", "kind", "kind_label", "starts_at", "ends_at", "place", "accessibility",
+    "interpretation", "childcare",
+)  # fmt: skip
+EVENT_COLUMNS: list[Column] = [
+    KOMMUNKOD,
+    *(field(name) for name in EVENT_FIELDS),
+    joined("organising_units"),
+    *GOALS,
+    joined("activity_ids"),
+    *RIGHTS_AREAS,
+    _participants(None),
+    *(_participants(code) for code in ("barn_unga", "vuxna", "aldre", "ej_angivet")),
+    field("page_url"),
+    field("ics_url"),
+]

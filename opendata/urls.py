@@ -4,6 +4,7 @@
 from django.urls import path
 
 from . import views
+from .dcat import dcat_rdf
 
 app_name = "opendata"
 
@@ -14,6 +15,8 @@ DATASETS = [
     ("indikatorer", "indicators", views.Indicators, views.IndicatorsCsv),
     ("samrad", "consultation_figures", views.ConsultationFigures, views.ConsultationFiguresCsv),
     ("enkatresultat", "results", views.Results, views.ResultsCsv),
+    ("aterkoppling", "feedback", views.FeedbackViews, views.FeedbackViewsCsv),
+    ("evenemang", "events", views.Events, views.EventsCsv),
 ]
 
 urlpatterns = [
@@ -27,3 +30,5 @@ for segment, name, json_view, csv_view in DATASETS:
         path(f"v1/kommuner/<str:kommunkod>/{segment}/", json_view.as_view(), name=name),
         path(f"v1/kommuner/<str:kommunkod>/{segment}.csv", csv_view.as_view(), name=f"{name}_csv"),
     ]
+# The DCAT-AP-SE catalogue of the datasets above, for Sweden's data portal (opendata.dcat).
+urlpatterns.append(path("v1/kommuner/<str:kommunkod>/dcat.rdf", dcat_rdf, name="dcat"))

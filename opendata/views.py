@@ -308,6 +308,61 @@ class Results(Dataset):
         return list(tabular.result_rows(records))
 
 
+@_schema(
+    gettext_lazy("Feedback on views from samråd"),
+    description=gettext_lazy(
+        "The views from held samråd that the municipality published on its återkoppling page, with the "
+        "decision each came before and the feedback, in the municipality's public wording. Newest samråd first."
+    ),
+)
+class FeedbackViews(Dataset):
+    serializer_class = serializers.FeedbackRecordSerializer
+    filename = "aterkoppling"
+    columns = tabular.FEEDBACK_COLUMNS
+
+    def objects(self, municipality):
+        from public.selectors.feedback import published_views
+
+        return published_views(municipality)
+
+    def extra_context(self, municipality):
+        from public.models import PublicSite
+
+        return {"site_published": PublicSite.objects.filter(municipality=municipality, published=True).exists()}
+
+
+@_schema(
+    gettext_lazy("Events"),
+    description=gettext_lazy(
+        "The municipality's public events (the Roma National Day on 8 April, cultural evenings, competitions) "
+        "with time, place, accessibility, interpretation and childcare, the goals and activities they serve, and "
+        "afterwards the participants with small counts hidden. Oldest first."
+    ),
+)
+class Events(Dataset):
+    serializer_class = serializers.EventRecordSerializer
+    filename = "evenemang"
+    columns = tabular.EVENT_COLUMNS
+
+    def objects(self, municipality):
+        from public.selectors.calendar import dataset_events
+
+        return dataset_events(municipality)
+
+    def load(self, municipality, objects):
+        from public.selectors.calendar import event_records
+
+        return event_records(municipality, objects)
+
+    def extra_context(self, municipality):
+        from public.models import PublicSite
+
+        return {
+            "goals": selectors.GoalIndex.of(municipality),
+            "site_published": PublicSite.objects.filter(municipality=municipality, published=True).exists(),
+        }
+
+
 MunicipalitiesCsv = csv_view(Municipalities, gettext_lazy("Municipalities as CSV"))
 PlansCsv = csv_view(Plans, gettext_lazy("Plans as CSV"))
 GoalsCsv = csv_view(Goals, gettext_lazy("Goals as CSV"), parameters=[PLAN_FILTER], bad_request=True)
@@ -315,6 +370,8 @@ ActivitiesCsv = csv_view(Activities, gettext_lazy("Activities as CSV"))
 IndicatorsCsv = csv_view(Indicators, gettext_lazy("Indicators as CSV (a row per measurement)"))
 ConsultationFiguresCsv = csv_view(ConsultationFigures, gettext_lazy("Consultation figures as CSV"))
 ResultsCsv = csv_view(Results, gettext_lazy("Survey and needs-inventory results as CSV (a row per table cell)"))
+FeedbackViewsCsv = csv_view(FeedbackViews, gettext_lazy("Feedback on views from samråd as CSV"))
+EventsCsv = csv_view(Events, gettext_lazy("Events as CSV"))
 
 
 class Schema(SwedishMixin, SpectacularJSONAPIView):
@@ -328,6 +385,8 @@ DATASETS = [
     ("indicators", gettext_lazy("Indicators")),
     ("consultation_figures", gettext_lazy("Consultation figures")),
     ("results", gettext_lazy("Survey and needs-inventory results")),
+    ("feedback", gettext_lazy("Feedback on views from samråd")),
+    ("events", gettext_lazy("Events")),
 ]
 
 

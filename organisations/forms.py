@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lib import images
@@ -136,10 +137,20 @@ class MemberForm(forms.Form):
 class MunicipalitySettingsForm(forms.ModelForm):
     class Meta:
         model = Municipality
-        fields = ["reference_prefix", "feedback_days", "suppression_k", "logo", "open_consultation_figures"]
+        fields = [
+            "reference_prefix", "feedback_days", "suppression_k", "org_number", "logo", "open_consultation_figures",
+        ]  # fmt: skip
         widgets = {"logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"})}
 
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    # Longer than the stored ten digits: a hyphen or spaces as typed are taken away (clean_org_number).
+    org_number = forms.CharField(
+        label=capfirst(Municipality._meta.get_field("org_number").verbose_name),
+        help_text=Municipality._meta.get_field("org_number").help_text,
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     LOGO_MAX_BYTES = 1_000_000
 
@@ -190,6 +201,26 @@ class MunicipalitySettingsForm(forms.ModelForm):
         if not 1 <= days <= 365:
             raise forms.ValidationError(_("Between 1 and 365 days."))
         return days
+
+    def clean_org_number(self):
+        return clean_org_number(self.cleaned_data["org_number"])
+
+
+def clean_org_number(value: str) -> str:
+    """A Swedish organisation number as ten digits (212000-0142 → 2120000142),
+    its last digit checked (the Luhn check digit), or empty."""
+    number = re.sub(r"[\s-]", "", value or "")
+    if not number:
+        return ""
+    if not re.fullmatch(r"[0-9]{10}", number):
+        raise forms.ValidationError(_("An organisation number is ten digits, e.g. 212000-0142."))
+    total = 0
+    for position, digit in enumerate(number[:9]):
+        product = int(digit) * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    if (10 - total % 10) % 10 != int(number[9]):
+        raise forms.ValidationError(_("This is not a valid organisation number: check the digits."))
+    return number
 
 
 def sign_in_name_taken(username: str) -> bool:

@@ -14,8 +14,10 @@ urlpatterns = [
     path("<int:pk>/planfil.yaml", views.plan_export, name="export"),
     path("<int:pk>/plan.xlsx", views.plan_xlsx, name="xlsx"),
     path("<int:pk>/statusar/", views.plan_statuses, name="statuses"),
+    path("<int:pk>/sammanfattning/", views.plan_summary, name="plan_summary"),
     path("<int:plan_pk>/mal/nytt/", views.goal_create, name="goal_create"),
     path("mal/<int:pk>/", views.goal_detail, name="goal"),
     path("mal/<int:pk>/redigera/", views.goal_edit, name="goal_edit"),
     path("mal/<int:pk>/ta-bort/", views.goal_delete, name="goal_delete"),
+    path("mal/<int:pk>/sammanfattning/", views.goal_summary, name="goal_summary"),
 ]

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +13,7 @@ from lib.forms import choice_param, int_param
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
+from public.swedish_texts import SwedishTextsForm, edit_swedish_texts, plain_summary_fields
 
 from . import services
 from .access import get_goal_for_user, get_plan_for_user
@@ -51,8 +53,54 @@ def plan_detail(request, pk):
         "filtered": bool(unit or area),
         "history": history_for(plan),
         "can_edit": request.membership.is_coordinator,
+        "summary_form": _summary_form(plan) if request.membership.is_coordinator else None,
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def _summary_form(obj) -> SwedishTextsForm:
+    """The plain-summary form on a plan's or goal's page (coordinators)."""
+    return SwedishTextsForm(obj=obj, fields=plain_summary_fields)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_summary(request, pk):
+    """The plan's plain-language summary in Swedish, for the public site (coordinators)."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    plan = Plan.objects.prefetch_related("translations").get(pk=plan.pk)
+    back = reverse("plans:detail", args=[plan.pk])
+    return edit_swedish_texts(
+        request,
+        obj=plan,
+        municipality=plan.municipality,
+        fields=plain_summary_fields,
+        template="public/staff/swedish_texts.html",
+        context={"heading": _("Plain-language summary (public)"), "name": plan.title, "back_url": back},
+        done_url=back,
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def goal_summary(request, pk):
+    """The goal's plain-language summary in Swedish, for the public site (coordinators)."""
+    goal = get_goal_for_user(request.user, pk, write=True)
+    goal = Goal.objects.select_related("plan__municipality").prefetch_related("translations").get(pk=goal.pk)
+    back = reverse("plans:goal", args=[goal.pk])
+    return edit_swedish_texts(
+        request,
+        obj=goal,
+        municipality=goal.plan.municipality,
+        fields=plain_summary_fields,
+        template="public/staff/swedish_texts.html",
+        context={
+            "heading": _("Plain-language summary (public)"),
+            "name": f"{goal.code} {goal.title}".strip(),
+            "back_url": back,
+        },
+        done_url=back,
+    )
 
 
 @coordinator_required
@@ -189,6 +237,7 @@ def goal_detail(request, pk):
             "owner__name", "number"
         ),
         "events": goal.events.order_by("-starts_at", "pk"),
+        "summary_form": _summary_form(goal) if request.membership.is_coordinator else None,
     }
     return render(request, "plans/goal_detail.html", context)
 

@@ -58,3 +58,19 @@ def load_demo_public(*, municipality, path: Path, plan=None) -> bool:
 # The other areas' demo content (rights information, återkoppling…):
 # functions (municipality, data, plan) reading their own keys of the file.
 EXTRA_LOADERS: list = []
+
+from .demo_rights import load_rights  # noqa: E402 (after EXTRA_LOADERS: it imports the services)
+
+EXTRA_LOADERS.append(load_rights)
+
+from .demo_calendar import load_calendar  # noqa: E402
+
+EXTRA_LOADERS.append(load_calendar)
+
+from .demo_plan import load_plan_texts  # noqa: E402
+
+EXTRA_LOADERS.append(load_plan_texts)
+
+from .demo_feedback import load_feedback  # noqa: E402
+
+EXTRA_LOADERS.append(load_feedback)

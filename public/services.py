@@ -238,3 +238,88 @@ def site_publish(*, site: PublicSite, by, published: bool = True) -> PublicSite:
         changes={"published": [not published, published]},
     )
     return site
+
+
+# --- Rights information (docs/public-site.md §2.2) -----------------------------------
+
+
+def _rights_texts(section) -> dict:
+    sv = _row(section, SWEDISH, lock=False)
+    return {"heading": sv.heading if sv else "", "text": sv.text if sv else ""}
+
+
+@transaction.atomic
+def rights_section_create(*, municipality, by, heading: str, text: str):
+    """A new section of the rights information, last, with its Swedish texts."""
+    from django.db.models import Max
+
+    from .models import RightsSection
+
+    last = RightsSection.objects.filter(municipality=municipality).aggregate(last=Max("position"))["last"]
+    section = RightsSection.objects.create(municipality=municipality, position=(last or 0) + 1)
+    audit_record(
+        municipality=municipality,
+        actor=by,
+        action=AuditEvent.Action.CREATE,
+        obj=section,
+        changes={"position": [None, section.position]},
+    )
+    text_save(obj=section, municipality=municipality, language=SWEDISH, texts={"heading": heading, "text": text}, by=by)
+    return section
+
+
+@transaction.atomic
+def rights_section_update(*, section, by, heading: str, text: str, version: int | None):
+    """Change a section's Swedish texts. ``version`` is the Swedish row's
+    version the editor opened (0: none); raises StaleEdit when it moved. The
+    section's own version counts the saves, changed or not."""
+    row = text_save(
+        obj=section,
+        municipality=section.municipality,
+        language=SWEDISH,
+        texts={"heading": heading, "text": text},
+        by=by,
+        version=version,
+    )
+    type(section).objects.filter(pk=section.pk).update(version=F("version") + 1)
+    return row
+
+
+@transaction.atomic
+def rights_section_move(*, section, by, up: bool) -> None:
+    """Move a section one place up or down (it swaps places with its neighbour)."""
+    from .models import RightsSection
+
+    sections = list(
+        RightsSection.objects.select_for_update().filter(municipality=section.municipality).order_by("position", "pk")
+    )
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(sections):
+        return
+    sections[index], sections[other] = sections[other], sections[index]
+    for position, moved in enumerate(sections, start=1):
+        if moved.position != position:
+            before = moved.position
+            moved.position = position
+            moved.version += 1
+            moved.save(update_fields=["position", "version"])
+            audit_record(
+                municipality=section.municipality,
+                actor=by,
+                action=AuditEvent.Action.UPDATE,
+                obj=moved,
+                changes={"position": [before, position]},
+            )
+
+
+@transaction.atomic
+def rights_section_delete(*, section, by) -> None:
+    audit_record(
+        municipality=section.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=section,
+        changes={f"{field} [sv]": [value, None] for field, value in _rights_texts(section).items() if value},
+    )
+    section.delete()

@@ -14,27 +14,14 @@ per object. parler's descriptors are never used here; they fall back silently.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lib.languages import BY_TAG, SWEDISH, UI_LANGUAGES
+from surveys.languages import Shown  # the same contract as the surveys' texts
 
 from .translation import SHOWN_STATUSES, digest
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A text as the reader sees it: in ``lang``; ``in_swedish`` when it is the
-    Swedish text shown in place of a missing translation."""
-
-    text: str
-    lang: str
-    in_swedish: bool = False
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def text_fields(obj) -> list[str]:

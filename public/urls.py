@@ -7,7 +7,10 @@ from django.urls import path, register_converter
 from django.views.generic.base import RedirectView
 
 from .site import KommunkodConverter, LanguageSlugConverter
-from .views import statements
+from .views import calendar as calendar_views
+from .views import feedback as feedback_views
+from .views import inventories, plan, statements
+from .views.rights import rights as rights_page
 
 register_converter(KommunkodConverter, "kommunkod")
 register_converter(LanguageSlugConverter, "publiclang")
@@ -19,6 +22,22 @@ PAGES = [
     ("", statements.start, "start"),
     ("tillganglighet/", statements.accessibility, "accessibility"),
     ("personuppgifter/", statements.privacy, "privacy"),
+    ("rattigheter/", rights_page, "rights"),
+    ("aterkoppling/", feedback_views.feedback, "feedback"),
+    ("aterkoppling/<int:pk>/", feedback_views.feedback_consultation, "feedback_consultation"),
+    ("plan/", plan.plan, "plan"),
+    ("plan/<int:pk>/", plan.plan_detail, "plan_detail"),
+    ("mal/<int:pk>/", plan.goal, "goal"),
+    ("aktivitet/<int:pk>/", plan.activity, "activity"),
+    ("indikator/<int:pk>/", plan.indicator, "indicator"),
+    ("behovsinventeringar/", inventories.inventories, "inventories"),
+    ("behovsinventering/<int:pk>/", inventories.inventory, "inventory"),
+    ("kalender/", calendar_views.calendar, "calendar"),
+    ("kalender.ics", calendar_views.calendar_ics, "calendar_ics"),
+    ("evenemang/<int:pk>/", calendar_views.event, "event"),
+    ("evenemang/<int:pk>.ics", calendar_views.event_ics, "event_ics"),
+    ("samrad/<int:pk>/", calendar_views.consultation, "consultation"),
+    ("samrad/<int:pk>.ics", calendar_views.consultation_ics, "consultation_ics"),
 ]
 
 urlpatterns = []

@@ -10,14 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from .models import PublicSite
+from .selectors.calendar import calendar_object_pages
+from .selectors.feedback import object_pages as feedback_pages
+from .selectors.inventories import inventory_files, inventory_pages
+from .selectors.plan import plan_pages
 from .site import PublicContext
 from .urls import PAGES
 
 # Pages without an object: every name in PAGES whose route has no <pk>.
-OBJECT_PAGES: list[Callable[[PublicContext], Iterable[tuple[str, int]]]] = []
+OBJECT_PAGES: list[Callable[[PublicContext], Iterable[tuple[str, int]]]] = [
+    plan_pages,  # published plans, their goals, public activities and indicators
+    inventory_pages,  # inventories whose results are public
+    feedback_pages,  # held samråd with published minutes or views
+    calendar_object_pages,  # public events and calendar samråd, pages and .ics (kalender.ics is in PAGES)
+]
 # Other public addresses of the municipality (iCalendar feeds, the DCAT file):
 # functions (PublicContext) -> addresses, called once, for Swedish.
-EXTRA_URLS: list[Callable[[PublicContext], Iterable[str]]] = []
+EXTRA_URLS: list[Callable[[PublicContext], Iterable[str]]] = [
+    inventory_files,  # the inventories' CSV downloads
+]
 
 
 def static_pages() -> list[str]:
@@ -43,3 +54,17 @@ def walk(municipality, *, languages: Iterable[str] | None = None) -> list[str]:
     for extra in EXTRA_URLS:
         urls += list(extra(every[0]))
     return list(dict.fromkeys(urls))
+
+
+def _dcat(public: PublicContext) -> list[str]:
+    """The open-data catalogue (opendata.dcat), once it exists: it needs the organisation number too."""
+    from django.urls import reverse
+
+    from opendata.dcat import missing_for_catalogue
+
+    if missing_for_catalogue(public.municipality):
+        return []
+    return [reverse("opendata:dcat", args=[public.municipality.code])]
+
+
+EXTRA_URLS.append(_dcat)

@@ -29,6 +29,7 @@ from followups.selectors import previous_approved, report_changes, report_conten
 from plans.models import Plan
 
 from .chapters import changes, consultations, framing, funding, goals, indicators, inventories
+from .chapters import events as events_chapter
 from .chapters.common import iso, long_date, paragraphs
 from .chapters.inventories import inventory_period, report_inventories
 from .document import Document, Heading, Paragraph, Table
@@ -46,9 +47,10 @@ __all__ = [
 
 Progress = Callable[[int, str], None]
 
-# The manifest's format (Build.sources): 2 lists every datum read, 1 (before
-# issue 13) only the reports and inventories.
-MANIFEST_VERSION = 2
+# The manifest's format (Build.sources): 3 adds the events read (``events``,
+# ``events_as_of``, ``events_k``), 2 lists every datum read, 1 (before issue 13)
+# only the reports and inventories.
+MANIFEST_VERSION = 3
 
 
 # --- The council report --------------------------------------------------------------
@@ -91,6 +93,10 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
     read_consultations = consultations.add(
         doc, municipality=municipality, start=period_start, end=period_end, today=today
     )
+    read_events = events_chapter.add(
+        doc, municipality=municipality, start=period_start, end=period_end, today=today,
+        codes={pk: code for pk, (code, _title) in src.goals.items()},
+    )  # fmt: skip
     read_inventories: dict = {}
     shown = inventories.add(doc, plan=plan, start=period_start, end=period_end, read_on=today, read=read_inventories)
     read_funding = funding.add(doc, src=src, full=full)
@@ -119,6 +125,7 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
         "waiting_views": read_consultations["waiting_views"],
         "waiting_decision_dates": read_consultations["waiting_decision_dates"],
         "inventories": [[i.pk, iso(i.finalised_on)] for i in shown],
+        **read_events,
         **read_inventories,
         **read_funding,
     }

@@ -70,9 +70,10 @@ class CouncilReport(models.Model):
 # must never show numbers that moved with one answer. 3: goals matched by id,
 # assessments counted by code, temporary funding from the approved snapshots,
 # consultations and waiting views as of the period's end, each chapter stating
-# its moment, and a manifest (``sources``) of every datum read.
+# its moment, and a manifest (``sources``) of every datum read. 4: events held
+# in the period, with participant counts protected by the municipality's k.
 RULES_BEFORE_FROZEN_RESULTS = 1
-RULES_VERSION = 3
+RULES_VERSION = 4
 
 
 class Build(models.Model):

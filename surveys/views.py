@@ -21,6 +21,7 @@ from lib.net import client_address
 from lib.origin import sent_from_this_site
 from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
+from public.links import site_address
 
 from . import services
 from .access import get_question_for_user, get_survey_for_user, may_change
@@ -48,6 +49,7 @@ def _public_context(survey: Survey, language: str, **extra) -> dict:
         "survey": survey,
         "language": language,
         "page_note": swedish_note(survey, language) if language not in UI_LANGUAGES else None,
+        "public_site": site_address(survey.municipality, language),
         **extra,
     }
 
@@ -372,7 +374,12 @@ def _published(token) -> Survey:
 def public_results(request, token):
     survey = _published(token)
     results = survey_results(survey)
-    context = {"survey": survey, "results": results, "title": survey.text("sv", "title")}
+    context = {
+        "survey": survey,
+        "results": results,
+        "title": survey.text("sv", "title"),
+        "public_site": site_address(survey.municipality),
+    }
     return render(request, "surveys/public_results.html", context)
 
 

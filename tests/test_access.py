@@ -28,6 +28,8 @@ SIGNED_IN = dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN}
 POST_ONLY = dict.fromkeys(ROLES, 405)
 # A signed-in member's POST-only URL: GET is refused after the sign-in check.
 MEMBER_POST_ONLY = dict.fromkeys(ROLES, 405) | {"anonymous": LOGIN, "representative": 403}
+# A coordinator's POST-only URL: GET is refused after the coordinator check.
+COORDINATOR_POST_ONLY = dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN, "coordinator": 405, "other_coordinator": 405}
 # Consultations: a representative sees the ones they are invited to (unit A's is).
 CONSULTATION_LIST = MEMBER_PAGE | {"representative": 200}
 CONSULTATION_OBJECT = MEMBER_OBJECT | {"representative": 200}
@@ -65,6 +67,11 @@ EXPECTED = {
     "organisations:settings": COORDINATOR_PAGE,
     "organisations:member_create": COORDINATOR_PAGE,
     "organisations:member_edit": COORDINATOR_OBJECT,
+    # The coordinator's page of the public site: always their own municipality's (no id in the URL).
+    "public_staff:site": COORDINATOR_PAGE,
+    "public_staff:site_texts": COORDINATOR_POST_ONLY,
+    "public_staff:publish": COORDINATOR_POST_ONLY,
+    "public_staff:unpublish": COORDINATOR_POST_ONLY,
     "plans:list": MEMBER_PAGE,
     "plans:create": COORDINATOR_PAGE,
     "plans:import": COORDINATOR_PAGE,
@@ -79,6 +86,8 @@ EXPECTED = {
     "plans:goal": MEMBER_OBJECT,
     "plans:goal_edit": COORDINATOR_OBJECT,
     "plans:goal_delete": COORDINATOR_OBJECT,
+    "plans:plan_summary": COORDINATOR_OBJECT,
+    "plans:goal_summary": COORDINATOR_OBJECT,
     "activities:list": MEMBER_PAGE,
     "activities:create": UNIT_WRITER_PAGE,
     "activities:detail": MEMBER_OBJECT,
@@ -86,6 +95,8 @@ EXPECTED = {
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": MEMBER_POST_ONLY,
     "activities:note_delete": MEMBER_POST_ONLY,
+    "activities:note_public": MEMBER_POST_ONLY,
+    "activities:public_texts": UNIT_A_OBJECT,
     "activities:export": MEMBER_OBJECT,
     "activities:import": UNIT_WRITER_OBJECT,
     # Events: staff read all; a representative only public ones (the test event is public).
@@ -120,6 +131,8 @@ EXPECTED = {
     "consultations:view_delete": MEMBER_POST_ONLY,
     "consultations:feedback": UNIT_A_OBJECT,
     "consultations:trace": CONSULTATION_OBJECT,
+    "consultations:view_publish": MEMBER_POST_ONLY,
+    "consultations:view_unpublish": MEMBER_POST_ONLY,
     "consultations:overdue": MEMBER_PAGE,
     "consultations:figures": MEMBER_PAGE,
     "consultations:figures_xlsx": MEMBER_PAGE,
@@ -209,6 +222,10 @@ EXPECTED = {
     "opendata:consultation_figures_csv": PUBLIC,
     "opendata:results": PUBLIC,
     "opendata:results_csv": PUBLIC,
+    "opendata:feedback": PUBLIC,
+    "opendata:feedback_csv": PUBLIC,
+    "opendata:events": PUBLIC,
+    "opendata:events_csv": PUBLIC,
     "reports:list": MEMBER_PAGE,
     "reports:create": COORDINATOR_PAGE,
     "reports:detail": MEMBER_OBJECT,
@@ -221,6 +238,46 @@ EXPECTED = {
     "reports:build_docx": MEMBER_OBJECT,
     "reports:unit_pdf": MEMBER_OBJECT,
     "reports:unit_docx": MEMBER_OBJECT,
+    # Rights information: written by coordinators; moving a section is POST only.
+    "public_staff:rights": COORDINATOR_PAGE,
+    "public_staff:rights_create": COORDINATOR_PAGE,
+    "public_staff:rights_edit": COORDINATOR_OBJECT,
+    "public_staff:rights_delete": COORDINATOR_OBJECT,
+    "public_staff:rights_move": COORDINATOR_PAGE | {"coordinator": 405, "other_coordinator": 405},
+    # Översättningar: coordinators (all texts) and unit contacts (their units' activities and
+    # events); a language the municipality does not offer is 404 (the other municipality offers none).
+    "public_staff:translations": UNIT_WRITER_PAGE,
+    "public_staff:translation": UNIT_A_OBJECT,  # unit A's public event
+    "public_staff:translations_export": UNIT_WRITER_OBJECT,
+    "public_staff:translations_import": UNIT_WRITER_OBJECT,
+    # The DCAT catalogue: the world has no organisation number nor a published site
+    # (published: opendata/tests/test_dcat.py).
+    "opendata:dcat": NOT_FOUND,
+    # The public pages (public/urls.py; each name has an address with and without a
+    # language slug). The expectation is on a published site (public.tests.published):
+    # the same page for everyone, signed in or not. Whatever it says, every public page
+    # is NOT_FOUND for everyone on an unpublished site and for another municipality's
+    # object under this kommunkod, and a language the site does not offer redirects
+    # (302) to the Swedish page: test_public_* below.
+    "public:start": PUBLIC,
+    "public:accessibility": PUBLIC,
+    "public:privacy": PUBLIC,
+    "public:rights": PUBLIC,
+    "public:plan": PUBLIC,
+    "public:plan_detail": PUBLIC,
+    "public:goal": PUBLIC,
+    "public:activity": PUBLIC,
+    "public:indicator": PUBLIC,
+    "public:feedback": PUBLIC,
+    "public:feedback_consultation": PUBLIC,
+    "public:inventories": PUBLIC,
+    "public:inventory": PUBLIC,
+    "public:calendar": PUBLIC,
+    "public:calendar_ics": PUBLIC,
+    "public:event": PUBLIC,
+    "public:event_ics": PUBLIC,
+    "public:consultation": PUBLIC,
+    "public:consultation_ics": PUBLIC,
 }
 
 # A council report's build files, by build: the staff get the newest finished
@@ -240,10 +297,12 @@ POST_EXPECTED = {
     "activities:edit": UNIT_A_OBJECT,
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": UNIT_A_OBJECT,
+    "activities:public_texts": UNIT_A_OBJECT,
     "events:edit": UNIT_A_OBJECT,
     "events:delete": UNIT_A_OBJECT,
     "events:copy": UNIT_A_OBJECT,
     "activities:note_delete": UNIT_A_OBJECT,
+    "activities:note_public": UNIT_A_OBJECT,
     "followups:report_edit": UNIT_A_OBJECT,
     "followups:report_submit": UNIT_A_OBJECT,
     "followups:report_return": COORDINATOR_OBJECT,
@@ -259,6 +318,8 @@ POST_EXPECTED = {
     "consultations:view_create": UNIT_A_OBJECT,
     "consultations:view_delete": UNIT_A_OBJECT,
     "consultations:feedback": UNIT_A_OBJECT,
+    "consultations:view_publish": UNIT_A_OBJECT,
+    "consultations:view_unpublish": UNIT_A_OBJECT,
     "consultations:minutes_edit": UNIT_A_OBJECT,
     "consultations:minutes_send": UNIT_A_OBJECT,
     "consultations:minutes_approve": UNIT_A_OBJECT,
@@ -280,6 +341,9 @@ POST_EXPECTED = {
     "inventories:recommendation_edit": UNIT_A_OBJECT,
     "inventories:recommendation_delete": UNIT_A_OBJECT,
     "inventories:recommendation_activity": UNIT_A_OBJECT,
+    "public_staff:rights_move": COORDINATOR_OBJECT,
+    "public_staff:translation": UNIT_A_OBJECT,
+    "public_staff:translations_import": UNIT_WRITER_OBJECT,
 }
 
 # URLs whose POST changes something: a POST by a role that may not must be
@@ -302,6 +366,17 @@ def url_names(resolver=None, namespace=""):
             yield from url_names(pattern, full)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), list(pattern.pattern.regex.groupindex)
+
+
+def rights_section_of(world):
+    """A section of the world's rights information."""
+    from public.models import RightsSection
+
+    section = RightsSection.objects.filter(municipality=world.municipality).first()
+    if section is None:  # made without the service: the refused-POST tests count audit events
+        section = RightsSection.objects.create(municipality=world.municipality, position=1)
+        section.translations.create(language_code="sv", heading="Rätt till information", text="Kommunen ska informera.")
+    return section
 
 
 def council_of(world):
@@ -329,6 +404,33 @@ def event_of(world):
     )
     if created:
         event.organisers.set([world.unit_a])
+    return event
+
+
+def translated_event_of(world):
+    """Unit A's public event with its Swedish public title and an English
+    translation by contact A (done), on a public site that offers English.
+    Written directly, unaudited: the tests count audit events."""
+    from public.models import PublicSite
+    from public.services import site_for, translation_model
+    from public.translation import digest
+
+    event = event_of(world)
+    site = site_for(world.municipality)
+    if "en" not in site.languages:
+        PublicSite.objects.filter(pk=site.pk).update(languages=[*site.languages, "en"])
+    rows = translation_model(event).objects
+    swedish = {"public_title": event.title, "public_text": ""}
+    rows.get_or_create(master=event, language_code="sv", defaults={**swedish, "text_digest": digest(swedish)})
+    rows.get_or_create(
+        master=event,
+        language_code="en",
+        defaults={
+            "public_title": "Roma National Day",
+            "text_digest": digest(swedish),
+            "text_author": world.users["contact_a"],
+        },
+    )
     return event
 
 
@@ -479,11 +581,15 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "plans:goal": world.result_goal.pk,
         "plans:goal_edit": world.result_goal.pk,
         "plans:goal_delete": world.result_goal.pk,
+        "plans:plan_summary": world.plan.pk,
+        "plans:goal_summary": world.result_goal.pk,
         "activities:detail": world.activity.pk,
         "activities:edit": world.activity.pk,
         "activities:delete": world.activity.pk,
         "activities:note_add": world.activity.pk,
         "activities:note_delete": world.note.pk,
+        "activities:note_public": world.note.pk,
+        "activities:public_texts": world.activity.pk,
         "activities:export": world.plan.pk,
         "activities:import": world.plan.pk,
         "followups:round": world.round.pk,
@@ -506,6 +612,8 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "consultations:view_delete": world.view.pk,
         "consultations:feedback": world.view.pk,
         "consultations:trace": world.view.pk,
+        "consultations:view_publish": world.view.pk,
+        "consultations:view_unpublish": world.view.pk,
         "consultations:minutes_edit": world.consultation.pk,
         "consultations:minutes": world.minutes.pk,
         "consultations:minutes_send": world.minutes.pk,
@@ -539,6 +647,11 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": council_report_of(world).pk}
     if name.startswith("inventory_public:"):
         return {"pk": inventory_of(world).pk}
+    if name.startswith("public_staff:rights") and params:
+        return {"pk": rights_section_of(world).pk}
+    if name.startswith("public_staff:translation") and params:
+        key = f"event:{translated_event_of(world).pk}:public_title"
+        return {"lang": "en", "key": key} if "key" in params else {"lang": "en"}
     if name.startswith("opendata:") and params:
         return {"kommunkod": world.municipality.code}
     if name == "inventories:answer_redact":
@@ -579,6 +692,8 @@ def check(response, expected, url):
 def test_get_every_url(world, role):
     client = world.client(role)
     for name, params in app_urls():
+        if name.startswith("public:"):
+            continue  # on the addresses walk() gives: test_public_* below
         url = reverse(name, kwargs=kwargs_for(name, params, world))
         check(client.get(url), EXPECTED[name][role], f"{role} GET {url}")
 
@@ -651,3 +766,100 @@ def test_admin_is_for_superusers_only(world, role):
         response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert reverse("admin:login") in response["Location"], name
+
+
+# --- The public pages: every address public.walk.walk() gives -----------------------
+
+
+@pytest.fixture
+def published(world):
+    """The world's municipality with a published site and something published on every public page."""
+    from public.tests.published import public_world
+
+    return public_world(world)
+
+
+def walked(municipality) -> list[tuple[str, str, dict]]:
+    """(address, URL name, kwargs) of every public address of ``municipality``."""
+    from urllib.parse import urlsplit
+
+    from django.urls import resolve
+
+    from public.walk import walk
+
+    out = []
+    for url in walk(municipality):
+        match = resolve(urlsplit(url).path)
+        out.append((url, match.view_name, match.kwargs))
+    return out
+
+
+def test_public_walk_reaches_every_public_page(world, published):
+    """A public page the walk does not reach (no object published for it in
+    public.tests.published, or not in public/walk.py) escapes every test below."""
+    patterns = {(name, "lang" in params) for name, params in app_urls() if name.startswith("public:")}
+    seen = {(name, "lang" in kwargs) for _url, name, kwargs in walked(world.municipality)}
+    assert not patterns - seen, f"Not walked (name, with a language): {sorted(patterns - seen)}"
+
+
+def test_public_pages_are_the_same_for_everyone(world, published):
+    """Every role gets EXPECTED on each public address of a published site, and
+    a signed-in person gets exactly the page anyone gets."""
+    clients = {role: world.client(role) for role in ROLES}
+    for url, name, _kwargs in walked(world.municipality):
+        assert name in EXPECTED, f"Decide who may use {name} in EXPECTED"
+        # A walked address of another namespace (an inventory's download, the DCAT
+        # file) is of a published object: EXPECTED there is for the world's unpublished one.
+        expected = EXPECTED[name] if name.startswith("public:") else PUBLIC
+        anyone = clients["anonymous"].get(url)
+        check(anyone, expected["anonymous"], f"anonymous GET {url}")
+        if anyone["Content-Type"].startswith("text/html"):
+            assert world.municipality.name in anyone.content.decode(), url
+        assert anyone.content, url
+        for role, client in clients.items():
+            response = client.get(url)
+            check(response, expected[role], f"{role} GET {url}")
+            assert response.content == anyone.content, f"{role} GET {url}: not what anyone gets"
+
+
+def test_public_pages_of_an_unpublished_site_are_not_found(world, published):
+    from public.services import site_publish
+
+    urls = [url for url, name, _kwargs in walked(world.municipality) if name.startswith("public:")]
+    site_publish(site=published.site, by=None, published=False)
+    for role in ROLES:
+        client = world.client(role)
+        for url in urls:
+            check(client.get(url), NOT_FOUND[role], f"{role} GET {url} (site unpublished)")
+    # A municipality without a site at all.
+    other = f"/{world.other_municipality.code}/"
+    for url in urls:
+        check(world.client("other_coordinator").get(other + url[6:]), 404, f"GET {other + url[6:]} (no site)")
+
+
+def test_another_municipalitys_object_is_not_found_under_this_kommunkod(world, published):
+    """Huddinge's published site does not show Stockholm's published objects at Huddinge's addresses."""
+    from public.tests.conftest import publish_site
+
+    publish_site(world.other_municipality)
+    code = world.other_municipality.code
+    objects = [
+        (n, kwargs) for _url, n, kwargs in walked(world.municipality) if n.startswith("public:") and "pk" in kwargs
+    ]
+    assert objects
+    for role in ROLES:
+        client = world.client(role)
+        for name, kwargs in objects:
+            url = reverse(name, kwargs=kwargs | {"kod": code})
+            check(client.get(url), NOT_FOUND[role], f"{role} GET {url} (another municipality's object)")
+
+
+def test_a_language_the_site_does_not_offer_goes_to_the_swedish_page(world, published):
+    swedish = [(url, name, kwargs) for url, name, kwargs in walked(world.municipality) if name.startswith("public:")]
+    swedish = [(url, name, kwargs) for url, name, kwargs in swedish if "lang" not in kwargs]
+    for role in ROLES:
+        client = world.client(role)
+        for url, name, kwargs in swedish:
+            arli = reverse(name, kwargs=kwargs | {"lang": "arli"})  # not offered by the world's site
+            response = client.get(arli)
+            assert (response.status_code, response.get("Location")) == (302, url), f"{role} GET {arli}"

@@ -16,6 +16,8 @@ import pytest
 from django.urls import resolve, reverse
 
 from conftest import ROLES
+from public.tests.published import public_world
+from public.walk import walk
 from tests.test_access import EXPECTED, app_urls, kwargs_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,8 +129,16 @@ def test_no_query_string_gives_a_server_error(world):
         if response.status_code >= 500:
             failures.append(f"{role} GET {url} {query!r:.200}: {response.status_code}")
 
-    for name, params in app_urls():
-        url = reverse(name, kwargs=kwargs_for(name, params, world))
+    urls = [
+        (name, reverse(name, kwargs=kwargs_for(name, params, world)))
+        for name, params in app_urls()
+        if not name.startswith("public:")
+    ]
+    # The public pages: every address the walk gives, of a site with one object of each kind.
+    public_world(world)
+    public_urls = [(resolve(url).view_name, url) for url in walk(world.municipality)]
+    assert {name for name, _url in public_urls} >= {n for n, _p in app_urls() if n.startswith("public:")}
+    for name, url in [*urls, *public_urls]:
         role = role_for(name)
         reads = reads_of(url)
         # Every view gets a few hostile query strings (middleware reads some too); the
@@ -147,3 +157,4 @@ def test_no_query_string_gives_a_server_error(world):
     assert {"plan", "enhet", "mal", "status", "q", "sida"} <= set(seen["activities:list"])
     assert {"plan", "fokus", "enhet", "omrade"} <= set(seen["followups:coverage"])
     assert "plan" in seen["opendata:goals"]
+    assert "ar" in seen["public:calendar"]

@@ -7,7 +7,9 @@ from lxml import html as lxml_html
 
 from audit.models import AuditEvent
 from events.models import Event
-from events.services import event_create
+from events.services import event_copy_next_year, event_create, event_update
+from public.services import text_save
+from public.texts import Shown, shown
 from tests.formreader import submissions
 
 
@@ -148,7 +150,7 @@ def test_a_representative_sees_public_events_only_with_small_counts_hidden(world
     assert client.get(reverse("events:detail", args=[internal.pk])).status_code == 404
     page = client.get(reverse("events:detail", args=[public.pk])).content.decode()
     assert "dolt" in page and ">38<" not in page and ">2<" not in page
-    staff_page = world.client("reader").get(reverse("events:detail", args=[public.pk])).content.decode()
+    staff_page = world.client("contact_a").get(reverse("events:detail", args=[public.pk])).content.decode()
     assert ">38<" in staff_page and ">2<" in staff_page and "dolt" not in staff_page
     reader_list = world.client("reader").get(reverse("events:list")).content.decode()
     assert "Planeringsmöte" in reader_list
@@ -211,3 +213,65 @@ def test_an_edit_saved_by_someone_else_meanwhile_is_not_overwritten_silently(wor
     assert client.post(url, again).status_code == 302
     event.refresh_from_db()
     assert event.title == "Kulturkväll i Skogås" and event.version == 3
+
+
+@pytest.mark.parametrize(
+    ("role", "exact"),
+    [("coordinator", True), ("contact_a", True), ("contact_b", False), ("reader", False), ("representative", False)],
+)
+def test_staff_outside_the_organising_units_see_protected_counts_as_representatives_do(world, role, exact):
+    event = make_event(world, participants_total=40, participants={"barn_unga": 38, "aldre": 2})
+    event_update(event=event, by=None, fields={"participants": {"barn_unga": 37, "aldre": 3}})
+    doc = lxml_html.fromstring(world.client(role).get(reverse("events:detail", args=[event.pk])).content)
+    cells = doc.xpath('//*[@id="participants"]//td/text()')
+    history = " ".join(td.text_content() for td in doc.xpath('//section[@class="history"]//table//td'))
+    if exact:
+        assert cells == ["37", "0", "3"]
+        assert "38" in history and "37" in history  # the history's figures
+    else:
+        assert cells == ["dolt", "0", "dolt"]
+        # The history says the count changed, not what it was.
+        assert "37" not in history and "38" not in history
+        assert ("dolt" in history) == (role != "representative")  # representatives see no history
+
+
+def test_the_swedish_public_texts_mirror_title_and_description(world):
+    event = make_event(world, title="Kulturkväll", description="Musik och föreläsning.")
+    sv = event.translations.get(language_code="sv")
+    assert (sv.public_title, sv.public_text, sv.text_status) == ("Kulturkväll", "Musik och föreläsning.", "klar")
+    text_save(
+        obj=event, municipality=world.municipality, language="en", texts={"public_title": "Cultural evening"}, by=None
+    )
+    client = world.client("coordinator")
+    url = reverse("events:edit", args=[event.pk])
+    data = form_of(client, url) | {"title": ["Kulturkväll i Flemingsberg"]}
+    assert client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    rows = {row.language_code: row for row in event.translations.all()}
+    assert rows["sv"].public_title == "Kulturkväll i Flemingsberg"
+    assert rows["sv"].public_text == "Musik och föreläsning."
+    assert rows["en"].text_status == "under_oversattning"  # the Swedish changed: back to being translated
+    assert shown(event, "public_title", "en") == Shown("Kulturkväll i Flemingsberg", "sv", in_swedish=True)
+
+
+def test_next_years_copy_has_the_swedish_texts_and_current_translations(world):
+    event = make_event(world, title="Kulturkväll", description="Musik.")
+    text_save(obj=event, municipality=world.municipality, language="en", texts={"public_title": "Evening"}, by=None)
+    copy = event_copy_next_year(event=event, by=None)
+    rows = {row.language_code: row for row in copy.translations.all()}
+    assert (rows["sv"].public_title, rows["sv"].public_text) == ("Kulturkväll", "Musik.")
+    assert (rows["en"].public_title, rows["en"].text_status) == ("Evening", "klar")
+    assert shown(copy, "public_title", "en") == Shown("Evening", "en")
+
+
+def test_the_data_migration_writes_the_swedish_rows_of_existing_events(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    event = make_event(world, title="Dikttävling", description="För unga.")
+    event.translations.all().delete()
+    import_module("events.migrations.0003_event_swedish_texts").mirror_swedish(apps, None)
+    sv = event.translations.get(language_code="sv")
+    assert (sv.public_title, sv.public_text) == ("Dikttävling", "För unga.")
+    assert shown(event, "public_text", "sv") == Shown("För unga.", "sv")

@@ -6,10 +6,19 @@ from public.frame import note_if_fell_back, render_page
 from public.selectors.start import start_page
 from public.site import public_page
 from public.texts import shown
+from public.views.calendar import upcoming_part
+from public.views.feedback import start_part as feedback_part
+from public.views.inventories import start_part as inventory_part
+from public.views.plan import latest_results_part
 
 # The parts other areas add to the start page (upcoming dates, latest feedback,
 # results): a template and the function that gives its context (``part``).
-START_PARTS: list[tuple[str, object]] = []
+START_PARTS: list[tuple[str, object]] = [
+    ("public/_latest_results.html", latest_results_part),  # the plan's area: newest public progress
+    ("public/_latest_inventory.html", inventory_part),  # the latest inventory with public results
+    ("public/_latest_feedback.html", feedback_part),  # återkoppling: the latest published views
+    ("public/_calendar_upcoming.html", upcoming_part),  # the calendar: the next public events and samråd
+]
 
 
 @public_page

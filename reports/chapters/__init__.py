@@ -12,6 +12,7 @@ framing        title page facts, summary, about the report, analysis, conclusion
 goals          results by focus area and goal (approved snapshots)
 indicators     indicators, measurements up to the period's end
 consultations  consultations held in the period, views waiting at its end
+events         events held in the period, participants protected with the municipality's k
 inventories    needs inventories with finalised results
 funding        activities on temporary funding (approved snapshots)
 changes        changes since the previous follow-up (approved snapshots)

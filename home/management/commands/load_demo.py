@@ -52,6 +52,7 @@ class Command(BaseCommand):
                 "name": m["name"],
                 "reference_prefix": m.get("reference_prefix", ""),
                 "open_consultation_figures": bool(m.get("open_consultation_figures", False)),
+                "org_number": str(m.get("org_number", "")),
             },
         )
         units = {}

@@ -1,0 +1,129 @@
+"""The test world with something published on every public page.
+
+``public_world(world)`` publishes the world's municipality's site and, in it,
+one object of each kind a public page shows: the adopted plan with plain
+summaries, a public activity with a public progress note, a public indicator,
+an upcoming public event and a past one with participants, an upcoming
+samråd in the public calendar, a held samråd with published minutes and a
+published view with feedback, a published and finalised needs inventory and
+a rights section. The access matrix (tests/test_access.py), the leak test and
+the quality tests walk it with ``public.walk.walk``: a page whose objects are
+not made here is not tested, so a new kind of public object belongs here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from activities.models import Activity, ProgressNote
+from conftest import make_consultation
+from consultations.models import Consultation, Feedback, MinutesVersion
+from events.models import Event
+from events.services import event_create
+from inventories.models import Inventory
+from public.services import rights_section_create, text_save
+
+from .conftest import publish_site
+
+
+@dataclass
+class Published:
+    site: object
+    event: Event
+    past_event: Event
+    upcoming: Consultation
+    held: Consultation
+    indicator: object
+    inventory: Inventory
+
+
+def texts(obj, municipality, sv: dict, en: dict | None = None) -> None:
+    text_save(obj=obj, municipality=municipality, language="sv", texts=sv, by=None)
+    if en:
+        text_save(obj=obj, municipality=municipality, language="en", texts=en, by=None)
+
+
+def public_world(world, *, languages=("en", "rmy-x-kalderas")) -> Published:
+    from consultations.services import feedback_save, view_publish
+    from indicators.tests.factories import make_indicator
+    from inventories.tests.test_inventories import filled_inventory
+
+    m = world.municipality
+    site = publish_site(m, languages=languages)
+    texts(site, m, {"intro": "Staden arbetar för romsk inkludering."}, {"intro": "The city works for Roma inclusion."})
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+
+    texts(world.plan, m, {"plain_summary": "Planen säger vad staden gör till 2030."})
+    for goal in (world.focus, world.goal, world.result_goal):
+        texts(goal, m, {"plain_summary": f"Målet {goal.code} i korthet."}, {"plain_summary": f"Goal {goal.code}."})
+
+    Activity.objects.filter(pk=world.activity.pk).update(visibility=Activity.Visibility.PUBLIC)
+    texts(
+        world.activity,
+        m,
+        {"public_title": "Brobyggare", "public_text": "Brobyggare hjälper familjer i kontakten med staden."},
+        {"public_title": "Bridge builders", "public_text": "Bridge builders help families."},
+    )
+    ProgressNote.objects.filter(pk=world.note.pk).update(public=True)
+
+    indicator = make_indicator(
+        world,
+        name="Andel romska elever med godkända betyg",
+        public=True,
+        measurements=((timezone.localdate() - timedelta(days=60), "20"),),
+    )
+
+    def event(title, starts_at, **fields):
+        fields = {
+            "title": title, "kind": Event.Kind.CULTURE, "is_public": True, "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(hours=3), "place": "Kulturhuset, Sergels torg",
+            "accessibility": "Entré utan trappsteg.", "interpretation": "Tolkning till romani chib.",
+            "childcare": "Barnpassning finns.", "description": "Musik och poesi.", **fields,
+        }  # fmt: skip
+        return event_create(
+            municipality=m, by=None, fields=fields, organisers=[world.unit_a], goals=[world.result_goal],
+            activities=[world.activity],
+        )  # fmt: skip
+
+    upcoming_event = event("Romsk kulturkväll", now + timedelta(days=30))
+    past_event = event(
+        "Romska nationaldagen", now - timedelta(days=40), kind=Event.Kind.ROMA_DAY, participants_total=40
+    )
+
+    upcoming = make_consultation(
+        m, world.unit_a, title="Samråd om mötesplatser", starts_at=now + timedelta(days=14),
+        ends_at=now + timedelta(days=14, hours=2), in_public_calendar=True, place="Stadsbiblioteket",
+        accessibility="Hörslinga och ramp.",
+    )  # fmt: skip
+    held = make_consultation(
+        m, world.unit_a, title="Samråd om brobyggare", starts_at=now - timedelta(days=20),
+        ends_at=now - timedelta(days=20) + timedelta(hours=2), in_public_calendar=True, place="Medborgarhuset",
+        attendance_total=12,
+    )  # fmt: skip
+    MinutesVersion.objects.create(
+        consultation=held, number=1, text="Vi talade om brobyggare och skolan.",
+        status=MinutesVersion.Status.PUBLISHED, published_at=now - timedelta(days=10),
+    )  # fmt: skip
+    view = held.items.get().views.get()
+    feedback_save(
+        view=view, by=None, goals=[world.result_goal], activities=[world.activity], version=None,
+        fields={"status": Feedback.Status.TAKEN, "reasoning": "Fler brobyggare anställs.", "unit": world.unit_a},
+    )  # fmt: skip
+    view_publish(
+        view=view, by=None, said="Fler brobyggare behövs i söderort.", answer="Staden anställer två brobyggare till.",
+        confirmed_personal_data=True,
+    )  # fmt: skip
+
+    inventory = filled_inventory(world)
+    Inventory.objects.filter(pk=inventory.pk).update(published=True)
+
+    # The organisation number: the open-data catalogue (dcat.rdf) is in the walk too.
+    type(m).objects.filter(pk=m.pk).update(org_number="2120000142")
+    m.org_number = "2120000142"
+    rights_section_create(
+        municipality=m, by=None, heading="Rätt till information",
+        text="Kommunen ska informera nationella minoriteter om deras rättigheter.",
+    )  # fmt: skip
+    return Published(site, upcoming_event, past_event, upcoming, held, indicator, inventory)

@@ -1,0 +1,66 @@
+"""Forms of the Översättningar pages (public.views.translations)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from .translation import TextStatus
+from .translations import Unit, clean
+
+# A translator marks a text done or still being translated; "reviewed" is a
+# separate act, by someone else (the review button).
+EDITABLE_STATUSES = [
+    (TextStatus.DONE.value, _("Done: show it on the public pages")),
+    (TextStatus.IN_TRANSLATION.value, _("Being translated: keep showing the Swedish text")),
+]
+
+
+class TranslationForm(forms.Form):
+    text = forms.CharField(label=_("Translation"), widget=forms.Textarea(attrs={"rows": 6}))
+    status = forms.ChoiceField(label=_("Status"), choices=EDITABLE_STATUSES)
+    # The language row's version (optimistic locking) and the digest of the Swedish
+    # text the translator saw: saved only if neither has moved on.
+    text_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    source_digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, unit: Unit, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        text = self.fields["text"]
+        text.initial = unit.text
+        text.widget.attrs["lang"] = language
+        if unit.max_length:
+            text.max_length = unit.max_length
+            text.widget.attrs["maxlength"] = str(unit.max_length)
+            text.validators.append(MaxLengthValidator(unit.max_length))
+            text.widget.attrs["rows"] = 2
+        self.fields["status"].initial = unit.state if unit.state == TextStatus.IN_TRANSLATION else TextStatus.DONE.value
+        self.fields["text_version"].initial = unit.version
+        self.fields["source_digest"].initial = unit.digest
+
+    def clean_text(self) -> str:
+        return clean(self.cleaned_data["text"])
+
+
+class ReviewForm(forms.Form):
+    text_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class TranslationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Translated file (.xlsx)"),
+        help_text=_("The file exported for this language, with the new translations filled in."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > settings.XLSX_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)d kB); the limit is %(limit)d kB.")
+                % {"size": f.size // 1024, "limit": settings.XLSX_MAX_BYTES // 1024}
+            )
+        return f

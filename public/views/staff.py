@@ -1,0 +1,155 @@
+"""The coordinator's page for the municipality's public site (/publikt/): is it
+published and where, what is missing before it may be, its settings (contact
+mailbox, languages, the accessibility statement's and privacy notice's parts)
+and its own texts in Swedish. Every write goes through public.services, which
+audits it. The site is always the signed-in coordinator's own municipality's:
+no id in the URL, so no other municipality's site can be named."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib.languages import BY_TAG, SWEDISH
+from lib.locking import CONFLICT, STALE_MESSAGE, StaleEdit, stale_form
+from organisations.access import coordinator_required
+
+from .. import services
+from ..forms import SiteSettingsForm, SiteTextsForm
+from ..models import PublicSite
+
+
+def _site(municipality) -> PublicSite:
+    """The municipality's site as stored now (made on first use)."""
+    services.site_for(municipality)
+    return PublicSite.objects.prefetch_related("translations").get(municipality=municipality)
+
+
+def _swedish_row(site: PublicSite):
+    return services.translation_model(site).objects.filter(master=site, language_code=SWEDISH).first()
+
+
+def _page(request, *, settings_form=None, texts_form=None, status=200):
+    municipality = request.membership.municipality
+    site = _site(municipality)
+    row = next((r for r in site.translations.all() if r.language_code == SWEDISH), None)
+    if settings_form is None:
+        settings_form = SiteSettingsForm(instance=site)
+    if texts_form is None:
+        texts_form = SiteTextsForm(row=row)
+    start = reverse("public:start", kwargs={"kod": municipality.code})
+    addresses = [
+        {
+            "name": BY_TAG[tag].name,
+            "url": request.build_absolute_uri(
+                reverse("public:start", kwargs={"kod": municipality.code, "lang": BY_TAG[tag].slug})
+            ),
+        }
+        for tag in site.languages
+        if tag in BY_TAG
+    ]
+    context = {
+        "site": site,
+        "address": request.build_absolute_uri(start),
+        "addresses": addresses,
+        "missing": site.missing_for_publishing(),
+        "has_intro": bool(row and row.intro.strip()),
+        "settings_form": settings_form,
+        "texts_form": texts_form,
+        "history": history_for(site),
+    }
+    return render(request, "public/staff/site.html", context, status=status)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def site(request):
+    """The page, and its settings form (POST)."""
+    if request.method != "POST":
+        return _page(request)
+    municipality = request.membership.municipality
+    stored = _site(municipality)
+
+    def build(data):
+        # A copy of its own: a ModelForm puts the posted values on its instance.
+        return SiteSettingsForm(data, instance=_site(municipality))
+
+    form = build(request.POST)
+    if not form.is_valid():
+        return _page(request, settings_form=form, status=400)
+    try:
+        services.site_update(site=stored, by=request.user, data=form.site_data(), version=form.cleaned_data["version"])
+    except StaleEdit:
+        form = stale_form(build, request.POST, PublicSite.objects.get(pk=stored.pk).version)
+        return _page(request, settings_form=form, status=CONFLICT)
+    except ValidationError as error:
+        # E.g. emptying the contact mailbox of a published site.
+        form.add_error(None, error)
+        return _page(request, settings_form=form, status=400)
+    messages.success(request, _("The settings of the public site were saved."))
+    return redirect("public_staff:site")
+
+
+@coordinator_required
+@require_POST
+def site_texts(request):
+    """The site's own texts in Swedish."""
+    municipality = request.membership.municipality
+    site = _site(municipality)
+    row = _swedish_row(site)
+    form = SiteTextsForm(request.POST, row=row)
+    if not form.is_valid():
+        return _page(request, texts_form=form, status=400)
+    texts = form.texts()
+    if row is not None or any(texts.values()):  # an empty form where no text exists yet saves nothing
+        try:
+            services.text_save(
+                obj=site,
+                municipality=municipality,
+                language=SWEDISH,
+                texts=texts,
+                by=request.user,
+                version=form.cleaned_data["text_version"],
+                correction=form.cleaned_data["correction"],
+            )
+        except StaleEdit:
+            # lib.locking.stale_form, for the row's own version field.
+            current = _swedish_row(site)
+            data = request.POST.copy()
+            data["text_version"] = str(current.text_version if current else 0)
+            form = SiteTextsForm(data, row=current)
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+            return _page(request, texts_form=form, status=CONFLICT)
+    messages.success(request, _("The texts of the public site were saved."))
+    return redirect("public_staff:site")
+
+
+@coordinator_required
+@require_POST
+def site_publish(request):
+    municipality = request.membership.municipality
+    try:
+        services.site_publish(site=_site(municipality), by=request.user, published=True)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        address = request.build_absolute_uri(reverse("public:start", kwargs={"kod": municipality.code}))
+        messages.success(request, _("The public site is published at %(address)s.") % {"address": address})
+    return redirect("public_staff:site")
+
+
+@coordinator_required
+@require_POST
+def site_unpublish(request):
+    services.site_publish(site=_site(request.membership.municipality), by=request.user, published=False)
+    messages.success(
+        request,
+        _("The public site is no longer published: its pages answer “not found” within a minute."),
+    )
+    return redirect("public_staff:site")
