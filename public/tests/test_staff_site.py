@@ -305,3 +305,31 @@ def test_a_wrong_organisation_number_is_refused(world, typed):
     )
     assert not form.is_valid()
     assert set(form.errors) == {"org_number"}
+
+
+def test_the_page_says_what_the_open_data_catalogue_still_needs(world, settings):
+    from public.tests.conftest import publish_site
+
+    settings.SITE_URL = "https://inkludera.kommun.example"
+    client = world.client("coordinator")
+    page = client.get(PAGE).content.decode()
+    assert "dcat.rdf" not in page
+    assert "organisationsnumret (inställningar)" in page.lower()
+
+    publish_site(world.municipality)
+    world.municipality.org_number = "2120000142"
+    world.municipality.save()
+    page = client.get(PAGE).content.decode()
+    assert "https://inkludera.kommun.example/api/v1/kommuner/0180/dcat.rdf" in page
+    assert client.get("/api/v1/kommuner/0180/dcat.rdf").status_code == 200
+
+
+def test_a_units_contact_finds_the_translations_from_the_start_page(world):
+    from public.tests.conftest import publish_site
+
+    translations = reverse("public_staff:translations")
+    assert translations not in world.client("contact_a").get("/").content.decode()
+    publish_site(world.municipality, languages=("en",))
+    assert translations in world.client("contact_a").get("/").content.decode()
+    assert translations not in world.client("reader").get("/").content.decode()
+    assert world.client("contact_a").get(translations).status_code == 200

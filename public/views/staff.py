@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from lib.languages import BY_TAG, SWEDISH
 from lib.locking import CONFLICT, STALE_MESSAGE, StaleEdit, stale_form
+from opendata.dcat import missing_for_catalogue, site_url
 from organisations.access import coordinator_required
 
 from .. import services
@@ -32,6 +34,14 @@ def _site(municipality) -> PublicSite:
 
 def _swedish_row(site: PublicSite):
     return services.translation_model(site).objects.filter(master=site, language_code=SWEDISH).first()
+
+
+# What the open-data catalogue still needs, in the reader's words (opendata.dcat.missing_for_catalogue).
+CATALOGUE_NEEDS = {
+    "org_number": gettext_lazy("the organisation number (Settings)"),
+    "contact_email": gettext_lazy("the contact mailbox"),
+    "published_site": gettext_lazy("a published site"),
+}
 
 
 def _page(request, *, settings_form=None, texts_form=None, status=200):
@@ -62,6 +72,8 @@ def _page(request, *, settings_form=None, texts_form=None, status=200):
         "settings_form": settings_form,
         "texts_form": texts_form,
         "history": history_for(site),
+        "catalogue_url": site_url() + reverse("opendata:dcat", kwargs={"kommunkod": municipality.code}),
+        "catalogue_missing": [CATALOGUE_NEEDS[item] for item in missing_for_catalogue(municipality)],
     }
     return render(request, "public/staff/site.html", context, status=status)
 
