@@ -357,16 +357,24 @@ class ViewPublishForm(forms.Form):
         self.fields["version"].initial = row.text_version if row is not None else 0
 
     def clean(self):
-        from .services import public_wording_problems
+        """Each text checked on its own for personal details (the rule of
+        services.public_wording_problems, which view_publish applies), so the
+        message stands at the text that holds them."""
+        from .services import personal_details_in, unnamed_people
 
         data = super().clean()
-        said, answer = (data.get("said") or "").strip(), (data.get("answer") or "").strip()
-        if said:
-            found = public_wording_problems(self.view, said, answer)
-            if found:
-                raise forms.ValidationError(
+        names = None
+        for name in ("said", "answer"):
+            text = (data.get(name) or "").strip()
+            if not text:
+                continue
+            if names is None:
+                names = unnamed_people(self.view.item.consultation)
+            if found := personal_details_in(text, names=names):
+                self.add_error(
+                    name,
                     _("The public wording seems to contain personal details: %(found)s. Change it before publishing.")
-                    % {"found": "; ".join(found)}
+                    % {"found": "; ".join(found)},
                 )
         return data
 

@@ -4,6 +4,7 @@ transaction and writes its audit event in the same transaction."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -350,28 +351,49 @@ PERSONAL_KINDS = {
 }
 
 
-def personal_details_in(text: str, *, names=()) -> list[str]:
+def _plain(text: str) -> str:
+    """The text as a reader sees it: full-width characters as ordinary ones and
+    invisible ones (soft hyphens, zero-width spaces, other format characters)
+    left out, so they cannot hide a name or a number from the check."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+
+
+def personal_details_in(text: str, *, names=(), names_only: bool = False) -> list[str]:
     """What in the text looks like personal details: identity numbers, e-mail
     addresses and phone numbers (the same rule that takes them out of survey
-    answers, lib.personal_data), and the names of people who did not agree to
-    be named. Each stretch of text is reported once."""
-    found = [f"{PERSONAL_KINDS[kind]}: {detail.strip()}" for kind, detail in personal_data.personal_details_in(text)]
+    answers, lib.personal_data; left out with ``names_only``), and the names of
+    people who may not be named, also in the genitive (Hanssons, Hansson:s).
+    Each stretch of text is reported once."""
+    text = _plain(text)
+    found = []
+    if not names_only:
+        found = [
+            f"{PERSONAL_KINDS[kind]}: {detail.strip()}" for kind, detail in personal_data.personal_details_in(text)
+        ]
     for name in names:
-        if name and re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE):
-            found.append(_("the name of %(name)s, who has not agreed to be named") % {"name": name})
+        if name and re.search(rf"\b{re.escape(_plain(name))}(?:s|:s|'s|’s)?\b", text, re.IGNORECASE):
+            found.append(_("the name of %(name)s, who may not be named") % {"name": name})
     return found
 
 
-def unnamed_people(consultation: Consultation) -> list[str]:
-    """Names that must not appear in a published text: the municipality's
-    representatives who have not agreed to be named (full and last names)."""
+def names_not_to_publish(municipality_id: int) -> list[str]:
+    """Names that must not appear in a published text (full and last names): the
+    municipality's representatives who have not agreed to be named, and its staff
+    (published texts are signed by the unit, never by a person)."""
+    people = (
+        Membership.objects.filter(municipality_id=municipality_id)
+        .exclude(role=Membership.Role.REPRESENTATIVE, named_consent=True)
+        .select_related("user")
+    )
     out = []
-    people = Membership.objects.filter(
-        municipality_id=consultation.municipality_id, role=Membership.Role.REPRESENTATIVE, named_consent=False
-    ).select_related("user")
     for m in people:
         out.extend([m.user.get_full_name(), m.user.last_name])
     return sorted({n for n in out if n and len(n) > 2})
+
+
+def unnamed_people(consultation: Consultation) -> list[str]:
+    """Names that must not appear in the consultation's published texts."""
+    return names_not_to_publish(consultation.municipality_id)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from lib.suppression import Cell
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required, signed_in_member_required
 from organisations.models import OrgUnit
+from public.swedish_texts import swedish_row
 
 from . import services
 from .access import (
@@ -326,7 +327,7 @@ def _trace_page(request, view, *, publish_form=None, status=200):
     # Publishing on the återkoppling page: by those who run the consultation, once it was held.
     can_publish = runs and consultation.starts_at <= timezone.now()
     if can_publish and publish_form is None:
-        publish_form = ViewPublishForm(view=view, row=_swedish_row(view), feedback=the_trace.feedback)
+        publish_form = ViewPublishForm(view=view, row=swedish_row(view), feedback=the_trace.feedback)
     context = {
         "trace": the_trace,
         "item": view.item,
@@ -340,10 +341,6 @@ def _trace_page(request, view, *, publish_form=None, status=200):
         "public_url": _public_url(view) if can_publish and view.public else "",
     }
     return render(request, "consultations/trace.html", context, status=status)
-
-
-def _swedish_row(view):
-    return view.translations.filter(language_code="sv").first()
 
 
 def _public_url(view) -> str:
@@ -370,7 +367,7 @@ def view_publish(request, pk):
     """Publish the view's public wording (or save its changes), with the personal-details confirmation."""
     view = get_view_for_user(request.user, pk, write=True)
     feedback = Feedback.objects.filter(view=view).first()
-    form = ViewPublishForm(request.POST, view=view, row=_swedish_row(view), feedback=feedback)
+    form = ViewPublishForm(request.POST, view=view, row=swedish_row(view), feedback=feedback)
     if form.is_valid():
         was_public = view.public
         try:
@@ -385,7 +382,7 @@ def view_publish(request, pk):
         except services.NotAllowedNow as exc:
             form.add_error(None, str(exc))
         except StaleEdit:
-            row = _swedish_row(view)
+            row = swedish_row(view)
             form = stale_form(
                 lambda data: ViewPublishForm(data, view=view, row=row, feedback=feedback),
                 request.POST,

@@ -6,6 +6,7 @@ from consultations.forms import DateTimeInput
 from organisations.models import Membership, OrgUnit
 from plans.models import Goal
 from plans.selectors import goal_choices, live_plans
+from public.services import personal_details_problems
 
 from .models import AGE_GROUPS, Event
 from .services import EVENT_FIELDS
@@ -43,6 +44,7 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, membership: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         municipality = membership.municipality
+        self.municipality = municipality
         units = OrgUnit.objects.filter(municipality=municipality).order_by("name")
         if not membership.is_coordinator:
             units = units.filter(pk__in=membership.unit_ids)
@@ -96,6 +98,13 @@ class EventForm(forms.ModelForm):
         elif total is not None and counted > total:
             self.add_error("participants_total", _("The total is smaller than the numbers by age group."))
         self.participants = breakdown
+        # The title and description are the event's public texts in Swedish: no
+        # names of staff or of representatives who have not agreed to be named.
+        for name in ("title", "description"):
+            if found := personal_details_problems(self.instance, self.municipality, {name: data.get(name) or ""}):
+                self.add_error(
+                    name, _("The text seems to contain personal details: %(found)s.") % {"found": "; ".join(found)}
+                )
         return data
 
     def event_fields(self) -> dict:

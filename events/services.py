@@ -17,6 +17,7 @@ from lib.locking import claim_version
 from organisations.models import Municipality
 from public.services import text_save
 from public.texts import rows, swedish_digest, text_fields
+from public.translation import TextStatus
 
 from .models import AGE_GROUPS, Event
 
@@ -164,6 +165,7 @@ def event_copy_next_year(*, event: Event, by) -> Event:
                 language=language,
                 texts={field: getattr(row, field) for field in text_fields(event)},
                 by=by,
-                status=row.text_status,
+                # A review is of this event's text; the copy's starts as done.
+                status=TextStatus.DONE if row.text_status == TextStatus.REVIEWED else row.text_status,
             )
     return copy

@@ -96,3 +96,21 @@ class MethodNotAllowedPageMiddleware:
             page["Allow"] = response["Allow"]
             return page
         return response
+
+
+class NoCookiesOnPublicAnswersMiddleware:
+    """An answer that says it may be cached by anyone (``Cache-Control: public``:
+    the public site's pages and feeds) carries no cookie, not even a signed-in
+    person's renewed session cookie, so no shared cache can store one and hand it
+    to the next reader. Outside the session and CSRF middlewares, so it sees the
+    cookies they set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "public" in response.get("Cache-Control", ""):
+            for name in list(response.cookies):
+                del response.cookies[name]
+        return response

@@ -76,16 +76,16 @@ ABOUT = {
     "planer": About(
         "Handlingsplaner för romsk inkludering",
         "Action plans for Roma inclusion",
-        "Kommunens antagna och ersatta handlingsplaner för romsk inkludering.",
-        "The municipality's adopted and replaced action plans for Roma inclusion.",
+        "Kommunens handlingsplaner för romsk inkludering: antagna, ersatta och förslag på remiss.",
+        "The municipality's action plans for Roma inclusion: adopted, replaced and proposals out for consultation.",
         ("romsk inkludering", "nationella minoriteter", "handlingsplan"),
     ),
     "mal": About(
         "Mål i handlingsplaner för romsk inkludering",
         "Goals of the action plans for Roma inclusion",
-        "Målen i kommunens antagna och ersatta handlingsplaner, nivå för nivå, med ansvariga nämnder och "
+        "Målen i kommunens antagna, ersatta och remitterade handlingsplaner, nivå för nivå, med ansvariga nämnder och "
         "den nationella strategins rättighetsområden.",
-        "The goals of the municipality's adopted and replaced plans, level by level, with the responsible "
+        "The goals of the municipality's adopted, replaced and proposed plans, level by level, with the responsible "
         "committees and the national strategy's rights areas.",
         ("romsk inkludering", "mål", "nationella minoriteter"),
     ),

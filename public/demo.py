@@ -11,19 +11,12 @@ import yaml
 
 from plans.models import Goal
 
-from .services import site_for, site_publish, site_update, text_save
+from .demo_calendar import load_calendar
+from .demo_feedback import load_feedback
+from .demo_plan import load_plan_texts
+from .demo_rights import load_rights
+from .services import SITE_FIELDS, site_for, site_publish, site_update, text_save
 from .translation import TextStatus
-
-SITE_SETTINGS = (
-    "contact_email",
-    "languages",
-    "compliance",
-    "assessed_on",
-    "assessment_method",
-    "statement_updated_on",
-    "data_controller",
-    "dpo_email",
-)
 
 
 def _texts(obj, municipality, by_language: dict) -> None:
@@ -41,7 +34,7 @@ def load_demo_public(*, municipality, path: Path, plan=None) -> bool:
     if site.published or site.contact_email:
         return False
     settings = data.get("site", {})
-    site_update(site=site, by=None, data={k: settings[k] for k in SITE_SETTINGS if k in settings})
+    site_update(site=site, by=None, data={k: settings[k] for k in SITE_FIELDS if k in settings})
     _texts(site, municipality, data.get("texts", {}))
     if plan is not None:
         _texts(plan, municipality, data.get("plan_summary", {}))
@@ -55,22 +48,5 @@ def load_demo_public(*, municipality, path: Path, plan=None) -> bool:
     return True
 
 
-# The other areas' demo content (rights information, återkoppling…):
-# functions (municipality, data, plan) reading their own keys of the file.
-EXTRA_LOADERS: list = []
-
-from .demo_rights import load_rights  # noqa: E402 (after EXTRA_LOADERS: it imports the services)
-
-EXTRA_LOADERS.append(load_rights)
-
-from .demo_calendar import load_calendar  # noqa: E402
-
-EXTRA_LOADERS.append(load_calendar)
-
-from .demo_plan import load_plan_texts  # noqa: E402
-
-EXTRA_LOADERS.append(load_plan_texts)
-
-from .demo_feedback import load_feedback  # noqa: E402
-
-EXTRA_LOADERS.append(load_feedback)
+# The other areas' demo content, each reading its own keys of the file.
+EXTRA_LOADERS = [load_rights, load_calendar, load_plan_texts, load_feedback]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
 from lib.languages import REGISTRY, SWEDISH
 
 from .models import PublicSite
-from .services import SITE_FIELDS, translation_model
+from .services import SITE_FIELDS
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -64,41 +67,33 @@ class SiteSettingsForm(forms.ModelForm):
     def clean_statement_updated_on(self):
         return self._not_in_the_future("statement_updated_on")
 
+    def clean(self):
+        """A published site keeps what it needs to stay published
+        (PublicSite.missing_for_publishing): the message stands at each field
+        that would take away something it needs (public.services.site_update
+        refuses the same)."""
+        data = super().clean()
+        site = self.instance
+        if not site.published:
+            return data
+        would_be = copy.copy(site)
+        for name in SITE_FIELDS:
+            if name in data:
+                setattr(would_be, name, data[name])
+        missing = would_be.missing_for_publishing()
+        if not missing:
+            return data
+        for name in SITE_FIELDS:
+            if name not in data or data[name] == getattr(site, name):
+                continue
+            kept = copy.copy(would_be)
+            setattr(kept, name, getattr(site, name))
+            if needed := [item for item in missing if item not in kept.missing_for_publishing()]:
+                self.add_error(
+                    name,
+                    gettext("A published site needs %(missing)s. Unpublish it first.") % {"missing": ", ".join(needed)},
+                )
+        return data
+
     def site_data(self) -> dict:
         return {field: self.cleaned_data[field] for field in SITE_FIELDS}
-
-
-SITE_TEXT_FIELDS = ("intro", "contact_text", "accessibility_gaps")
-
-
-class SiteTextsForm(forms.Form):
-    """The site's own texts in Swedish (translations are written per language
-    on the translation pages). ``text_version`` is the Swedish row's version
-    when the form was opened, 0 when there was none: the row has no ``version``
-    field of its own (public.translation)."""
-
-    correction = forms.BooleanField(
-        label=_("A correction that does not change the meaning: keep the translations"),
-        required=False,
-        help_text=_(
-            "Otherwise a changed Swedish text sends its translations back to “being translated”, "
-            "and readers see the Swedish text until the translator has checked them."
-        ),
-    )
-    text_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def __init__(self, *args, row=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        model = translation_model(PublicSite)
-        texts = {}
-        for name in SITE_TEXT_FIELDS:
-            field = model._meta.get_field(name).formfield(widget=forms.Textarea(attrs={"rows": 5}))
-            field.required = False
-            field.initial = getattr(row, name, "") if row else ""
-            texts[name] = field
-        # The texts first, then the correction box and the version.
-        self.fields = {**texts, **self.fields}
-        self.fields["text_version"].initial = row.text_version if row else 0
-
-    def texts(self) -> dict[str, str]:
-        return {name: self.cleaned_data[name] for name in SITE_TEXT_FIELDS}

@@ -35,6 +35,7 @@ class LanguageLink:
     url: str
     name: Shown
     current: bool
+    absolute_url: str = ""  # for <link rel="alternate">, which search engines want absolute
 
 
 def navigation(public: PublicContext) -> list[NavItem]:
@@ -46,11 +47,13 @@ def navigation(public: PublicContext) -> list[NavItem]:
     ]
 
 
-def language_links(public: PublicContext) -> list[LanguageLink]:
-    return [
-        LanguageLink(tag, public.alternate(tag), language_name(public.site, tag), tag == public.language)
-        for tag in public.languages
-    ]
+def language_links(public: PublicContext, request=None) -> list[LanguageLink]:
+    links = []
+    for tag in public.languages:
+        url = public.alternate(tag)
+        absolute = request.build_absolute_uri(url) if request is not None else url
+        links.append(LanguageLink(tag, url, language_name(public.site, tag), tag == public.language, absolute))
+    return links
 
 
 def note_if_fell_back(public: PublicContext, *texts: Shown | None) -> Shown | None:
@@ -63,7 +66,7 @@ def render_page(request, public: PublicContext, template: str, context: dict | N
     context = {
         "public": public,
         "public_nav": navigation(public),
-        "public_languages": language_links(public),
+        "public_languages": language_links(public, request),
         **(context or {}),
     }
     return render(request, template, context, status=status)

@@ -26,8 +26,34 @@ from lib.languages import BY_TAG, SWEDISH
 from lib.locking import StaleEdit, claim_version
 
 from .models import PublicSite
-from .texts import swedish_digest, text_fields
-from .translation import SHOWN_STATUSES, TextStatus, digest
+from .texts import digest_of_swedish, field_digest, has_source, swedish_digest, text_fields
+from .translation import SHOWN_STATUSES, TextStatus
+
+
+class SourceChanged(ValidationError):
+    """A translation of a Swedish text that has changed since it was made."""
+
+
+class PersonalDetails(ValidationError):
+    """A public text that looks like it holds personal details (the message says what)."""
+
+
+def personal_details_problems(obj, municipality, texts: dict[str, str]) -> list[str]:
+    """What in public texts looks like personal details, in any language: for
+    the public wording of a view everything the minutes' check looks for
+    (identity numbers, phone numbers, e-mail addresses, names); for every other
+    public text the names of people who may not be named (representatives
+    without consent, staff), as a contact is a functional mailbox and texts are
+    signed by the unit."""
+    from consultations.models import View
+    from consultations.services import names_not_to_publish, personal_details_in
+
+    joined = "\n".join(text for text in texts.values() if text)
+    if not joined.strip():
+        return []
+    return personal_details_in(
+        joined, names=names_not_to_publish(municipality.pk), names_only=not isinstance(obj, View)
+    )
 
 
 def translation_model(obj):
@@ -42,8 +68,7 @@ def _row(obj, language: str, *, lock: bool = True):
 
 
 def _current_sv_digest(obj) -> str:
-    sv = _row(obj, SWEDISH, lock=False)
-    return digest({field: getattr(sv, field, "") if sv else "" for field in text_fields(obj)})
+    return swedish_digest(obj, {SWEDISH: _row(obj, SWEDISH, lock=False)})
 
 
 @transaction.atomic
@@ -63,8 +88,18 @@ def text_save(
     ``obj`` in ``language``. ``version`` is the row version the editor opened
     (None: no check; 0: the editor saw no row). ``source_digest`` is the digest
     of the Swedish text a translation was made from (an imported file's); by
-    default today's. Raises StaleEdit, or ValidationError for a translation of
-    a Swedish text that changed since. Returns the row."""
+    default today's. Raises StaleEdit, PersonalDetails (a ValidationError) for a text that
+    looks like it holds personal details, or ValidationError for a translation of
+    a Swedish text that changed since. Returns the row.
+
+    ``status`` is done or being translated: "reviewed" is set only by
+    text_review. A reviewed translation saved with its texts unchanged (and
+    still made from today's Swedish text) stays reviewed; asking for "reviewed"
+    is accepted only then, and refused otherwise.
+
+    The language's own name and fallback note have no Swedish source: a save
+    of only those neither checks ``source_digest`` nor moves the row's digest,
+    so it does not pass off the row's other, outdated texts as current."""
     if language not in BY_TAG:
         raise ValidationError(_("Unknown language."))
     fields = text_fields(obj)
@@ -83,12 +118,22 @@ def text_save(
     now = timezone.now()
     if language == SWEDISH:
         status = TextStatus.DONE
-        new_digest = digest(after)
+        new_digest = digest_of_swedish(obj, after)
     else:
         current = _current_sv_digest(obj)
-        if source_digest is not None and source_digest != current:
-            raise ValidationError(_("The Swedish text has changed since this translation was made."))
-        new_digest = current
+        sourced = any(has_source(obj, field) for field in texts)
+        if sourced and source_digest is not None and source_digest != current:
+            raise SourceChanged(_("The Swedish text has changed since this translation was made."))
+        # Only the own name or note: nothing in it is made from the Swedish text.
+        new_digest = current if sourced or row is None else row.text_digest
+        stays_reviewed = before_status == TextStatus.REVIEWED and before == after and row.text_digest == new_digest
+        if stays_reviewed and status == TextStatus.DONE:
+            status = TextStatus.REVIEWED.value  # the reviewed text, saved unchanged, stays reviewed
+        elif status == TextStatus.REVIEWED and not stays_reviewed:
+            raise ValidationError(_("A translation is marked reviewed only by a review, by someone else."))
+    changed = {field: value for field, value in after.items() if value != before[field]}
+    if found := personal_details_problems(obj, municipality, changed):
+        raise PersonalDetails(_("The text seems to contain personal details: %(found)s.") % {"found": "; ".join(found)})
     if row is None:
         row = model(master=obj, language_code=language, text_version=0)
     if before == after and before_status == status and row.pk and row.text_digest == new_digest:
@@ -98,6 +143,17 @@ def text_save(
         setattr(row, field, value)
     row.text_status = status
     row.text_digest = new_digest
+    if language != SWEDISH:
+        # Each text saved here is made from today's Swedish text of its field.
+        sv_row = _row(obj, SWEDISH, lock=False)
+        row.text_sources = {
+            **(row.text_sources or {}),
+            **{
+                field: field_digest(field, getattr(sv_row, field, "") if sv_row else "")
+                for field in texts
+                if has_source(obj, field)
+            },
+        }
     row.text_version = (row.text_version or 0) + 1
     row.text_updated_at = now
     row.text_author = by
@@ -105,7 +161,9 @@ def text_save(
     changes = {f"{field} [{language}]": pair for field, pair in diff(before, after).items()}
     if before_status != status and language != SWEDISH:
         changes[f"status [{language}]"] = [before_status, status]
-    if language == SWEDISH and before != after:
+    if language == SWEDISH and correction:
+        _move_sources(obj, before, after)
+    if language == SWEDISH and digest_of_swedish(obj, before) != new_digest:
         _swedish_changed(
             obj,
             municipality=municipality,
@@ -125,15 +183,44 @@ def text_save(
     return row
 
 
+def _move_sources(obj, before: dict, after: dict) -> None:
+    """After a correction of Swedish texts: translations made from the text
+    before it are made from the corrected one."""
+    moved = {
+        field: (field_digest(field, before[field]), field_digest(field, after[field]))
+        for field in before
+        if before[field] != after[field]
+    }
+    for row in translation_model(obj).objects.filter(master=obj).exclude(language_code=SWEDISH):
+        sources = dict(row.text_sources or {})
+        for field, (old, new) in moved.items():
+            if sources.get(field) == old:
+                sources[field] = new
+        if sources != (row.text_sources or {}):
+            row.text_sources = sources
+            row.save(update_fields=["text_sources"])
+
+
 def _swedish_changed(obj, *, municipality, by, old_digest, new_digest, correction, changes) -> None:
     """After a Swedish text changed: translations made from the old text go back
-    to being translated, or, for a correction, move their digest along."""
+    to being translated, or, for a correction, move their digest along.
+
+    A row that also holds the language's own name or fallback note keeps its
+    status: those texts have no Swedish source and stay on the pages, while its
+    translations of the old Swedish text are hidden all the same (their digest
+    no longer matches: public.texts.is_current) and counted as being
+    translated on the Översättningar page."""
     others = translation_model(obj).objects.filter(master=obj).exclude(language_code=SWEDISH)
     if correction:
         others.filter(text_digest=old_digest).update(text_digest=new_digest)
         changes["translations"] = ["", _("kept: a correction that does not change the meaning")]
         return
-    reset = list(others.filter(text_status__in=SHOWN_STATUSES).values_list("language_code", flat=True))
+
+    def written(row, sourced: bool) -> bool:
+        return any((getattr(row, f) or "").strip() for f in text_fields(obj) if has_source(obj, f) == sourced)
+
+    shown = others.filter(text_status__in=SHOWN_STATUSES)
+    reset = [row.language_code for row in shown if written(row, True) and not written(row, False)]
     if reset:
         others.filter(language_code__in=reset).update(
             text_status=TextStatus.IN_TRANSLATION, text_version=F("text_version") + 1
@@ -152,7 +239,7 @@ def text_review(*, obj, municipality, language: str, by, version: int | None = N
     if row.text_author_id is not None and row.text_author_id == getattr(by, "pk", None):
         raise PermissionDenied(_("A translation is reviewed by someone other than the one who wrote it."))
     if row.text_digest != swedish_digest(obj, {r.language_code: r for r in obj.translations.all()}):
-        raise ValidationError(_("The Swedish text has changed since this translation was made."))
+        raise SourceChanged(_("The Swedish text has changed since this translation was made."))
     row.text_status = TextStatus.REVIEWED
     row.text_version += 1
     row.text_updated_at = timezone.now()
@@ -266,23 +353,6 @@ def rights_section_create(*, municipality, by, heading: str, text: str):
     )
     text_save(obj=section, municipality=municipality, language=SWEDISH, texts={"heading": heading, "text": text}, by=by)
     return section
-
-
-@transaction.atomic
-def rights_section_update(*, section, by, heading: str, text: str, version: int | None):
-    """Change a section's Swedish texts. ``version`` is the Swedish row's
-    version the editor opened (0: none); raises StaleEdit when it moved. The
-    section's own version counts the saves, changed or not."""
-    row = text_save(
-        obj=section,
-        municipality=section.municipality,
-        language=SWEDISH,
-        texts={"heading": heading, "text": text},
-        by=by,
-        version=version,
-    )
-    type(section).objects.filter(pk=section.pk).update(version=F("version") + 1)
-    return row
 
 
 @transaction.atomic

@@ -23,10 +23,21 @@ from surveys.languages import Shown  # the same contract as the surveys' texts
 
 from .translation import SHOWN_STATUSES, digest
 
+# The site's texts that have no Swedish source (docs/public-site.md §1.4): each
+# language's own name and its note on texts shown in Swedish, written in the
+# language itself ("not needed in Swedish"). A Swedish change does not make them
+# outdated.
+OWN_LANGUAGE_FIELDS = ("language_name", "fallback_note")
+
 
 def text_fields(obj) -> list[str]:
     """The translated text fields of a model (not the status fields)."""
     return [name for name in obj._parler_meta.get_all_fields() if not name.startswith("text_")]
+
+
+def has_source(obj, field: str) -> bool:
+    """Whether ``field`` of ``obj`` (a model or an object) is translated from a Swedish text."""
+    return not (obj._meta.label == "public.PublicSite" and field in OWN_LANGUAGE_FIELDS)
 
 
 def rows(obj) -> dict:
@@ -34,10 +45,35 @@ def rows(obj) -> dict:
     return {row.language_code: row for row in obj.translations.all()}
 
 
+def digest_of_swedish(obj, texts: dict[str, str]) -> str:
+    """The digest of Swedish texts (field → text) a translation is made from:
+    only the fields with a Swedish source count. The others are counted as
+    empty rather than left out, so the digests stored before that rule still
+    match (the Swedish row never held them)."""
+    return digest({field: (texts.get(field) or "") if has_source(obj, field) else "" for field in text_fields(obj)})
+
+
 def swedish_digest(obj, by_language: dict | None = None) -> str:
     by_language = rows(obj) if by_language is None else by_language
     sv = by_language.get(SWEDISH)
-    return digest({field: getattr(sv, field, "") if sv else "" for field in text_fields(obj)})
+    return digest_of_swedish(obj, {field: getattr(sv, field, "") if sv else "" for field in text_fields(obj)})
+
+
+def field_digest(field: str, text: str | None) -> str:
+    """The digest of one Swedish text, as a translation of it records it."""
+    return digest({field: text or ""})
+
+
+def made_from_today(obj, row, field: str, by_language: dict) -> bool:
+    """Whether the translation of ``field`` in ``row`` was made from today's
+    Swedish text: per text, so translating an object's description after both
+    its Swedish title and description changed does not pass the old title off
+    as current. Rows written before per-text sources use the row's digest."""
+    sv = by_language.get(SWEDISH)
+    sources = row.text_sources or {}
+    if field in sources:
+        return sources[field] == field_digest(field, getattr(sv, field, "") if sv else "")
+    return row.text_digest == swedish_digest(obj, by_language)
 
 
 def is_current(row, sv_digest: str) -> bool:
@@ -52,7 +88,7 @@ def shown(obj, field: str, language: str) -> Shown | None:
     if language != SWEDISH:
         row = by_language.get(language)
         text = (getattr(row, field, "") or "").strip() if row else ""
-        if text and is_current(row, swedish_digest(obj, by_language)):
+        if text and row.text_status in SHOWN_STATUSES and made_from_today(obj, row, field, by_language):
             return Shown(text, language)
     sv = by_language.get(SWEDISH)
     text = (getattr(sv, field, "") or "").strip() if sv else ""
@@ -69,7 +105,9 @@ def fell_back(texts: Iterable[Shown | None]) -> bool:
 def language_name(site, language: str) -> Shown:
     """The language's name in itself: the registry's where it is known (English,
     suomi), else the one the municipality's translator wrote, else the Swedish
-    name marked ``lang="sv"``."""
+    name marked ``lang="sv"``. The translator's name and note are shown while
+    their row is done or reviewed: a Swedish change never resets a row that
+    holds them (public.services._swedish_changed)."""
     entry = BY_TAG[language]
     if entry.own_name:
         return Shown(entry.own_name, language)
@@ -92,7 +130,7 @@ def fallback_note(site, language: str) -> Shown:
     if note:
         return Shown(note, language)
     with translation.override(SWEDISH):
-        name = BY_TAG[language].swedish_name()
+        name = BY_TAG[language].swedish_name().lower()  # mid-sentence
         return Shown(
             _("Texts not yet written in %(language)s are shown in Swedish.") % {"language": name},
             SWEDISH,

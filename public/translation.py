@@ -48,6 +48,9 @@ def public_texts(**fields) -> TranslatedFields:
         ),
         text_digest=models.CharField(_("digest of the Swedish text"), max_length=64, blank=True, editable=False),
         text_version=models.PositiveIntegerField(default=1, editable=False),
+        # Per text: the digest of the Swedish text it was translated from, so one
+        # text of an object can be current while another waits for translation.
+        text_sources=models.JSONField(default=dict, blank=True, editable=False),
         text_updated_at=models.DateTimeField(default=timezone.now, editable=False),
         # Who last wrote the text: a review must be someone else's. Never shown publicly.
         text_author=models.ForeignKey(

@@ -37,7 +37,14 @@ class TranslationForm(forms.Form):
             text.widget.attrs["maxlength"] = str(unit.max_length)
             text.validators.append(MaxLengthValidator(unit.max_length))
             text.widget.attrs["rows"] = 2
-        self.fields["status"].initial = unit.state if unit.state == TextStatus.IN_TRANSLATION else TextStatus.DONE.value
+        status = self.fields["status"]
+        status.initial = unit.state if unit.state == TextStatus.IN_TRANSLATION else TextStatus.DONE.value
+        if unit.shares_status_with:
+            # One status per object and language (docs/public-site.md §1.5): said where it is chosen.
+            status.help_text = _(
+                "The status applies to all texts of this object in this language, also: %(fields)s. "
+                "Marked as being translated, none of them is shown on the public pages."
+            ) % {"fields": ", ".join(unit.shares_status_with)}
         self.fields["text_version"].initial = unit.version
         self.fields["source_digest"].initial = unit.digest
 

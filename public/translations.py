@@ -12,8 +12,10 @@ units later.
 A unit's state is the language row's status when the field has a text in that
 language, else "missing". A translation made from an older Swedish text is
 counted as being translated (the public page shows Swedish for it) and marked
-outdated. The status belongs to the row, so the texts of one object in one
-language (an activity's title and description) share it.
+outdated; the language's own name and fallback note have no Swedish text and
+are never outdated. The status belongs to the row, so the texts of one object
+in one language (an activity's title and description) share it, and a file
+gives all lines of one object the same status.
 
 Texts are written only through public.services.text_save / text_review.
 """
@@ -46,8 +48,8 @@ from opendata.selectors import PUBLISHED_PLAN_STATUSES
 from plans.models import Goal, Plan
 
 from .models import PublicSite, RightsSection
-from .services import text_save, translation_model
-from .texts import fallback_note, swedish_digest, text_fields
+from .services import PersonalDetails, SourceChanged, text_save, translation_model
+from .texts import fallback_note, has_source, made_from_today, swedish_digest, text_fields
 from .translation import SHOWN_STATUSES, TextStatus
 
 MISSING = "saknas"
@@ -72,8 +74,6 @@ KINDS = {
     "event": gettext_lazy("Events"),
     "view": gettext_lazy("Feedback (återkoppling)"),
 }
-# Site fields written per language with no Swedish row: their Swedish text is ours.
-OWN_LANGUAGE_FIELDS = ("language_name", "fallback_note")
 
 
 def clean(text: Any) -> str:
@@ -96,8 +96,10 @@ class Unit:
     state: str  # MISSING or a TextStatus value
     outdated: bool  # a translation of an older Swedish text
     version: int  # the language row's version, 0 when there is no row
+    row_status: str  # the language row's status (shared by the object's texts), "" when there is no row
     author_id: int | None
     max_length: int | None
+    sourced: bool = True  # made from a Swedish text (not the language's own name or note)
 
     @property
     def state_label(self) -> str:
@@ -261,7 +263,8 @@ def units_of(objects: Iterable[tuple[str, Any]], language: str) -> list[Unit]:
         label = _label(kind, obj, sv)
         model = translation_model(obj)
         for field in text_fields(obj):
-            if kind == "site" and field in OWN_LANGUAGE_FIELDS:
+            sourced = has_source(obj, field)
+            if not sourced:
                 if not _wanted(field, language):
                     continue
                 swedish = _swedish_of_own_language_field(field, language)
@@ -270,10 +273,11 @@ def units_of(objects: Iterable[tuple[str, Any]], language: str) -> list[Unit]:
             if not swedish:
                 continue
             text = clean(getattr(row, field, "") if row else "")
-            outdated = bool(text) and row.text_digest != digest
+            # The own name and note have no Swedish source: never outdated.
+            outdated = bool(text) and sourced and not made_from_today(obj, row, field, rows)
             if not text:
                 state = MISSING
-            elif outdated and row.text_status in SHOWN_STATUSES:
+            elif sourced and row.text_status in SHOWN_STATUSES and outdated:
                 state = TextStatus.IN_TRANSLATION.value  # the page shows Swedish for it
             else:
                 state = row.text_status
@@ -291,8 +295,10 @@ def units_of(objects: Iterable[tuple[str, Any]], language: str) -> list[Unit]:
                     state=state,
                     outdated=outdated,
                     version=row.text_version if row else 0,
+                    row_status=row.text_status if row else "",
                     author_id=row.text_author_id if row else None,
                     max_length=getattr(model_field, "max_length", None),
+                    sourced=sourced,
                 )
             )
     return out
@@ -372,7 +378,12 @@ KEY = "Nyckel"
 WHERE = "Var texten visas"
 SWEDISH_TEXT = "Svensk text"
 DIGEST = "Kontrollsumma (ändra inte)"
-STATUS = "Status"
+# The status is the object's in the language (one row holds e.g. an activity's
+# title and description): the header says so, and the lines of one object must agree.
+STATUS = "Status (gäller objektets alla texter)"
+# The object's status when the file was exported: a status changed in Inkludera
+# meanwhile is noticed (the "current translation" column does the same for the text).
+EXPORTED_STATUS = "Status vid export (ändra inte)"
 
 
 def current_column(language: str) -> str:
@@ -384,16 +395,16 @@ def new_column(language: str) -> str:
 
 
 def header(language: str) -> list[str]:
-    return [KEY, WHERE, SWEDISH_TEXT, DIGEST, current_column(language), new_column(language), STATUS]
+    return [KEY, WHERE, SWEDISH_TEXT, DIGEST, current_column(language), new_column(language), STATUS, EXPORTED_STATUS]
 
 
-WIDTHS = [24, 40, 60, 18, 60, 60, 20]
+WIDTHS = [24, 40, 60, 18, 60, 60, 24, 20]
 EDITABLE = (5, 6)  # the new translation and the status; the rest is locked
 
 
 def _status_text(state: str) -> str:
-    """The status column as exported: the current status, empty when missing."""
-    if state == MISSING:
+    """A status as the file writes it: its Swedish label, empty when missing (no text or no row)."""
+    if state in (MISSING, ""):
         return ""
     with translation.override(SWEDISH):
         return str(TextStatus(state).label)
@@ -403,7 +414,16 @@ def export_units(units: list[Unit], language: str) -> bytes:
     """The units as an .xlsx file, texts to write first."""
     order = {MISSING: 0, TextStatus.IN_TRANSLATION.value: 1}
     rows = [
-        [unit.key, unit.where, unit.swedish, unit.digest, unit.text, "", _status_text(unit.state)]
+        [
+            unit.key,
+            unit.where,
+            unit.swedish,
+            unit.digest,
+            unit.text,
+            "",
+            _status_text(unit.state),
+            _status_text(unit.row_status),
+        ]
         for unit in sorted(units, key=lambda unit: order.get(unit.state, 2))
     ]
     title = BY_TAG[language].slug or language
@@ -441,6 +461,16 @@ def _status(value: Any) -> str | None:
     return None
 
 
+def _shown_by(value: Any) -> bool | None:
+    """Whether a line's status puts the object's texts on the public pages
+    (klar, empty or granskad, as exported for a reviewed text) or not (under
+    översättning); None for a status not allowed."""
+    if " ".join(cell_text(value).lower().split()) == "granskad":
+        return True
+    status = _status(value)
+    return None if status is None else status == TextStatus.DONE
+
+
 def import_file(data: bytes, *, municipality, language: str, scope: Scope, by) -> ImportSummary:
     """Read a translator's file and save every new translation in it, all or
     nothing. Raises XlsxInvalid with every line's error (in Swedish)."""
@@ -453,67 +483,101 @@ def import_file(data: bytes, *, municipality, language: str, scope: Scope, by) -
         errors: list[str] = []
         lines: list[_Line] = []
         seen: dict[str, int] = {}
+        # Per object (one row in the language): its lines with a text and whether each
+        # asks for the texts to be shown. One status serves all of them.
+        statuses: dict[tuple[str, int], list[tuple[int, bool]]] = {}
+
+        def err(line: int, column: str, message: str, out: list = errors) -> None:
+            out.append(
+                _("Row %(line)d, column ”%(column)s”: %(message)s")
+                % {"line": line, "column": column, "message": message}
+            )
 
         for row in rows:
             v = row.values
+            key = cell_text(v[KEY])
+            unit = units.get(key)
             text = clean(cell_text(v[new]) if not isinstance(v[new], str) else v[new])
             if not text:
                 summary.skipped += 1
+                # Left as it is, but a text it holds shares the status of the object's other lines.
+                shown = _shown_by(v[STATUS])
+                if unit is not None and scope.manages(unit.kind, unit.obj) and clean(v[current]) and shown is not None:
+                    statuses.setdefault((unit.kind, unit.obj.pk), []).append((row.line, shown))
                 continue
             line_errors: list[str] = []
-
-            def err(column: str, message: str, line: int = row.line, out: list = line_errors) -> None:
-                out.append(
-                    _("Row %(line)d, column ”%(column)s”: %(message)s")
-                    % {"line": line, "column": column, "message": message}
-                )
-
-            key = cell_text(v[KEY])
-            unit = units.get(key)
             if unit is None:
-                err(KEY, _("unknown key %(key)s.") % {"key": key or "–"})
+                err(row.line, KEY, _("unknown key %(key)s.") % {"key": key or "–"}, line_errors)
             elif not scope.manages(unit.kind, unit.obj):
-                err(KEY, _("%(key)s is not among the texts you manage.") % {"key": key})
+                err(row.line, KEY, _("%(key)s is not among the texts you manage.") % {"key": key}, line_errors)
             elif key in seen:
-                err(KEY, _("%(key)s is also on row %(other)d.") % {"key": key, "other": seen[key]})
+                err(
+                    row.line,
+                    KEY,
+                    _("%(key)s is also on row %(other)d.") % {"key": key, "other": seen[key]},
+                    line_errors,
+                )
             seen.setdefault(key, row.line)
             status = _status(v[STATUS])
             if status is None:
                 err(
+                    row.line,
                     STATUS,
                     _("the status “%(value)s” is not allowed; write klar or under översättning.")
                     % {"value": cell_text(v[STATUS])},
+                    line_errors,
                 )
             if unit is not None and not line_errors:
-                if cell_text(v[DIGEST]) != unit.digest:
-                    err(DIGEST, _("the Swedish text has changed since the file was exported; export again."))
-                elif clean(v[current]) != unit.text:
+                statuses.setdefault((unit.kind, unit.obj.pk), []).append((row.line, status == TextStatus.DONE))
+                changed_since = _("the translation was changed in Inkludera after the file was exported; export again.")
+                # The own name and note have no Swedish text, so a Swedish change does not concern them.
+                if unit.sourced and cell_text(v[DIGEST]) != unit.digest:
                     err(
-                        current,
-                        _("the translation was changed in Inkludera after the file was exported; export again."),
+                        row.line,
+                        DIGEST,
+                        _("the Swedish text has changed since the file was exported; export again."),
+                        line_errors,
                     )
+                elif clean(v[current]) != unit.text:
+                    err(row.line, current, changed_since, line_errors)
+                elif cell_text(v[EXPORTED_STATUS]) != _status_text(unit.row_status):
+                    err(row.line, EXPORTED_STATUS, changed_since, line_errors)
                 if unit.max_length and len(text) > unit.max_length:
-                    err(new, _("at most %(max)d characters (it has %(length)d).") % {
+                    err(row.line, new, _("at most %(max)d characters (it has %(length)d).") % {
                         "max": unit.max_length, "length": len(text),
-                    })  # fmt: skip
+                    }, line_errors)  # fmt: skip
             errors += line_errors
             if not line_errors:
                 lines.append(_Line(line=row.line, unit=unit, text=text, status=status))
+        # A "klar" line must not publish another line's draft of the same object, nor an
+        # "under översättning" line take the object's other texts off the pages.
+        for object_lines in statuses.values():
+            if len({shown for _line, shown in object_lines}) > 1:
+                others = ", ".join(str(line) for line, _shown in object_lines)
+                for line, _shown in object_lines:
+                    err(
+                        line,
+                        STATUS,
+                        _(
+                            "the status applies to all texts of the object in this language, and its rows "
+                            "(%(lines)s) give different statuses; give them the same status."
+                        )
+                        % {"lines": others},
+                    )
         if errors:
             raise XlsxInvalid(errors)
 
         # Save. The versions read above guard against an edit made meanwhile; two
-        # texts of one object share a row, whose version each save moves on.
+        # texts of one object share a row, whose version each save moves on. A
+        # reviewed text saved unchanged stays reviewed (text_save).
         versions: dict[tuple[str, int], int] = {}
         for item in lines:
             unit = item.unit
-            status = item.status
-            if unit.state == TextStatus.REVIEWED and item.text == unit.text and status == TextStatus.DONE:
-                status = TextStatus.REVIEWED.value  # the reviewed text, unchanged: it stays reviewed
-            if item.text == unit.text and status == unit.state and not unit.outdated:
+            if item.text == unit.text and item.status == unit.state and not unit.outdated:
                 summary.unchanged += 1
                 continue
             row_key = (unit.kind, unit.obj.pk)
+            version = versions.get(row_key, unit.version)
             try:
                 saved = text_save(
                     obj=unit.obj,
@@ -521,8 +585,8 @@ def import_file(data: bytes, *, municipality, language: str, scope: Scope, by) -
                     language=language,
                     texts={unit.field: item.text},
                     by=by,
-                    status=status,
-                    version=versions.get(row_key, unit.version),
+                    status=item.status,
+                    version=version,
                     source_digest=unit.digest,
                 )
             except StaleEdit:
@@ -531,14 +595,22 @@ def import_file(data: bytes, *, municipality, language: str, scope: Scope, by) -
                     % {"line": item.line}
                 )
                 continue
-            except ValidationError:
+            except PersonalDetails as exc:
+                errors.append(_("Row %(line)d: %(problem)s") % {"line": item.line, "problem": " ".join(exc.messages)})
+                continue
+            except SourceChanged:
                 errors.append(
                     _("Row %(line)d: the Swedish text has changed since the file was exported; export again.")
                     % {"line": item.line}
                 )
                 continue
+            except ValidationError as exc:
+                errors.append(_("Row %(line)d: %(problem)s") % {"line": item.line, "problem": " ".join(exc.messages)})
+                continue
             versions[row_key] = saved.text_version
-            if status == TextStatus.IN_TRANSLATION:
+            if saved.text_version == version:
+                summary.unchanged += 1  # nothing to save (a reviewed text, unchanged, stays reviewed)
+            elif item.status == TextStatus.IN_TRANSLATION:
                 summary.in_translation += 1
             else:
                 summary.done += 1

@@ -106,11 +106,44 @@ def test_personal_details_in_the_public_wording_are_refused(world, site, said):
     response = client.post(form.action, {**form.data, "said": [said], "checked": ["on"]})
     assert response.status_code == 400
     assert "personal details" in response.content.decode() or "personuppgifter" in response.content.decode()
+    # The message stands at the text that holds them.
+    errors = response.context["publish_form"].errors
+    assert set(errors) == {"said"}
+    assert invalid(response) == ["said"]
     world.view.refresh_from_db()
     assert not world.view.public
     with pytest.raises(services.NotAllowedNow):
         publish(world.view, said)
     assert not world.view.translations.exists()
+
+
+def invalid(response) -> list[str]:
+    """The names of the fields the page marks aria-invalid."""
+    from lxml import html as lxml_html
+
+    document = lxml_html.document_fromstring(response.content.decode())
+    return [e.get("name") for e in document.xpath('//*[@aria-invalid="true"]')]
+
+
+def test_personal_details_in_the_answer_are_refused_at_the_answer(world, site):
+    held(world.consultation)
+    client = world.client("coordinator")
+    form = trace_form(client, world.view)
+    data = {**form.data, "said": ["Fler brobyggare behövs."], "answer": ["Ring 070-123 45 67."], "checked": ["on"]}
+    response = client.post(form.action, data)
+    assert response.status_code == 400
+    errors = response.context["publish_form"].errors
+    assert set(errors) == {"answer"} and "070-123 45 67" in errors["answer"][0]
+    assert invalid(response) == ["answer"]
+    assert "Fler brobyggare behövs.</textarea>" in response.content.decode()  # what was typed is kept
+    world.view.refresh_from_db()
+    assert not world.view.public
+    # The form as the page sends it back, the answer corrected: published.
+    again = [s for s in submissions(form.action, response.content) if s.name.startswith("consultations:view_publish")]
+    response = client.post(again[0].action, {**again[0].data, "answer": ["Två till anställs."], "checked": ["on"]})
+    assert response.status_code == 302
+    world.view.refresh_from_db()
+    assert world.view.public
 
 
 def test_the_service_refuses_without_confirmation_or_before_the_samrad(world):

@@ -1,9 +1,21 @@
 """The Swedish public texts of existing events: the ``sv`` row mirrors the
 title and description (from now on events.services keep it so)."""
 
+import hashlib
+
 from django.db import migrations
 
-from public.translation import digest
+
+def digest(texts: dict[str, str]) -> str:
+    """public.translation.digest as it was when this migration was written (a
+    migration keeps its own copy: the app's code may change later)."""
+    h = hashlib.sha256()
+    for field in sorted(texts):
+        h.update(field.encode())
+        h.update(b"\0")
+        h.update((texts[field] or "").strip().encode())
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def mirror_swedish(apps, schema_editor):

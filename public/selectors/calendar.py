@@ -41,12 +41,17 @@ CALENDAR_TZ = ZoneInfo("Europe/Stockholm")
 FEED_DAYS_BACK = 365
 
 
+# Public only while the municipality's public site is published: the pages, the
+# feeds and the open-data datasets say the same (an unpublished site takes it all down).
+SITE_PUBLISHED = {"municipality__public_site__published": True}
+
+
 def calendar_events(municipality) -> QuerySet[Event]:
-    return Event.objects.filter(municipality=municipality, is_public=True)
+    return Event.objects.filter(municipality=municipality, is_public=True, **SITE_PUBLISHED)
 
 
 def calendar_consultations(municipality) -> QuerySet[Consultation]:
-    return Consultation.objects.filter(municipality=municipality, in_public_calendar=True)
+    return Consultation.objects.filter(municipality=municipality, in_public_calendar=True, **SITE_PUBLISHED)
 
 
 def today_starts() -> datetime:

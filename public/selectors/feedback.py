@@ -46,6 +46,8 @@ def published_views(municipality) -> QuerySet[View]:
         View.objects.filter(
             public=True,
             item__consultation__municipality=municipality,
+            # Published only while the site is: the API and the pages say the same.
+            item__consultation__municipality__public_site__published=True,
             item__consultation__starts_at__lt=timezone.now(),
         )
         .select_related("item__consultation__municipality", "feedback__unit", "representative__user")

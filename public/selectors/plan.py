@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404
 
 from activities.models import Activity, ProgressNote
@@ -146,10 +146,17 @@ class GoalPage:
     activities: list[ActivityItem]
     indicators: list[Indicator]
     events: list[tuple[Event, Shown | None]]
+    # The goals directly under it, each counting the public activities that serve
+    # it or any goal under it.
+    children: list[GoalItem] = field(default_factory=list)
 
     @property
     def texts(self) -> list[Shown | None]:
         return [self.summary]
+
+    @property
+    def child_texts(self) -> list[Shown | None]:
+        return [item.summary for item in self.children]
 
     @property
     def activity_texts(self) -> list[Shown | None]:
@@ -196,6 +203,7 @@ def goal_page(public: PublicContext, pk: int) -> GoalPage:
         public_events(public.municipality).filter(goals=goal).prefetch_related("translations").order_by("-starts_at")
     )
     return GoalPage(
+        children=_children(public, goal),
         goal=goal,
         level=level or "",
         summary=shown(goal, "plain_summary", public.language),
@@ -206,6 +214,37 @@ def goal_page(public: PublicContext, pk: int) -> GoalPage:
         indicators=indicators,
         events=[(event, event_title(event, public.language)) for event in events],
     )
+
+
+def _children(public: PublicContext, goal: Goal) -> list[GoalItem]:
+    """The goals directly under ``goal``, each with the number of public
+    activities serving it or a goal under it. Four queries."""
+    children = list(
+        Goal.objects.filter(parent=goal).prefetch_related("translations", RESPONSIBILITIES).order_by("position", "pk")
+    )
+    if not children:
+        return []
+    parents = dict(Goal.objects.filter(plan_id=goal.plan_id).values_list("pk", "parent_id"))
+    levels = dict(PlanLevel.objects.filter(plan_id=goal.plan_id).values_list("depth", "name"))
+    serving: dict[int, set[int]] = {child.pk: set() for child in children}
+    links = Activity.goals.through.objects.filter(
+        goal__plan_id=goal.plan_id, activity__in=public_activities(public.municipality)
+    ).values_list("goal_id", "activity_id")
+    for goal_id, activity_id in links:
+        node = goal_id
+        while node is not None and node not in serving:  # up the tree to a child of ``goal``
+            node = parents.get(node)
+        if node is not None:
+            serving[node].add(activity_id)
+    return [
+        GoalItem(
+            goal=child,
+            level=levels.get(child.depth, ""),
+            summary=shown(child, "plain_summary", public.language),
+            activity_count=len(serving[child.pk]),
+        )
+        for child in children
+    ]
 
 
 # --- An activity -------------------------------------------------------------------------------
@@ -309,9 +348,17 @@ class LatestResult:
 
 
 def latest_results(public: PublicContext, *, limit: int = 3) -> list[LatestResult]:
-    """The newest public progress notes of public activities. Three queries."""
+    """The newest public progress notes of public activities, one per activity
+    (its latest). Three queries."""
+    latest_of_its_activity = (
+        ProgressNote.objects.filter(activity=OuterRef("activity"), public=True)
+        .order_by("-date", "-pk")
+        .values("pk")[:1]
+    )
     notes = list(
-        ProgressNote.objects.filter(public=True, activity__in=public_activities(public.municipality))
+        ProgressNote.objects.filter(
+            public=True, activity__in=public_activities(public.municipality), pk=Subquery(latest_of_its_activity)
+        )
         .only("pk", "date", "text", "activity_id")
         .order_by("-date", "-pk")[:limit]
     )

@@ -245,20 +245,24 @@ def test_a_public_indicator_has_chart_and_table_and_a_hidden_one_is_not_found(pu
 # --- The start page and the walk ---------------------------------------------------------------
 
 
-def test_the_start_page_shows_the_three_newest_public_results(public_world):
+def test_the_start_page_shows_the_three_newest_public_results_one_per_activity(public_world):
     world = public_world
     today = timezone.localdate()
-    for n in range(4):
+    # An older public note of the same activity: the activity shows once, with its latest.
+    ProgressNote.objects.create(activity=world.activity, date=today - timedelta(days=5), text="Äldre.", public=True)
+    for n in range(3):
+        other = make_activity(world.plan, world.unit_a, [world.result_goal], title=f"Aktivitet {n}")
+        Activity.objects.filter(pk=other.pk).update(visibility=PUBLIC)
         ProgressNote.objects.create(
-            activity=world.activity, date=today - timedelta(days=10 + n), text=f"Resultat {n}.", public=True
+            activity=other, date=today - timedelta(days=10 + n), text=f"Resultat {n}.", public=True
         )
     internal = make_activity(world.plan, world.unit_b, [world.result_goal], title="Intern")
     ProgressNote.objects.create(activity=internal, date=today, text="Internt resultat HEMLIG", public=True)
     html = get(world, "/0180/en/")
     assert "Latest results" in html
     assert "Tolv familjer" in html and "Resultat 0." in html and "Resultat 1." in html
-    assert "Resultat 2." not in html and "HEMLIG" not in html
-    assert f'href="/0180/en/aktivitet/{world.activity.pk}/"' in html
+    assert "Äldre." not in html and "Resultat 2." not in html and "HEMLIG" not in html
+    assert html.count(f'href="/0180/en/aktivitet/{world.activity.pk}/"') == 1
 
 
 def test_the_walk_lists_the_plan_pages_and_each_answers(public_world):
@@ -319,7 +323,8 @@ def test_the_plan_pages_take_a_fixed_number_of_queries(
     budgets = {
         "/0180/en/plan/": 9,
         f"/0180/en/plan/{world.plan.pk}/": 9,
-        f"/0180/en/mal/{world.result_goal.pk}/": 12,
+        f"/0180/en/mal/{world.result_goal.pk}/": 13,
+        f"/0180/en/mal/{world.focus.pk}/": 16,  # with the goals under it
         f"/0180/en/aktivitet/{world.activity.pk}/": 8,
         f"/0180/en/indikator/{indicator.pk}/": 6,
     }
@@ -429,6 +434,57 @@ def test_the_units_contact_writes_the_activitys_public_texts(public_world):
     assert "Kapad" not in get(world, f"/0180/aktivitet/{world.activity.pk}/")
 
 
+def test_a_correction_of_a_goals_summary_keeps_its_translation(public_world):
+    from public.translation import TextStatus
+
+    world = public_world
+    goal = world.result_goal
+    client = world.client("coordinator")
+    page = reverse("plans:goal", args=[goal.pk])
+    action = reverse("plans:goal_summary", args=[goal.pk])
+    say(goal, world, plain_summary="Staden söker upp familjer.")
+    assert "correction" not in form_of(client, page, action)
+    assert 'name="correction"' not in client.get(page).content.decode()  # no translation to keep yet
+    say(goal, world, language="en", plain_summary="The city seeks out families.")
+    data = form_of(client, page, action)
+    assert 'name="correction"' in client.get(page).content.decode() and "correction" not in data
+    response = client.post(action, data | {"plain_summary": ["Staden söker upp familjerna."], "correction": ["on"]})
+    assert response.status_code == 302 and response["Location"] == page
+    assert goal.translations.get(language_code="sv").plain_summary == "Staden söker upp familjerna."
+    en = goal.translations.get(language_code="en")
+    assert en.text_status == TextStatus.DONE
+    assert "The city seeks out families." in get(world, f"/0180/en/mal/{goal.pk}/")
+    # Without the box a changed text sends the translation back: readers see Swedish.
+    data = form_of(client, action, action) | {"plain_summary": ["Staden söker upp alla familjer."]}
+    assert client.post(action, data).status_code == 302
+    assert goal.translations.get(language_code="en").text_status == TextStatus.IN_TRANSLATION
+    assert "The city seeks out families." not in get(world, f"/0180/en/mal/{goal.pk}/")
+
+
+def test_a_staff_name_in_a_public_text_is_refused_at_its_field(public_world):
+    from lxml import html as lxml_html
+
+    world = public_world
+    client = world.client("contact_a")
+    page = reverse("activities:detail", args=[world.activity.pk])
+    action = reverse("activities:public_texts", args=[world.activity.pk])
+    data = form_of(client, page, action) | {
+        "public_title": ["Brobyggare stöttar familjer"],
+        "public_text": ["Ring Testsson på förvaltningen."],
+    }
+    response = client.post(action, data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"public_text"} and "Testsson" in form.errors["public_text"][0]
+    document = lxml_html.document_fromstring(response.content.decode())
+    assert [e.get("name") for e in document.xpath('//*[@aria-invalid="true"]')] == ["public_text"]
+    assert not world.activity.translations.exists()
+    # As the page sends it back, corrected: saved.
+    (again,) = [dict(sub.data) for sub in submissions(action, response.content) if sub.action == action]
+    assert client.post(action, again | {"public_text": ["Ring förvaltningen."]}).status_code == 302
+    assert world.activity.translations.get(language_code="sv").public_text == "Ring förvaltningen."
+
+
 def test_an_existing_note_is_shown_on_the_public_site_and_taken_off_again(public_world):
     world = public_world
     client = world.client("contact_a")
@@ -454,3 +510,14 @@ def test_an_existing_note_is_shown_on_the_public_site_and_taken_off_again(public
     assert world.client("contact_b").post(action, {"public": "1"}).status_code == 403
     world.note.refresh_from_db()
     assert not world.note.public
+
+
+def test_a_goal_lists_the_goals_under_it_with_the_activities_serving_them(public_world):
+    world = public_world
+    # The public activity serves 1.2.1, under 1.2, under 1: each upper goal counts it once.
+    html = get(world, f"/0180/mal/{world.focus.pk}/")
+    assert f'href="/0180/mal/{world.goal.pk}/"' in html
+    assert "1 publik aktivitet" in html or "1 public activity" in html
+    assert f'href="/0180/mal/{world.result_goal.pk}/"' not in html  # only the goals directly under it
+    html = get(world, f"/0180/mal/{world.result_goal.pk}/")
+    assert "under det här målet" not in html and "under this goal" not in html

@@ -37,7 +37,7 @@ def test_a_coordinator_adds_a_section_as_the_browser_sends_it(world):
     client = world.client("coordinator")
     url = reverse("public_staff:rights_create")
     data = form_of(client, url)
-    assert data["version"] == ["0"]
+    assert data["text_version"] == ["0"] and "correction" not in data
     data |= {"heading": ["Rätt till samråd"], "text": ["Kommunen ska samråda (5 §)."]}
     response = client.post(url, data)
     assert response.status_code == 302 and response["Location"] == reverse("public_staff:rights")
@@ -57,7 +57,7 @@ def test_an_empty_section_is_refused(world):
     client = world.client("coordinator")
     url = reverse("public_staff:rights_create")
     response = client.post(url, form_of(client, url), HTTP_ACCEPT_LANGUAGE="sv")
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'class="form-errors"' in html and 'aria-invalid="true"' in html
     assert not RightsSection.objects.exists()
@@ -68,18 +68,19 @@ def test_editing_keeps_what_was_typed_when_someone_else_saved_first(world):
     s = section(world)
     url = reverse("public_staff:rights_edit", args=[s.pk])
     data = form_of(client, url)
-    assert data["heading"] == ["Rätt till information"] and data["version"] == ["1"]
+    assert data["heading"] == ["Rätt till information"] and data["text_version"] == ["1"]
     # Someone else saves first.
     text_save(obj=s, municipality=world.municipality, language="sv", texts={"text": "Deras text."}, by=None)
     data["text"] = ["Min text."]
     response = client.post(url, data)
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Min text." in html and 'name="version" value="2"' in html
+    assert "Min text." in html and 'name="text_version" value="2"' in html
     assert s.translations.get(language_code="sv").text == "Deras text."
     # Saving again is a deliberate choice: it replaces theirs.
-    data["version"] = ["2"]
-    assert client.post(url, data).status_code == 302
+    (again,) = [f for f in submissions(url, response.content) if f.action.endswith(url)]
+    assert again.data["text_version"] == ["2"]
+    assert client.post(url, again.data).status_code == 302
     assert s.translations.get(language_code="sv").text == "Min text."
 
 
@@ -91,6 +92,50 @@ def test_a_changed_swedish_text_sends_its_translation_back(world):
     data = form_of(client, url) | {"text": ["Kommunen ska informera om rättigheterna (3 §)."]}
     assert client.post(url, data).status_code == 302
     assert s.translations.get(language_code="en").text_status == TextStatus.IN_TRANSLATION
+
+
+def invalid(html: str) -> set[str]:
+    """The names of the fields the page marks aria-invalid."""
+    from lxml import html as lxml_html
+
+    return {e.get("name") for e in lxml_html.document_fromstring(html).xpath('//*[@aria-invalid="true"]')}
+
+
+def test_a_correction_keeps_the_translation(world):
+    client = world.client("coordinator")
+    s = section(world)
+    url = reverse("public_staff:rights_edit", args=[s.pk])
+    assert 'name="correction"' not in client.get(url).content.decode()  # no translation to keep yet
+    text_save(obj=s, municipality=world.municipality, language="en", texts={"heading": "Information"}, by=None)
+    data = form_of(client, url)
+    assert "correction" not in data  # offered, not ticked
+    data |= {"text": ["Kommunen ska informera!"], "correction": ["on"]}
+    assert client.post(url, data).status_code == 302
+    rows = {row.language_code: row for row in s.translations.all()}
+    assert rows["sv"].text == "Kommunen ska informera!"
+    assert rows["en"].text_status == TextStatus.DONE and rows["en"].text_digest == rows["sv"].text_digest
+    event = AuditEvent.objects.filter(object_id=s.pk, action=AuditEvent.Action.UPDATE).latest("pk")
+    assert "translations" in event.changes
+
+
+def test_a_staff_name_is_refused_at_its_field(world):
+    client = world.client("coordinator")
+    s = section(world)
+    url = reverse("public_staff:rights_edit", args=[s.pk])
+    data = form_of(client, url) | {"text": ["Fråga Testsson om dina rättigheter."]}
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"text"} and "Testsson" in form.errors["text"][0]
+    assert invalid(response.content.decode()) == {"text"}
+    assert s.translations.get(language_code="sv").text == "Kommunen ska informera."
+    # A new section too: refused at the heading, nothing added.
+    create = reverse("public_staff:rights_create")
+    data = form_of(client, create) | {"heading": ["Testssons rättigheter"], "text": ["Text."]}
+    response = client.post(create, data)
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"heading"}
+    assert RightsSection.objects.filter(municipality=world.municipality).count() == 1
 
 
 def test_sections_are_moved_and_deleted(world):

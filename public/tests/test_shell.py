@@ -34,8 +34,8 @@ def test_headers_no_cookies_no_scripts(site, world):
         assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
         csp = response["Content-Security-Policy"]
         assert "script-src 'none'" in csp and "form-action 'none'" in csp
-        # A signed-in person's session cookie is renewed (the idle timeout); nobody else gets one.
-        assert not response.cookies or role != "anonymous"
+        # Not even a signed-in person's renewed session cookie: a shared cache may keep the answer.
+        assert not response.cookies
     html = world.client("anonymous").get("/0180/en/").content.decode()
     assert "<script" not in html and "<form" not in html and "csrfmiddlewaretoken" not in html
 

@@ -132,11 +132,41 @@ def test_a_published_site_keeps_what_it_needs(world):
     client = world.client("coordinator")
     client.post(PAGE, filled(form_of(client, PAGE)))
     client.post(PUBLISH)
-    data = form_of(client, PAGE) | {"contact_email": [""]}
-    response = client.post(PAGE, data)
+    data = form_of(client, PAGE) | {"contact_email": [""], "data_controller": [""], "dpo_email": ["dso@sthlm.example"]}
+    response = client.post(PAGE, data, HTTP_ACCEPT_LANGUAGE="sv")
     assert response.status_code == 400
-    assert site_of(world).contact_email == "minoriteter@stockholm.example"
-    assert response.context["settings_form"].non_field_errors()
+    site = site_of(world)
+    assert (site.contact_email, site.data_controller, site.dpo_email) == (
+        "minoriteter@stockholm.example",
+        "Kommunstyrelsen",
+        "",
+    )
+    # The message stands at each field that would take away what the site needs.
+    form = response.context["settings_form"]
+    assert not form.non_field_errors()
+    assert set(form.errors) == {"contact_email", "data_controller"}
+    with translation.override("sv"):
+        from django.utils.translation import gettext
+
+        expected = gettext("A published site needs %(missing)s. Unpublish it first.") % {
+            "missing": gettext("the contact mailbox")
+        }
+    assert form.errors["contact_email"] == [expected]
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page.split('id="id_contact_email"')[0].rsplit("<input", 1)[1]
+    assert escape(expected) in page
+    # Filling in a new mailbox is not taking it away.
+    data = form_of(client, PAGE) | {"contact_email": ["romsk@sthlm.example"]}
+    assert client.post(PAGE, data).status_code == 302
+    assert site_of(world).contact_email == "romsk@sthlm.example"
+
+
+def test_an_unpublished_site_may_leave_out_what_publishing_needs(world):
+    client = world.client("coordinator")
+    client.post(PAGE, filled(form_of(client, PAGE)))
+    assert client.post(PAGE, form_of(client, PAGE) | {"contact_email": [""]}).status_code == 302
+    site = site_of(world)
+    assert site.contact_email == "" and len(site.missing_for_publishing()) == 1 and not site.published
 
 
 @pytest.mark.parametrize("tags", [["xx"], ["sv"], ["en", "rm"]])
@@ -231,6 +261,43 @@ def test_texts_saved_by_someone_else_meanwhile_are_not_overwritten(world):
     assert again.data["text_version"] == ["1"]
     assert client.post(TEXTS, again.data).status_code == 302
     assert site_of(world).translations.get(language_code="sv").intro == "Min text."
+
+
+def test_a_correction_of_the_site_texts_keeps_the_translations(world):
+    from public.services import text_save
+    from public.translation import TextStatus
+
+    client = world.client("coordinator")
+    client.post(TEXTS, form_of(client, TEXTS) | {"intro": ["Staden arbetar för inkludering."]})
+    assert "correction" not in form_of(client, TEXTS)
+    assert 'name="correction"' not in client.get(PAGE).content.decode()  # no translation to keep yet
+    site = site_of(world)
+    text_save(obj=site, municipality=world.municipality, language="en", texts={"intro": "The city works."}, by=None)
+    assert 'name="correction"' in client.get(PAGE).content.decode()
+    data = form_of(client, TEXTS) | {"intro": ["Staden arbetar för romsk inkludering."], "correction": ["on"]}
+    assert client.post(TEXTS, data).status_code == 302
+    assert site.translations.get(language_code="en").text_status == TextStatus.DONE
+    data = form_of(client, TEXTS) | {"intro": ["Staden arbetar."]}
+    assert client.post(TEXTS, data).status_code == 302
+    assert site.translations.get(language_code="en").text_status == TextStatus.IN_TRANSLATION
+
+
+def test_a_staff_name_in_the_site_texts_is_refused_at_its_field(world):
+    from lxml import html as lxml_html
+
+    client = world.client("coordinator")
+    data = form_of(client, TEXTS) | {"intro": ["Välkommen."], "contact_text": ["Fråga Testsson."]}
+    response = client.post(TEXTS, data)
+    assert response.status_code == 400
+    form = response.context["texts_form"]
+    assert set(form.errors) == {"contact_text"} and "Testsson" in form.errors["contact_text"][0]
+    document = lxml_html.document_fromstring(response.content.decode())
+    assert [e.get("name") for e in document.xpath('//*[@aria-invalid="true"]')] == ["contact_text"]
+    assert not site_of(world).translations.exists()
+    (again,) = [s for s in submissions(PAGE, response.content) if s.action == TEXTS]
+    assert again.data["intro"] == ["Välkommen."]  # what was typed is kept
+    assert client.post(TEXTS, again.data | {"contact_text": ["Skriv till oss."]}).status_code == 302
+    assert site_of(world).translations.get(language_code="sv").contact_text == "Skriv till oss."
 
 
 def test_another_municipalitys_coordinator_works_on_their_own_site_only(world):

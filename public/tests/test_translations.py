@@ -5,8 +5,10 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
@@ -16,9 +18,10 @@ from audit.models import AuditEvent
 from events.models import Event
 from lib.locking import STALE_MESSAGE
 from plans.models import Goal
-from public.services import text_save
+from public.services import text_review, text_save
+from public.texts import shown
 from public.translation import TextStatus
-from public.translations import DIGEST, KEY, STATUS, current_column, header, new_column
+from public.translations import DIGEST, EXPORTED_STATUS, KEY, STATUS, current_column, header, new_column
 from tests.formreader import submissions
 
 OVERVIEW = "/publikt/oversattningar/"
@@ -300,7 +303,7 @@ def export(client, slug="en"):
     return load_workbook(io.BytesIO(response.content))
 
 
-def fill(wb, translations: dict, **columns) -> bytes:
+def fill(wb, translations: dict, language="en", **columns) -> bytes:
     """The exported workbook with new translations (key → text) and other cells
     (column → {key: value}) changed, as the translator saves it."""
     ws = wb.worksheets[0]
@@ -308,7 +311,7 @@ def fill(wb, translations: dict, **columns) -> bytes:
     for row in ws.iter_rows(min_row=2):
         key = row[head.index(KEY)].value
         if key in translations:
-            row[head.index(new_column("en"))].value = translations[key]
+            row[head.index(new_column(language))].value = translations[key]
         for column, values in columns.items():
             if key in values:
                 row[head.index(column)].value = values[key]
@@ -336,13 +339,21 @@ def test_the_exported_file(texts, world):
         f"activity:{texts['activity'].pk}:public_title", f"activity:{texts['activity'].pk}:public_text",
         f"event:{texts['event'].pk}:public_title", f"event:{texts['event'].pk}:public_text",
     }  # fmt: skip
-    _key, where, swedish, digest, current, new, status = rows[goal_key]
+    _key, where, swedish, digest, current, new, status, exported_status = rows[goal_key]
     assert swedish == "Staden söker upp romer med information." and "1.2.1 Stadens verksamheter arbetar" in where
-    assert len(digest) == 64 and current is None and new is None and status is None
+    assert len(digest) == 64 and current is None and new is None and status is None and exported_status is None
+    # The header says the status is the object's.
+    assert STATUS == "Status (gäller objektets alla texter)"
     # Only the new translation and the status can be edited.
     assert ws.protection.sheet
     locked = {c.column_letter: c.protection.locked for c in ws[2]}
-    assert locked == {"A": True, "B": True, "C": True, "D": True, "E": True, "F": False, "G": False}
+    assert locked == {"A": True, "B": True, "C": True, "D": True, "E": True, "F": False, "G": False, "H": True}
+    # A text being translated: its status, and the object's status when exported (locked).
+    m = world.municipality
+    text_save(obj=texts["goal"], municipality=m, language="en", texts={"plain_summary": "Draft."}, by=None,
+              status=TextStatus.IN_TRANSLATION)  # fmt: skip
+    rows = {r[0]: r for r in export(world.client("coordinator")).worksheets[0].iter_rows(min_row=2, values_only=True)}
+    assert rows[goal_key][4:] == ("Draft.", None, "under översättning", "under översättning")
     # A unit contact's file holds their units' texts only.
     keys = {r[0] for r in export(world.client("contact_a")).worksheets[0].iter_rows(min_row=2, values_only=True)}
     assert {k.split(":")[0] for k in keys} == {"activity", "event"}
@@ -356,12 +367,12 @@ def test_export_and_import_round_trip(texts, world):
     data = fill(
         export(client),
         {goal_key: "The city reaches out.", title_key: "Bridge builders", text_key: "They help\nfamilies."},
-        **{STATUS: {text_key: "under översättning"}},
+        **{STATUS: {title_key: "under översättning", text_key: "Under  Översättning"}},
     )
     response = upload(client, data)
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == "/publikt/oversattningar/?sprak=en"
-    assert summary(2, 1, 0, 3) in html
+    assert summary(1, 2, 0, 3) in html
     assert row_of(texts["goal"], "en").plain_summary == "The city reaches out."
     row = row_of(texts["activity"], "en")  # two texts of one object: one row, saved twice
     assert (row.public_title, row.public_text, row.text_status) == (
@@ -431,7 +442,7 @@ def test_every_line_error_and_nothing_saved(texts, world):
     lines = {r[0].value: r[0].row for r in wb.worksheets[0].iter_rows(min_row=2, max_row=7)}
     export_again = "the Swedish text has changed since the file was exported; export again."
     assert set(errors) == {
-        line_error(lines[title_key], "Status", NOT_ALLOWED, value="granskad"),
+        line_error(lines[title_key], STATUS, NOT_ALLOWED, value="granskad"),
         line_error(lines[text_key], DIGEST, export_again),
         line_error(lines[event_key], DIGEST, export_again),
         line_error(lines[site_key], current_column("en"), CHANGED_SINCE_MSGID),
@@ -521,3 +532,249 @@ def test_an_edit_during_the_import_saves_nothing(texts, world, monkeypatch):
         sv_("Row %(line)d: the translation was changed by someone else during the import; export again.", line=line)
     ]
     assert row_of(texts["goal"], "en") is None
+
+
+# --- One status per object and language ---------------------------------------------------
+
+DIFFERENT_STATUSES = (
+    "the status applies to all texts of the object in this language, and its rows "
+    "(%(lines)s) give different statuses; give them the same status."
+)
+
+
+def lines_of(wb, *keys) -> list[int]:
+    rows = {r[0].value: r[0].row for r in wb.worksheets[0].iter_rows(min_row=2)}
+    return [rows[key] for key in keys]
+
+
+def test_an_objects_lines_must_give_one_status(texts, world):
+    """The status is stored once per object and language: a "klar" line must not
+    publish the draft of another line of the same object, nor an "under
+    översättning" line take the other's text off the pages. Both are refused,
+    on each line of the object, and nothing is saved."""
+    client = world.client("coordinator")
+    m = world.municipality
+    goal_key = f"goal:{texts['goal'].pk}:plain_summary"
+    title_key = f"activity:{texts['activity'].pk}:public_title"
+    text_key = f"activity:{texts['activity'].pk}:public_text"
+
+    def refused(wb, data, *keys):
+        response = upload(client, data)
+        assert response.status_code == 400
+        lines = lines_of(wb, *keys)
+        others = ", ".join(str(line) for line in sorted(lines))
+        assert sorted(response.context["errors"]) == sorted(
+            line_error(line, STATUS, DIFFERENT_STATUSES, lines=others) for line in lines
+        )
+
+    # Both lines new: the title "klar" (empty), the description a draft.
+    wb = export(client)
+    data = fill(wb, {goal_key: "Outreach.", title_key: "Bridge builders", text_key: "Draft."},
+                **{STATUS: {text_key: "under översättning"}})  # fmt: skip
+    refused(wb, data, title_key, text_key)
+    assert row_of(texts["activity"], "en") is None and row_of(texts["goal"], "en") is None
+
+    # A draft in Inkludera (exported as "under översättning"), and the file gives the title "klar":
+    # it would publish the draft.
+    text_save(obj=texts["activity"], municipality=m, language="en", texts={"public_text": "Draft."}, by=None,
+              status=TextStatus.IN_TRANSLATION)  # fmt: skip
+    wb = export(client)
+    refused(wb, fill(wb, {title_key: "Bridge builders"}), title_key, text_key)
+    row = row_of(texts["activity"], "en")
+    assert (row.public_title, row.text_status) == ("", "under_oversattning")
+
+    # Vice versa: a title shown in Inkludera, and the file gives a new description as a draft: it would take
+    # the title off the pages.
+    text_save(obj=texts["activity"], municipality=m, language="en",
+              texts={"public_title": "Bridge builders", "public_text": ""}, by=None)  # fmt: skip
+    wb = export(client)
+    data = fill(wb, {text_key: "Draft."}, **{STATUS: {text_key: "under översättning"}})
+    refused(wb, data, title_key, text_key)
+    row = row_of(texts["activity"], "en")
+    assert (row.public_title, row.public_text, row.text_status) == ("Bridge builders", "", "klar")
+    assert shown(type(texts["activity"]).objects.get(pk=texts["activity"].pk), "public_title", "en").lang == "en"
+
+    # Given the same status, the file is imported.
+    data = fill(wb, {text_key: "Draft."}, **{STATUS: {title_key: "under översättning", text_key: "under översättning"}})
+    assert summary(0, 1, 0, 5) in upload(client, data).content.decode()
+    assert row_of(texts["activity"], "en").text_status == "under_oversattning"
+
+
+def test_a_reviewed_line_left_as_it_is_agrees_with_klar(texts, world):
+    m = world.municipality
+    text_save(obj=texts["activity"], municipality=m, language="en", texts={"public_title": "Bridge builders"},
+              by=world.users["contact_a"])  # fmt: skip
+    text_review(obj=texts["activity"], municipality=m, language="en", by=world.users["coordinator"])
+    client = world.client("coordinator")
+    title_key = f"activity:{texts['activity'].pk}:public_title"
+    text_key = f"activity:{texts['activity'].pk}:public_text"
+    wb = export(client)
+    assert [c.value for c in wb.worksheets[0][lines_of(wb, title_key)[0]]][6:] == ["granskad", "granskad"]
+    assert summary(1, 0, 0, 5) in upload(client, fill(wb, {text_key: "They help."})).content.decode()
+    row = row_of(texts["activity"], "en")
+    assert (row.public_title, row.public_text, row.text_status) == ("Bridge builders", "They help.", "klar")
+
+
+def test_a_status_changed_after_the_export_is_noticed(texts, world):
+    """The title is exported as "klar"; meanwhile someone saves a draft of the
+    description in Inkludera (the object's status becomes "under översättning").
+    The title's text is unchanged, but importing it as "klar" would publish the
+    draft: the status when exported says so."""
+    m = world.municipality
+    client = world.client("coordinator")
+    title_key = f"activity:{texts['activity'].pk}:public_title"
+    text_save(obj=texts["activity"], municipality=m, language="en", texts={"public_title": "Bridge builders"}, by=None)
+    wb = export(client)
+    data = fill(wb, {title_key: "Bridge builders!"})
+    text_save(obj=texts["activity"], municipality=m, language="en", texts={"public_text": "Draft."}, by=None,
+              status=TextStatus.IN_TRANSLATION)  # fmt: skip
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert response.context["errors"] == [line_error(lines_of(wb, title_key)[0], EXPORTED_STATUS, CHANGED_SINCE_MSGID)]
+    row = row_of(texts["activity"], "en")
+    assert (row.public_title, row.text_status) == ("Bridge builders", "under_oversattning")
+
+
+# --- "Reviewed" only by a review ------------------------------------------------------------
+
+REVIEW_ONLY = "A translation is marked reviewed only by a review, by someone else."
+
+
+def test_text_save_does_not_mark_a_text_reviewed(texts, world):
+    m = world.municipality
+    goal = texts["goal"]
+
+    def save(text, status, by=None):
+        return text_save(obj=goal, municipality=m, language="en", texts={"plain_summary": text}, by=by, status=status)
+
+    with pytest.raises(ValidationError) as exc:
+        save("Outreach.", TextStatus.REVIEWED)  # a new text
+    assert exc.value.messages == [gettext(REVIEW_ONLY)]
+    assert row_of(goal, "en") is None
+    save("Outreach.", TextStatus.DONE, by=world.users["contact_a"])
+    with pytest.raises(ValidationError):
+        save("Outreach.", TextStatus.REVIEWED)  # done, not reviewed
+    assert row_of(goal, "en").text_status == "klar"
+    text_review(obj=goal, municipality=m, language="en", by=world.users["coordinator"])
+    version = row_of(goal, "en").text_version
+    # Reviewed, saved unchanged (as done or as reviewed): it stays reviewed, nothing is written.
+    save("Outreach.", TextStatus.DONE)
+    save("Outreach.", TextStatus.REVIEWED)
+    assert (row_of(goal, "en").text_status, row_of(goal, "en").text_version) == ("granskad", version)
+    # A changed text cannot stay reviewed.
+    with pytest.raises(ValidationError):
+        save("Outreach!", TextStatus.REVIEWED)
+    assert row_of(goal, "en").plain_summary == "Outreach."
+    save("Outreach!", TextStatus.DONE)
+    assert row_of(goal, "en").text_status == "klar"
+
+
+def test_a_reviewed_text_of_an_older_swedish_text_does_not_stay_reviewed(site, world):
+    """The site's row keeps its status when the Swedish text changes (it holds the
+    language's own name); its reviewed introduction, saved unchanged, is then done,
+    not reviewed: the review was of a translation of the old text."""
+    m = world.municipality
+    sv(site, m, intro="Vi arbetar.")
+    tag = "rmy-x-kalderas"
+    text_save(obj=site, municipality=m, language=tag, texts={"intro": "Kerasa buti.", "language_name": "Kalderash"},
+              by=world.users["contact_a"])  # fmt: skip
+    text_review(obj=site, municipality=m, language=tag, by=world.users["coordinator"])
+    sv(site, m, intro="Vi arbetar för romsk inkludering.")
+    assert row_of(site, tag).text_status == "granskad"
+    text_save(obj=site, municipality=m, language=tag, texts={"intro": "Kerasa buti."}, by=None)
+    assert row_of(site, tag).text_status == "klar"
+
+
+# --- The language's own name and note have no Swedish source --------------------------------
+
+KALDERASH = "rmy-x-kalderas"
+
+
+def test_a_swedish_change_leaves_the_own_name_and_note(site, world):
+    """Editing the Swedish introduction (on the Public site page, as the browser
+    sends it) takes the kalderash introduction off the page, but the language's
+    own name and note stay: they were not made from any Swedish text."""
+    m = world.municipality
+    sv(site, m, intro="Vi arbetar för romsk inkludering.")
+    text_save(obj=site, municipality=m, language=KALDERASH,
+              texts={"intro": "Kerasa buti.", "language_name": "Romanes (kalderash)",
+                     "fallback_note": "Le texturi so nai ramome romanes sikavdon pe shvedicka."}, by=None)  # fmt: skip
+    client = world.client("anonymous")
+    html = client.get("/0180/kalderash/").content.decode()
+    assert '<div lang="rmy-x-kalderas" class="lead"><p>Kerasa buti.</p></div>' in html
+    assert 'lang="rmy-x-kalderas" aria-current="page">Romanes (kalderash)</a>' in html
+
+    coordinator = world.client("coordinator")
+    page, url = reverse("public_staff:site"), reverse("public_staff:site_texts")
+    (sub,) = [s for s in submissions(page, coordinator.get(page).content) if s.action == url]
+    sub.data["intro"] = ["Staden arbetar för romsk inkludering."]
+    assert coordinator.post(sub.action, sub.data).status_code == 302
+
+    html = client.get("/0180/kalderash/").content.decode()
+    assert '<div lang="sv" class="lead"><p>Staden arbetar för romsk inkludering.</p></div>' in html
+    assert "Kerasa buti." not in html
+    assert 'lang="rmy-x-kalderas" aria-current="page">Romanes (kalderash)</a>' in html
+    assert '<p lang="rmy-x-kalderas" class="fallback-note">Le texturi so nai ramome romanes' in html
+
+    # The Översättningar page: the introduction is outdated, being translated; the name and note are done.
+    response = world.client("coordinator").get(OVERVIEW + "?sprak=kalderash")
+    units = {u.field: u for u in next(x for x in response.context["languages"] if x.tag == KALDERASH).to_do}
+    assert set(units) == {"intro"} and units["intro"].outdated
+    (kalderash,) = [x for x in response.context["languages"] if x.tag == KALDERASH]
+    assert counts(kalderash)["site"] == [0, 1, 2, 0]
+
+    # Saving only the name (the edit page, as the browser sends it) does not make the old introduction current.
+    key = f"site:{site.pk}:language_name"
+    sub = the_form(coordinator, edit_url(key, slug="kalderash"), text="Romanes")
+    assert coordinator.post(sub.action, sub.data).status_code == 302
+    html = client.get("/0180/kalderash/").content.decode()
+    assert "Kerasa buti." not in html and 'lang="rmy-x-kalderas" aria-current="page">Romanes</a>' in html
+
+
+def test_the_own_name_is_imported_after_a_swedish_change(site, world):
+    m = world.municipality
+    sv(site, m, intro="Vi arbetar.")
+    client = world.client("coordinator")
+    key = f"site:{site.pk}:language_name"
+    wb = export(client, slug="kalderash")
+    data = fill(wb, {key: "Romanes (kalderash)"}, language=KALDERASH)
+    sv(site, m, intro="Vi arbetar för romsk inkludering.")  # after the export
+    response = upload(client, data, slug="kalderash")
+    assert summary(1, 0, 0, 2) in response.content.decode()
+    assert row_of(site, KALDERASH).language_name == "Romanes (kalderash)"
+
+
+def test_the_edit_page_says_the_status_is_the_objects(texts, world):
+    key = f"activity:{texts['activity'].pk}:public_title"
+    page = world.client("coordinator").get(edit_url(key)).content.decode()
+    shared = sv_(
+        "The status applies to all texts of this object in this language, also: %(fields)s. "
+        "Marked as being translated, none of them is shown on the public pages.",
+        fields=sv_("public description"),
+    )
+    assert shared in page
+    # Said with the status field itself (aria-describedby), not elsewhere.
+    assert 'aria-describedby="id_status_helptext"' in page
+
+
+def test_each_text_is_current_on_its_own(site, world):
+    """One status per object and language, but each text records the Swedish text
+    it was made from: translating the contact text after the Swedish intro and
+    contact text changed does not pass the outdated English intro off as current."""
+    from public.services import text_save as save
+
+    m = world.municipality
+    save(obj=site, municipality=m, language="sv", texts={"intro": "Första.", "contact_text": "Skriv."}, by=None)
+    save(obj=site, municipality=m, language="en", texts={"intro": "First.", "contact_text": "Write."}, by=None)
+    save(obj=site, municipality=m, language="sv", texts={"intro": "Andra.", "contact_text": "Skriv till oss."}, by=None)
+    save(obj=site, municipality=m, language="en", texts={"contact_text": "Write to us."}, by=None)
+    html = world.client("anonymous").get("/0180/en/").content.decode()
+    assert "First." not in html and "Andra." in html and "Write to us." in html
+    overview = world.client("coordinator").get("/publikt/oversattningar/?sprak=en").content.decode()
+    assert "Andra." in overview  # the intro is still to translate
+    save(obj=site, municipality=m, language="en", texts={"intro": "Second."}, by=None)
+    html = world.client("anonymous").get("/0180/en/").content.decode()
+    assert "Second." in html and "Write to us." in html
+    # A correction of the Swedish keeps the translations made from the text before it.
+    save(obj=site, municipality=m, language="sv", texts={"intro": "Andra!"}, by=None, correction=True)
+    assert "Second." in world.client("anonymous").get("/0180/en/").content.decode()

@@ -57,6 +57,9 @@ def goal(request, public, pk):
                 *in_swedish(public, *[item.latest_note.text for item in page.activities if item.latest_note]),
             ),
             "events_note": note_if_fell_back(public, *page.event_texts),
+            "children_note": note_if_fell_back(
+                public, *page.child_texts, *in_swedish(public, *[item.goal.title for item in page.children])
+            ),
             "event_pages": _has_event_pages(),
         },
     )

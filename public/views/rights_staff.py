@@ -1,6 +1,7 @@
 """Staff pages of the rights information: coordinators write the sections
 (Swedish; translations on the translation pages), put them in order and
-delete them. The public page is public.views.rights."""
+delete them. The texts are written as every object's Swedish public texts
+(public.swedish_texts). The public page is public.views.rights."""
 
 from __future__ import annotations
 
@@ -13,28 +14,28 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lib.languages import SWEDISH
-from lib.locking import CONFLICT, STALE_MESSAGE, StaleEdit
 from organisations.access import coordinator_required, membership_of
 
 from .. import services
 from ..models import PublicSite, RightsSection
+from ..swedish_texts import SwedishTextsForm, edit_swedish_texts, swedish_row
 from ..texts import rows
 
 
-class RightsSectionForm(forms.Form):
-    heading = forms.CharField(
-        label=gettext_lazy("Heading"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Give the section a heading.")},
-    )
-    text = forms.CharField(
-        label=gettext_lazy("Text"),
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=gettext_lazy("Plain text; a blank line starts a new paragraph."),
-        error_messages={"required": gettext_lazy("Write the section's text.")},
-    )
-    # The Swedish text's version when the form was opened (0: no text yet).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+def rights_text_fields() -> dict[str, forms.Field]:
+    return {
+        "heading": forms.CharField(
+            label=gettext_lazy("Heading"),
+            max_length=200,
+            error_messages={"required": gettext_lazy("Give the section a heading.")},
+        ),
+        "text": forms.CharField(
+            label=gettext_lazy("Text"),
+            widget=forms.Textarea(attrs={"rows": 10}),
+            help_text=gettext_lazy("Plain text; a blank line starts a new paragraph."),
+            error_messages={"required": gettext_lazy("Write the section's text.")},
+        ),
+    }
 
 
 def get_rights_section_for_user(user, pk) -> RightsSection:
@@ -43,10 +44,6 @@ def get_rights_section_for_user(user, pk) -> RightsSection:
     return get_object_or_404(
         RightsSection.objects.prefetch_related("translations"), pk=pk, municipality_id=membership.municipality_id
     )
-
-
-def _swedish(section: RightsSection):
-    return rows(section).get(SWEDISH)
 
 
 @coordinator_required
@@ -76,52 +73,42 @@ def rights_list(request):
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def rights_create(request):
-    form = RightsSectionForm(request.POST or None, initial={"version": 0})
-    if request.method == "POST" and form.is_valid():
-        services.rights_section_create(
-            municipality=request.membership.municipality,
-            by=request.user,
-            heading=form.cleaned_data["heading"],
-            text=form.cleaned_data["text"],
-        )
-        messages.success(request, _("The section was added."))
-        return redirect("public_staff:rights")
-    return render(request, "public/staff/rights_form.html", {"form": form})
+    municipality = request.membership.municipality
+    new = RightsSection(municipality=municipality)
+    form = SwedishTextsForm(request.POST or None, obj=new, fields=rights_text_fields, municipality=municipality)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.rights_section_create(
+                    municipality=municipality,
+                    by=request.user,
+                    heading=form.cleaned_data["heading"],
+                    text=form.cleaned_data["text"],
+                )
+            except services.PersonalDetails as exc:  # e.g. a name that became one not to publish since the check
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("The section was added."))
+                return redirect("public_staff:rights")
+    return render(request, "public/staff/rights_form.html", {"form": form}, status=status)
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def rights_edit(request, pk):
     section = get_rights_section_for_user(request.user, pk)
-    sv = _swedish(section)
-    initial = {
-        "heading": sv.heading if sv else "",
-        "text": sv.text if sv else "",
-        "version": sv.text_version if sv else 0,
-    }
-    form = RightsSectionForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rights_section_update(
-                section=section,
-                by=request.user,
-                heading=form.cleaned_data["heading"],
-                text=form.cleaned_data["text"],
-                version=form.cleaned_data["version"] or 0,
-            )
-        except StaleEdit:
-            current = section.translations.model.objects.filter(master=section, language_code=SWEDISH).first()
-            data = request.POST.copy()
-            data["version"] = str(current.text_version if current else 0)
-            form = RightsSectionForm(data)
-            form.is_valid()
-            form.add_error(None, STALE_MESSAGE)
-            status = CONFLICT
-        else:
-            messages.success(request, _("The section was saved."))
-            return redirect("public_staff:rights")
-    return render(request, "public/staff/rights_form.html", {"form": form, "section": section}, status=status)
+    return edit_swedish_texts(
+        request,
+        obj=section,
+        municipality=request.membership.municipality,
+        fields=rights_text_fields,
+        template="public/staff/rights_form.html",
+        context={"section": section},
+        done_url=reverse("public_staff:rights"),
+        saved_message=_("The section was saved."),
+    )
 
 
 @coordinator_required
@@ -136,7 +123,7 @@ def rights_move(request, pk):
 @require_http_methods(["GET", "POST"])
 def rights_delete(request, pk):
     section = get_rights_section_for_user(request.user, pk)
-    sv = _swedish(section)
+    sv = swedish_row(section)
     heading = sv.heading if sv else ""
     if request.method == "POST":
         services.rights_section_delete(section=section, by=request.user)

@@ -16,24 +16,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
-from lib.languages import BY_TAG, SWEDISH
-from lib.locking import CONFLICT, STALE_MESSAGE, StaleEdit, stale_form
+from lib.languages import BY_TAG
+from lib.locking import CONFLICT, StaleEdit, stale_form
 from opendata.dcat import missing_for_catalogue, site_url
 from organisations.access import coordinator_required
 
 from .. import services
-from ..forms import SiteSettingsForm, SiteTextsForm
+from ..forms import SiteSettingsForm
 from ..models import PublicSite
+from ..swedish_texts import SwedishTextsForm, save_swedish_texts, site_text_fields, swedish_row
 
 
 def _site(municipality) -> PublicSite:
     """The municipality's site as stored now (made on first use)."""
     services.site_for(municipality)
     return PublicSite.objects.prefetch_related("translations").get(municipality=municipality)
-
-
-def _swedish_row(site: PublicSite):
-    return services.translation_model(site).objects.filter(master=site, language_code=SWEDISH).first()
 
 
 # What the open-data catalogue still needs, in the reader's words (opendata.dcat.missing_for_catalogue).
@@ -47,11 +44,11 @@ CATALOGUE_NEEDS = {
 def _page(request, *, settings_form=None, texts_form=None, status=200):
     municipality = request.membership.municipality
     site = _site(municipality)
-    row = next((r for r in site.translations.all() if r.language_code == SWEDISH), None)
+    row = swedish_row(site)
     if settings_form is None:
         settings_form = SiteSettingsForm(instance=site)
     if texts_form is None:
-        texts_form = SiteTextsForm(row=row)
+        texts_form = SwedishTextsForm(obj=site, fields=site_text_fields)
     start = reverse("public:start", kwargs={"kod": municipality.code})
     addresses = [
         {
@@ -100,7 +97,7 @@ def site(request):
         form = stale_form(build, request.POST, PublicSite.objects.get(pk=stored.pk).version)
         return _page(request, settings_form=form, status=CONFLICT)
     except ValidationError as error:
-        # E.g. emptying the contact mailbox of a published site.
+        # What the form could not see: e.g. the site was published since it checked.
         form.add_error(None, error)
         return _page(request, settings_form=form, status=400)
     messages.success(request, _("The settings of the public site were saved."))
@@ -110,34 +107,13 @@ def site(request):
 @coordinator_required
 @require_POST
 def site_texts(request):
-    """The site's own texts in Swedish."""
+    """The site's own texts in Swedish (public.swedish_texts, as every object's public texts)."""
     municipality = request.membership.municipality
-    site = _site(municipality)
-    row = _swedish_row(site)
-    form = SiteTextsForm(request.POST, row=row)
-    if not form.is_valid():
-        return _page(request, texts_form=form, status=400)
-    texts = form.texts()
-    if row is not None or any(texts.values()):  # an empty form where no text exists yet saves nothing
-        try:
-            services.text_save(
-                obj=site,
-                municipality=municipality,
-                language=SWEDISH,
-                texts=texts,
-                by=request.user,
-                version=form.cleaned_data["text_version"],
-                correction=form.cleaned_data["correction"],
-            )
-        except StaleEdit:
-            # lib.locking.stale_form, for the row's own version field.
-            current = _swedish_row(site)
-            data = request.POST.copy()
-            data["text_version"] = str(current.text_version if current else 0)
-            form = SiteTextsForm(data, row=current)
-            form.is_valid()
-            form.add_error(None, STALE_MESSAGE)
-            return _page(request, texts_form=form, status=CONFLICT)
+    form, status = save_swedish_texts(
+        request, obj=_site(municipality), municipality=municipality, fields=site_text_fields
+    )
+    if status is not None:
+        return _page(request, texts_form=form, status=status)
     messages.success(request, _("The texts of the public site were saved."))
     return redirect("public_staff:site")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from public.frame import note_if_fell_back, render_page
+from public.selectors.plan import in_swedish
 from public.selectors.start import start_page
 from public.site import public_page
 from public.texts import shown
@@ -31,7 +32,12 @@ def start(request, public):
         "public/start.html",
         {
             "page": page,
-            "page_note": note_if_fell_back(public, *page.texts),
+            # One note per section that shows a Swedish text in place of a translation.
+            "page_note": note_if_fell_back(public, page.intro),
+            "plan_note": note_if_fell_back(
+                public, page.plan_summary, *in_swedish(public, page.plan.overall_goal if page.plan else "")
+            ),
+            "contact_note": note_if_fell_back(public, page.contact),
             "start_parts": parts,
         },
     )

@@ -22,7 +22,7 @@ from lib.xlsx import XlsxInvalid, xlsx_response
 from organisations.access import member_required
 
 from ..models import PublicSite
-from ..services import text_review, text_save
+from ..services import PersonalDetails, SourceChanged, text_review, text_save
 from ..translation import TextStatus
 from ..translation_forms import ReviewForm, TranslationForm, TranslationImportForm
 from ..translations import Scope, export_file, find_unit, import_file, overview, public_objects
@@ -114,20 +114,21 @@ def translation_edit(request, lang, key):
     form = TranslationForm(None if reviewing else request.POST or None, unit=unit, language=language)
     if request.method == "POST" and not reviewing and form.is_valid():
         data = form.cleaned_data
-        chosen = data["status"]
-        if unit.state == TextStatus.REVIEWED and data["text"] == unit.text and chosen == TextStatus.DONE:
-            chosen = TextStatus.REVIEWED.value  # the reviewed text, saved unchanged, stays reviewed
         try:
+            # A reviewed text saved unchanged stays reviewed (text_save).
             text_save(
                 obj=unit.obj,
                 municipality=municipality,
                 language=language,
                 texts={unit.field: data["text"]},
                 by=request.user,
-                status=chosen,
+                status=data["status"],
                 version=data["text_version"],
                 source_digest=data["source_digest"],
             )
+        except PersonalDetails as exc:
+            form.add_error("text", exc.messages)
+            status = 400
         except (StaleEdit, ValidationError) as exc:
             # The form again, with what was typed, the text as it is now and the
             # current version and digest: saving again is a deliberate choice.
@@ -139,7 +140,7 @@ def translation_edit(request, lang, key):
             form.is_valid()
             if isinstance(exc, StaleEdit):
                 form.add_error(None, STALE_MESSAGE)
-            else:
+            elif isinstance(exc, SourceChanged):
                 form.add_error(
                     None,
                     _(
@@ -147,6 +148,8 @@ def translation_edit(request, lang, key):
                         "Check your translation against it and save again."
                     ),
                 )
+            else:  # e.g. the object's other texts are outdated too: say which
+                form.add_error(None, exc.messages)
             status = CONFLICT
         else:
             messages.success(request, _("The translation was saved."))
