@@ -30,7 +30,7 @@ DISABLED_RULES: dict[str, str] = {}
 # The demo's dates are fixed (seed 002's samråd in December 2026): the pages are read on this day.
 DEMO_DAY = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 # At most this many pages in the walk of each municipality (the browser is slow).
-WALK_PAGES = 30
+WALK_PAGES = 60  # every kind of page in every language first (the demo has about 45), then others
 
 
 @pytest.fixture
