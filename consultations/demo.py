@@ -3,7 +3,8 @@ again (a council or consultation is matched by its name or title)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,12 +33,28 @@ def read(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+# "today+21" or "today+21 17:30": a date relative to the day the demo is loaded,
+# so the demo's coming samråd stays ahead of whoever tries it, whenever that is.
+RELATIVE = re.compile(r"^today\+(\d+)(?: (\d{1,2}):(\d{2}))?$")
+
+
+def _relative(value) -> datetime | None:
+    match = RELATIVE.match(str(value).strip())
+    if match is None:
+        return None
+    days, hour, minute = match.groups()
+    day = timezone.localdate() + timedelta(days=int(days))
+    return datetime.combine(day, time(int(hour or 0), int(minute or 0)))
+
+
 def _dt(value) -> datetime:
-    naive = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    naive = _relative(value) or (value if isinstance(value, datetime) else datetime.fromisoformat(str(value)))
     return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE)) if timezone.is_naive(naive) else naive
 
 
 def _day(value) -> date:
+    if (relative := _relative(value)) is not None:
+        return relative.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 

@@ -27,7 +27,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # axe rules switched off on the public pages, each with the reason. Starts empty:
 # a rule goes here only with a written reason, never to make a page pass.
 DISABLED_RULES: dict[str, str] = {}
-# The demo's dates are fixed (seed 002's samråd in December 2026): the pages are read on this day.
+# The demo's history is dated (follow-up rounds, feedback given in November 2026): the pages are read on this day.
 DEMO_DAY = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
 # At most this many pages in the walk of each municipality (the browser is slow).
 WALK_PAGES = 60  # every kind of page in every language first (the demo has about 45), then others

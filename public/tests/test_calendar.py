@@ -412,3 +412,17 @@ def test_the_events_dataset_takes_a_fixed_number_of_queries(world, site, django_
         with django_assert_max_num_queries(12):
             response = client.get(url, {"page_size": 500})
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_always_has_a_coming_open_samrad(settings, client):
+    """The demo's open samråd is dated from the day the demo is loaded, so whoever
+    tries the demo, whenever, finds it ahead in the public calendar."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # load_demo refuses to run otherwise
+    call_command("load_demo", "--quiet-logins")
+    html = client.get("/0180/kalender/").content.decode()
+    assert "Öppet samråd med romska vårdnadshavare om förskola och skola" in html
+    start = client.get("/0180/").content.decode()
+    assert "Öppet samråd med romska vårdnadshavare om förskola och skola" in start
