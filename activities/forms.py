@@ -1,9 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput
+from lib.forms import DateInput, XlsxUploadForm
 from organisations.models import Membership, OrgUnit
 from plans.models import Plan
 from plans.selectors import goal_choices
@@ -163,18 +162,9 @@ class ProgressNoteForm(forms.ModelForm):
         labels = {"public": _("Show on the public site")}
 
 
-class ActivityImportForm(forms.Form):
+class ActivityImportForm(XlsxUploadForm):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx)"),
         help_text=_("In the format of the export: one activity per row. Rows with a reference update that activity."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > settings.XLSX_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)d kB); the limit is %(limit)d kB.")
-                % {"size": f.size // 1024, "limit": settings.XLSX_MAX_BYTES // 1024}
-            )
-        return f

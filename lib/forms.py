@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -63,3 +65,19 @@ def choice_param(request, name: str, choices, default: str = "") -> str:
     """One of ``choices`` from the query string, else ``default``."""
     value = request.GET.get(name, default)
     return value if value in choices else default
+
+
+class XlsxUploadForm(forms.Form):
+    """An upload of one spreadsheet (.xlsx), refused above settings.XLSX_MAX_BYTES
+    before anything reads it. Subclasses give the ``file`` field its label and help."""
+
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > settings.XLSX_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)d kB); the limit is %(limit)d kB.")
+                % {"size": f.size // 1024, "limit": settings.XLSX_MAX_BYTES // 1024}
+            )
+        return f

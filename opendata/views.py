@@ -308,6 +308,13 @@ class Results(Dataset):
         return list(tabular.result_rows(records))
 
 
+def site_context(municipality) -> dict[str, Any]:
+    """Whether the municipality's public site is published (its pages are linked then)."""
+    from public.models import PublicSite
+
+    return {"site_published": PublicSite.objects.filter(municipality=municipality, published=True).exists()}
+
+
 @_schema(
     gettext_lazy("Feedback on views from samråd"),
     description=gettext_lazy(
@@ -326,9 +333,7 @@ class FeedbackViews(Dataset):
         return published_views(municipality)
 
     def extra_context(self, municipality):
-        from public.models import PublicSite
-
-        return {"site_published": PublicSite.objects.filter(municipality=municipality, published=True).exists()}
+        return site_context(municipality)
 
 
 @_schema(
@@ -355,12 +360,7 @@ class Events(Dataset):
         return event_records(municipality, objects)
 
     def extra_context(self, municipality):
-        from public.models import PublicSite
-
-        return {
-            "goals": selectors.GoalIndex.of(municipality),
-            "site_published": PublicSite.objects.filter(municipality=municipality, published=True).exists(),
-        }
+        return {"goals": selectors.GoalIndex.of(municipality), **site_context(municipality)}
 
 
 MunicipalitiesCsv = csv_view(Municipalities, gettext_lazy("Municipalities as CSV"))

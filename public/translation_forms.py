@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from lib.forms import XlsxUploadForm
 
 from .translation import TextStatus
 from .translations import Unit, clean
@@ -56,18 +57,9 @@ class ReviewForm(forms.Form):
     text_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class TranslationImportForm(forms.Form):
+class TranslationImportForm(XlsxUploadForm):
     file = forms.FileField(
         label=_("Translated file (.xlsx)"),
         help_text=_("The file exported for this language, with the new translations filled in."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > settings.XLSX_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)d kB); the limit is %(limit)d kB.")
-                % {"size": f.size // 1024, "limit": settings.XLSX_MAX_BYTES // 1024}
-            )
-        return f
