@@ -39,12 +39,7 @@ class LanguageLink:
 
 
 def navigation(public: PublicContext) -> list[NavItem]:
-    from .urls import PAGES
-
-    pages = {name for _route, _view, name in PAGES}
-    return [
-        NavItem(public.url(name), str(label), public.url_name in names) for name, label, names in NAV if name in pages
-    ]
+    return [NavItem(public.url(name), str(label), public.url_name in names) for name, label, names in NAV]
 
 
 def language_links(public: PublicContext, request=None) -> list[LanguageLink]:

@@ -208,7 +208,7 @@ def _swedish_changed(obj, *, municipality, by, old_digest, new_digest, correctio
     A row that also holds the language's own name or fallback note keeps its
     status: those texts have no Swedish source and stay on the pages, while its
     translations of the old Swedish text are hidden all the same (their digest
-    no longer matches: public.texts.is_current) and counted as being
+    no longer matches: public.texts.made_from_today) and counted as being
     translated on the Översättningar page."""
     others = translation_model(obj).objects.filter(master=obj).exclude(language_code=SWEDISH)
     if correction:

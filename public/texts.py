@@ -76,11 +76,6 @@ def made_from_today(obj, row, field: str, by_language: dict) -> bool:
     return row.text_digest == swedish_digest(obj, by_language)
 
 
-def is_current(row, sv_digest: str) -> bool:
-    """A translation is shown when done or reviewed and made from today's Swedish text."""
-    return row.text_status in SHOWN_STATUSES and row.text_digest == sv_digest
-
-
 def shown(obj, field: str, language: str) -> Shown | None:
     """``field`` of ``obj`` as a reader of ``language`` sees it, or None when
     there is no text, not even in Swedish."""

@@ -19,12 +19,6 @@ from public.selectors.calendar import (
 from public.site import public_page
 
 
-def page_names() -> set[str]:
-    from public.urls import PAGES
-
-    return {name for _route, _view, name in PAGES}
-
-
 def upcoming_part(public):
     """The start page's part: the next three public events and samråd."""
     items = upcoming(public, 3)
@@ -61,7 +55,6 @@ def event(request, public, pk):
             "page": page,
             "item": page.item,
             "note": note_if_fell_back(public, *page.texts),
-            "goal_pages": "goal" in page_names(),
         },
     )
 

@@ -11,13 +11,6 @@ from public.selectors import feedback as selectors
 from public.site import PublicContext, public_page
 
 
-def _has_activity_pages() -> bool:
-    """Whether public activity pages exist (the plan's area adds them)."""
-    from public.urls import PAGES
-
-    return any(name == "activity" for _route, _view, name in PAGES)
-
-
 @public_page
 def feedback(request, public):
     return render_page(request, public, "public/feedback.html", {"years": selectors.feedback_years(public)})
@@ -33,7 +26,6 @@ def feedback_consultation(request, public, pk):
         {
             "page": page,
             "views_note": note_if_fell_back(public, *page.texts),
-            "activity_pages": _has_activity_pages(),
             "today": timezone.localdate(),
         },
     )

@@ -10,12 +10,6 @@ from public.selectors.inventories import inventory_page, latest_public_inventory
 from public.site import public_page
 
 
-def _has_page(name: str) -> bool:
-    from public.urls import PAGES
-
-    return any(page == name for _route, _view, page in PAGES)
-
-
 @public_page
 def inventories(request, public):
     items = [
@@ -47,8 +41,6 @@ def inventory(request, public, pk):
         "inventory": page.inventory,
         "plan_title": format_html('<span lang="sv">{}</span>', plan.title) if plan else "",
         "notes": notes,
-        "link_activities": _has_page("activity"),
-        "link_goals": _has_page("goal"),
     }
     return render_page(request, public, "public/inventory.html", context)
 

@@ -10,13 +10,6 @@ from public.selectors.start import current_plan
 from public.site import public_page
 
 
-def _has_event_pages() -> bool:
-    """Whether public event pages exist (the calendar's area adds them)."""
-    from public.urls import PAGES
-
-    return any(name == "event" for _route, _view, name in PAGES)
-
-
 def _plan(request, public, plan):
     page = selectors.plan_page(public, plan)
     return render_page(
@@ -60,7 +53,6 @@ def goal(request, public, pk):
             "children_note": note_if_fell_back(
                 public, *page.child_texts, *in_swedish(public, *[item.goal.title for item in page.children])
             ),
-            "event_pages": _has_event_pages(),
         },
     )
 
@@ -77,7 +69,6 @@ def activity(request, public, pk):
             "note": note_if_fell_back(public, *page.texts),
             "notes_note": note_if_fell_back(public, *in_swedish(public, *[note.text for note in page.notes])),
             "events_note": note_if_fell_back(public, *page.event_texts),
-            "event_pages": _has_event_pages(),
         },
     )
 
