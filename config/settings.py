@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "parler",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +121,9 @@ if DB == "postgres":
             "PASSWORD": env_str("DB_PASSWORD", ""),
             "HOST": env_str("DB_HOST", ""),
             "PORT": env_str("DB_PORT", ""),
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0),
+            # Persistent connections: a new PostgreSQL backend per request costs more
+            # than most pages (docs/operations.md, "Sizing").
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": env_str("DB_TEST_NAME", "") or None},
         }
@@ -129,6 +133,9 @@ elif DB == "sqlite":
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("DB_NAME", str(BASE_DIR / "var" / "inkludera.sqlite3")),
+            # Keep the connection (and its PRAGMAs) between requests of one worker.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Writers take the lock at BEGIN, so concurrent writers wait for
                 # the busy timeout instead of failing with "database is locked".
@@ -180,10 +187,13 @@ AXES_VERBOSE = False
 # (audit.AccountEvent) records them without it.
 AXES_DISABLE_ACCESS_LOG = True
 
-# Session idle timeout: the cookie's age is renewed on every request, so a
-# session ends after this many minutes without activity.
+# Session idle timeout: a session ends after this many minutes without activity.
+# Its expiry is renewed by writing the session at most once a minute
+# (lib.middleware.SessionLifetimeMiddleware), not on every request: a page read
+# writes nothing to the database.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # And however active, a session ends this long after the sign-in (lib.middleware), in seconds.
 SESSION_LIFETIME = env_int("SESSION_LIFETIME_HOURS", 12) * 3600
@@ -229,6 +239,37 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],
+    }
+}
+
+# --- Shared state: cache and background tasks ---------------------------------------
+# One cache for every app server and worker: rate limits, lockouts and cached pages
+# hold across machines. The database cache needs no extra service (manage.py
+# createcachetable makes its table; scripts/demo and the test runner do it);
+# CACHE_URL=redis://host:6379/0 selects Redis through Django's own backend. The
+# test suite keeps one process's memory (tests/test_shared_state.py runs servers
+# with the database cache).
+CACHE_URL = env_str("CACHE_URL", "locmem" if RUNNING_TESTS else "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL in ("", "db"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "inkludera_cache"}}
+elif CACHE_URL == "locmem":  # one process only: development tools
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:  # pragma: no cover - configuration error
+    raise ImproperlyConfigured(f"CACHE_URL must be empty, 'db', 'locmem' or redis://…, not {CACHE_URL!r}")
+
+# Long work (report builds, e-mail, reminders, imports) runs in a worker process
+# (manage.py run_worker) through django-tasks' database backend: the task row is
+# written in the same transaction as the change that asked for it. TASKS_BACKEND=
+# immediate runs each task at once in the process that enqueued it (the tests).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if RUNNING_TESTS else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
     }
 }
 

@@ -7,4 +7,10 @@ class HomeConfig(AppConfig):
     verbose_name = _("Start")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from lib.middleware import start_session_clock
+
         from . import checks  # noqa: F401  (registers the system checks)
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")

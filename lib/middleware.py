@@ -23,12 +23,23 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
 
 # When the signed-in session began, in the session (seconds since the epoch).
 SIGNED_IN_AT = "signed_in_at"
+RENEWED_AT = "renewed_at"
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """On sign-in (user_logged_in, connected in home.apps): the lifetime and the
+    idle renewal start now, written with the sign-in, so the first page after it
+    writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        now = int(timezone.now().timestamp())
+        request.session[SIGNED_IN_AT] = now
+        request.session[RENEWED_AT] = now
 
 
 class SessionLifetimeMiddleware:
     """Ends a signed-in session SESSION_LIFETIME seconds after it began,
     however active it has been (the idle timeout, SESSION_COOKIE_AGE renewed
-    on every request, ends it earlier). The request then goes on as a signed-
+    by activity, ends it earlier). The request then goes on as a signed-
     out visitor's, so a page asks for the sign-in again. After the
     authentication and message middlewares."""
 
@@ -56,11 +67,15 @@ class SessionLifetimeMiddleware:
             )
         account_before = request.session.get(SESSION_KEY)
         response = self.get_response(request)
-        # A new sign-in (or a session from before this rule) starts the clock.
-        if request.user.is_authenticated and (
-            SIGNED_IN_AT not in request.session or request.session.get(SESSION_KEY) != account_before
-        ):
-            request.session[SIGNED_IN_AT] = now
+        if request.user.is_authenticated:
+            # A new sign-in (or a session from before this rule) starts the clock.
+            if SIGNED_IN_AT not in request.session or request.session.get(SESSION_KEY) != account_before:
+                request.session[SIGNED_IN_AT] = now
+            # The idle timeout: the session's expiry is renewed by saving it, at most
+            # once every SESSION_RENEW_SECONDS, so reading a page writes nothing.
+            renewed_at = request.session.get(RENEWED_AT)
+            if renewed_at is None or now - renewed_at >= settings.SESSION_RENEW_SECONDS:
+                request.session[RENEWED_AT] = now
         return response
 
 
