@@ -135,14 +135,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _no_request_left_open():
-    """A streamed response a test never reads never "finishes" its request, and the
-    outbox would hold later mails for it; each test starts outside any request."""
-    from outbox import services as outbox
+def _empty_cache():
+    """Each test starts with an empty shared cache: ids are used again after a
+    test's rollback, and a cached value (indicators' labels, rate limits) must not
+    carry over to another test's objects."""
+    from django.core.cache import cache
 
-    outbox._local.pending = None
-    yield
-    outbox._local.pending = None
+    cache.clear()
 
 
 @pytest.fixture

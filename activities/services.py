@@ -18,6 +18,7 @@ from plans.models import Goal, Plan
 from plans.selectors import sort_in_tree_order
 
 from .models import Activity, ProgressNote
+from .selectors import forget_counts
 from .spreadsheet import ActivityRow
 
 ACTIVITY_FIELDS = (
@@ -64,6 +65,7 @@ def activity_create(
     )
     activity.goals.set(list(goals))
     activity.co_units.set(list(co_units))
+    forget_counts(plan.pk)
     audit_record(
         municipality=municipality,
         actor=by,
@@ -86,7 +88,8 @@ def activity_update(
 ) -> Activity:
     """Save changes; with ``version`` (the one the form was opened with), raise
     lib.locking.StaleEdit if someone else saved in between."""
-    before = activity_snapshot(Activity.objects.select_related("owner", "status").get(pk=activity.pk))
+    stored = Activity.objects.select_related("owner", "status").get(pk=activity.pk)
+    before = activity_snapshot(stored)
     claim_version(activity, version)
     for name, value in fields.items():
         setattr(activity, name, value)
@@ -96,6 +99,9 @@ def activity_update(
         activity.goals.set(list(goals))
     if co_units is not None:
         activity.co_units.set(list(co_units))
+    forget_counts(activity.plan_id)
+    if stored.plan_id != activity.plan_id:
+        forget_counts(stored.plan_id)
     audit_record(
         municipality=activity.municipality,
         actor=by,
@@ -116,6 +122,7 @@ def activity_delete(*, activity: Activity, by) -> None:
         changes=snapshot_deleted(activity_snapshot(activity)),
     )
     activity.delete()
+    forget_counts(activity.plan_id)
 
 
 @transaction.atomic

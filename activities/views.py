@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.selectors import history_for
 from lib.forms import choice_param, int_param, text_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.paging import CountedPaginator
 from lib.xlsx import XlsxInvalid, xlsx_response
 from organisations.access import member_required
 from organisations.models import OrgUnit
@@ -22,7 +22,7 @@ from . import services
 from .access import get_activity_for_user, get_note_for_user
 from .forms import ActivityForm, ActivityImportForm, ProgressNoteForm
 from .models import Activity
-from .selectors import activities_of_plan, summary_counts
+from .selectors import activities_of_plan, plan_counts
 from .spreadsheet import export_activities, parse_activities
 
 PAGE_SIZE = 50
@@ -43,7 +43,9 @@ def activity_list(request):
     summary = choice_param(request, "status", StatusSummary.values)
     search = text_param(request, "q")
     activities = activities_of_plan(plan, unit=unit, goal=goal, summary=summary, search=search)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("sida"))
+    counts = plan_counts(plan, unit=unit, goal=goal, search=search)
+    total = sum(n for code, _label, n in counts if code == summary or not summary)
+    page = CountedPaginator(activities, PAGE_SIZE, count=total).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
     context.update(
@@ -56,7 +58,7 @@ def activity_list(request):
             "selected_summary": summary,
             "summaries": StatusSummary.choices,
             "search": search,
-            "counts": summary_counts(activities_of_plan(plan, unit=unit, goal=goal, search=search)),
+            "counts": counts,
             "filtered": bool(unit or goal or summary or search),
             "query": query.urlencode(),
             "can_create": membership.may_register_activities,

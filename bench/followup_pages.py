@@ -152,6 +152,21 @@ def profile(client: Client, url: str, name: str, rounds: int = 5) -> None:
         print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:400]}")
 
 
+def busiest_goal(plan_id: int) -> int:
+    """The plan's goal with the most activities (the goal page lists them, 50 a page)."""
+    from django.db.models import Count
+
+    from plans.models import Goal
+
+    return Goal.objects.filter(plan_id=plan_id).annotate(n=Count("activities")).order_by("-n", "pk")[0].pk
+
+
+def first_indicator(municipality_id: int) -> int:
+    from indicators.models import Indicator
+
+    return Indicator.objects.filter(municipality_id=municipality_id).order_by("name", "pk")[0].pk
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=40)
@@ -213,6 +228,10 @@ def run(args) -> None:
             "round overview": (coordinator, reverse("followups:round", args=[ids["round"]])),
             "indicator list": (coordinator, reverse("indicators:list")),
             "start page (contact)": (contact, reverse("home:start")),
+            "plan page": (coordinator, reverse("plans:detail", args=[ids["plan"]])),
+            "goal page (most activities)": (coordinator, reverse("plans:goal", args=[busiest_goal(ids["plan"])])),
+            "unit page": (coordinator, reverse("organisations:unit", args=[ids["unit"]])),
+            "indicator page": (coordinator, reverse("indicators:detail", args=[first_indicator(ids["municipality"])])),
         }
         if args.pages:
             pages = {

@@ -61,15 +61,21 @@ INSTALLED_APPS = [
     "reports",
     "opendata",
     "outbox",
+    "retention",
     "home",
     "parler",
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "worker",
 ]
 
 MIDDLEWARE = [
+    # /halsa/live and /halsa/ready, before the host check and the HTTPS redirect (lib/health.py).
+    "lib.health.HealthCheckMiddleware",
+    # A request id, and one log line per request with LOG_FORMAT=json (lib/logging.py).
+    "lib.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -192,6 +198,12 @@ AXES_DISABLE_ACCESS_LOG = True
 # (lib.middleware.SessionLifetimeMiddleware), not on every request: a page read
 # writes nothing to the database.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# Sessions are written to the database and to the shared cache, and read from the
+# cache: one plain SELECT of the cache table (a key lookup in Redis) instead of an
+# ORM query of django_session on every signed-in request (docs/operations.md,
+# "Signed-in requests"). Sign-out deletes both copies; the account's session hash
+# is still checked on every request, so a password change ends other sessions.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -253,7 +265,14 @@ CACHE_URL = env_str("CACHE_URL", "locmem" if RUNNING_TESTS else "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL in ("", "db"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "inkludera_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "inkludera_cache",
+            # Django's default (300) would cull live rate-limit counters on a busy survey evening.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 elif CACHE_URL == "locmem":  # one process only: development tools
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:  # pragma: no cover - configuration error
@@ -270,8 +289,14 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[TASKS_BACKEND],
+        # "reports": council report builds (long, much memory), so that a worker can be given to them alone.
+        "QUEUES": ["default", "reports"],
     }
 }
+# A task is put back in the queue (and runs again) when the worker running it
+# has not been seen for this many seconds (worker/services.py: a live worker
+# writes its heartbeat every few seconds).
+WORKER_DEAD_AFTER = env_int("WORKER_DEAD_AFTER", 60)
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -300,8 +325,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (the municipality's logo) and generated reports. Never served
 # directly: reports are sent by a view that checks who asks.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Code reads and writes these files through Django's storage API only (never a path),
+# so that with more than one machine they can live on a shared directory (MEDIA_ROOT
+# on NFS or similar) or, with STORAGE=s3, in an S3-compatible bucket (django-storages;
+# boto3 is installed by the operator who chooses it: docs/operations.md).
+STORAGE = env_str("STORAGE", "filesystem")
+if STORAGE == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE == "s3":
+    # Credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+    # or the machine's role, read by boto3 itself: never written in the settings.
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", ""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,  # private, as the bucket says: files are sent by views that check access
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not DEFAULT_STORAGE["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL unless it is AWS).")
+else:  # pragma: no cover - configuration error
+    raise ImproperlyConfigured(f"STORAGE must be 'filesystem' or 's3', not {STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -333,14 +384,37 @@ XLSX_MAX_BYTES = env_int("XLSX_MAX_BYTES", 5_000_000)
 XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 10_000)
 # Days before a follow-up deadline that unit contacts get a reminder.
 FOLLOWUP_REMINDER_DAYS = env_int("FOLLOWUP_REMINDER_DAYS", 7)
+# Retention (retention.services.enforce, `manage.py enforce_retention`, daily in the
+# worker; docs/privacy.md "Retention"). Days; 0 keeps that kind for ever.
+# A named representative's link to their views, kept this long after they withdrew consent to be named.
+RETENTION_WITHDRAWN_VIEWS_DAYS = env_int("RETENTION_WITHDRAWN_VIEWS_DAYS", 30)
+# Reminder e-mails and the records that a reminder went out (once nothing can send it again).
+RETENTION_REMINDERS_DAYS = env_int("RETENTION_REMINDERS_DAYS", 365)
+# The PDF and Word files of council report builds other than each report's newest.
+RETENTION_REPORT_BUILDS_DAYS = env_int("RETENTION_REPORT_BUILDS_DAYS", 365)
 
+# LOG_FORMAT=json: one JSON object a line, and one line per request (lib/logging.py):
+# no user names, e-mail or client addresses, cookies or query strings.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):  # pragma: no cover - configuration error
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "lib.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every page it lays out at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # The request lines: in the JSON format only (runserver and the proxy log requests otherwise).
+        "inkludera.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "inkludera.task": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
 # The admin is for superusers only (support and repair), never the UI.
 ADMIN_URL = env_str("ADMIN_URL", "admin/")

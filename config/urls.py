@@ -4,9 +4,13 @@ from django.urls import include, path
 
 from home.urls import auth_urlpatterns
 from inventories.urls import public_urlpatterns as inventory_public_urls
+from lib import health
 from surveys.urls import public_urlpatterns as survey_public_urls
 
 urlpatterns = [
+    # For load balancers; answered by lib.health.HealthCheckMiddleware before any other middleware.
+    path("halsa/live", health.live, name="health-live"),
+    path("halsa/ready", health.ready, name="health-ready"),
     path("", include("home.urls")),
     path("", include(auth_urlpatterns)),
     path("", include("organisations.urls")),

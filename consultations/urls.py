@@ -28,6 +28,9 @@ urlpatterns = [
     path("minnesanteckningar/<int:pk>/justera/", views.minutes_approve, name="minutes_approve"),
     path("minnesanteckningar/<int:pk>/publicera/", views.minutes_publish, name="minutes_publish"),
     path("minnesanteckningar/<int:pk>/ersatt/", views.minutes_supersede, name="minutes_supersede"),
+    # A representative's own data (GDPR art. 15): readable, and as a JSON file.
+    path("mina-uppgifter/", views.my_data_page, name="my_data"),
+    path("mina-uppgifter.json", views.my_data_json, name="my_data_json"),
     path("rad/", views.council_list, name="councils"),
     path("rad/nytt/", views.council_create, name="council_create"),
     path("rad/<int:pk>/", views.council_detail, name="council"),

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
@@ -641,3 +642,34 @@ def _council_form(request, council):
         {"form": form, "formset": formset, "council": council},
         status=status,
     )
+
+
+# --- A representative's own data (GDPR art. 15) --------------------------------------------
+
+
+def _my_data(request) -> dict:
+    """What is stored about the signed-in representative; staff have no such page here."""
+    from .my_data import my_data
+
+    if not request.membership.is_representative:
+        raise PermissionDenied
+    return my_data(request.membership)
+
+
+@signed_in_member_required
+@never_cache
+def my_data_page(request):
+    return render(request, "consultations/my_data.html", {"data": _my_data(request)})
+
+
+@signed_in_member_required
+@never_cache
+def my_data_json(request):
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import JsonResponse
+
+    data = _my_data(request)
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    name = f"inkludera-{request.membership.municipality.code}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

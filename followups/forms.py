@@ -1,7 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lib.forms import DateInput, FastSelect
+from lib.fastfields import (
+    FastHiddenInput,
+    FastNumberInput,
+    FastTextarea,
+    PreparedChoiceField,
+    PreparedChoices,
+    PreparedTypedChoiceField,
+)
+from lib.forms import DateInput
 from plans.models import Plan
 
 from .models import Assessment, ReportEntry, Round, RoundField, UnitReport
@@ -95,12 +103,25 @@ class RoundForm(forms.ModelForm):
         return out
 
 
+class _TwoRows(FastTextarea):
+    rows = 2
+
+
+class _ThreeRows(FastTextarea):
+    rows = 3
+
+
 class ReportForm(forms.Form):
     """The unit report: per goal Resultat, Utmaningar, Bedömning and the round's
-    extra questions; per own activity its status and a comment."""
+    extra questions; per own activity its status and a comment.
 
-    summary = forms.CharField(label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    A large unit has hundreds of fields (Socialnämnden of the benchmark city:
+    61 goals and 227 activities, 700 fields), so every widget renders in Python
+    (lib.fastfields) and is given as a class, not an instance that each field
+    would deep-copy; the choices of the selects are made once and shared."""
+
+    summary = forms.CharField(label=_("Overall comment"), required=False, widget=_ThreeRows)
+    version = forms.IntegerField(widget=FastHiddenInput)
 
     def __init__(self, *args, report: UnitReport, entries: list[ReportEntry], activities, statuses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,44 +131,46 @@ class ReportForm(forms.Form):
         self.round_fields = list(report.round.fields.all())
         self.fields["summary"].initial = report.summary
         self.fields["version"].initial = report.version
+        assessments = PreparedChoices(Assessment.choices)
+        extra_choices = {
+            f.pk: PreparedChoices([("", "—"), *[(c, c) for c in f.choice_list()]])
+            for f in self.round_fields
+            if f.kind == RoundField.Kind.CHOICE
+        }
         for e in entries:
             p = f"e{e.pk}"
             self.fields[f"{p}-result"] = forms.CharField(
-                label=_("Results"), required=False, initial=e.result, widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Results"), required=False, initial=e.result, widget=_ThreeRows
             )
             self.fields[f"{p}-challenges"] = forms.CharField(
-                label=_("Challenges"), required=False, initial=e.challenges, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Challenges"), required=False, initial=e.challenges, widget=_TwoRows
             )
-            self.fields[f"{p}-assessment"] = forms.ChoiceField(
-                label=_("Assessment"), choices=Assessment.choices, initial=e.assessment, widget=FastSelect
+            self.fields[f"{p}-assessment"] = PreparedChoiceField(
+                label=_("Assessment"), choices=assessments, initial=e.assessment
             )
             for f in self.round_fields:
-                self.fields[f"{p}-{f.key}"] = self._extra_field(f, e.extra.get(f.key))
+                self.fields[f"{p}-{f.key}"] = self._extra_field(f, e.extra.get(f.key), extra_choices.get(f.pk))
         # One list of the plan's statuses for every activity's field (not a query each).
         self.statuses = {s.pk: s for s in statuses}
-        status_choices = [(s.pk, s.name) for s in self.statuses.values()]
+        status_choices = PreparedChoices((s.pk, s.name) for s in self.statuses.values())
         for a, upd in activities:
             p = f"a{a.pk}"
-            self.fields[f"{p}-status"] = forms.TypedChoiceField(
-                label=_("Status"),
-                choices=status_choices,
-                coerce=int,
-                initial=upd.status_id if upd else a.status_id,
-                widget=FastSelect,
+            self.fields[f"{p}-status"] = PreparedTypedChoiceField(
+                label=_("Status"), choices=status_choices, coerce=int, initial=upd.status_id if upd else a.status_id
             )
             self.fields[f"{p}-comment"] = forms.CharField(
-                label=_("Comment"), required=False, initial=upd.comment if upd else "",
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )  # fmt: skip
+                label=_("Comment"), required=False, initial=upd.comment if upd else "", widget=_TwoRows
+            )
 
     @staticmethod
-    def _extra_field(f: RoundField, value):
+    def _extra_field(f: RoundField, value, choices: PreparedChoices | None):
         if f.kind == RoundField.Kind.NUMBER:
-            return forms.DecimalField(label=f.label, required=False, initial=value, max_digits=14, decimal_places=2)
+            return forms.DecimalField(
+                label=f.label, required=False, initial=value, max_digits=14, decimal_places=2, widget=FastNumberInput
+            )
         if f.kind == RoundField.Kind.CHOICE:
-            choices = [("", "—"), *[(c, c) for c in f.choice_list()]]
-            return forms.ChoiceField(label=f.label, required=False, initial=value, choices=choices)
-        return forms.CharField(label=f.label, required=False, initial=value, widget=forms.Textarea(attrs={"rows": 2}))
+            return PreparedChoiceField(label=f.label, required=False, initial=value, choices=choices)
+        return forms.CharField(label=f.label, required=False, initial=value, widget=_TwoRows)
 
     def entry_groups(self):
         """[(entry, [bound fields], what keeps it from being submitted or "")] for the template."""

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +12,7 @@ from lib.forms import choice_param, int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
-from organisations.models import OrgUnit
+from organisations.models import OrgUnit, UnitGroup
 from plans.access import get_chosen_plan
 from plans.models import RightsArea
 from plans.selectors import live_plans
@@ -136,7 +138,8 @@ def report_detail(request, pk):
 def _report_form(request, report, data=None):
     statuses = report.round.plan.activity_statuses.all()
     updates = {u.activity_id: u for u in report.activity_updates.all()}
-    activities = [(a, updates.get(a.pk)) for a in own_activities(report)]
+    # Showing the form reads only what it shows of each activity; saving reads them whole.
+    activities = [(a, updates.get(a.pk)) for a in own_activities(report, goals=False, lean=data is None)]
     return ReportForm(data, report=report, entries=report_entries(report), activities=activities, statuses=statuses)
 
 
@@ -262,38 +265,91 @@ def report_approve(request, pk):
 # --- Coverage -------------------------------------------------------------------
 
 
-def _coverage_for_request(request):
+COVERAGE_UNITS_PER_PAGE = 15  # unit columns per page of the matrix: its size does not grow with the city
+ALL_FOCUS_AREAS = "alla"  # ?fokus=alla: every focus area at once
+
+
+def _coverage_for_request(request, *, paged: bool):
+    """The matrix the query string asks for. On the page (``paged``): the first
+    focus area unless another (or all) is chosen, and one page of unit columns;
+    the spreadsheet has every goal (unless a focus area is chosen) and every unit."""
     membership = request.membership
     plan = get_chosen_plan(request)
     if plan is None:
         return None, {}
-    focus_id, unit_id = int_param(request, "fokus"), int_param(request, "enhet")
+    focus_id, unit_id, group_id = int_param(request, "fokus"), int_param(request, "enhet"), int_param(request, "grupp")
     area = choice_param(request, "omrade", RightsArea.Code.values)
-    focus = plan.goals.filter(depth=1, pk=focus_id).first() if focus_id is not None else None
+    all_focus = request.GET.get("fokus") == ALL_FOCUS_AREAS
     unit = (
         OrgUnit.objects.filter(municipality=membership.municipality, pk=unit_id).first()
         if unit_id is not None
         else None
     )
-    matrix = coverage(plan, focus=focus, unit=unit, rights_area=area or None)
-    return plan, {"focus": focus, "unit": unit, "area": area, "matrix": matrix}
+    groups = list(UnitGroup.objects.filter(municipality=membership.municipality).order_by("name"))
+    group = next((g for g in groups if g.pk == group_id), None)
+    unit_ids = set(group.members.values_list("pk", flat=True)) if group else None
+    page = max(int_param(request, "sida", min_value=1, max_value=10_000) or 1, 1)
+    columns = None
+    if paged:
+        start = (page - 1) * COVERAGE_UNITS_PER_PAGE
+        columns = slice(start, start + COVERAGE_UNITS_PER_PAGE)
+    matrix = coverage(
+        plan,
+        focus_id=focus_id,
+        first_focus=paged and not all_focus,
+        unit=unit,
+        unit_ids=unit_ids,
+        rights_area=area or None,
+        columns=columns,
+    )
+    page = matrix.first_unit // COVERAGE_UNITS_PER_PAGE + 1
+    context = {
+        "focus": matrix.focus,
+        "all_focus": all_focus,
+        "unit": unit,
+        "groups": groups,
+        "group": group,
+        "area": area,
+        "matrix": matrix,
+        "page": page,
+    }
+    return plan, context
+
+
+def _coverage_query(plan, context, **changes) -> str:
+    """The query string of the matrix as shown (the focus area explicit), with ``changes``."""
+    params = {
+        "plan": plan.pk,
+        "fokus": context["matrix"].focus.pk if context["matrix"].focus else ALL_FOCUS_AREAS,
+        "enhet": context["unit"].pk if context["unit"] else "",
+        "grupp": context["group"].pk if context["group"] else "",
+        "omrade": context["area"],
+        "sida": context["page"],
+    } | changes
+    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
 @member_required
 def coverage_view(request):
-    plan, context = _coverage_for_request(request)
+    plan, context = _coverage_for_request(request, paged=True)
     if plan is None:
         return render(request, "followups/coverage.html", {"plan": None})
     membership = request.membership
-    query = request.GET.urlencode()
+    matrix, page = context["matrix"], context["page"]
+    last_page = max((matrix.unit_count - 1) // COVERAGE_UNITS_PER_PAGE + 1, 1)
     context.update(
         {
             "plan": plan,
             "plans": live_plans(membership.municipality).order_by("title"),
             "units": OrgUnit.objects.filter(municipality=membership.municipality).order_by("name"),
             "rights_areas": RightsArea.Code.choices,
-            "filtered": bool(context["focus"] or context["unit"] or context["area"]),
-            "query": query,
+            "all_focus_value": ALL_FOCUS_AREAS,
+            "filtered": bool(context["unit"] or context["group"] or context["area"]),
+            "export_query": _coverage_query(plan, context, sida=""),
+            "first_column": matrix.first_unit + 1,
+            "last_column": matrix.first_unit + len(matrix.units),
+            "previous_query": _coverage_query(plan, context, sida=page - 1) if page > 1 else "",
+            "next_query": _coverage_query(plan, context, sida=page + 1) if page < last_page else "",
         }
     )
     return render(request, "followups/coverage.html", context)
@@ -301,7 +357,7 @@ def coverage_view(request):
 
 @member_required
 def coverage_export(request):
-    plan, context = _coverage_for_request(request)
+    plan, context = _coverage_for_request(request, paged=False)
     if plan is None:
         return redirect("followups:coverage")
     return xlsx_response(export_coverage(context["matrix"]), f"tackning-{slugify(plan.title) or plan.pk}.xlsx")

@@ -14,3 +14,10 @@ class HomeConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
 
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")
+
+        from django_tasks.signals import task_finished
+
+        from lib.logging import log_task_finished
+
+        # One structured line per task run (LOG_FORMAT=json), wherever it runs (the worker).
+        task_finished.connect(log_task_finished, dispatch_uid="log_task_finished")

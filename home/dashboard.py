@@ -7,11 +7,11 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from activities.models import Activity
-from activities.selectors import summary_counts
+from activities.selectors import plan_counts, plan_funding_risks
 from consultations.models import Consultation
 from consultations.selectors import figures, overdue_views, percent
 from followups.models import Round, UnitReport
@@ -23,6 +23,7 @@ from plans.models import Plan, StatusSummary
 
 STALE_AFTER = timedelta(days=180)
 RISK_LIST_LENGTH = 15
+STALE_LIST_LENGTH = 15  # a large committee has hundreds of activities
 
 
 @dataclass
@@ -77,7 +78,9 @@ def current_round(municipality: Municipality) -> Round | None:
     """The round that most needs attention: the latest one still waiting for
     reports, else the latest one."""
     rounds = Round.objects.filter(municipality=municipality).select_related("plan").order_by("-period_end", "-pk")
-    waiting = rounds.filter(reports__status__in=UnitReport.OPEN_STATUSES).first()
+    # EXISTS, not a join: the newest rounds are looked at first, and each by its own reports only.
+    open_reports = UnitReport.objects.filter(round=OuterRef("pk"), status__in=UnitReport.OPEN_STATUSES)
+    waiting = rounds.filter(Exists(open_reports)).first()
     return waiting or rounds.first()
 
 
@@ -90,12 +93,9 @@ def coordinator_dashboard(municipality: Municipality, plan: Plan | None) -> Coor
         board.reports = list(rnd.reports.select_related("unit", "round").order_by("status", "unit__name"))
         board.assessments = round_assessments(rnd)
     if plan is not None:
-        activities = Activity.objects.filter(plan=plan)
-        board.activity_counts = summary_counts(activities)
+        board.activity_counts = plan_counts(plan)
         board.activity_total = sum(n for _code, _label, n in board.activity_counts)
-        risks = activities.funding_at_risk().select_related("municipality", "owner", "status")
-        board.funding_risk_count = risks.count()
-        board.funding_risks = list(risks.order_by("funding_ends", "number")[:RISK_LIST_LENGTH])
+        board.funding_risk_count, board.funding_risks = plan_funding_risks(plan, limit=RISK_LIST_LENGTH)
     counts = track_summary(municipality)
     board.tracks = [(code, str(label), counts.get(code, 0)) for code, label in Track.choices]
     board.consultations = consultation_totals(municipality)
@@ -108,6 +108,7 @@ class ContactDashboard:
     stale_activities: list[Activity]
     indicators: list
     overdue_views: list = field(default_factory=list)
+    stale_count: int = 0
 
 
 def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
@@ -115,17 +116,21 @@ def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
     open_reports = list(
         UnitReport.objects.filter(unit__in=units).open().select_related("round", "unit").order_by("round__deadline")
     )
-    stale = list(
+    stale = (
         Activity.objects.filter(owner__in=units)
         .exclude(status__summary__in=StatusSummary.closed())
         .annotate(last_note=Max("notes__date"))
         .filter(updated_at__lt=cutoff)
         .filter(Q(last_note__isnull=True) | Q(last_note__lt=timezone.localdate() - STALE_AFTER))
-        .select_related("municipality", "owner", "status")
-        .order_by("number")
     )
+    stale_count = stale.count()
+    stale_list = list(stale.select_related("municipality", "owner", "status").order_by("number")[:STALE_LIST_LENGTH])
     municipality = units[0].municipality if units else None
     overdue = overdue_views(municipality, units=[u.pk for u in units]) if municipality else []
     return ContactDashboard(
-        open_reports=open_reports, stale_activities=stale, indicators=indicators_for_units(units), overdue_views=overdue
+        open_reports=open_reports,
+        stale_activities=stale_list,
+        stale_count=stale_count,
+        indicators=indicators_for_units(units),
+        overdue_views=overdue,
     )

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from plans.models import Goal
 
 from .charts import Chart, build_chart
 from .models import Baseline, Indicator, Measurement, Target, Track
-from .tracking import Assessment, assess
+from .tracking import Assessment, assess, compute_track
 
 TARGETS = Prefetch("targets", queryset=Target.objects.order_by("date"))
 GOALS = Prefetch("goals", queryset=Goal.objects.select_related("plan").order_by("plan_id", "depth", "position", "pk"))
@@ -40,16 +41,16 @@ def with_status(indicators: QuerySet[Indicator], *, goals: bool = False) -> list
     return rows
 
 
-def indicator_list(
+def indicators_of(
     municipality: Municipality, *, unit: OrgUnit | None = None, goal: Goal | None = None
-) -> list[Indicator]:
+) -> QuerySet[Indicator]:
     """The municipality's indicators by name, optionally those of one unit or following one goal."""
     qs = Indicator.objects.filter(municipality=municipality)
     if unit is not None:
         qs = qs.filter(responsible_unit=unit)
     if goal is not None:
         qs = qs.filter(goals=goal)
-    return with_status(qs.order_by("name", "pk"), goals=True)
+    return qs.order_by("name", "pk")
 
 
 def followed_goals(municipality: Municipality) -> list[Goal]:
@@ -62,13 +63,93 @@ def followed_goals(municipality: Municipality) -> list[Goal]:
     )
 
 
+TRACKS_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def _tracks_key(municipality_id: int) -> str:
+    return f"indicators:tracks:{municipality_id}"
+
+
+def effective_tracks(municipality: Municipality) -> dict[int, str]:
+    """The effective label (Track value) of each of the municipality's indicators,
+    by id: the coordinator's assessment where given, else the computed one
+    (tracking.compute_track).
+
+    The computed labels are kept in the shared cache, one entry per municipality
+    holding each indicator's label beside the fingerprint of what it was computed
+    from: the indicator's creation time and version (bumped by every edit of the
+    indicator, its baseline and its targets: services.indicator_update) and its
+    latest measurement's id, creation time and version (a new, edited or deleted
+    measurement changes it; the coordinator's assessment is read each time).
+    A label whose fingerprint no longer matches is computed again from the
+    database, and the entry rewritten: a change shows on the next view. One
+    query when every label is current (two with the database cache), four more
+    when some are not."""
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end")
+    rows = list(
+        Indicator.objects.filter(municipality=municipality)
+        .annotate(
+            latest_pk=Subquery(latest.values("pk")[:1]),
+            latest_at=Subquery(latest.values("entered_at")[:1]),
+            latest_version=Subquery(latest.values("version")[:1]),
+        )
+        .values_list("pk", "created_at", "version", "latest_pk", "latest_at", "latest_version", "track_override")
+    )
+    fingerprints = {row[0]: (str(row[1]), row[2], row[3], str(row[4]), row[5]) for row in rows}
+    key = _tracks_key(municipality.pk)
+    stored = cache.get(key) or {}
+    tracks = {pk: stored[pk][1] for pk, fp in fingerprints.items() if pk in stored and stored[pk][0] == fp}
+    stale = [pk for pk in fingerprints if pk not in tracks]
+    if stale:
+        tracks.update(_compute_tracks(stale, {row[0]: row[3] for row in rows}))
+        cache.set(key, {pk: (fingerprints[pk], tracks[pk]) for pk in fingerprints}, TRACKS_CACHE_SECONDS)
+    return {row[0]: row[6] or tracks[row[0]] for row in rows}
+
+
+def _compute_tracks(ids: list[int], latest_pks: dict[int, int | None]) -> dict[int, str]:
+    """The computed label of each of the indicators, from plain values (no model
+    instances: the start page reads hundreds). Four queries."""
+    indicators = Indicator.objects.filter(pk__in=ids)
+    baselines = {
+        pk: (day, value)
+        for pk, day, value in Baseline.objects.filter(indicator__in=indicators).values_list(
+            "indicator_id", "date", "value"
+        )
+        if value is not None
+    }
+    targets: dict[int, list] = {}
+    for pk, day, value in Target.objects.filter(indicator__in=indicators).values_list("indicator_id", "date", "value"):
+        targets.setdefault(pk, []).append((day, value))
+    wanted = [latest_pks[pk] for pk in ids if latest_pks.get(pk)]
+    measured = {
+        row[0]: row[1:]
+        for row in Measurement.objects.filter(pk__in=wanted).values_list(
+            "indicator_id", "period_end", "value", "value_bool"
+        )
+    }
+    tracks = {}
+    for pk, kind, direction in indicators.values_list("pk", "kind", "direction"):
+        day, value, answer = measured.get(pk, (None, None, None))
+        track, _expected = compute_track(
+            kind=kind,
+            direction=direction,
+            baseline=baselines.get(pk),
+            targets=targets.get(pk, []),
+            latest_date=day,
+            latest_value=answer if kind == Indicator.Kind.YES_NO else value,
+        )
+        tracks[pk] = track.value
+    return tracks
+
+
 def track_summary(municipality: Municipality) -> dict[str, int]:
     """How many of the municipality's indicators have each effective label
-    (the coordinator's assessment where given, else the computed one); every
-    Track value is a key. Three queries."""
+    (the coordinator's assessment where given, else the computed one, kept in
+    the shared cache: effective_tracks); every Track value is a key. One query
+    when the cache is current."""
     counts = dict.fromkeys(Track.values, 0)
-    for indicator in with_status(Indicator.objects.filter(municipality=municipality)):
-        counts[indicator.assessment.effective.value] += 1
+    for track in effective_tracks(municipality).values():
+        counts[track] += 1
     return counts
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +17,10 @@ from . import services
 from .access import get_indicator_for_user, get_measurement_for_user, may_measure
 from .forms import AssessmentForm, IndicatorForm, MeasurementForm
 from .models import Indicator
-from .selectors import followed_goals, indicator_history, indicator_list, indicator_page
+from .selectors import followed_goals, indicator_history, indicator_page, indicators_of, with_status
 from .spreadsheet import export_indicators
+
+PAGE_SIZE = 50  # the indicator list
 
 STALE_INDICATOR = gettext_lazy(
     "Someone else saved this indicator while you were editing it. Your changes have not been saved; "
@@ -50,8 +53,15 @@ def _list_filter(request):
 def indicator_list_view(request):
     municipality = request.membership.municipality
     units, goals, unit, goal = _list_filter(request)
+    # Paged: a large city follows hundreds of indicators; each page's rows get their status.
+    page = Paginator(indicators_of(municipality, unit=unit, goal=goal).values_list("pk", flat=True), PAGE_SIZE)
+    page = page.get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
     context = {
-        "indicators": indicator_list(municipality, unit=unit, goal=goal),
+        "indicators": with_status(Indicator.objects.filter(pk__in=list(page)).order_by("name", "pk"), goals=True),
+        "page": page,
+        "page_query": query.urlencode(),
         "units": units,
         "goals": goals,
         "selected_unit": unit,

@@ -16,15 +16,16 @@ marked:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity
+from activities.models import Activity, Method, PartnerKind, TargetGroup, format_reference
 from consultations.models import Consultation
 from consultations.selectors import UnitFigures, figures
 from indicators.models import Indicator, Measurement
@@ -35,7 +36,7 @@ from inventories.tables import result_tables
 from lib.result_tables import ResultTable
 from lib.suppression import Cell
 from organisations.models import Municipality, OrgUnit
-from plans.models import Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
+from plans.models import Goal, GoalResponsibility, Plan, PlanLevel, RightsArea, StatusSummary
 from plans.selectors import sort_in_tree_order
 from surveys.models import Survey
 from surveys.selectors import survey_results, survey_tables
@@ -146,20 +147,97 @@ GOAL_IDS = Prefetch("goals", queryset=Goal.objects.only("pk", "plan_id", "code")
 CO_UNITS = Prefetch("co_units", queryset=OrgUnit.objects.order_by("name"))
 
 
+def _public_activities(municipality: Municipality) -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        municipality=municipality,
+        plan__municipality=municipality,
+        plan__status__in=PUBLISHED_PLAN_STATUSES,
+        visibility=Activity.Visibility.PUBLIC,
+    ).order_by("number", "pk")
+
+
 def public_activities(municipality: Municipality) -> QuerySet[Activity]:
     """Activities marked public, under the published plans, by number. Internal
     ones never leave the municipality."""
     return (
-        Activity.objects.filter(
-            municipality=municipality,
-            plan__municipality=municipality,
-            plan__status__in=PUBLISHED_PLAN_STATUSES,
-            visibility=Activity.Visibility.PUBLIC,
-        )
+        _public_activities(municipality)
         .select_related("municipality", "owner", "status")
         .prefetch_related(GOAL_IDS, CO_UNITS)
-        .order_by("number", "pk")
     )
+
+
+ACTIVITY_VALUES = (
+    "pk", "number", "plan_id", "title", "description", "owner__name", "status__name", "status__summary",
+    "start_date", "end_date", "ongoing", "target_groups", "methods", "partner_kinds",
+)  # fmt: skip
+
+
+def _labels(choices) -> dict[str, str]:
+    return {code: str(label) for code, label in choices.choices}
+
+
+def _choices(values: list[str], labels: dict[str, str]) -> list[dict]:
+    return [{"code": v, "label": labels[v]} for v in values if v in labels]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def activity_record_chunks(municipality: Municipality, goals: GoalIndex, *, size: int) -> Iterator[list[dict]]:
+    """The public activities as the records serializers.ActivitySerializer makes
+    (the same dicts: a test holds them equal), ``size`` at a time, read as
+    values rather than model instances: the CSV of every activity, fast and in
+    constant memory. Three queries a chunk (the rows, their co-operating units,
+    their goals)."""
+    rows = _public_activities(municipality).values(*ACTIVITY_VALUES).iterator(chunk_size=size)
+    prefix = municipality.prefix
+    # Labels once, in the active language, not once a record.
+    groups, methods, kinds = _labels(TargetGroup), _labels(Method), _labels(PartnerKind)
+    summaries, areas = _labels(StatusSummary), _labels(RightsArea.Code)
+    while chunk := list(islice(rows, size)):
+        pks = [row["pk"] for row in chunk]
+        co_units: dict[int, list[str]] = {}
+        for activity_id, name in (
+            Activity.co_units.through.objects.filter(activity_id__in=pks)
+            .order_by("orgunit__name")
+            .values_list("activity_id", "orgunit__name")
+        ):
+            co_units.setdefault(activity_id, []).append(name)
+        goal_ids: dict[int, list[int]] = {}
+        for activity_id, goal_id in Activity.goals.through.objects.filter(activity_id__in=pks).values_list(
+            "activity_id", "goal_id"
+        ):
+            goal_ids.setdefault(activity_id, []).append(goal_id)
+        yield [
+            {
+                "kommunkod": municipality.code,
+                "id": row["pk"],
+                "reference": format_reference(prefix, row["number"]),
+                "plan_id": row["plan_id"],
+                "title": row["title"],
+                "description": row["description"],
+                "owner_unit": row["owner__name"],
+                "co_units": co_units.get(row["pk"], []),
+                "goals": [
+                    {"id": g.id, "code": g.code, "plan_id": g.plan_id} for g in goals.refs(goal_ids.get(row["pk"], ()))
+                ],
+                "rights_areas": [
+                    {"code": a.code, "label": areas[a.code], "inherited": a.inherited}
+                    for a in goals.areas(goal_ids.get(row["pk"], ()))
+                ],
+                "status": row["status__name"],
+                "status_summary": row["status__summary"],
+                "status_summary_label": summaries[row["status__summary"]],
+                "start_date": _iso(row["start_date"]),
+                "end_date": _iso(row["end_date"]),
+                "ongoing": row["ongoing"],
+                "target_groups": _choices(row["target_groups"], groups),
+                "methods": _choices(row["methods"], methods),
+                "partner_kinds": _choices(row["partner_kinds"], kinds),
+            }
+            for row in chunk
+        ]
 
 
 def public_indicators(municipality: Municipality) -> QuerySet[Indicator]:

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
-
-from django.http import HttpResponse
 
 from consultations.models import Consultation
 from lib.result_tables import csv_text
@@ -192,16 +190,27 @@ def result_rows(records: Iterable[Record]) -> Iterable[Record]:
                     }
 
 
-def csv_response(rows: Iterable[Record], columns: Sequence[Column], filename: str) -> HttpResponse:
+FLUSH_CHARS = 64 * 1024
+
+
+def csv_lines(rows: Iterable[Record], columns: Sequence[Column]) -> Iterator[bytes]:
+    """The CSV as UTF-8 byte blocks: the byte order mark and the header row at
+    once (before any record is read), then the rows in blocks of about
+    FLUSH_CHARS. Memory stays that of one block, however many rows."""
     out = io.StringIO()
-    out.write(BOM)
     writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow([name for name, _get in columns])
+    yield (BOM + out.getvalue()).encode("utf-8")
+    out.seek(0)
+    out.truncate()
     for row in rows:
         writer.writerow([csv_text(_plain(get(row))) for _name, get in columns])
-    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        if out.tell() >= FLUSH_CHARS:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue().encode("utf-8")
 
 
 def _participants(code: str | None) -> Column:

@@ -8,10 +8,13 @@ harvest reads alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -21,14 +24,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import NotFound, ParseError, Throttled
 from rest_framework.negotiation import BaseContentNegotiation
 
 from lib.forms import MAX_ID
 from organisations.models import Municipality
 from plans.models import PlanLevel
 
-from . import selectors, serializers, tabular
+from . import export, selectors, serializers, tabular
+from .throttling import EXPORT_COST
 
 
 class JsonOnly(BaseContentNegotiation):
@@ -55,6 +59,17 @@ class SwedishMixin:
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
+    def throttled(self, request, wait):
+        exception = Throttled(
+            detail=_(
+                "Too many requests. At most %(limit)d requests a minute are allowed from one address, and a "
+                "whole dataset as CSV counts as %(cost)d. Try again in %(seconds)d seconds."
+            )
+            % {"limit": settings.OPEN_DATA_REQUESTS_PER_MINUTE, "cost": EXPORT_COST, "seconds": wait}
+        )
+        exception.wait = wait  # Retry-After, without DRF's own sentence in the message
+        raise exception
+
 
 KOMMUNKOD = OpenApiParameter(
     "kommunkod",
@@ -71,6 +86,9 @@ CSV = OpenApiResponse(
     description=gettext_lazy("UTF-8 with a byte order mark, semicolon-separated, a header row of the field names."),
 )
 LIMITED = OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("Too many requests; try again later."))
+NOT_MODIFIED = OpenApiResponse(
+    description=gettext_lazy("Not modified since the version named in If-None-Match (the ETag of an earlier answer).")
+)
 
 
 class Dataset(SwedishMixin, generics.ListAPIView):
@@ -102,8 +120,11 @@ class Dataset(SwedishMixin, generics.ListAPIView):
     def extra_context(self, municipality: Municipality | None) -> dict[str, Any]:
         return {}
 
-    def serialize(self, municipality: Municipality | None, objects) -> list:
-        context = {**self.get_serializer_context(), "municipality": municipality, **self.extra_context(municipality)}
+    def context(self, municipality: Municipality | None) -> dict[str, Any]:
+        return {**self.get_serializer_context(), "municipality": municipality, **self.extra_context(municipality)}
+
+    def serialize(self, municipality: Municipality | None, objects, context: dict | None = None) -> list:
+        context = context if context is not None else self.context(municipality)
         return self.get_serializer_class()(self.load(municipality, objects), many=True, context=context).data
 
     def list(self, request, *args, **kwargs):
@@ -111,15 +132,74 @@ class Dataset(SwedishMixin, generics.ListAPIView):
         page = self.paginate_queryset(self.objects(municipality))
         return self.get_paginated_response(self.serialize(municipality, page))
 
-    # The CSV: every record, flattened by tabular.py.
-    def rows(self, records: list) -> list:
+    # The CSV: every record, flattened by tabular.py, streamed CSV_CHUNK records
+    # at a time (read, prefetched and serialized a chunk at a time) and kept in
+    # the shared cache per version of the data (export.py).
+    cache_params: tuple[str, ...] = ()  # the query parameters that change the CSV
+
+    def rows(self, records: list) -> Iterable:
         return records
 
+    def record_chunks(self, municipality: Municipality | None, objects) -> Iterator[list]:
+        """The records, CSV_CHUNK at a time."""
+        context = self.context(municipality)
+        for chunk in chunked(objects, CSV_CHUNK):
+            yield self.serialize(municipality, chunk, context)
+
+    def csv_tag(self) -> tuple[Municipality | None, str]:
+        """The municipality and the CSV's ETag (two queries, once per request)."""
+        if not hasattr(self, "_csv_tag"):
+            municipality = self.get_municipality()
+            params = "&".join(f"{p}={self.request.query_params.get(p, '')}" for p in self.cache_params)
+            code = municipality.code if municipality else ""
+            version = export.data_version(municipality)
+            self._csv_tag = municipality, export.etag(f"{code}|{self.filename}|{params}", version)
+        return self._csv_tag
+
+    def not_modified(self, request) -> bool:
+        asked = request.headers.get("If-None-Match", "")
+        tag = self.csv_tag()[1]
+        return any(candidate.strip().removeprefix("W/") in (tag, "*") for candidate in asked.split(",") if candidate)
+
+    def csv_cost(self, request) -> int:
+        """A whole CSV costs EXPORT_COST of the rate limit; answered Not Modified, one."""
+        try:
+            return 1 if self.not_modified(request) else EXPORT_COST
+        except NotFound:
+            return 1
+
+    def check_params(self) -> None:
+        """Raise ParseError for a query parameter that is not valid (before anything is sent)."""
+
     def csv(self, request):
-        municipality = self.get_municipality()
-        records = self.serialize(municipality, self.objects(municipality))
-        name = f"{municipality.code}-{self.filename}.csv" if municipality else f"{self.filename}.csv"
-        return tabular.csv_response(self.rows(records), self.columns, name)
+        municipality, tag = self.csv_tag()
+        self.check_params()
+        if self.not_modified(request):
+            response = HttpResponseNotModified()
+        else:
+
+            def produce():  # run only when the CSV is not in the cache
+                with translation.override(settings.LANGUAGE_CODE):
+                    chunks = self.record_chunks(municipality, self.objects(municipality))
+                    yield from tabular.csv_lines((row for chunk in chunks for row in self.rows(chunk)), self.columns)
+
+            response = StreamingHttpResponse(export.cached(tag, produce), content_type="text/csv; charset=utf-8")
+            name = f"{municipality.code}-{self.filename}.csv" if municipality else f"{self.filename}.csv"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["ETag"] = tag
+        # Caches may keep it, but ask each time (If-None-Match: 304 while the data is the same).
+        response["Cache-Control"] = "public, no-cache"
+        return response
+
+
+CSV_CHUNK = 500  # records read, prefetched, serialized and written at a time
+
+
+def chunked(objects, size: int) -> Iterator[list]:
+    """A queryset (through .iterator(), prefetching per chunk) or a list, ``size`` at a time."""
+    items = objects.iterator(chunk_size=size) if isinstance(objects, QuerySet) else iter(objects)
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 BAD_REQUEST = OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("A parameter is not valid."))
@@ -149,7 +229,7 @@ def _schema(summary, *, description="", parameters=(), bad_request=False):
 
 def csv_view(dataset: type[Dataset], summary, *, parameters=(), bad_request=False) -> type[Dataset]:
     """The dataset's CSV view: the same records, all of them, as CSV."""
-    responses = {(200, "text/csv"): CSV, 429: LIMITED}
+    responses = {(200, "text/csv"): CSV, 304: NOT_MODIFIED, 429: LIMITED}
     if dataset.per_municipality:
         responses[404] = NOT_FOUND
     if bad_request:
@@ -166,7 +246,12 @@ def csv_view(dataset: type[Dataset], summary, *, parameters=(), bad_request=Fals
     def get(self, request, *args, **kwargs):
         return self.csv(request)
 
-    return type(f"{dataset.__name__}Csv", (dataset,), {"pagination_class": None, "get": get})
+    def request_cost(self, request) -> int:
+        return self.csv_cost(request)
+
+    return type(
+        f"{dataset.__name__}Csv", (dataset,), {"pagination_class": None, "get": get, "request_cost": request_cost}
+    )
 
 
 # --- The datasets -----------------------------------------------------------------------------
@@ -217,14 +302,18 @@ class Goals(Dataset):
     serializer_class = serializers.GoalSerializer
     filename = "mal"
     columns = tabular.GOAL_COLUMNS
+    cache_params = ("plan",)
 
-    def objects(self, municipality):
+    def check_params(self) -> int | None:
         plan = self.request.query_params.get("plan")
         if plan is not None:
             if not (plan.isascii() and plan.isdigit()) or len(plan) > len(str(MAX_ID)) or int(plan) > MAX_ID:
                 raise ParseError(_("Give the plan's id, a whole number."))
             plan = int(plan)
-        return selectors.public_goals(municipality, plan=plan)
+        return plan
+
+    def objects(self, municipality):
+        return selectors.public_goals(municipality, plan=self.check_params())
 
     def extra_context(self, municipality):
         return {"goals": selectors.GoalIndex.of(municipality), "levels": selectors.level_names(municipality)}
@@ -244,6 +333,11 @@ class Activities(Dataset):
 
     def extra_context(self, municipality):
         return {"goals": selectors.GoalIndex.of(municipality)}
+
+    def record_chunks(self, municipality, objects):
+        # The largest dataset: read as values, not model instances.
+        goals = selectors.GoalIndex.of(municipality)
+        yield from selectors.activity_record_chunks(municipality, goals, size=CSV_CHUNK)
 
 
 @_schema(
@@ -267,7 +361,7 @@ class Indicators(Dataset):
         return {"goals": selectors.GoalIndex.of(municipality)}
 
     def rows(self, records):
-        return list(tabular.indicator_rows(records))
+        return tabular.indicator_rows(records)
 
 
 @_schema(
@@ -305,7 +399,7 @@ class Results(Dataset):
         return selectors.with_tables(objects)
 
     def rows(self, records):
-        return list(tabular.result_rows(records))
+        return tabular.result_rows(records)
 
 
 def site_context(municipality) -> dict[str, Any]:

@@ -7,9 +7,12 @@ def _membership_for(request):
         return None
     from .models import Membership
 
+    related = user.__class__.membership.related  # user may be the lazy request.user
+    if related.is_cached(user):  # ``user.membership`` was read first: the same row, not a second query
+        return related.get_cached_value(user)
     membership = Membership.objects.select_related("municipality").filter(user=user).first()
     # Let ``user.membership`` (used by the access functions) reuse this row.
-    user.__class__.membership.related.set_cached_value(user, membership)
+    related.set_cached_value(user, membership)
     return membership
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from .access import (
 )
 from .forms import MemberForm, MunicipalitySettingsForm, OrgUnitForm, UnitGroupForm
 from .models import Membership, Municipality, OrgUnit, UnitGroup
+
+ACTIVITIES_PAGE_SIZE = 50  # the unit page's list of activities
 
 
 def _contacts_prefetch():
@@ -56,9 +59,11 @@ def unit_detail(request, pk):
         "contacts": contacts,
         "groups": unit.groups.all(),
         "goals": goals,
-        "activities": unit.activities.select_related("municipality", "status", "plan").order_by(
-            "plan__title", "number"
-        ),
+        # Paged: a large committee has hundreds of activities.
+        "activities": Paginator(
+            unit.activities.select_related("municipality", "status", "plan").order_by("plan__title", "number", "pk"),
+            ACTIVITIES_PAGE_SIZE,
+        ).get_page(request.GET.get("sida")),
         "reports": unit.reports.select_related("round").order_by("-round__period_end")[:10],
         "history": history_for(unit),
         "can_edit": request.membership.is_coordinator,

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class OutboxConfig(AppConfig):
     name = "outbox"
     verbose_name = _("Outgoing e-mail")
-
-    def ready(self):
-        from . import services
-
-        services.connect_request_signals()

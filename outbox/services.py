@@ -3,14 +3,17 @@ failures; never send twice.
 
 - Record: ``queue_mail()`` writes a row inside the caller's transaction, so the
   mail exists exactly when the change it is about was committed.
-- Commit, then send: ``transaction.on_commit`` starts a delivery attempt; during
-  a web request it waits until the response has gone out (a slow mail server
-  never holds a page, and the timing of a page says nothing about the mail).
+- Commit, then send: the same transaction enqueues a task (``outbox.tasks.
+  deliver_mail``, through ``lib.tasks.enqueue_after``) that a worker runs once
+  the commit has made the mail visible. No web process talks to the mail
+  server: a slow one never holds a page, and the timing of a page says nothing
+  about the mail.
 - Never twice: a delivery first claims its row with a conditional UPDATE
   (waiting → sending); only the process whose UPDATE changed the row sends it.
 - Retried: a failed attempt puts the row back to waiting with a growing delay;
-  after ``OUTBOX_MAX_ATTEMPTS`` it is failed. ``manage.py send_mail_outbox``
-  (cron) delivers whatever is due.
+  after ``OUTBOX_MAX_ATTEMPTS`` it is failed. The worker's schedule delivers
+  whatever is due every minute (``worker.tasks.deliver_due_mail``), as
+  ``manage.py send_mail_outbox`` does by hand.
 
 A row left in "sending" (the process died while sending) is never sent again
 automatically, since nobody knows whether it went out: ``send_mail_outbox``
@@ -21,19 +24,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from lib.tasks import enqueue_after
 
 from .models import OutgoingMail
 
@@ -81,7 +82,9 @@ def queue_mail(
     )
     if not created:
         return None
-    transaction.on_commit(partial(_deliver_after_commit, mail.pk), robust=True)
+    from .tasks import deliver_mail
+
+    enqueue_after(deliver_mail, mail.pk)
     return mail
 
 
@@ -232,38 +235,3 @@ def cleanup(*, now: datetime | None = None) -> int:
         | Q(status=OutgoingMail.Status.FAILED, created__lt=cutoff)
     ).delete()
     return deleted
-
-
-# --- After the commit, after the response ---------------------------------------------
-
-_local = threading.local()
-
-
-def _deliver_after_commit(pk: int) -> None:
-    pending = getattr(_local, "pending", None)
-    if pending is not None:  # in a web request: after the response
-        pending.append(pk)
-    else:
-        deliver(pk)
-
-
-def _request_started(**kwargs) -> None:
-    _local.pending = []
-
-
-def _request_finished(**kwargs) -> None:
-    pending, _local.pending = getattr(_local, "pending", None), None
-    if not pending:
-        return
-    for pk in pending:
-        try:
-            deliver(pk)
-        except Exception:  # the row stays waiting (or sending) for send_mail_outbox to handle
-            logger.exception("E-mail #%s: delivery after the response failed", pk)
-    if not connection.in_atomic_block:  # Django closed it already (CONN_MAX_AGE); close the one reopened here
-        close_old_connections()
-
-
-def connect_request_signals() -> None:
-    request_started.connect(_request_started, dispatch_uid="outbox_request_started")
-    request_finished.connect(_request_finished, dispatch_uid="outbox_request_finished")

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from activities.selectors import forget_counts
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from organisations.models import Municipality, OrgUnit, UnitGroup
@@ -308,6 +309,7 @@ def statuses_save(*, plan: Plan, by, formset) -> None:
     """Save the plan's activity statuses from a valid formset."""
     before = [f"{s.name} ({s.get_summary_display()})" for s in plan.activity_statuses.all()]
     formset.save()
+    forget_counts(plan.pk)  # the activities' counts by summary
     after = [f"{s.name} ({s.get_summary_display()})" for s in plan.activity_statuses.all()]
     audit_record(
         municipality=plan.municipality,

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,8 @@ from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
 from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_tree
 from .spreadsheet import plan_workbook
+
+ACTIVITIES_PAGE_SIZE = 50  # the goal page's list of activities
 
 
 @member_required
@@ -233,9 +236,11 @@ def goal_detail(request, pk):
         "ancestors": _ancestors(goal),
         "history": history_for(goal),
         "can_edit": request.membership.is_coordinator,
-        "activities": goal.activities.select_related("municipality", "owner", "status").order_by(
-            "owner__name", "number"
-        ),
+        # Paged: a goal served by every unit can have a thousand activities.
+        "activities": Paginator(
+            goal.activities.select_related("municipality", "owner", "status").order_by("owner__name", "number", "pk"),
+            ACTIVITIES_PAGE_SIZE,
+        ).get_page(request.GET.get("sida")),
         "events": goal.events.order_by("-starts_at", "pk"),
         "summary_form": _summary_form(goal) if request.membership.is_coordinator else None,
     }

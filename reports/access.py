@@ -42,7 +42,7 @@ def newest_done_build(report: CouncilReport) -> Build | None:
 def may_download(membership: Membership, build: Build, newest: Build | None) -> bool:
     """Whether the person may download the build's files; ``newest`` is the
     report's newest finished build (``newest_done_build``)."""
-    if build.status != Build.Status.DONE:
+    if build.status != Build.Status.DONE or not build.pdf:  # no files: removed after the retention period
         return False
     if membership.is_coordinator:
         return True
@@ -53,7 +53,7 @@ def get_build_file_for_user(user, pk) -> Build:
     """A finished build whose files the user may download: 404 when missing,
     not finished or another municipality's, 403 when it is not theirs to download."""
     build = get_build_for_user(user, pk)
-    if build.status != Build.Status.DONE:
+    if build.status != Build.Status.DONE or not build.pdf:
         raise Http404
     if not may_download(membership_of(user), build, newest_done_build(build.report)):
         raise PermissionDenied

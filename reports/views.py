@@ -140,7 +140,9 @@ def build_file(request, pk, fmt):
     if not f:
         raise Http404
     name = f"{slugify(build.report.title) or 'rapport'}-{build.finished_at:%Y-%m-%d}.{fmt}"
-    return FileResponse(f.open("rb"), as_attachment=True, filename=name, content_type=FORMATS[fmt])
+    # Streamed from the storage (a shared directory or a bucket), never read whole into memory.
+    stored = f.storage.open(f.name, "rb")
+    return FileResponse(stored, as_attachment=True, filename=name, content_type=FORMATS[fmt])
 
 
 @member_required

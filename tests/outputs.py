@@ -16,7 +16,7 @@ def output_text(response) -> str:
         return f"status {response.status_code}"
     if response["Content-Type"].startswith("application/vnd.openxmlformats"):
         return repr([list(ws.iter_rows(values_only=True)) for ws in load_workbook(BytesIO(response.content))])
-    body = response.content.decode()
+    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
     if response["Content-Type"].startswith("text/html"):
         main = re.search(r"<main.*?</main>", body, re.S)
         body = PER_REQUEST.sub("", main.group(0) if main else body)

@@ -48,6 +48,9 @@ NOT_FINALISED = {role: 404 if status == 200 else status for role, status in MEMB
 EXPECTED = {
     "home:start": MEMBER_PAGE | {"representative": 200},
     "login": SIGNED_OUT_ONLY,
+    # For load balancers (lib/health.py): the same answer for everyone, signed in or not.
+    "health-live": PUBLIC,
+    "health-ready": PUBLIC,
     "logout": POST_ONLY,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
@@ -148,6 +151,9 @@ EXPECTED = {
     "consultations:council_create": COORDINATOR_PAGE,
     "consultations:council": MEMBER_OBJECT,
     "consultations:council_edit": COORDINATOR_OBJECT,
+    # A representative's own data (GDPR art. 15): their own only, no id in the URL; staff have no such page.
+    "consultations:my_data": dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN, "representative": 200},
+    "consultations:my_data_json": dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN, "representative": 200},
     "surveys:list": MEMBER_PAGE,
     "surveys:create": UNIT_WRITER_PAGE,
     "surveys:detail": MEMBER_OBJECT,

@@ -214,6 +214,11 @@ def test_the_follow_up_loop(page, browser, live_server):
     # Coverage: Socialnämnden now has an activity against 1.1.1, linked from its cell.
     goal = activity.goals.get(code="1.1.1")
     coordinator.goto("/uppfoljning/tackning/")
+    assert_accessible(coordinator)  # the first focus area, one page of unit columns
+    # The matrix shows 15 units a page: the coordinator picks the unit.
+    coordinator.locator("#c-unit").select_option(str(sn.pk))
+    coordinator.locator("form.filters button[type=submit]").click()
+    coordinator.wait_for_url(f"**enhet={sn.pk}**")
     assert coordinator.locator(f"a[href*='enhet={sn.pk}&mal={goal.pk}']").count() == 1
     assert_accessible(coordinator)
     # The overview counts the approved report.

@@ -169,3 +169,59 @@ def test_list_queries_do_not_grow_with_activities(world):
         a = make_activity(world.plan, world.unit_b if i % 2 else world.unit_a, [world.goal, world.result_goal])
         a.co_units.set([world.unit_ks])
     assert _count_queries(client, url) == one
+
+
+def test_the_counts_by_status_show_each_change_on_the_next_view(world):
+    """The list's and the start page's counts by status come from the shared
+    cache: every change to the plan's activities or statuses shows at once."""
+    from activities import services
+
+    client = world.client("coordinator")
+    by_unit = {"plan": world.plan.pk, "enhet": world.unit_b.pk}
+
+    def counts(params=None) -> dict[str, int]:
+        response = client.get(reverse("activities:list"), params or {"plan": world.plan.pk})
+        listed = {code: n for code, _label, n in response.context["counts"] if n}
+        status = (params or {}).get("status")
+        shown = listed.get(status, 0) if status else sum(listed.values())
+        assert response.context["page"].paginator.count == len(response.context["page"].object_list) == shown
+        return listed
+
+    def start_page() -> dict[str, int]:
+        board = client.get(reverse("home:start")).context["board"]
+        return {code: n for code, _label, n in board.activity_counts if n}
+
+    first = world.activity.status.summary
+    assert counts() == start_page() == {first: 1}
+    assert counts(by_unit) == {}
+    contact = world.client("contact_b")
+    response = contact.post(
+        f"{reverse('activities:create')}?plan={world.plan.pk}", activity_post(world, owner=world.unit_b.pk)
+    )
+    assert response.status_code == 302
+    assert counts() == start_page() == {first: 1, "pagar": 1}
+    assert counts(by_unit) == {"pagar": 1}
+    done = world.plan.activity_statuses.get(summary="genomford")
+    services.activity_update(activity=world.activity, by=None, fields={"status": done}, co_units=[world.unit_b])
+    assert counts() == start_page() == {"pagar": 1, "genomford": 1}
+    assert counts(by_unit) == {"pagar": 1, "genomford": 1}  # co-responsible now
+    assert counts({**by_unit, "status": "genomford"}) == {"pagar": 1, "genomford": 1}
+    world.plan.activity_statuses.filter(pk=done.pk).update(summary="pausad")  # behind the services' back:
+    assert counts() == {"pagar": 1, "genomford": 1}  # still cached, so the statuses page's service must say so
+    from plans.forms import ActivityStatusFormSet
+    from plans.services import statuses_save
+
+    formset = ActivityStatusFormSet(instance=world.plan, prefix="s")
+    data = {"s-TOTAL_FORMS": str(len(formset.forms)), "s-INITIAL_FORMS": str(len(formset.initial_forms)),
+            "s-MIN_NUM_FORMS": "0", "s-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for i, form in enumerate(formset.forms):
+        for name in ("id", "plan", "name", "summary", "position"):
+            value = form[name].value()
+            data[f"s-{i}-{name}"] = "" if value is None else value
+    bound = ActivityStatusFormSet(data, instance=world.plan, prefix="s")
+    assert bound.is_valid(), bound.errors
+    statuses_save(plan=world.plan, by=None, formset=bound)
+    assert counts() == start_page() == {"pagar": 1, "pausad": 1}
+    services.activity_delete(activity=world.activity, by=None)
+    assert counts() == start_page() == {"pagar": 1}
+    assert counts(by_unit) == {"pagar": 1}

@@ -50,7 +50,9 @@ def test_contact_start_page_queries_do_not_grow(world):
         type(activity).objects.filter(pk=activity.pk).update(updated_at="2020-01-01T00:00:00Z")
         make_round(world.plan, f"Omgång {i}")
     page = client.get(reverse("home:start"))
-    assert len(page.context["mine"].stale_activities) == 49
+    assert len(page.context["mine"].stale_activities) == 15  # the first of them, and how many there are
+    assert page.context["mine"].stale_count == 49
+    assert "De första 15 av 49." in page.content.decode()
     assert len(page.context["mine"].open_reports) == 50
     assert count() == before
 

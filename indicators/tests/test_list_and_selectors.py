@@ -123,16 +123,66 @@ def test_detail_page_without_baseline_says_so(world):
     assert response.context["can_measure"] is True and response.context["can_edit"] is False
 
 
-def test_track_summary_counts_the_effective_labels_in_three_queries(world, django_assert_num_queries):
+def test_track_summary_counts_the_effective_labels_in_fixed_queries(world, django_assert_num_queries):
     make_many(world, 1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):  # computed, and kept in the shared cache
+        assert track_summary(world.municipality) == {"reached": 0, "on_track": 1, "off_track": 0, "no_data": 0}
+    with django_assert_num_queries(1):  # read from the cache (the tests' cache is in memory)
         assert track_summary(world.municipality) == {"reached": 0, "on_track": 1, "off_track": 0, "no_data": 0}
     make_many(world, 13, start=1)  # two of each kind
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):  # the new ones computed
         summary = track_summary(world.municipality)
+    with django_assert_num_queries(1):
+        assert track_summary(world.municipality) == summary
     # on track: 2 + yes 2 + overridden 2; off: 2; reached 2; no data: text 2 + no baseline 2
     assert summary == {"reached": 2, "on_track": 6, "off_track": 2, "no_data": 4}
     assert track_summary(world.other_municipality) == dict.fromkeys(Track.values, 0)
+
+
+def test_the_start_page_shows_each_change_to_an_indicator_on_the_next_view(world):
+    """The labels come from the shared cache; every way an indicator's label can
+    change is visible on the next view of the coordinator's start page."""
+    from decimal import Decimal
+
+    from indicators import services
+
+    coordinator = world.users["coordinator"]
+    client = world.client("coordinator")
+    indicator = make_indicator(world, measurements=ON_TRACK)
+
+    def tracks() -> dict[str, int]:
+        response = client.get(reverse("home:start"))
+        return {code: n for code, _label, n in response.context["board"].tracks if n}
+
+    assert tracks() == {"on_track": 1}
+    assert tracks() == {"on_track": 1}  # now from the cache
+    later = services.measurement_create(
+        indicator=indicator, by=coordinator, fields={"period_end": date(2025, 12, 31), "value": Decimal("90")}
+    )
+    assert tracks() == {"reached": 1}
+    services.measurement_update(
+        measurement=later, by=coordinator, version=later.version, fields={"value": Decimal("12")}
+    )
+    assert tracks() == {"off_track": 1}
+    services.measurement_delete(measurement=later, by=coordinator)
+    assert tracks() == {"on_track": 1}  # the 2023 measurement is the latest again
+    indicator.refresh_from_db()
+    services.indicator_update(
+        indicator=indicator,
+        by=coordinator,
+        version=indicator.version,
+        fields={},
+        goals=[world.result_goal],
+        baseline=services.BaselineSpec(date=date(2022, 12, 31), value=Decimal("10")),
+        targets=[services.TargetSpec(date=date(2024, 12, 31), value=Decimal("100"))],  # 20 in 2023 is now behind
+    )
+    assert tracks() == {"off_track": 1}
+    services.indicator_assess(indicator=indicator, by=coordinator, track=Track.REACHED, reason="Bedömt på mötet.")
+    assert tracks() == {"reached": 1}
+    services.indicator_assess(indicator=indicator, by=coordinator, track="", reason="")
+    assert tracks() == {"off_track": 1}
+    services.indicator_delete(indicator=indicator, by=coordinator)
+    assert tracks() == {}
 
 
 def test_indicators_for_units(world, django_assert_num_queries):
@@ -145,3 +195,26 @@ def test_indicators_for_units(world, django_assert_num_queries):
     assert mine[0].latest.value == 12
     assert indicators_for_units([]) == []
     assert len(indicators_for_units([world.unit_a, world.unit_b])) == 14
+
+
+def test_the_list_pages_by_50_and_keeps_the_filter(world):
+    for i in range(60):
+        make_indicator(world, name=f"Indikator {i:03}", responsible=world.unit_b if i % 2 else world.unit_a)
+    client = world.client("reader")
+    response = client.get(reverse("indicators:list"))
+    page = response.content.decode()
+    assert response.context["page"].paginator.count == 60
+    assert "Indikator 049" in page and "Indikator 050" not in page and "1–50" in page
+    assert '<nav class="pagination" aria-label="Sidor">' in page and 'aria-current="page">Sida 1 av 2' in page
+    assert 'href="?sida=2" rel="next"' in page
+    assert "Indikator 050" in client.get(reverse("indicators:list"), {"sida": 2}).content.decode()
+    response = client.get(reverse("indicators:list"), {"enhet": world.unit_b.pk})
+    page = response.content.decode()
+    assert response.context["page"].paginator.count == 30
+    assert "Indikator 001" in page and "Indikator 000" not in page and "pagination" not in page
+    for i in range(60, 100):
+        make_indicator(world, name=f"Indikator {i:03}", responsible=world.unit_b)
+    page = client.get(reverse("indicators:list"), {"enhet": world.unit_b.pk, "sida": 2}).content.decode()
+    assert "51–70" in page and "Indikator 099" in page
+    assert f'href="?enhet={world.unit_b.pk}&amp;sida=1" rel="prev"' in page  # the filter is kept
+    assert 'aria-current="page">Sida 2 av 2' in page

@@ -29,9 +29,10 @@ def get_json(client, name, code=None, **params):
 def get_csv(client, name, code=None, **params) -> tuple[str, list[dict]]:
     url = reverse(f"opendata:{name}_csv", args=[code] if code else [])
     response = client.get(url, params)
-    assert response.status_code == 200, response.content
+    assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
     return text, rows

@@ -167,3 +167,32 @@ def test_the_coordinator_sets_the_municipalitys_prefix_and_feedback_days(world):
     world.municipality.refresh_from_db()
     m = world.municipality
     assert (m.reference_prefix, m.feedback_days, m.suppression_k) == ("STHLM", 21, 6)
+
+
+def test_the_unit_page_pages_its_activities(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_activity
+
+    client = world.client("reader")
+    url = reverse("organisations:unit", args=[world.unit_b.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_activity(world.plan, world.unit_b, [world.result_goal], title="Aktivitet 00")
+    client.get(url)  # the first request after signing in
+    one = queries()
+    for i in range(1, 55):
+        make_activity(world.plan, world.unit_b, [world.result_goal], title=f"Aktivitet {i:02}")
+    assert queries() == one
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.context["activities"].paginator.count == 55
+    assert "Aktivitet 49" in page and "Aktivitet 50" not in page and "1–50" in page
+    assert 'href="?sida=2#unit-activities" rel="next"' in page
+    assert f'href="{reverse("activities:list")}?enhet={world.unit_b.pk}"' in page
+    assert "Aktivitet 54" in client.get(url, {"sida": 2}).content.decode()

@@ -9,15 +9,16 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from followups.models import ReminderSent
 from outbox import services
 from outbox.models import OutgoingMail
 from outbox.services import queue_mail
+from worker.testing import database_queue, run_queued  # noqa: F401 - a fixture
 
 FAILING = "outbox.tests.backends.FailingBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -175,13 +176,22 @@ def test_the_same_key_is_queued_once(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_a_web_request_the_mail_waits_for_the_response():
-    request_started.send(sender=None)
-    queue()  # autocommit: committed at once
-    assert mail.outbox == []
-    request_finished.send(sender=None)
-    assert len(mail.outbox) == 1
-    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+@pytest.mark.usefixtures("database_queue")
+def test_with_the_database_queue_the_worker_sends_the_mail_and_a_rerun_sends_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue(to="rolled-back@example.se")
+        raise RuntimeError("the change failed")
+    with transaction.atomic():
+        queued = queue()
+    assert mail.outbox == []  # the web process never talks to the mail server
+    (task,) = DBTaskResult.objects.all()  # the rolled-back mail's task went with it
+    assert (task.task_path, task.args_kwargs["args"]) == ("outbox.tasks.deliver_mail", [queued.pk])
+    run_queued()
+    assert [m.to for m in mail.outbox] == [["anna@example.se"]]
+    # A worker that died after sending but before recording the task ran it again: nothing twice.
+    DBTaskResult.objects.update(status="READY")
+    run_queued()
+    assert len(mail.outbox) == 1 and OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
 
 
 def test_old_sent_and_failed_mails_are_removed(db, settings):

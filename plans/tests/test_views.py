@@ -543,3 +543,35 @@ def test_the_first_plan_becomes_current_and_later_ones_do_not(world):
     assert list(Plan.objects.filter(is_current=True, municipality=world.municipality)) == [
         Plan.objects.get(title="Första planen")
     ]
+
+
+def test_the_goal_page_pages_its_activities_with_a_fixed_number_of_queries(world):
+    """A goal every unit serves can have a thousand activities: they come 50 at a time."""
+    from conftest import make_activity
+
+    client = world.client("reader")
+    url = reverse("plans:goal", args=[world.result_goal.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)  # the first request after signing in
+    one = queries()
+    for i in range(60):
+        make_activity(world.plan, world.unit_b, [world.result_goal], title=f"Aktivitet {i:02}")
+    assert queries() == one
+    response = client.get(url)
+    page = response.content.decode()
+    served = world.result_goal.activities.count()
+    assert response.context["activities"].paginator.count == served > 50
+    assert len(response.context["activities"].object_list) == 50
+    assert "1–50" in page and '<nav class="pagination" aria-label="Sidor">' in page
+    assert 'href="?sida=2#goal-activities" rel="next"' in page
+    assert f'href="{reverse("activities:list")}?plan={world.plan.pk}&amp;mal={world.result_goal.pk}"' in page
+    second = client.get(url, {"sida": 2})
+    assert len(second.context["activities"].object_list) == served - 50
+    assert 'aria-current="page">Sida 2 av 2' in second.content.decode()
+    shown = {a.pk for a in response.context["activities"]} | {a.pk for a in second.context["activities"]}
+    assert shown == set(world.result_goal.activities.values_list("pk", flat=True))

@@ -352,7 +352,7 @@ def dataset(world, csv=False):
     assert response.status_code == 200
     if not csv:
         return response.json()["results"]
-    text = response.content.decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8")
     return text, list(csvlib.DictReader(io.StringIO(text[1:]), delimiter=";"))
 
 

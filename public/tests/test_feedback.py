@@ -262,7 +262,10 @@ def queries(client, url) -> int:
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.streaming:  # the open-data CSV reads its records while it is sent
+            b"".join(response.streaming_content)
     return len(context.captured_queries)
 
 
@@ -278,7 +281,8 @@ def feedback_urls(world) -> dict[str, str]:
 
 # Measured: the frame (the site with its texts), then the selector's own queries.
 # The start page has other areas' parts too: it is only checked to stay the same.
-QUERY_BUDGET = {"list": 3, "page": 8, "api": 8, "csv": 7}
+# The CSV: the API's queries less the count, plus its data version (opendata.export).
+QUERY_BUDGET = {"list": 3, "page": 8, "api": 8, "csv": 8}
 
 
 def test_a_fixed_number_of_queries_for_5_and_50_views(feedback_world):
@@ -291,7 +295,8 @@ def test_a_fixed_number_of_queries_for_5_and_50_views(feedback_world):
     fifty = {name: queries(client, url) for name, url in feedback_urls(world).items()}
     assert five == fifty
     assert {name: fifty[name] for name in QUERY_BUDGET} == QUERY_BUDGET
-    assert client.get("/api/v1/kommuner/0180/aterkoppling.csv").content.decode("utf-8-sig").count("Synpunkt ") == 49
+    csv = b"".join(client.get("/api/v1/kommuner/0180/aterkoppling.csv").streaming_content).decode("utf-8-sig")
+    assert csv.count("Synpunkt ") == 49
 
 
 # --- The open-data dataset ----------------------------------------------------------------------
@@ -326,7 +331,7 @@ def test_the_dataset_in_json_and_csv(feedback_world):
         "activity_ids": [world.public_activity.pk],
         "page_url": f"http://testserver/0180/aterkoppling/{world.consultation.pk}/#synpunkt-{world.view.pk}",
     }
-    csv = client.get("/api/v1/kommuner/0180/aterkoppling.csv").content.decode("utf-8-sig")
+    csv = b"".join(client.get("/api/v1/kommuner/0180/aterkoppling.csv").streaming_content).decode("utf-8-sig")
     header, row = csv.splitlines()[:2]
     assert header.split(";")[:3] == ["kommunkod", "id", "consultation_id"]
     assert "Fler brobyggare behövs i söderort." in row and str(world.public_activity.pk) in row

@@ -17,8 +17,7 @@ LATER_EDIT = "Ändrat efter godkännandet"
 
 
 @pytest.fixture(autouse=True)
-def inline_jobs(settings, tmp_path):
-    settings.REPORT_JOBS = "inline"
+def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

@@ -148,3 +148,21 @@ def test_builds_made_before_the_migration_count_as_made_before_frozen_results():
     assert Build.objects.get(pk=old_build.pk).rules_version == RULES_BEFORE_FROZEN_RESULTS
     assert Build.objects.get(pk=old_build.pk).before_frozen_results
     assert Build.objects.create(report_id=report.pk).rules_version == RULES_VERSION
+
+
+def test_a_build_whose_files_were_removed_after_the_retention_period_offers_no_download(data, builds):
+    from retention.services import enforce
+
+    report, b = builds
+    Build.objects.filter(pk=b["older"].pk).update(finished_at=timezone.now() - timedelta(days=4000))
+    enforce()
+    older = Build.objects.get(pk=b["older"].pk)
+    assert not older.pdf and not older.docx  # the newest build keeps its files
+    client = data.client("coordinator")
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Filerna har tagits bort efter gallringstiden." in page
+    for url in urls(older):
+        assert url not in page
+        assert client.get(url).status_code == 404
+    for url in urls(b["newest"]):
+        assert download(client, url)[0] == 200

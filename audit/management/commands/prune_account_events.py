@@ -1,5 +1,5 @@
 """Delete account events (sign-ins, sign-outs, lockouts, refused requests) older
-than ACCOUNT_EVENTS_KEEP_DAYS. Run daily (cron or a systemd timer)."""
+than ACCOUNT_EVENTS_KEEP_DAYS. The worker runs this daily (worker/schedule.py)."""
 
 from datetime import timedelta
 

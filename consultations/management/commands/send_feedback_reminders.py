@@ -1,5 +1,6 @@
 """Remind the coordinators and the responsible unit's contacts of views whose
-feedback is overdue. Run daily; running it again never sends the same reminder twice."""
+feedback is overdue. The worker runs this daily (worker/schedule.py); running it
+again never sends the same reminder twice."""
 
 from consultations.services import send_feedback_reminders
 from outbox.commands import ReminderCommand

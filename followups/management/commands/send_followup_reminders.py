@@ -1,5 +1,6 @@
 """Remind unit contacts of open follow-up reports: before the deadline and after
-it. Run daily (cron or a systemd timer); running it twice sends nothing twice."""
+it. The worker runs this daily (worker/schedule.py); running it twice sends
+nothing twice."""
 
 from followups.services import send_followup_reminders
 from outbox.commands import ReminderCommand

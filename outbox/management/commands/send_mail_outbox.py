@@ -1,6 +1,7 @@
 """Deliver the e-mails that are due (new ones whose first attempt failed or was
 never made, and retries), remove old sent and failed ones, and report mails a
-dead process left half-sent. Run every few minutes (cron or a systemd timer)."""
+dead process left half-sent. The worker delivers what is due every minute and
+cleans up daily (worker/schedule.py); this command does it by hand."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone

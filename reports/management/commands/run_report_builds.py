@@ -8,8 +8,8 @@ from reports.jobs import run_waiting
 
 class Command(BaseCommand):
     help = (
-        "Build the council reports that are waiting, and mark as failed the builds that stopped with their "
-        "process. Run it from cron, or once after a restart; builds normally run on their own."
+        "Build here the council reports that are waiting, and mark as failed the builds that stopped with their "
+        "process. Builds normally run in the worker (run_worker), which also does this every ten minutes."
     )
 
     def handle(self, *args, **options):

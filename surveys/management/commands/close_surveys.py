@@ -1,3 +1,5 @@
+"""Close the surveys whose last day has passed. The worker runs this daily (worker/schedule.py)."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection

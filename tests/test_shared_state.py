@@ -1,0 +1,294 @@
+"""More than one machine: two app servers and a worker against one PostgreSQL.
+
+Starts two ``gunicorn config.wsgi`` servers on two ports and one worker
+(``manage.py run_worker``) on this test's database, as an operator runs them:
+DEBUG off, the database cache (CACHE_URL empty), the database task queue, the
+file storage on one shared directory, JSON logs. Then shows that nothing lives
+in one process: a sign-in lockout made on server A holds on server B, a report
+build asked for on A is built by the worker and downloads from A and B, a
+survey's submit limit is counted on A and B together, and a session made on
+one server is good on the other.
+
+That test needs PostgreSQL: on SQLite pytest's test database lives in memory,
+in this process alone. scripts/test runs it in its PostgreSQL pass (``-m "not
+browser"``). The last test, on either database, builds and downloads a report
+with a storage that has no file system path, as a bucket has none.
+"""
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings as django_settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import Build, CouncilReport
+from surveys.forms import FORM_STAMP_SALT
+from surveys.models import Question, Survey
+
+needs_postgresql = pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="needs PostgreSQL (DB=postgres): SQLite's test database is in this process's memory, "
+    "which other processes cannot share; scripts/test runs this test in its PostgreSQL pass",
+)
+
+SERVER_KEY = secrets.token_urlsafe(50)
+PASSWORD = "ett-langt-losenord-for-servrarna"
+SUBMIT_LIMIT = 3
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "inkludera_cache"}
+START_TIMEOUT = 60  # seconds, for a loaded machine
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Processes:
+    def __init__(self, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.running: list[tuple[str, subprocess.Popen]] = []
+        self.files = []
+
+    def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
+        out = (self.tmp_path / f"{name}.log").open("wb")
+        self.files.append(out)
+        process = subprocess.Popen(  # noqa: S603 - our own programs with fixed arguments
+            args, cwd=django_settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.running.append((name, process))
+        return process
+
+    def log(self, name: str) -> str:
+        return (self.tmp_path / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for _name, process in self.running:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 3
+        for _name, process in self.running:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        for out in self.files:
+            out.close()
+
+
+def wait_ready(base: str, processes: Processes, name: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/halsa/ready", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{name} did not become ready:\n{processes.log(name)[-3000:]}")
+
+
+@pytest.fixture
+def servers(transactional_db, tmp_path, settings):
+    """Server A, server B (their base addresses) and a worker, on this test's database."""
+    # Sessions and survey stamps made in this process must be good on the servers.
+    settings.SECRET_KEY = SERVER_KEY
+    # The database cache's table: migrate made none, the tests' cache being in memory.
+    with override_settings(CACHES={"default": DATABASE_CACHE}):
+        call_command("createcachetable", verbosity=0)
+    db = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")} | {
+        "DEBUG": "0",
+        "SECRET_KEY": SERVER_KEY,
+        "DB": "postgres",
+        "DB_NAME": db["NAME"],
+        "DB_USER": db["USER"] or "",
+        "DB_PASSWORD": db["PASSWORD"] or "",
+        "DB_HOST": db["HOST"] or "",
+        "DB_PORT": str(db["PORT"] or ""),
+        "CACHE_URL": "",  # the database cache, the default
+        "TASKS_BACKEND": "database",
+        "STORAGE": "filesystem",
+        "MEDIA_ROOT": str(tmp_path / "shared-media"),  # one directory, as an NFS mount would be
+        "SECURE_COOKIES": "0",  # plain HTTP on 127.0.0.1
+        "SURVEY_SUBMIT_LIMIT": str(SUBMIT_LIMIT),
+        "LOG_FORMAT": "json",
+    }
+    processes = Processes(tmp_path)
+    bases = {}
+    started = time.monotonic()
+    try:
+        for name in ("a", "b"):
+            port = free_port()
+            bases[name] = f"http://127.0.0.1:{port}"
+            processes.start(
+                f"server-{name}",
+                [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                 "--graceful-timeout", "2"],
+                env,
+            )  # fmt: skip
+        processes.start("worker", [sys.executable, "manage.py", "run_worker", "--interval", "0.2"], env)
+        for name in ("a", "b"):
+            wait_ready(bases[name], processes, f"server-{name}")
+        print(f"two servers and a worker ready in {time.monotonic() - started:.1f} s")
+        yield bases["a"], bases["b"], processes
+    finally:
+        processes.stop()
+
+
+def sign_in(session: requests.Session, base: str, username: str, password: str) -> requests.Response:
+    page = session.get(f"{base}{reverse('login')}", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    return session.post(
+        f"{base}{reverse('login')}",
+        {"csrfmiddlewaretoken": token, "username": username, "password": password},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+def csrf_token(session: requests.Session, url: str) -> str:
+    page = session.get(url, timeout=30)
+    assert page.status_code == 200, page.status_code
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+@needs_postgresql
+def test_two_app_servers_and_a_worker_share_everything(world, servers, settings):
+    a, b, processes = servers
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # what the servers check
+    for role in ("coordinator", "contact_a"):
+        world.users[role].set_password(PASSWORD)
+        world.users[role].save()
+    coordinator, contact = world.users["coordinator"], world.users["contact_a"]
+
+    # A session made on B is good on A: sessions live in the database.
+    browser = requests.Session()
+    assert sign_in(browser, b, coordinator.username, PASSWORD).status_code == 302
+    assert browser.get(f"{a}{reverse('home:start')}", allow_redirects=False, timeout=30).status_code == 200
+
+    # --- A lockout made on A holds on B. -----------------------------------------
+    attacker = requests.Session()
+    answers = [sign_in(attacker, a, contact.username, "fel-losenord").status_code for _ in range(5)]
+    assert answers[-1] == 429, answers  # the fifth failure locks the name
+    person = requests.Session()
+    refused = sign_in(person, b, contact.username, PASSWORD)  # the right password, on the other server
+    assert refused.status_code == 429
+    assert "sessionid" not in person.cookies
+
+    # --- A build asked for on A is built by the worker and downloads from A and B. ----
+    report = CouncilReport.objects.create(municipality=world.municipality, plan=world.plan, title="Uppföljning")
+    report.rounds.set([world.round])
+    detail = f"{a}{reverse('reports:detail', args=[report.pk])}"
+    token = csrf_token(browser, detail)
+    asked = browser.post(
+        f"{a}{reverse('reports:build', args=[report.pk])}", {"csrfmiddlewaretoken": token}, allow_redirects=False,
+        headers={"Referer": detail}, timeout=30,
+    )  # fmt: skip
+    assert asked.status_code == 302
+    build = Build.objects.get(report=report)
+    deadline = time.monotonic() + 120
+    while build.status in (Build.Status.QUEUED, Build.Status.RUNNING) and time.monotonic() < deadline:
+        time.sleep(0.3)
+        build.refresh_from_db()
+    assert build.status == Build.Status.DONE, (build.status, build.error, processes.log("worker")[-3000:])
+    from django_tasks_db.models import DBTaskResult
+
+    (task,) = DBTaskResult.objects.filter(task_path="reports.tasks.build_report")
+    assert task.status == "SUCCESSFUL" and task.worker_ids  # run by a worker, not a web server
+    url = reverse("reports:build_pdf", args=[build.pk])
+    from_a = browser.get(f"{a}{url}", timeout=30)
+    from_b = browser.get(f"{b}{url}", timeout=30)
+    assert from_a.status_code == from_b.status_code == 200
+    assert from_a.content.startswith(b"%PDF") and from_a.content == from_b.content
+
+    # --- A survey's submit limit is counted on A and B together. -------------------
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        municipality=world.municipality, unit=world.unit_a, name="Enkät", languages=["sv"],
+        texts={"sv": {"title": "Mötesplatsen", "intro": "Anonym."}}, status=Survey.Status.OPEN,
+        opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=30),
+    )  # fmt: skip
+    Question.objects.create(survey=survey, kind="text", texts={"sv": "Vad saknar du?"})
+    answer = reverse("survey_public:answer", kwargs={"token": survey.token})
+    stamp = signing.dumps(time.time() - 60, salt=f"{FORM_STAMP_SALT}:{survey.pk}")  # a page opened a minute ago
+    sent = [
+        requests.post(f"{base}{answer}", {"stamp": stamp, "sprak": "sv"}, allow_redirects=False, timeout=30).status_code
+        for base in (a, a, b, b, a)
+    ]
+    assert 429 not in sent[:SUBMIT_LIMIT], sent
+    assert sent[SUBMIT_LIMIT:] == [429, 429], sent  # B's first is over the limit A counted
+
+    # The JSON request lines of both servers carry no user name or e-mail address.
+    for name in ("server-a", "server-b"):
+        lines = [json.loads(line) for line in processes.log(name).splitlines() if line.startswith("{")]
+        requests_logged = [line for line in lines if line["logger"] == "inkludera.request"]
+        assert requests_logged and all("route" in line and "status" in line for line in requests_logged)
+        text = processes.log(name)
+        assert coordinator.email not in text and contact.email not in text and "fel-losenord" not in text
+
+
+class BucketLikeStorage(Storage):
+    """Files kept in a dict and, as in a bucket, no path on this machine (Storage.path refuses)."""
+
+    def __init__(self):
+        self.files = {}
+
+    def _save(self, name, content):
+        content.seek(0)
+        self.files[name] = content.read()
+        return name
+
+    def _open(self, name, mode="rb"):
+        return ContentFile(self.files[name], name=name)
+
+    def exists(self, name):
+        return name in self.files
+
+    def delete(self, name):
+        self.files.pop(name, None)
+
+    def size(self, name):
+        return len(self.files[name])
+
+
+def test_logos_and_reports_go_through_the_storage_only(world, settings, django_capture_on_commit_callbacks):
+    """With a storage that has no file system path (as a bucket has none), a logo
+    reaches the built report and the report downloads, streamed from the storage."""
+    from organisations.tests.test_logo import png
+
+    settings.STORAGES = settings.STORAGES | {"default": {"BACKEND": f"{__name__}.BucketLikeStorage"}}
+    world.municipality.logo.save("logo.png", ContentFile(png(400, 100)))
+    with pytest.raises(NotImplementedError):
+        world.municipality.logo.path  # noqa: B018 - what code must not use
+    report = CouncilReport.objects.create(municipality=world.municipality, plan=world.plan, title="Uppföljning")
+    report.rounds.set([world.round])
+    client = world.client("coordinator")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("reports:build", args=[report.pk])).status_code == 302
+    build = Build.objects.get(report=report)
+    assert build.status == Build.Status.DONE, build.error
+    response = client.get(reverse("reports:build_pdf", args=[build.pk]))
+    assert response.status_code == 200 and response.streaming
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF") and pdf == build.pdf.storage.open(build.pdf.name).read()
+    assert b"/Subtype /Image" in pdf  # the logo, read through the storage
