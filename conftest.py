@@ -4,6 +4,7 @@ second municipality whose coordinator must never see the first one's data."""
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -52,6 +53,10 @@ class World:
         return self.users[role].membership
 
 
+# The authenticator-app secret of every test account whose role needs a second factor (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def make_user(username: str, municipality: Municipality, role: str, units=()) -> object:
     user = get_user_model().objects.create_user(
         username=username,
@@ -62,6 +67,12 @@ def make_user(username: str, municipality: Municipality, role: str, units=()) ->
     )
     membership = Membership.objects.create(user=user, municipality=municipality, role=role)
     membership.units.set(units)
+    if role in settings.MFA_REQUIRED_ROLES:
+        # Roles that must have a second factor have one (signin/middleware.py); tests that
+        # sign in through the form compute its codes from TOTP_SECRET (signin/tests).
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, TOTP_SECRET)
     return user
 
 

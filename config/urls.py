@@ -9,6 +9,7 @@ from surveys.urls import public_urlpatterns as survey_public_urls
 urlpatterns = [
     path("", include("home.urls")),
     path("", include(auth_urlpatterns)),
+    path("konto/", include("signin.urls")),
     path("", include("organisations.urls")),
     path("planer/", include("plans.urls")),
     path("aktiviteter/", include("activities.urls")),
