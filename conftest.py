@@ -54,7 +54,7 @@ class World:
 
 
 # The authenticator-app secret of every test account whose role needs a second factor (base32).
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (test accounts only)
 
 
 def make_user(username: str, municipality: Municipality, role: str, units=()) -> object:

@@ -1,9 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
 from signin.views import SignInView
 
+from . import views
 from .forms import OutboxPasswordResetForm
 from .tokens import set_password_tokens
 

@@ -44,7 +44,12 @@ def provider_email(sociallogin) -> str:
                 if isinstance(value, str) and "@" in value:
                     return value.strip()
             # SAML attributes come as lists.
-            for key in ("email", "mail", "emailaddress", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"):
+            for key in (
+                "email",
+                "mail",
+                "emailaddress",
+                "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+            ):
                 value = claims.get(key)
                 if isinstance(value, list) and value and isinstance(value[0], str):
                     return value[0].strip()
@@ -91,7 +96,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = users[0]
         if sociallogin.is_existing:
             if sociallogin.user.pk != user.pk:
-                refuse(request, _("This identity is linked to another account. Contact your coordinator."), account=user)
+                refuse(
+                    request, _("This identity is linked to another account. Contact your coordinator."), account=user
+                )
             return
         sociallogin.connect(request, user)
         log.info("Identity provider %s linked to account %s", idp.pk, user.pk)

@@ -37,7 +37,7 @@ class IdentityProvider(models.Model):
     email_domains = models.JSONField(
         _("e-mail domains"),
         validators=[_domains_valid],
-        help_text=_("Only addresses in these domains are accepted from this provider, e.g. [\"stockholm.se\"]."),
+        help_text=_('Only addresses in these domains are accepted from this provider, e.g. ["stockholm.se"].'),
     )
 
     class Meta:

@@ -69,7 +69,8 @@ EXPECTED = {
     "mfa_reauthenticate": REAUTHENTICATE_FIRST | {"coordinator": 200, "other_coordinator": 200},
     "mfa_activate_totp": REAUTHENTICATE_FIRST,
     # The test coordinators have an authenticator app; the others have none to turn off.
-    "mfa_deactivate_totp": dict.fromkeys(ROLES, 404) | {"anonymous": LOGIN, "coordinator": 302, "other_coordinator": 302},
+    "mfa_deactivate_totp": dict.fromkeys(ROLES, 404)
+    | {"anonymous": LOGIN, "coordinator": 302, "other_coordinator": 302},
     "mfa_view_recovery_codes": dict.fromkeys(ROLES, 404) | {"anonymous": LOGIN},  # none made yet
     "mfa_generate_recovery_codes": REAUTHENTICATE_FIRST,
     "mfa_download_recovery_codes": dict.fromkeys(ROLES, 404) | {"anonymous": LOGIN},
