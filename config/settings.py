@@ -182,13 +182,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-# allauth's own counters stay off: sign-in throttling is axes' (per account and address).
-ACCOUNT_RATE_LIMITS = False
+# allauth's own counters (in the shared cache) limit guesses of a second-factor code:
+# 5 failures per account in 5 minutes, 10 a minute per address. Password guesses are axes'.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ONLY = False
+MFA_ADAPTER = "signin.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Inkludera")
 MFA_PASSKEY_LOGIN_ENABLED = False

@@ -4,11 +4,17 @@ address in the provider's own municipality (signin.models.IdentityProvider)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -106,3 +112,34 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def send_notification_mail(self, *args, **kwargs):
         # Linking an identity to an invited account needs no e-mail: the person just signed in.
         return None
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Authenticator-app secrets are stored encrypted (Fernet, with a key derived
+    from SECRET_KEY; SECRET_KEY_FALLBACKS still decrypt after a key rotation)."""
+
+    def _fernet(self):
+        keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return MultiFernet([Fernet(_derived_key(key)) for key in keys])
+
+    def encrypt(self, text: str) -> str:
+        return ENCRYPTED_PREFIX + self._fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            return encrypted_text  # stored before encryption was turned on
+        return self._fernet().decrypt(encrypted_text[len(ENCRYPTED_PREFIX) :].encode()).decode()
+
+    def _get_site_name(self) -> str:
+        return "Inkludera"
+
+    def send_notification_mail(self, *args, **kwargs) -> None:
+        return None
+
+
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def _derived_key(secret_key: str) -> bytes:
+    digest = hmac.new(secret_key.encode(), b"inkludera.mfa.totp-secret", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest)

@@ -9,10 +9,8 @@ from __future__ import annotations
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
-from django.utils.translation import gettext as _
 
 # Pages open to an account that still has to set up its second factor.
 ALLOWED_URL_NAMES = {"logout", "account_logout", "account_reauthenticate", "set_language", "account_login", "login"}
@@ -37,18 +35,13 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if must_set_up_second_factor(request):
+        request.must_set_up_second_factor = must_set_up_second_factor(request)
+        if request.must_set_up_second_factor:
             try:
                 name = resolve(request.path_info).url_name or ""
             except Resolver404:
                 name = ""
             if name not in ALLOWED_URL_NAMES and not name.startswith(ALLOWED_PREFIXES):
-                messages.warning(
-                    request,
-                    _(
-                        "Your role needs two-step verification. Set up an authenticator app or a "
-                        "security key before you go on."
-                    ),
-                )
+                # The page it leads to says why (templates/allauth/layouts/manage.html).
                 return redirect("mfa_index")
         return self.get_response(request)
