@@ -191,6 +191,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ONLY = False
 MFA_ADAPTER = "signin.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "signin.forms.AddKeyForm", "edit_webauthn": "signin.forms.EditKeyForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Inkludera")
 MFA_PASSKEY_LOGIN_ENABLED = False

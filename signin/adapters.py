@@ -12,6 +12,7 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -28,6 +29,22 @@ log = logging.getLogger(__name__)
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
+
+    def get_login_stages(self):
+        mfa_stage = f"{AuthenticateStage.__module__}.{AuthenticateStage.__qualname__}"
+        ours = f"{PasswordOnlyMFAStage.__module__}.{PasswordOnlyMFAStage.__qualname__}"
+        return [ours if path == mfa_stage else path for path in super().get_login_stages()]
+
+
+class PasswordOnlyMFAStage(AuthenticateStage):
+    """allauth's second-factor step, skipped when the municipality's identity provider
+    signed the person in: the provider decides how its users authenticate, as for
+    setting one up (signin/middleware.py)."""
+
+    def handle(self):
+        if (self.login.signal_kwargs or {}).get("sociallogin") is not None:
+            return None, True
+        return super().handle()
 
 
 def refuse(request, reason: str, *, account=None):
