@@ -146,6 +146,15 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _demo_without_second_factor(request, settings):
+    """Browser tests sign in as the demo's coordinators with the demo's password, as
+    scripts/demo runs it (MFA_REQUIRED_ROLES empty); the requirement itself is tested
+    in signin/tests (marked second_factor)."""
+    if request.node.get_closest_marker("browser") and not request.node.get_closest_marker("second_factor"):
+        settings.MFA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _no_request_left_open():
     """A streamed response a test never reads never "finishes" its request, and the
     outbox would hold later mails for it; each test starts outside any request."""

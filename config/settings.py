@@ -190,6 +190,8 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_ONLY = False
+# Authorization-code flows with PKCE (RFC 7636), as OAuth 2.0 security best practice asks.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 MFA_ADAPTER = "signin.adapters.MFAAdapter"
 MFA_FORMS = {"add_webauthn": "signin.forms.AddKeyForm", "edit_webauthn": "signin.forms.EditKeyForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

@@ -12,7 +12,7 @@ from conftest import PASSWORD, make_user
 from organisations.models import Municipality
 from tests.test_browser import assert_accessible, browser  # noqa: F401  (the shared fixture)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.second_factor]
 
 
 def code_now(secret: str) -> str:

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--client-secret", required=True)
 
     def handle(self, *args, addrport, redirect_uri, client_id, client_secret, **options):
-        call_command("migrate", verbosity=0, interactive=False)
+        call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
         Application.objects.update_or_create(
             client_id=client_id,
             defaults={
