@@ -4,6 +4,7 @@ second municipality whose coordinator must never see the first one's data."""
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -52,6 +53,10 @@ class World:
         return self.users[role].membership
 
 
+# The authenticator-app secret of every test account whose role needs a second factor (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (test accounts only)
+
+
 def make_user(username: str, municipality: Municipality, role: str, units=()) -> object:
     user = get_user_model().objects.create_user(
         username=username,
@@ -62,6 +67,12 @@ def make_user(username: str, municipality: Municipality, role: str, units=()) ->
     )
     membership = Membership.objects.create(user=user, municipality=municipality, role=role)
     membership.units.set(units)
+    if role in settings.MFA_REQUIRED_ROLES:
+        # Roles that must have a second factor have one (signin/middleware.py); tests that
+        # sign in through the form compute its codes from TOTP_SECRET (signin/tests).
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(user, TOTP_SECRET)
     return user
 
 
@@ -132,6 +143,15 @@ def make_round(plan: Plan, name="Tertial 2 2026", **fields) -> Round:
 def _fast_password_hasher(settings):
     """Real hashers are slow on purpose; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _demo_without_second_factor(request, settings):
+    """Browser tests sign in as the demo's coordinators with the demo's password, as
+    scripts/demo runs it (MFA_REQUIRED_ROLES empty); the requirement itself is tested
+    in signin/tests (marked second_factor)."""
+    if request.node.get_closest_marker("browser") and not request.node.get_closest_marker("second_factor"):
+        settings.MFA_REQUIRED_ROLES = []
 
 
 @pytest.fixture(autouse=True)

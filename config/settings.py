@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's second-factor pages use it
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
@@ -69,6 +70,15 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "worker",
+    # Sign-in with the municipality's identity provider (OpenID Connect, SAML 2.0) and
+    # multi-factor authentication (TOTP, passkeys, recovery codes): django-allauth.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "signin",
 ]
 
 MIDDLEWARE = [
@@ -85,12 +95,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "lib.middleware.NoStoreWhenSignedInMiddleware",
     "audit.middleware.RefusedRequestMiddleware",
     "organisations.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lib.middleware.MethodNotAllowedPageMiddleware",
     "lib.middleware.SessionLifetimeMiddleware",
+    "signin.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,6 +177,37 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "organisations.backends.UsernameOrEmailBackend",
 ]
+# --- Sign-in with an identity provider, and multi-factor authentication (signin/, docs/sign-in.md) ---
+# allauth runs the sign-in's later steps (the second factor; an identity provider's answer);
+# the password form stays Django's (home/urls.py), with its throttling (axes).
+ACCOUNT_ADAPTER = "signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# allauth's own counters (in the shared cache) limit guesses of a second-factor code:
+# 5 failures per account in 5 minutes, 10 a minute per address. Password guesses are axes'.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_ONLY = False
+# Authorization-code flows with PKCE (RFC 7636), as OAuth 2.0 security best practice asks.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+MFA_ADAPTER = "signin.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "signin.forms.AddKeyForm", "edit_webauthn": "signin.forms.EditKeyForm"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Inkludera")
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
+# WebAuthn needs a secure origin; http://127.0.0.1 is one only for development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Roles that must have a second factor when they sign in with a password (ASVS 5.0 6.3.3).
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["coordinator"])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

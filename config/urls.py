@@ -13,6 +13,7 @@ urlpatterns = [
     path("halsa/ready", health.ready, name="health-ready"),
     path("", include("home.urls")),
     path("", include(auth_urlpatterns)),
+    path("konto/", include("signin.urls")),
     path("", include("organisations.urls")),
     path("planer/", include("plans.urls")),
     path("aktiviteter/", include("activities.urls")),

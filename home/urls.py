@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from signin.views import SignInView
+
 from . import views
 from .forms import OutboxPasswordResetForm
 from .tokens import set_password_tokens
@@ -13,8 +15,12 @@ urlpatterns = [
 # Sign-in and passwords use Django's own views under Swedish paths; their URL
 # names are Django's (login, logout, password_reset_confirm, ...).
 auth_urlpatterns = [
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # The password form; allauth's later steps (a second factor) follow it (signin/).
+    path("logga-in/", SignInView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # The names allauth's pages link to (the same views; resolving finds the ones above).
+    path("logga-in/", SignInView.as_view(), name="account_login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="account_logout"),
     path(
         "losenord/byt/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),

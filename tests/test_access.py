@@ -44,6 +44,9 @@ FREE_TEXT_OBJECT = COORDINATOR_OBJECT | {"contact_b": 200}
 # Result downloads of a survey or inventory whose results are not finalised: none, for anyone.
 NOT_FINALISED = {role: 404 if status == 200 else status for role, status in MEMBER_OBJECT.items()}
 
+# A page of one's own second factor that first asks for the password again (allauth).
+REAUTHENTICATE_FIRST = dict.fromkeys(ROLES, 302) | {"anonymous": LOGIN}
+
 # GET expectations, by URL name.
 EXPECTED = {
     "home:start": MEMBER_PAGE | {"representative": 200},
@@ -59,6 +62,37 @@ EXPECTED = {
     "password_reset_confirm": PUBLIC,  # an invalid link shows a page that says so
     "password_reset_complete": PUBLIC,
     "set_language": dict.fromkeys(ROLES, 302),  # changes the language on POST; GET just goes back
+    # The sign-in's later steps and the second factor (signin/, allauth): each person's own.
+    "account_login": SIGNED_OUT_ONLY,
+    "account_logout": POST_ONLY,
+    "account_reauthenticate": SIGNED_IN,
+    "account_inactive": PUBLIC,
+    "mfa_index": SIGNED_IN,
+    "mfa_authenticate": REAUTHENTICATE_FIRST,  # only in the middle of a sign-in; otherwise back
+    "mfa_reauthenticate": REAUTHENTICATE_FIRST | {"coordinator": 200, "other_coordinator": 200},
+    "mfa_activate_totp": REAUTHENTICATE_FIRST,
+    # The test coordinators have an authenticator app; the others have none to turn off.
+    "mfa_deactivate_totp": dict.fromkeys(ROLES, 404)
+    | {"anonymous": LOGIN, "coordinator": 302, "other_coordinator": 302},
+    "mfa_view_recovery_codes": dict.fromkeys(ROLES, 404) | {"anonymous": LOGIN},  # none made yet
+    "mfa_generate_recovery_codes": REAUTHENTICATE_FIRST,
+    "mfa_download_recovery_codes": dict.fromkeys(ROLES, 404) | {"anonymous": LOGIN},
+    "mfa_list_webauthn": SIGNED_IN,
+    "mfa_add_webauthn": REAUTHENTICATE_FIRST,
+    "mfa_reauthenticate_webauthn": REAUTHENTICATE_FIRST,
+    "mfa_remove_webauthn": REAUTHENTICATE_FIRST,  # then 404: key 1 is nobody's
+    "mfa_edit_webauthn": REAUTHENTICATE_FIRST,
+    # An identity provider's sign-in: the walk names one that does not exist.
+    "socialaccount_login_cancelled": PUBLIC,
+    "socialaccount_login_error": dict.fromkeys(ROLES, 401),
+    "socialaccount_signup": dict.fromkeys(ROLES, 302),  # no sign-up: back to the sign-in page
+    "openid_connect_login": NOT_FOUND,
+    "openid_connect_callback": NOT_FOUND,
+    "saml_login": NOT_FOUND,
+    "saml_acs": dict.fromkeys(ROLES, 302),  # allauth's own step to its finish page, which then 404s
+    "saml_finish_acs": NOT_FOUND,
+    "saml_sls": NOT_FOUND,
+    "saml_metadata": NOT_FOUND,
     "organisations:units": MEMBER_PAGE,
     "organisations:unit_create": COORDINATOR_PAGE,
     "organisations:unit": MEMBER_OBJECT,
@@ -664,6 +698,12 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": free_text_answer_of(world).pk}
     if name.startswith("inventories:") and params:
         return {"pk": inventory_objects(world)[name.split(":")[1]]}
+    if name.startswith("openid_connect_"):
+        return {"provider_id": "no-such-provider"}
+    if name.startswith("saml_"):
+        return {"organization_slug": "no-such-provider"}
+    if name in ("mfa_remove_webauthn", "mfa_edit_webauthn"):
+        return {"pk": 1}
     if name == "password_reset_confirm":
         return {"uidb64": "MQ", "token": "not-a-valid-token"}
     if not params:

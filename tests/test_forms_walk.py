@@ -43,6 +43,9 @@ NOT_POSTED_UNCHANGED = {
     "set_language": "switches the interface language: not an edit",
     "password_change": "needs the old and the new password",
     "password_reset": "needs an e-mail address and sends mail",
+    "account_reauthenticate": "asks for the password again before a second factor is changed",
+    "mfa_reauthenticate": "asks for a code from the authenticator app again",
+    "account_logout": "the address of logout, under allauth's name for it",
     # Create forms: an empty form must be filled in; their tests post filled-in forms.
     "organisations:unit_create": "a new unit needs a name",
     "organisations:group_create": "a new group needs a name",

@@ -210,3 +210,9 @@ class Command(BaseCommand):
         width = max(len(f"{m}: {r}") for m, r, _ in logins)
         for municipality, role, username in logins:
             self.stdout.write(f"  {f'{municipality}: {role}':<{width}}  {username}")
+        if settings.MFA_REQUIRED_ROLES:
+            roles = ", ".join(settings.MFA_REQUIRED_ROLES)
+            self.stdout.write(f"Two-factor authentication is required for: {roles} (set it up after signing in).")
+        else:
+            self.stdout.write("Two-factor authentication is optional here (production requires it for coordinators):")
+            self.stdout.write("try it under “Tvåfaktorsautentisering” in the page header (docs/sign-in.md).")
