@@ -144,10 +144,10 @@ def test_without_languages_the_page_says_so(world):
     assert "offers no language besides Swedish" in response.content.decode() or response.context["languages"] == []
 
 
-# Sign-in, session and membership, the site, and each kind of object with its translations
+# The session (from the cache), the account and membership, the site, and each kind of object with its translations
 # (events also their organisers); a contact's page skips the kinds they do not manage.
-COORDINATOR_QUERIES = 20
-CONTACT_QUERIES = 13
+COORDINATOR_QUERIES = 16
+CONTACT_QUERIES = 9
 
 
 @pytest.mark.parametrize("n", [5, 50])

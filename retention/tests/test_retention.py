@@ -57,7 +57,8 @@ def _representative(world, username: str) -> Membership:
 
 def test_views_are_unlinked_from_a_representative_some_time_after_consent_was_withdrawn(world):
     now = timezone.now()
-    withdrew_long_ago = world.membership("representative")
+    # A name found nowhere else (the role's label, "a named representative", is in the history).
+    withdrew_long_ago = _representative(world, "kanarie-samradsledamot")
     withdrew_lately = _representative(world, "lately")
     still_consents = _representative(world, "consents")
     old = _named_view(world, withdrew_long_ago, "Skolan måste anställa brobyggare.")
