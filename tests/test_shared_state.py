@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings as django_settings
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -39,6 +41,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import TOTP_SECRET
 from reports.models import Build, CouncilReport
 from surveys.forms import FORM_STAMP_SALT
 from surveys.models import Question, Survey
@@ -180,11 +183,26 @@ def test_two_app_servers_and_a_worker_share_everything(world, servers, settings)
         world.users[role].set_password(PASSWORD)
         world.users[role].save()
     coordinator, contact = world.users["coordinator"], world.users["contact_a"]
+    # Its authenticator app's secret, encrypted as the servers encrypt it (with their SECRET_KEY).
+    Authenticator.objects.filter(user=coordinator).delete()
+    TOTP.activate(coordinator, TOTP_SECRET)
 
-    # A session made on B is good on A: sessions live in the database.
+    # A sign-in begun on B (the password) is finished on A (the coordinator's second factor),
+    # and the session is good on both: sessions live in the database and the shared cache.
     browser = requests.Session()
-    assert sign_in(browser, b, coordinator.username, PASSWORD).status_code == 302
+    answer = sign_in(browser, b, coordinator.username, PASSWORD)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(reverse("mfa_authenticate"))
+    token = csrf_token(browser, f"{a}{reverse('mfa_authenticate')}")
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    done = browser.post(
+        f"{a}{reverse('mfa_authenticate')}",
+        {"csrfmiddlewaretoken": token, "code": code},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert done.status_code == 302, processes.log("server-a")[-3000:]
     assert browser.get(f"{a}{reverse('home:start')}", allow_redirects=False, timeout=30).status_code == 200
+    assert browser.get(f"{b}{reverse('home:start')}", allow_redirects=False, timeout=30).status_code == 200
 
     # --- A lockout made on A holds on B. -----------------------------------------
     attacker = requests.Session()
