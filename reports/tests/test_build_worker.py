@@ -2,7 +2,6 @@
 Build row; a worker that dies mid-build is replaced and the build finishes whole;
 the schedule's sweep picks up builds nobody works on."""
 
-import importlib
 import io
 import json
 import os
@@ -15,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
@@ -164,14 +162,8 @@ def _wait_for(read, build_id, statuses, seconds) -> str:
     raise AssertionError(f"build {build_id} still {status} after {seconds} s")
 
 
-@pytest.fixture
-def reference_rows(transactional_db):
-    """The rights areas a data migration made, which an earlier transactional test's flush removed."""
-    importlib.import_module("plans.migrations.0002_rights_areas").add_areas(apps, None)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_build_is_replaced_and_the_build_finishes_whole(reference_rows, data, settings, tmp_path):
+def test_a_worker_killed_mid_build_is_replaced_and_the_build_finishes_whole(data, settings, tmp_path):
     settings.TASKS = DATABASE_TASKS
     report = create_report(data)
     build = ask_for_build(data, report)

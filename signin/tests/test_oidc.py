@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import html
 import re
-from importlib import import_module
 from urllib.parse import urljoin
 
 import jwt
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -27,15 +25,7 @@ LABEL = "Logga in med testkommunens konto"
 
 
 @pytest.fixture
-def reference_data(transactional_db):
-    """The rights areas a migration makes, which an earlier transactional test's flush
-    may have emptied (serialized rollback clashes with content types other such tests
-    re-create)."""
-    import_module("plans.migrations.0002_rights_areas").add_areas(django_apps, None)
-
-
-@pytest.fixture
-def inkludera(live_server, transactional_db, reference_data, settings, world, oidc_provider):
+def inkludera(live_server, transactional_db, settings, world, oidc_provider):
     """Inkludera's live server (transactional: it answers from another thread) with the
     test provider set up for world.municipality."""
     # The live server speaks plain HTTP; `requests` sends no Secure cookie over it.
