@@ -180,6 +180,13 @@ def _empty_cache():
 
 
 @pytest.fixture
+def page_cache(settings):
+    """The staff pages kept in the cache as in production (lib/pagecache.py),
+    which is off by default in the tests."""
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
 def world(db) -> World:
     sthlm = Municipality.objects.create(name="Stockholms stad", code="0180")
     other = Municipality.objects.create(name="Huddinge kommun", code="0126")

@@ -12,11 +12,11 @@ from .models import AccountEvent, AuditEvent
 Snapshot = Mapping[str, Any]
 
 
-def _display(value: Any) -> Any:
+def display(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, list | tuple):
-        return [_display(v) for v in value]
+        return [display(v) for v in value]
     if isinstance(value, dict):
         # The same mapping reads the same whatever order its keys came in (PostgreSQL's
         # jsonb returns them sorted by length, a form in the order it lists them).
@@ -30,7 +30,7 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     for key in sorted(set(before) | set(after)):
         if before.get(key) == after.get(key):
             continue
-        old, new = _display(before.get(key)), _display(after.get(key))
+        old, new = display(before.get(key)), display(after.get(key))
         if old != new:
             changed[key] = [old, new]
     return changed
@@ -60,16 +60,16 @@ def audit_record(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
         object_repr=(object_repr or str(obj))[:300],
-        changes={k: _display(v) for k, v in changes.items()},
+        changes={k: display(v) for k, v in changes.items()},
     )
 
 
 def snapshot_created(after: Snapshot) -> dict[str, list[Any]]:
-    return {k: [None, _display(v)] for k, v in after.items() if v not in (None, "", [], False)}
+    return {k: [None, display(v)] for k, v in after.items() if v not in (None, "", [], False)}
 
 
 def snapshot_deleted(before: Snapshot) -> dict[str, list[Any]]:
-    return {k: [_display(v), None] for k, v in before.items() if v not in (None, "", [], False)}
+    return {k: [display(v), None] for k, v in before.items() if v not in (None, "", [], False)}
 
 
 def account_event_record(*, kind: str, account=None, method: str = "", path: str = "") -> AccountEvent:

@@ -10,31 +10,94 @@ The first argument is the format (pdf, docx or both), the second the report's
 content (`sammanfattning`, the summary; `full`, with every committee's texts).
 It assembles the report from the approved rounds as the background job does,
 writes the file(s) to /tmp and prints the time of each step and the page count.
+A long PDF is rendered in parts in parallel processes (reports.pdf_parts);
+`--processes N` sets how many (default REPORT_RENDER_PROCESSES, else the cores;
+1 renders the parts one after another); `--whole` renders it in one piece in this
+process, as before parts existed, to compare. For the PDF it also prints the CPU time
+of the whole process tree (this process, the forkserver and the processes that
+render the parts) and the peak of the tree's summed resident memory (VmRSS read
+from /proc every 0.1 s, as bench/server_pages.py does for the worker).
 The whole command can be timed from outside too (farm-bench, `/usr/bin/time -v`).
+
+    DB_NAME=/tmp/city.sqlite3 .venv/bin/python bench/council_report.py pdf full --processes 2
 """
 
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+# Django is set up in main(): the processes that render a PDF's parts start from a
+# forkserver, which imports this module again (as __mp_main__) and must find it cheap.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())  # DEBUG stays off, as in production
 
-import django
+TICK = os.sysconf("SC_CLK_TCK")
 
-django.setup()
 
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+def _tree(root: int) -> list[int]:
+    """The process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
 
-from followups.models import Round, UnitReport  # noqa: E402
-from plans.models import Plan  # noqa: E402
-from reports.assemble import council_document  # noqa: E402
-from reports.models import CouncilReport  # noqa: E402
-from reports.render import render_docx, render_pdf  # noqa: E402
+
+class TreeMeter:
+    """CPU seconds (user + system) and the peak summed VmRSS of this process's tree while it runs."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[int, float] = {}
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _sample(self) -> None:
+        rss = 0
+        for pid in _tree(os.getpid()):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+            rss += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        self.peak_kib = max(self.peak_kib, rss)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.1):
+            self._sample()
+
+    def __enter__(self):
+        self.start_cpu = sum(os.times()[:2])
+        self._sample()
+        self.before = dict(self.cpu)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def cpu_seconds(self) -> float:
+        """CPU used in the block: this process exactly, the others as last seen (a part's last 0.1 s may be missed)."""
+        own = sum(os.times()[:2]) - self.start_cpu
+        others = sum(v - self.before.get(pid, 0) for pid, v in self.cpu.items() if pid != os.getpid())
+        return own + others
 
 
 class Rollback(Exception):
@@ -42,8 +105,32 @@ class Rollback(Exception):
 
 
 def main() -> None:
-    fmt = sys.argv[1] if len(sys.argv) > 1 else "both"
-    detail = sys.argv[2] if len(sys.argv) > 2 else CouncilReport.Detail.SUMMARY
+    import argparse
+
+    import django
+
+    django.setup()
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from followups.models import Round, UnitReport
+    from plans.models import Plan
+    from reports.assemble import council_document
+    from reports.models import CouncilReport
+    from reports.render import render_docx, render_pdf, render_processes
+
+    parser = argparse.ArgumentParser(description="Build the council report of a large city.")
+    parser.add_argument("format", nargs="?", default="both", choices=["pdf", "docx", "both"])
+    parser.add_argument("detail", nargs="?", default=CouncilReport.Detail.SUMMARY)
+    parser.add_argument("--processes", type=int, default=0, help="processes rendering the PDF's parts")
+    parser.add_argument("--whole", action="store_true", help="render the PDF whole in this process (as before parts)")
+    args = parser.parse_args()
+    if args.whole:
+        import reports.render
+
+        reports.render.SPLIT_FROM = float("inf")
+    fmt, detail = args.format, args.detail
     plan = max(Plan.objects.all(), key=lambda p: p.activities.count())
     # The six newest rounds whose reports are all approved: two years of tertials.
     rounds = [
@@ -70,10 +157,16 @@ def main() -> None:
     except Rollback:
         pass
     if fmt in ("pdf", "both"):
+        processes = args.processes or render_processes()
         start = time.perf_counter()
-        pdf = render_pdf(document)
+        with TreeMeter() as meter:
+            pdf = render_pdf(document, processes=processes)
         Path(tempfile.gettempdir(), "council-report.pdf").write_bytes(pdf.data)
-        print(f"pdf: {time.perf_counter() - start:.2f} s, {pdf.pages} pages, {len(pdf.data) // 1024} kB")
+        print(
+            f"pdf: {time.perf_counter() - start:.2f} s, {pdf.pages} pages, {len(pdf.data) // 1024} kB; "
+            f"{processes} processes, CPU of the process tree {meter.cpu_seconds():.1f} s, "
+            f"peak memory of the tree {meter.peak_kib / 1024:.0f} MiB"
+        )
     if fmt in ("docx", "both"):
         start = time.perf_counter()
         docx = render_docx(document)

@@ -61,6 +61,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())  # DEBUG stays off, as in production
+# Each request builds its page (lib/pagecache.py would serve repeats from the cache: the
+# server benchmark measures that), and the coordinator signs in with a password alone.
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+os.environ.setdefault("MFA_REQUIRED_ROLES", "")
 TEMP_DIR = None
 if os.environ.get("DB", "sqlite") == "sqlite":
     TEMP_DIR = tempfile.mkdtemp()

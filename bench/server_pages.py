@@ -5,7 +5,7 @@ How to run it
 
     .venv/bin/python bench/server_pages.py [--db-kind sqlite|postgres|both] [--duration 15]
         [--db PATH] [--units 45] [--activities 3200] [--years 10] [--growth] [--growth-db PATH]
-        [--report] [--pages SUBSTRING ...]
+        [--report] [--cold] [--pages SUBSTRING ...]
 
 It needs ``wrk`` (``apt-get install wrk``) and, for ``--db-kind postgres``,
 PostgreSQL's server binaries (the ``postgresql`` package, as scripts/test). It
@@ -62,6 +62,11 @@ What it does
    Word file, so this is an upper bound for the PDF), and the peak memory of
    the worker's process tree (the largest sum of VmRSS over the worker and its
    children, read from /proc every 0.2 s).
+
+8. ``--cold``: the servers run with ``PAGE_CACHE_SECONDS=0``, so every
+   request builds its page as the first view after a change does. By default
+   the page cache is on (as an operator gets it), and wrk, asking for one page
+   over and over with nothing changing, measures pages served from it.
 
 What it prints
 --------------
@@ -286,9 +291,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# --cold: the page cache off (PAGE_CACHE_SECONDS=0), so every request builds its page, as the
+# first view after any change does. Set by main().
+PAGE_CACHE_SECONDS: str | None = None
+
+
 def server_env(env: dict) -> dict:
+    cold = {"PAGE_CACHE_SECONDS": PAGE_CACHE_SECONDS} if PAGE_CACHE_SECONDS is not None else {}
     return {
         **env,
+        **cold,
         "DJANGO_SETTINGS_MODULE": "bench.bench_settings",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "0",
@@ -379,7 +391,11 @@ def sign_in(port: int, username: str) -> str:
     cookies.update(cookies_from(headers))
     if status != 302 or "sessionid" not in cookies:
         sys.exit(f"signing in as {username} failed (status {status})")
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+    # The page the sign-in leads to, as a browser follows it: it shows the sign-in's message
+    # and clears the message cookie (kept, every request would carry a message to show).
+    _, headers, _ = request(port, "/", headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+    cookies.update(cookies_from(headers))
+    return "; ".join(f"{k}={v}" for k, v in cookies.items() if v and v != '""')
 
 
 @dataclass
@@ -815,10 +831,15 @@ def main() -> None:
     parser.add_argument("--growth-db", help="SQLite file for the 4x city (reused if it holds Storstad)")
     parser.add_argument("--report", action="store_true", help="also time council report builds in the worker")
     parser.add_argument("--pages", nargs="*", default=[], help="only pages whose name contains one of these")
+    parser.add_argument(
+        "--cold", action="store_true", help="the page cache off: every request builds its page (a first view)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     kinds = ["sqlite", "postgres"] if args.db_kind == "both" else [args.db_kind]
+    global PAGE_CACHE_SECONDS
+    PAGE_CACHE_SECONDS = "0" if args.cold else None
     temp_dir = tempfile.mkdtemp(prefix="bench-server.")
     os.chmod(temp_dir, 0o755)  # noqa: S103 - PostgreSQL's user reaches its data directory through it
     stack: list = []
@@ -834,7 +855,8 @@ def main() -> None:
         shutil.rmtree(temp_dir, ignore_errors=True)
     load_after = os.getloadavg()[0]
     print(
-        f"\ngunicorn config.wsgi -w 2, DEBUG=0, database cache; wrk -t2 -c4 -d{args.duration:g}s per row; "
+        f"\ngunicorn config.wsgi -w 2, DEBUG=0, database cache, page cache {'off' if args.cold else 'on'}; "
+        f"wrk -t2 -c4 -d{args.duration:g}s per row; "
         f"{os.cpu_count()} CPUs, load average {load_before:.1f} before and {load_after:.1f} after; "
         f"{time.perf_counter() - started:.0f} s in all"
     )

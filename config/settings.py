@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "surveys",
     "inventories",
     "reports",
+    "imports",
     "opendata",
     "outbox",
     "retention",
@@ -321,6 +322,13 @@ elif CACHE_URL == "locmem":  # one process only: development tools
 else:  # pragma: no cover - configuration error
     raise ImproperlyConfigured(f"CACHE_URL must be empty, 'db', 'locmem' or redis://…, not {CACHE_URL!r}")
 
+# The heavy staff pages are kept per person in the cache above until the data
+# changes (lib/pagecache.py); a kept page is at most this many seconds old
+# (what changes by time alone, or outside Inkludera, shows within it). 0: off,
+# as under pytest, where tests look at the views' context and count their
+# queries; lib/tests/test_pagecache.py and the fixture page_cache turn it on.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if RUNNING_TESTS else 60)
+
 # Long work (report builds, e-mail, reminders, imports) runs in a worker process
 # (manage.py run_worker) through django-tasks' database backend: the task row is
 # written in the same transaction as the change that asked for it. TASKS_BACKEND=
@@ -435,6 +443,9 @@ RETENTION_WITHDRAWN_VIEWS_DAYS = env_int("RETENTION_WITHDRAWN_VIEWS_DAYS", 30)
 RETENTION_REMINDERS_DAYS = env_int("RETENTION_REMINDERS_DAYS", 365)
 # The PDF and Word files of council report builds other than each report's newest.
 RETENTION_REPORT_BUILDS_DAYS = env_int("RETENTION_REPORT_BUILDS_DAYS", 365)
+# How many processes render a long report PDF's parts at once (reports/pdf_parts.py,
+# docs/reports.md "Performance"); 0 = the number of cores.
+REPORT_RENDER_PROCESSES = env_int("REPORT_RENDER_PROCESSES", 0)
 
 # LOG_FORMAT=json: one JSON object a line, and one line per request (lib/logging.py):
 # no user names, e-mail or client addresses, cookies or query strings.

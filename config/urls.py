@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include((survey_public_urls, "survey_public"))),
     path("", include((inventory_public_urls, "inventory_public"))),
     path("rapporter/", include("reports.urls")),
+    path("importer/", include("imports.urls")),
     path("api/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.fastfields import (
@@ -111,6 +113,20 @@ class _ThreeRows(FastTextarea):
     rows = 3
 
 
+class _ReportBoundField(forms.BoundField):
+    """A bound field whose errors, when it has none, are one empty list shared by
+    the form's fields: Django's makes a new empty ErrorList at each reading, and
+    rendering reads it three times per field (the field, aria-invalid,
+    aria-describedby), 2,000 times for a large report."""
+
+    @property
+    def errors(self):
+        errors = self.form.errors.get(self.name)
+        if errors is None:
+            errors = self.form.no_errors
+        return errors
+
+
 class ReportForm(forms.Form):
     """The unit report: per goal Resultat, Utmaningar, Bedömning and the round's
     extra questions; per own activity its status and a comment.
@@ -123,6 +139,13 @@ class ReportForm(forms.Form):
     summary = forms.CharField(label=_("Overall comment"), required=False, widget=_ThreeRows)
     version = forms.IntegerField(widget=FastHiddenInput)
 
+    bound_field_class = _ReportBoundField
+
+    @cached_property
+    def no_errors(self):
+        """The empty error list of every field without errors (never changed: errors are added to their own list)."""
+        return self.error_class(renderer=self.renderer)
+
     def __init__(self, *args, report: UnitReport, entries: list[ReportEntry], activities, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         self.entries = entries
@@ -131,6 +154,9 @@ class ReportForm(forms.Form):
         self.round_fields = list(report.round.fields.all())
         self.fields["summary"].initial = report.summary
         self.fields["version"].initial = report.version
+        # Labels translated once for the hundreds of fields that share them, not per use.
+        results, challenges, assessment = gettext("Results"), gettext("Challenges"), gettext("Assessment")
+        status, comment = gettext("Status"), gettext("Comment")
         assessments = PreparedChoices(Assessment.choices)
         extra_choices = {
             f.pk: PreparedChoices([("", "—"), *[(c, c) for c in f.choice_list()]])
@@ -140,13 +166,13 @@ class ReportForm(forms.Form):
         for e in entries:
             p = f"e{e.pk}"
             self.fields[f"{p}-result"] = forms.CharField(
-                label=_("Results"), required=False, initial=e.result, widget=_ThreeRows
+                label=results, required=False, initial=e.result, widget=_ThreeRows
             )
             self.fields[f"{p}-challenges"] = forms.CharField(
-                label=_("Challenges"), required=False, initial=e.challenges, widget=_TwoRows
+                label=challenges, required=False, initial=e.challenges, widget=_TwoRows
             )
             self.fields[f"{p}-assessment"] = PreparedChoiceField(
-                label=_("Assessment"), choices=assessments, initial=e.assessment
+                label=assessment, choices=assessments, initial=e.assessment
             )
             for f in self.round_fields:
                 self.fields[f"{p}-{f.key}"] = self._extra_field(f, e.extra.get(f.key), extra_choices.get(f.pk))
@@ -156,10 +182,10 @@ class ReportForm(forms.Form):
         for a, upd in activities:
             p = f"a{a.pk}"
             self.fields[f"{p}-status"] = PreparedTypedChoiceField(
-                label=_("Status"), choices=status_choices, coerce=int, initial=upd.status_id if upd else a.status_id
+                label=status, choices=status_choices, coerce=int, initial=upd.status_id if upd else a.status_id
             )
             self.fields[f"{p}-comment"] = forms.CharField(
-                label=_("Comment"), required=False, initial=upd.comment if upd else "", widget=_TwoRows
+                label=comment, required=False, initial=upd.comment if upd else "", widget=_TwoRows
             )
 
     @staticmethod

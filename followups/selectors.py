@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import Activity
+from activities.models import Activity, format_reference
 from organisations.models import OrgUnit
 from plans.models import Goal, Plan, StatusSummary
 from plans.selectors import responsible_units, sort_in_tree_order
@@ -25,6 +25,16 @@ from .models import ASSESSMENT_SENTIMENT, Assessment, ReportEntry, Round, RoundF
 
 # A goal as a report reads it: its code and title now, by id.
 GoalRef = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class GoalHeading:
+    """What a table row shows of a goal (its link, code and title), read as values."""
+
+    pk: int
+    plan_id: int
+    code: str
+    title: str
 
 
 @dataclass
@@ -186,9 +196,27 @@ def _extra_answers(fields: list[RoundField], extra: dict[str, Any]) -> list[tupl
     return [(f.label, str(extra.get(f.key, "")) if extra.get(f.key) is not None else "") for f in fields]
 
 
+@dataclass(frozen=True, slots=True)
+class UpdateValues:
+    """What the report form reads of an activity update: its initial status and comment."""
+
+    status_id: int
+    comment: str
+
+
+def update_values(report: UnitReport) -> dict[int, UpdateValues]:
+    """The report's activity updates by activity id, as values: one query."""
+    return {
+        activity_id: UpdateValues(status_id, comment)
+        for activity_id, status_id, comment in report.activity_updates.order_by().values_list(
+            "activity_id", "status_id", "comment"
+        )
+    }
+
+
 def report_entries(report: UnitReport) -> list[ReportEntry]:
     """The report's entries in the plan's tree order."""
-    entries = list(report.entries.select_related("goal__plan"))
+    entries = list(report.entries.select_related("goal"))  # tree order needs the goal's plan_id, not its plan
     order = {g.pk: i for i, g in enumerate(sort_in_tree_order([e.goal for e in entries]))}
     return sorted(entries, key=lambda e: order[e.goal_id])
 
@@ -204,16 +232,31 @@ def _own_activities_qs(report: UnitReport):
 
 
 # What the report form shows of an activity (reference, title) and reads (its status).
-FORM_FIELDS = ["number", "title", "status_id", "municipality__code", "municipality__reference_prefix"]
+FORM_FIELDS = ["pk", "number", "title", "status_id", "municipality__code", "municipality__reference_prefix"]
 
 
-def own_activities(report: UnitReport, *, goals: bool = True, lean: bool = False) -> list[Activity]:
+@dataclass(frozen=True, slots=True)
+class FormActivity:
+    """What the report form shows of an activity, read as values (own_activities(lean=True))."""
+
+    pk: int
+    reference: str
+    title: str
+    status_id: int
+
+
+def own_activities(
+    report: UnitReport, *, goals: bool = True, lean: bool = False
+) -> list[Activity] | list[FormActivity]:
     """The unit's activities under the round's plan that ran during the period,
     with their goals (unless ``goals`` is false: the report form has no use for them).
-    ``lean``: only FORM_FIELDS, for a page that shows the form; never for one that
-    saves (activity_update reads every field)."""
+    ``lean``: FORM_FIELDS as FormActivity rows (no goals), for a page that shows
+    the form; never for one that saves (activity_update needs the activity)."""
     if lean:
-        return list(_own_activities_qs(report).select_related("municipality").only(*FORM_FIELDS))
+        return [
+            FormActivity(pk, format_reference(prefix or code, number), title, status_id)
+            for pk, number, title, status_id, code, prefix in _own_activities_qs(report).values_list(*FORM_FIELDS)
+        ]
     qs = _own_activities_qs(report).select_related("municipality", "status")
     if goals:
         qs = qs.prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("depth", "position", "pk")))
@@ -226,27 +269,99 @@ class GoalCode:
     code: str
 
 
-# What content_from_rows() reads of an activity (and of its municipality and status).
+# What content_from_rows() reads of an activity (and of its municipality and status), as values.
 CONTENT_FIELDS = [
-    "number", "title", "funding", "funding_ends", "municipality_id", "status_id",
-    "municipality__code", "municipality__reference_prefix", "status__name", "status__summary",
+    "pk", "number", "title", "funding", "funding_ends",
+    "municipality__code", "municipality__reference_prefix", "status_id", "status__name", "status__summary",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """An activity status as content_from_rows() reads it (read as values, not a model)."""
+
+    pk: int
+    name: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """An activity as content_from_rows() reads it (read as values, not a model)."""
+
+    pk: int
+    reference: str
+    title: str
+    funding: str
+    funding_ends: date | None
+    status: StatusRow
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """A report entry as content_from_rows() reads it (read as values, not a model)."""
+
+    goal_id: int
+    goal: GoalHeading
+    result: str
+    challenges: str
+    assessment: str
+    extra: dict[str, Any]
+
+
+def _entry_rows(report: UnitReport) -> list[EntryRow]:
+    """The report's entries as values, in the plan's tree order (as report_entries())."""
+    rows = report.entries.order_by().values_list(
+        "goal_id", "goal__plan_id", "goal__code", "goal__title", "result", "challenges", "assessment", "extra"
+    )
+    entries = [
+        EntryRow(goal_id, GoalHeading(goal_id, plan_id, code, title), result, challenges, assessment, extra)
+        for goal_id, plan_id, code, title, result, challenges, assessment, extra in rows
+    ]
+    order = {g.pk: i for i, g in enumerate(sort_in_tree_order([e.goal for e in entries]))}
+    return sorted(entries, key=lambda e: order[e.goal_id])
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateRow:
+    """An activity update as content_from_rows() reads it (read as values, not a model)."""
+
+    status: StatusRow
+    comment: str
 
 
 def report_content(report: UnitReport, *, goals: dict[int, GoalRef] | None = None) -> ReportContent:
     """What the report says: frozen if approved (read with the plan's goals now,
     by id: ``goals`` if the caller has them, else one query), else from the live rows.
 
-    The live rows are read lean: the activities with only the fields a report
-    shows, and their goals' ids and codes in one query rather than as goal
+    The live rows are read lean: the activities and their updates as values
+    (only what a report shows, as ActivityRow and UpdateRow, not model
+    instances), and their goals' ids and codes in one query rather than as goal
     objects (a large unit has hundreds of activities)."""
     if report.status == UnitReport.Status.APPROVED and report.snapshot:
         if goals is None:
             goals = plan_goals(report.round.plan_id)
         return ReportContent.from_snapshot(report.snapshot, goals=goals)
     fields = list(report.round.fields.all())
-    updates = {u.activity_id: u for u in report.activity_updates.select_related("status")}
-    activities = list(_own_activities_qs(report).select_related("municipality", "status").only(*CONTENT_FIELDS))
+    statuses: dict[int, StatusRow] = {}
+
+    def status_row(pk: int, name: str, summary: str) -> StatusRow:
+        if pk not in statuses:
+            statuses[pk] = StatusRow(pk, name, summary)
+        return statuses[pk]
+
+    updates = {
+        activity_id: UpdateRow(status_row(status_id, name, summary), comment)
+        for activity_id, status_id, name, summary, comment in report.activity_updates.order_by().values_list(
+            "activity_id", "status_id", "status__name", "status__summary", "comment"
+        )
+    }
+    activities = [
+        ActivityRow(pk, format_reference(prefix or code, number), title, funding, ends, status_row(*status))
+        for pk, number, title, funding, ends, code, prefix, *status in _own_activities_qs(report).values_list(
+            *CONTENT_FIELDS
+        )
+    ]
     goal_codes: dict[int, list[GoalCode]] = {}
     links = (
         Activity.goals.through.objects.filter(activity__in=_own_activities_qs(report).values("pk"))
@@ -258,7 +373,7 @@ def report_content(report: UnitReport, *, goals: dict[int, GoalRef] | None = Non
     return content_from_rows(
         summary=report.summary,
         fields=fields,
-        entries=report_entries(report),
+        entries=_entry_rows(report),
         activities=activities,
         updates=updates,
         goals_of=lambda a: goal_codes.get(a.pk, []),
@@ -269,8 +384,8 @@ def content_from_rows(
     *,
     summary: str,
     fields: list[RoundField],
-    entries: list[ReportEntry],
-    activities: list[Activity],
+    entries: list[ReportEntry] | list[EntryRow],
+    activities: list[Activity] | list[ActivityRow],
     updates: dict[int, Any],
     goals_of: Callable[[Activity], list[Goal] | list[GoalCode]] | None = None,
 ) -> ReportContent:
@@ -443,14 +558,18 @@ def round_progress(rounds: list[Round]) -> dict[int, RoundProgress]:
 
 @dataclass
 class GoalAssessments:
-    goal: Goal
+    goal: GoalHeading
     counts: list[tuple[str, str, int]]  # (assessment, label, count) in fixed order
     total: int
 
 
 def round_reports(rnd: Round) -> list[UnitReport]:
+    """The round's reports with their unit and number of entries, by unit name;
+    without the texts and the snapshot (an approved report's is large, and the
+    round's page shows none of them)."""
     return list(
-        rnd.reports.select_related("unit", "submitted_by", "approved_by")
+        rnd.reports.select_related("unit")
+        .defer("snapshot", "summary", "return_comment")
         .annotate(entry_count=Count("entries"))
         .order_by("unit__name")
     )
@@ -469,12 +588,19 @@ def round_assessments(rnd: Round) -> list[GoalAssessments]:
     for goal_id, assessment, n in rows:
         counts.setdefault(goal_id, Counter())[assessment] += n
     goal_ids = set(ReportEntry.objects.filter(report__round=rnd).values_list("goal_id", flat=True))
-    goals = sort_in_tree_order(list(Goal.objects.filter(pk__in=goal_ids).select_related("plan")))
+    goals = sort_in_tree_order(
+        [
+            GoalHeading(*row)
+            for row in Goal.objects.filter(pk__in=goal_ids).order_by().values_list("pk", "plan_id", "code", "title")
+        ]
+    )
+    choices = [(code, str(label)) for code, label in Assessment.choices]
+    none: Counter = Counter()
     return [
         GoalAssessments(
             goal=g,
-            counts=[(code, label, counts.get(g.pk, Counter())[code]) for code, label in Assessment.choices],
-            total=sum(counts.get(g.pk, Counter()).values()),
+            counts=[(code, label, counts.get(g.pk, none)[code]) for code, label in choices],
+            total=sum(counts.get(g.pk, none).values()),
         )
         for g in goals
     ]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.selectors import history_for
 from lib.forms import choice_param, int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.pagecache import per_user_page_cache
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit, UnitGroup
@@ -31,6 +32,7 @@ from .selectors import (
     round_assessments,
     round_progress,
     round_reports,
+    update_values,
 )
 from .spreadsheet import export_coverage, export_round
 
@@ -38,6 +40,7 @@ from .spreadsheet import export_coverage, export_round
 
 
 @member_required
+@per_user_page_cache
 def round_list(request):
     membership = request.membership
     rounds = list(Round.objects.filter(municipality=membership.municipality).select_related("plan"))
@@ -89,6 +92,7 @@ def round_edit(request, pk):
 
 
 @member_required
+@per_user_page_cache
 def round_detail(request, pk):
     rnd = get_round_for_user(request.user, pk)
     reports = round_reports(rnd)
@@ -115,6 +119,7 @@ def round_xlsx(request, pk):
 
 
 @member_required
+@per_user_page_cache
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
     membership = request.membership
@@ -137,7 +142,7 @@ def report_detail(request, pk):
 
 def _report_form(request, report, data=None):
     statuses = report.round.plan.activity_statuses.all()
-    updates = {u.activity_id: u for u in report.activity_updates.all()}
+    updates = update_values(report)
     # Showing the form reads only what it shows of each activity; saving reads them whole.
     activities = [(a, updates.get(a.pk)) for a in own_activities(report, goals=False, lean=data is None)]
     return ReportForm(data, report=report, entries=report_entries(report), activities=activities, statuses=statuses)
@@ -145,6 +150,7 @@ def _report_form(request, report, data=None):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@per_user_page_cache
 def report_edit(request, pk):
     report = get_report_for_user(request.user, pk, write=True)
     if not report.is_open:
@@ -330,6 +336,7 @@ def _coverage_query(plan, context, **changes) -> str:
 
 
 @member_required
+@per_user_page_cache
 def coverage_view(request):
     plan, context = _coverage_for_request(request, paged=True)
     if plan is None:

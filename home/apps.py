@@ -15,6 +15,16 @@ class HomeConfig(AppConfig):
 
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")
 
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from lib import pagecache
+
+        # Every write to the database makes the kept staff pages stale (lib/pagecache.py).
+        connection_created.connect(pagecache.watch_connection, dispatch_uid="pagecache_watch_connection")
+        pre_migrate.connect(pagecache.pause_during_migrate, dispatch_uid="pagecache_pause")
+        post_migrate.connect(pagecache.resume_after_migrate, dispatch_uid="pagecache_resume")
+
         from django_tasks.signals import task_finished
 
         from lib.logging import log_task_finished

@@ -7,10 +7,10 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from activities.models import Activity
+from activities.models import Activity, ProgressNote
 from activities.selectors import plan_counts, plan_funding_risks
 from consultations.models import Consultation
 from consultations.selectors import figures, overdue_views, percent
@@ -90,7 +90,11 @@ def coordinator_dashboard(municipality: Municipality, plan: Plan | None) -> Coor
     if rnd is not None:
         board.round = rnd
         board.progress = round_progress([rnd])[rnd.pk]
-        board.reports = list(rnd.reports.select_related("unit", "round").order_by("status", "unit__name"))
+        # Only what the table shows (not an approved report's large snapshot);
+        # each report's round is rnd (the related manager sets it).
+        board.reports = list(
+            rnd.reports.select_related("unit").only("round", "status", "unit__name").order_by("status", "unit__name")
+        )
         board.assessments = round_assessments(rnd)
     if plan is not None:
         board.activity_counts = plan_counts(plan)
@@ -116,15 +120,21 @@ def contact_dashboard(units: list[OrgUnit]) -> ContactDashboard:
     open_reports = list(
         UnitReport.objects.filter(unit__in=units).open().select_related("round", "unit").order_by("round__deadline")
     )
+    # No progress note since the cutoff: NOT EXISTS, not MAX(date) over a join
+    # with every note (a large committee's activities have thousands).
+    recent_note = ProgressNote.objects.filter(activity=OuterRef("pk"), date__gte=timezone.localdate() - STALE_AFTER)
     stale = (
         Activity.objects.filter(owner__in=units)
         .exclude(status__summary__in=StatusSummary.closed())
-        .annotate(last_note=Max("notes__date"))
         .filter(updated_at__lt=cutoff)
-        .filter(Q(last_note__isnull=True) | Q(last_note__lt=timezone.localdate() - STALE_AFTER))
+        .filter(~Exists(recent_note))
     )
     stale_count = stale.count()
-    stale_list = list(stale.select_related("municipality", "owner", "status").order_by("number")[:STALE_LIST_LENGTH])
+    stale_list = list(
+        stale.select_related("municipality")
+        .only("number", "title", "municipality__reference_prefix", "municipality__code")
+        .order_by("number")[:STALE_LIST_LENGTH]
+    )
     municipality = units[0].municipality if units else None
     overdue = overdue_views(municipality, units=[u.pk for u in units]) if municipality else []
     return ContactDashboard(

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from consultations.selectors import representative_home
+from lib.pagecache import per_user_page_cache
 from organisations.models import OrgUnit
 from plans.models import Plan
 from plans.selectors import current_plan, goals_for_units, sort_in_tree_order
@@ -11,6 +12,7 @@ from plans.selectors import current_plan, goals_for_units, sort_in_tree_order
 from .dashboard import contact_dashboard, coordinator_dashboard
 
 
+@per_user_page_cache
 def start(request):
     """The start page, by role: the coordinator's overview, a unit contact's
     goals ("mina mål"), a reader's way into the plans."""

@@ -58,7 +58,7 @@ def followed_goals(municipality: Municipality) -> list[Goal]:
     return list(
         Goal.objects.filter(indicators__municipality=municipality)
         .distinct()
-        .select_related("plan")
+        .only("plan", "code", "title")  # what a filter's option shows
         .order_by("plan__title", "depth", "position", "pk")
     )
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from audit.selectors import history_for
 from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
+from lib.pagecache import per_user_page_cache
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
@@ -50,6 +51,7 @@ def _list_filter(request):
 
 
 @member_required
+@per_user_page_cache
 def indicator_list_view(request):
     municipality = request.membership.municipality
     units, goals, unit, goal = _list_filter(request)
@@ -59,7 +61,7 @@ def indicator_list_view(request):
     query = request.GET.copy()
     query.pop("sida", None)
     context = {
-        "indicators": with_status(Indicator.objects.filter(pk__in=list(page)).order_by("name", "pk"), goals=True),
+        "indicators": _with_goal_codes(with_status(Indicator.objects.filter(pk__in=list(page)).order_by("name", "pk"))),
         "page": page,
         "page_query": query.urlencode(),
         "units": units,
@@ -72,6 +74,21 @@ def indicator_list_view(request):
     return render(request, "indicators/indicator_list.html", context)
 
 
+def _with_goal_codes(indicators: list[Indicator]) -> list[Indicator]:
+    """Sets ``goal_codes`` on each indicator: the codes of the goals it follows,
+    in plan and tree order. One query of plain values (as the prefetch it replaces)."""
+    codes: dict[int, list[str]] = {}
+    for indicator_id, code in (
+        Indicator.goals.through.objects.filter(indicator__in=[i.pk for i in indicators])
+        .order_by("goal__plan_id", "goal__depth", "goal__position", "goal_id")
+        .values_list("indicator_id", "goal__code")
+    ):
+        codes.setdefault(indicator_id, []).append(code)
+    for indicator in indicators:
+        indicator.goal_codes = codes.get(indicator.pk, [])
+    return indicators
+
+
 @member_required
 def indicator_xlsx(request):
     """The indicators the list shows (with its filter) and their measurements as a spreadsheet."""
@@ -81,6 +98,7 @@ def indicator_xlsx(request):
 
 
 @member_required
+@per_user_page_cache
 def indicator_detail(request, pk):
     indicator = get_indicator_for_user(request.user, pk)
     context = {

@@ -79,7 +79,8 @@ def field_html(bf: forms.BoundField, *, required_marker: bool = True) -> SafeStr
     parts = [f'<div class="field{" has-error" if errors else ""}">']
     required = ""
     if required_marker and bf.field.required:
-        required = f' <span class="required">({conditional_escape(gettext("required"))})</span>'
+        required_label = conditional_escape(gettext("required"))
+        required = f' <span class="required">({required_label})</span>'
     parts.append(f'<label for="{escape(bf.id_for_label)}">{conditional_escape(bf.label)}{required}</label>')
     if bf.help_text:
         parts.append(f'<p class="help" id="{auto_id}_helptext">{conditional_escape(bf.help_text)}</p>')
@@ -117,7 +118,12 @@ class PreparedSelect(forms.Select):
 
     @choices.setter
     def choices(self, value):
-        self._choices = value if isinstance(value, PreparedChoices) else PreparedChoices(normalize_choices(value))
+        if isinstance(value, PreparedChoices):
+            self._choices = value
+        elif isinstance(value, tuple) and not value:  # Select.__init__'s default, before the field gives its choices
+            self._choices = PreparedChoices()
+        else:
+            self._choices = PreparedChoices(normalize_choices(value))
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)

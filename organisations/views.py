@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import account_events_for, history_for
+from lib.pagecache import per_user_page_cache
 from plans.selectors import goals_for_units, sort_in_tree_order
 
 from . import services
@@ -20,6 +21,12 @@ from .forms import MemberForm, MunicipalitySettingsForm, OrgUnitForm, UnitGroupF
 from .models import Membership, Municipality, OrgUnit, UnitGroup
 
 ACTIVITIES_PAGE_SIZE = 50  # the unit page's list of activities
+# What the unit page shows of an activity: its reference, title and status (and
+# its owner, which unit.activities sets from the unit).
+UNIT_PAGE_ACTIVITY_FIELDS = (
+    "owner", "number", "title", "municipality__reference_prefix", "municipality__code",
+    "status__name", "status__summary",
+)  # fmt: skip
 
 
 def _contacts_prefetch():
@@ -46,6 +53,7 @@ def unit_list(request):
 
 
 @member_required
+@per_user_page_cache
 def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
     contacts = (
@@ -59,12 +67,17 @@ def unit_detail(request, pk):
         "contacts": contacts,
         "groups": unit.groups.all(),
         "goals": goals,
-        # Paged: a large committee has hundreds of activities.
+        # Paged: a large committee has hundreds of activities. Only the columns
+        # shown: an activity's lists (JSON) and a report's snapshot are costly to read.
         "activities": Paginator(
-            unit.activities.select_related("municipality", "status", "plan").order_by("plan__title", "number", "pk"),
+            unit.activities.select_related("municipality", "status")
+            .only(*UNIT_PAGE_ACTIVITY_FIELDS)
+            .order_by("plan__title", "number", "pk"),
             ACTIVITIES_PAGE_SIZE,
         ).get_page(request.GET.get("sida")),
-        "reports": unit.reports.select_related("round").order_by("-round__period_end")[:10],
+        "reports": unit.reports.select_related("round")
+        .only("unit", "status", "round__name", "round__deadline")
+        .order_by("-round__period_end")[:10],
         "history": history_for(unit),
         "can_edit": request.membership.is_coordinator,
     }

@@ -8,12 +8,23 @@ from django.db.models import Prefetch, Q
 
 from organisations.models import Municipality, OrgUnit, UnitGroup
 
-from .models import Goal, GoalResponsibility, Plan, PlanLevel
+from .models import Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
+
+# What the plan page's tree shows of a goal (and its plan and parent, to place it).
+TREE_GOAL_FIELDS = ("plan", "parent", "depth", "position", "code", "title", "kind", "all_units")
 
 RESPONSIBILITIES = Prefetch(
     "responsibilities",
     queryset=GoalResponsibility.objects.select_related("unit", "group").order_by("role", "pk"),
 )
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """Who answers for a goal, as the plan pages show it: the unit's or group's name and the role."""
+
+    name: str
+    role: str
 
 
 @dataclass
@@ -22,14 +33,8 @@ class GoalNode:
     level: PlanLevel | None
     children: list[GoalNode] = field(default_factory=list)
     matches: bool = True
-
-    @property
-    def responsibilities(self) -> list[GoalResponsibility]:
-        return list(self.goal.responsibilities.all())
-
-    @property
-    def rights_areas(self):
-        return list(self.goal.rights_areas.all())
+    responsibilities: list[Responsible] = field(default_factory=list)
+    rights_areas: list[str] = field(default_factory=list)  # names, in the rights areas' order
 
 
 @dataclass
@@ -83,7 +88,24 @@ def plan_tree(plan: Plan, *, unit: OrgUnit | None = None, rights_area: str | Non
     """The plan's goals as a tree. With a filter, goals that match are shown
     with their ancestors for context; the rest are left out."""
     levels = list(plan.levels.order_by("depth"))
-    goals = list(plan.goals.order_by("depth", "position", "pk").prefetch_related("rights_areas", RESPONSIBILITIES))
+    # Read as plain values, not prefetched model instances: a large plan has
+    # hundreds of goals and about a thousand responsibilities.
+    goals = list(plan.goals.only(*TREE_GOAL_FIELDS).order_by("depth", "position", "pk"))
+    responsible: dict[int, list[Responsible]] = {}
+    for goal_id, role, unit_name, group_name in (
+        GoalResponsibility.objects.filter(goal__plan=plan)
+        .order_by("role", "pk")
+        .values_list("goal_id", "role", "unit__name", "group__name")
+    ):
+        responsible.setdefault(goal_id, []).append(Responsible(name=unit_name or group_name, role=role))
+    area_names = {code: str(label) for code, label in RightsArea.Code.choices}
+    areas: dict[int, list[str]] = {}
+    for goal_id, code in (
+        Goal.rights_areas.through.objects.filter(goal__plan=plan)
+        .order_by("rightsarea__position", "pk")
+        .values_list("goal_id", "rightsarea_id")
+    ):
+        areas.setdefault(goal_id, []).append(area_names.get(code, code))  # as get_code_display()
     matching: set[int] | None = None
     if unit is not None or rights_area:
         qs = plan.goals.all()
@@ -93,7 +115,15 @@ def plan_tree(plan: Plan, *, unit: OrgUnit | None = None, rights_area: str | Non
             qs = qs.filter(rights_areas__code=rights_area)
         matching = set(qs.values_list("pk", flat=True))
 
-    nodes = {g.pk: GoalNode(goal=g, level=levels[g.depth - 1] if g.depth <= len(levels) else None) for g in goals}
+    nodes = {
+        g.pk: GoalNode(
+            goal=g,
+            level=levels[g.depth - 1] if g.depth <= len(levels) else None,
+            responsibilities=responsible.get(g.pk, []),
+            rights_areas=areas.get(g.pk, []),
+        )
+        for g in goals
+    }
     roots: list[GoalNode] = []
     for g in goals:  # parents come before children: ordered by depth
         node = nodes[g.pk]
@@ -144,16 +174,30 @@ def plans_like(municipality: Municipality, *, title: str, valid_from, valid_to) 
 
 
 def goals_for_units(units: list[OrgUnit], municipality: Municipality) -> list[Goal]:
-    """The goals in the municipality's live plans that any of the units answers for."""
+    """The goals in the municipality's live plans that any of the units answers for,
+    each with its plan's title and ``responsible``: who answers for it
+    (Responsible, co-responsible first, as RESPONSIBILITIES orders them).
+    Three queries, from plain values where it can: a large committee answers
+    for a hundred goals."""
     if not units:
         return []
-    return list(
+    goals = list(
         Goal.objects.filter(_units_filter(units), plan__in=live_plans(municipality))
         .distinct()
         .select_related("plan")
-        .prefetch_related(RESPONSIBILITIES)
+        .only("plan__title", "code", "title", "all_units")
         .order_by("plan__title", "plan_id", "depth", "position", "pk")
     )
+    responsible: dict[int, list[Responsible]] = {}
+    for goal_id, role, unit_name, group_name in (
+        GoalResponsibility.objects.filter(goal__in=[g.pk for g in goals])
+        .order_by("role", "pk")
+        .values_list("goal_id", "role", "unit__name", "group__name")
+    ):
+        responsible.setdefault(goal_id, []).append(Responsible(name=unit_name or group_name, role=role))
+    for goal in goals:
+        goal.responsible = responsible.get(goal.pk, [])
+    return goals
 
 
 def sort_in_tree_order(goals: list[Goal]) -> list[Goal]:
@@ -194,7 +238,15 @@ def responsible_units(plan: Plan, *, on=None) -> tuple[list[Goal], dict[int, dic
 
     Returns the goals that have anyone responsible (tree order), {goal id: {unit id:
     role}} and the units involved (by name). Four queries, however large the plan."""
-    goals = sort_in_tree_order(list(plan.goals.select_related("plan").prefetch_related("responsibilities")))
+    goals = sort_in_tree_order(list(plan.goals.all()))  # each goal.plan is this plan, without a join
+    # Plain values, not a prefetch: a large plan has about a thousand responsibilities.
+    named: dict[int, list[tuple[int | None, int | None, str]]] = {}
+    for goal_id, unit_id, group_id, role in (
+        GoalResponsibility.objects.filter(goal__plan=plan)
+        .order_by("pk")
+        .values_list("goal_id", "unit_id", "group_id", "role")
+    ):
+        named.setdefault(goal_id, []).append((unit_id, group_id, role))
     members: dict[int, list[int]] = {}
     for group_id, unit_id in UnitGroup.members.through.objects.filter(
         unitgroup__municipality_id=plan.municipality_id
@@ -207,11 +259,11 @@ def responsible_units(plan: Plan, *, on=None) -> tuple[list[Goal], dict[int, dic
         roles: dict[int, str] = {}
         if goal.all_units:
             roles.update(dict.fromkeys(all_ids, GoalResponsibility.Role.PRIMARY))
-        for resp in goal.responsibilities.all():
-            ids = [resp.unit_id] if resp.unit_id else members.get(resp.group_id, [])
+        for named_unit, named_group, role in named.get(goal.pk, []):
+            ids = [named_unit] if named_unit else members.get(named_group, [])
             for unit_id in ids:
                 if unit_id in units and roles.get(unit_id) != GoalResponsibility.Role.PRIMARY:
-                    roles[unit_id] = resp.role
+                    roles[unit_id] = role
         if roles:
             by_goal[goal.pk] = roles
     goals = [g for g in goals if g.pk in by_goal]

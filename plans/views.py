@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from imports.jobs import request_import
+from imports.models import ImportJob
 from lib.forms import choice_param, int_param
+from lib.pagecache import per_user_page_cache
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
@@ -21,7 +24,7 @@ from .access import get_goal_for_user, get_plan_for_user
 from .forms import ActivityStatusFormSet, GoalForm, PlanForm, PlanImportForm
 from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
-from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_tree
+from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_tree, plans_like
 from .spreadsheet import plan_workbook
 
 ACTIVITIES_PAGE_SIZE = 50  # the goal page's list of activities
@@ -36,6 +39,7 @@ def plan_list(request):
 
 
 @member_required
+@per_user_page_cache
 def plan_detail(request, pk):
     plan = get_plan_for_user(request.user, pk)
     municipality = request.membership.municipality
@@ -181,21 +185,28 @@ def plan_import(request):
     errors = []
     existing = None
     if request.method == "POST" and form.is_valid():
+        # A plan file is small and read in milliseconds: its line errors, and the question
+        # whether a plan with the same title and period should get a second copy, come at
+        # once. Saving it runs in the worker (imports.jobs), which reads the file again.
+        upload = form.cleaned_data["file"]
         try:
-            spec = parse_plan_file(form.cleaned_data["file"].read(settings.PLAN_FILE_MAX_BYTES + 1), municipality)
-            plan = services.plan_import(municipality=municipality, spec=spec, by=request.user, as_new=form.as_new)
+            spec = parse_plan_file(upload.read(settings.PLAN_FILE_MAX_BYTES + 1), municipality)
         except PlanFileInvalid as exc:
             errors = exc.errors
-        except services.PlanExists as exc:
-            existing = exc.existing
-            form.add_as_new()
         else:
-            messages.success(
-                request,
-                _("The plan “%(title)s” was imported with %(count)d goals.")
-                % {"title": plan.title, "count": len(spec.all_goals())},
-            )
-            return redirect("plans:detail", pk=plan.pk)
+            like = plans_like(municipality, title=spec.title, valid_from=spec.valid_from, valid_to=spec.valid_to)
+            if like is not None and not form.as_new:
+                existing = like
+                form.add_as_new()
+            else:
+                job = request_import(
+                    kind=ImportJob.Kind.PLAN,
+                    municipality=municipality,
+                    by=request.user,
+                    upload=upload,
+                    as_new=form.as_new,
+                )
+                return redirect("imports:job", pk=job.pk)
     status = 400 if errors or existing else 200
     context = {"form": form, "errors": errors, "existing": existing}
     return render(request, "plans/plan_import.html", context, status=status)
@@ -218,6 +229,7 @@ def plan_make_current(request, pk):
 
 
 @member_required
+@per_user_page_cache
 def goal_detail(request, pk):
     goal = get_goal_for_user(request.user, pk)
     goal = (

@@ -11,9 +11,12 @@ numbers. Both read the same blocks, so they say the same thing.
 from __future__ import annotations
 
 import base64
+import gc
 import html
 import io
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -163,7 +166,91 @@ def _svg_images(svg: str) -> list[dict[str, str]]:
     return images
 
 
-def render_pdf(doc: Document, *, logo: Path | None = None) -> Rendered:
+# --- Rendering in parts ---------------------------------------------------------------
+#
+# A long document is rendered in parts of about PART_COST each (reports.pdf_parts), in
+# parallel processes, and merged. A part starts where a page break falls anyway: at a
+# chapter (h1), or, inside a chapter longer than a part, at a section (h2, h3) or a chart that then
+# starts a new page whether or not the document is rendered in parts, so that the PDF is
+# the same on any machine. The cost is an estimate of the layout work, about 16 a page.
+PART_COST = 600
+# A document costing less (about 90 pages; the large city's summary costs 500) is rendered
+# whole, in this process: below that, starting processes and merging cost more than they save.
+SPLIT_FROM = 1500
+COST_ROW, COST_CHART, COST_BLOCK, COST_CHARS = 1, 10, 1, 400
+
+
+def _cost(block: dict) -> int:
+    match block["kind"]:
+        case "table":
+            return COST_BLOCK + COST_ROW * len(block["rows"])
+        case "chart":
+            return COST_CHART + COST_ROW * len(block["table"]["rows"])
+        case "list":
+            return COST_BLOCK + sum(1 + len(item) // COST_CHARS for item in block["items"])
+        case _:
+            return COST_BLOCK + len(block.get("text", "")) // COST_CHARS
+
+
+def _mark_part_starts(blocks: list[dict]) -> None:
+    """What starts a new page besides chapters: in a chapter longer than a part, the first
+    section (h2, h3) or chart after each PART_COST of content. Marked ``new_page``."""
+    run = 0
+    for block in blocks:
+        if block["kind"] == "heading" and block["level"] == 1:
+            run = 0
+        elif (block["kind"] == "chart" or block.get("level") in (2, 3)) and run >= PART_COST:
+            block["new_page"] = True
+            run = 0
+        run += _cost(block)
+
+
+def _parts(blocks: list[dict], processes: int) -> list[list[dict]]:
+    """The blocks in parts starting at a page break, each about PART_COST (less when
+    that gives fewer parts than processes), in order."""
+    total = sum(_cost(b) for b in blocks)
+    if total < SPLIT_FROM:
+        return [blocks]
+    target = min(PART_COST, total / max(processes, 1))
+    pieces: list[list[dict]] = []  # from one page break to the next
+    for block in blocks:
+        if not pieces or block.get("level") == 1 or block.get("new_page"):
+            pieces.append([])
+        pieces[-1].append(block)
+    parts: list[list[dict]] = []
+    run = 0
+    for piece in pieces:
+        cost = sum(_cost(b) for b in piece)
+        if not parts or run + cost / 2 > target:  # the piece goes where most of it fits
+            parts.append([])
+            run = 0
+        parts[-1].extend(piece)
+        run += cost
+    return parts
+
+
+@contextmanager
+def _few_collections():
+    """Fewer passes of the cyclic garbage collector while WeasyPrint builds its millions of
+    small objects (they cost a tenth of the render); the previous thresholds come back after."""
+    before = gc.get_threshold()
+    gc.freeze()  # what exists already (Django, the document) is not looked at again meanwhile
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def render_processes() -> int:
+    """How many processes render a PDF's parts at once (REPORT_RENDER_PROCESSES, else the cores)."""
+    from django.conf import settings
+
+    return getattr(settings, "REPORT_RENDER_PROCESSES", 0) or os.cpu_count() or 1
+
+
+def render_pdf(doc: Document, *, logo: Path | None = None, processes: int | None = None) -> Rendered:
     from weasyprint import HTML  # imported here: loading Pango takes a moment
 
     doc = _printable(doc)
@@ -184,23 +271,90 @@ def render_pdf(doc: Document, *, logo: Path | None = None) -> Rendered:
                 widths, size = _layout(block.table)
             data["table"]["col_widths"], data["table"]["size"] = widths, size
         blocks.append(data)
+    _mark_part_starts(blocks)
+    processes = processes or render_processes()
+    parts = _parts(blocks, processes)
+    toc = [(i, h) for i, h in doc.headings() if h.level <= TOC_LEVELS]
+    base_url = str(Path(__file__).parent)
     with translation.override(doc.language):
-        html = render_to_string(
-            "reports/pdf.html",
-            {
-                "doc": doc,
-                "blocks": blocks,
-                "toc": [(i, h) for i, h in doc.headings() if h.level <= TOC_LEVELS],
-                "logo_url": logo.resolve().as_uri() if logo else "",
-                "page_margins": " ".join(f"{m}mm" for m in PAGE_MARGINS_MM),
-                "toc_label": _("Contents"),
-                "date_label": _("Date"),
-                "page_label": _("Page"),
-                "of_label": _("of"),
-            },
+        context = {
+            "doc": doc,
+            "logo_url": logo.resolve().as_uri() if logo else "",
+            "page_margins": " ".join(f"{m}mm" for m in PAGE_MARGINS_MM),
+            "toc_label": _("Contents"),
+            "date_label": _("Date"),
+            "page_label": _("Page"),
+            "of_label": _("of"),
+        }
+        if len(parts) < 2:
+            html = render_to_string(
+                "reports/pdf.html",
+                {**context, "front": True, "content": True, "blocks": blocks, "toc": [(i, h, None) for i, h in toc]},
+            )
+            with _few_collections():
+                rendered = HTML(string=html, base_url=base_url).render(pdf_tags=True)
+                return Rendered(rendered.write_pdf(pdf_tags=True), pages=len(rendered.pages))
+        return _render_in_parts(context, parts, toc, processes, base_url)
+
+
+def _render_in_parts(context: dict, parts: list[list[dict]], toc, processes: int, base_url: str) -> Rendered:
+    """Render the parts in parallel, then the front (title page and contents) with the
+    pages the headings landed on, then the page numbers, and merge (reports.pdf_parts)."""
+    from weasyprint import HTML
+
+    from .pdf_parts import merge, pool, render_part, render_untagged
+
+    def page(**extra) -> str:
+        return render_to_string("reports/pdf.html", {**context, "no_page_numbers": True, **extra})
+
+    def front_html(pages: dict[int, int | str]) -> str:
+        return page(front=True, toc=[(i, h, pages[i]) for i, h in toc], toc_targets=True)
+
+    with pool(min(processes, len(parts))) as workers:
+        pending = [workers.apply_async(render_part, (page(content=True, blocks=p), base_url)) for p in parts]
+        # Meanwhile, how many pages the front takes (numbers as wide as three digits).
+        front_pages = len(
+            HTML(string=front_html(dict.fromkeys((i for i, _h in toc), "888")), base_url=base_url).render().pages
         )
-    rendered = HTML(string=html, base_url=str(Path(__file__).parent)).render(pdf_tags=True)
-    return Rendered(rendered.write_pdf(pdf_tags=True), pages=len(rendered.pages))
+        rendered = [p.get() for p in pending]
+        where = {name: (k, at[0]) for k, part in enumerate(rendered) for name, at in part.anchors.items()}
+        for _attempt in range(3):  # the real numbers may make the contents a page shorter or longer
+            starts, start = [], front_pages
+            for part in rendered:
+                starts.append(start)
+                start += part.pages
+            numbers = {i: starts[where[f"s{i}"][0]] + where[f"s{i}"][1] + 1 for i, _h in toc if f"s{i}" in where}
+            front = workers.apply(render_part, (front_html(numbers), base_url))
+            if front.pages == front_pages:
+                break
+            front_pages = front.pages
+        total = front.pages + sum(p.pages for p in rendered)
+        chunk = 200
+        overlays = [
+            workers.apply_async(
+                render_untagged,
+                (
+                    render_to_string(
+                        "reports/pdf_page_numbers.html",
+                        {
+                            **context,
+                            "language": context["doc"].language,
+                            "first": first,
+                            "total": total,
+                            "pages": range(min(chunk, total - first + 1)),
+                        },
+                    ),
+                    base_url,
+                ),
+            )
+            for first in range(1, total + 1, chunk)
+        ]
+        numbers_pdfs = [o.get() for o in overlays]
+    outline = [
+        (b["level"], b["text"], f"s{b['n']}") for p in parts for b in p if b["kind"] == "heading" and b["level"] <= 3
+    ]
+    with _few_collections():
+        return Rendered(merge(front, rendered, numbers_pdfs, outline), pages=total)
 
 
 # --- Word ----------------------------------------------------------------------------

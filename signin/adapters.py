@@ -14,6 +14,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthError
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -47,11 +48,16 @@ class PasswordOnlyMFAStage(AuthenticateStage):
         return super().handle()
 
 
-def refuse(request, reason: str, *, account=None):
-    """End a sign-in through an identity provider with a page that says why, in Swedish."""
+def refused(request, reason: str, *, account=None, status: int = 403):
+    """The page that ends a sign-in through an identity provider and says why, in Swedish;
+    the account log records a failed sign-in."""
     account_event_record(kind=AccountEvent.Kind.SIGN_IN_FAILED, account=account)
-    response = render(request, "signin/refused.html", {"reason": reason}, status=403)
-    raise ImmediateHttpResponse(response)
+    return render(request, "signin/refused.html", {"reason": reason}, status=status)
+
+
+def refuse(request, reason: str, *, account=None, status: int = 403):
+    """End a sign-in through an identity provider with a page that says why, in Swedish."""
+    raise ImmediateHttpResponse(refused(request, reason, account=account, status=status))
 
 
 def provider_email(sociallogin) -> str:
@@ -125,6 +131,29 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return
         sociallogin.connect(request, user)
         log.info("Identity provider %s linked to account %s", idp.pk, user.pk)
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        """allauth refused the provider's answer before matching (OpenID Connect: a token for
+        another audience, expired; SAML: a wrong signature, an assertion expired, not yet
+        valid or for another audience, an unsolicited answer). The person gets Inkludera's
+        Swedish page and the account log a failed sign-in; the reason goes to the log for
+        the operator. A sign-in cancelled at the provider goes to allauth's own page."""
+        super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
+        if error == AuthError.CANCELLED:
+            return
+        reason = (extra_context or {}).get("saml_last_error_reason") or repr(exception or error)
+        app = getattr(provider, "app", None)
+        log.warning("Identity provider %s: answer refused: %s", getattr(app, "provider_id", None), reason)
+        refuse(
+            request,
+            _(
+                "The identity provider's answer could not be accepted. Try again from the sign-in page; if it "
+                "happens again, contact your municipality's coordinator."
+            ),
+            status=401,
+        )
 
     def send_notification_mail(self, *args, **kwargs):
         # Linking an identity to an invited account needs no e-mail: the person just signed in.

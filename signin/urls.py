@@ -8,6 +8,8 @@ from allauth.account import views as account_views
 from allauth.socialaccount import views as social_views
 from django.urls import include, path
 
+from . import views
+
 urlpatterns = [
     path("bekrafta/", account_views.reauthenticate, name="account_reauthenticate"),
     path("inaktivt/", account_views.account_inactive, name="account_inactive"),
@@ -15,6 +17,8 @@ urlpatterns = [
     path("idp/avbruten/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
     path("idp/fel/", social_views.login_error, name="socialaccount_login_error"),
     path("idp/registrering/", social_views.signup, name="socialaccount_signup"),
+    # Before allauth's own, under the same address and name: a replay gets a page that says so.
+    path("idp/saml/<str:organization_slug>/acs/finish/", views.saml_finish_acs, name="saml_finish_acs"),
     path("idp/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("idp/", include("allauth.socialaccount.providers.saml.urls")),
 ]

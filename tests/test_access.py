@@ -38,6 +38,8 @@ UNIT_WRITER_PAGE = MEMBER_PAGE | {"reader": 403}
 UNIT_WRITER_OBJECT = MEMBER_OBJECT | {"reader": 403}
 # Unit A's own things (its activity, its report): its contact and the coordinator.
 UNIT_A_OBJECT = COORDINATOR_OBJECT | {"contact_a": 200}
+# An import job started by contact A: theirs and the coordinator's; 404 for everyone else.
+IMPORT_JOB = MEMBER_OBJECT | {"reader": 404, "contact_b": 404, "coordinator": 200, "contact_a": 200}
 # What respondents wrote in their own words: the coordinator and the inventory's
 # named coders (contact B here), never readers nor the unit's other contacts.
 FREE_TEXT_OBJECT = COORDINATOR_OBJECT | {"contact_b": 200}
@@ -277,6 +279,10 @@ EXPECTED = {
     "reports:build_pdf": MEMBER_OBJECT,
     "reports:build_docx": MEMBER_OBJECT,
     "reports:unit_pdf": MEMBER_OBJECT,
+    # An import's page (and its status for the page's script): the person who started it
+    # (contact A here) and the municipality's coordinators; nobody else learns it exists.
+    "imports:job": IMPORT_JOB,
+    "imports:job_status": IMPORT_JOB,
     "reports:unit_docx": MEMBER_OBJECT,
     # Rights information: written by coordinators; moving a section is POST only.
     "public_staff:rights": COORDINATOR_PAGE,
@@ -558,6 +564,19 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
+def import_job_of(world):
+    """Contact A's import of a spreadsheet into the plan (done)."""
+    from imports.models import ImportJob
+
+    job, _created = ImportJob.objects.get_or_create(
+        municipality=world.municipality,
+        kind=ImportJob.Kind.ACTIVITIES,
+        plan=world.plan,
+        defaults={"requested_by": world.users["contact_a"], "status": ImportJob.Status.DONE, "created": 1},
+    )
+    return job
+
+
 def council_report_of(world):
     """A council report of the plan with one finished build (its files)."""
     from django.core.files.base import ContentFile
@@ -698,6 +717,8 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": free_text_answer_of(world).pk}
     if name.startswith("inventories:") and params:
         return {"pk": inventory_objects(world)[name.split(":")[1]]}
+    if name.startswith("imports:"):
+        return {"pk": import_job_of(world).pk}
     if name.startswith("openid_connect_"):
         return {"provider_id": "no-such-provider"}
     if name.startswith("saml_"):

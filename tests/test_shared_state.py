@@ -4,7 +4,8 @@ Starts two ``gunicorn config.wsgi`` servers on two ports and one worker
 (``manage.py run_worker``) on this test's database, as an operator runs them:
 DEBUG off, the database cache (CACHE_URL empty), the database task queue, the
 file storage on one shared directory, JSON logs. Then shows that nothing lives
-in one process: a sign-in lockout made on server A holds on server B, a report
+in one process: a staff page kept on server A shows a change made on server B,
+a sign-in lockout made on server A holds on server B, a report
 build asked for on A is built by the worker and downloads from A and B, a
 survey's submit limit is counted on A and B together, and a session made on
 one server is good on the other.
@@ -45,6 +46,7 @@ from conftest import TOTP_SECRET
 from reports.models import Build, CouncilReport
 from surveys.forms import FORM_STAMP_SALT
 from surveys.models import Question, Survey
+from tests.formreader import submissions
 
 needs_postgresql = pytest.mark.skipif(
     django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -203,6 +205,19 @@ def test_two_app_servers_and_a_worker_share_everything(world, servers, settings)
     assert done.status_code == 302, processes.log("server-a")[-3000:]
     assert browser.get(f"{a}{reverse('home:start')}", allow_redirects=False, timeout=30).status_code == 200
     assert browser.get(f"{b}{reverse('home:start')}", allow_redirects=False, timeout=30).status_code == 200
+
+    # --- A staff page kept on A shows a change made on B on the next view. ----------
+    plan_page = f"{a}{reverse('plans:detail', args=[world.plan.pk])}"
+    assert browser.get(plan_page, timeout=30).headers.get("X-Page-Cache") != "hit"
+    assert browser.get(plan_page, timeout=30).headers.get("X-Page-Cache") == "hit"
+    edit = f"{b}{reverse('plans:goal_edit', args=[world.result_goal.pk])}"
+    page = browser.get(edit, timeout=30)
+    (form,) = [s for s in submissions(edit, page.content) if s.name == "plans:goal_edit"]
+    form.data["title"] = ["Ändrad på server B"]
+    changed = browser.post(form.action, form.data, headers={"Referer": edit}, allow_redirects=False, timeout=30)
+    assert changed.status_code == 302, changed.status_code
+    again = browser.get(plan_page, timeout=30)
+    assert again.headers.get("X-Page-Cache") != "hit" and "Ändrad på server B" in again.text
 
     # --- A lockout made on A holds on B. -----------------------------------------
     attacker = requests.Session()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from imports.tasks import sweep_imports
 from retention.tasks import enforce_retention
 
 from . import tasks
@@ -55,6 +56,8 @@ def daily(hhmm: str, task) -> Job:
 JOBS: list[Job] = [
     every(1, tasks.deliver_due_mail),
     every(10, tasks.sweep_report_builds),
+    every(10, sweep_imports),
+    every(15, tasks.prune_page_cache),
     daily("00:10", tasks.close_surveys),
     daily("04:00", tasks.prune_account_events),
     daily("04:10", tasks.clean_outbox),

@@ -79,6 +79,14 @@ def prune_task_history() -> int:
     return prune()
 
 
+@task()
+def prune_page_cache() -> int:
+    """Delete expired rows of the database cache, kept staff pages among them (lib/pagecache.py)."""
+    from lib.pagecache import prune_expired
+
+    return prune_expired()
+
+
 def _command(name: str) -> str:
     out = StringIO()
     with override(settings.LANGUAGE_CODE):

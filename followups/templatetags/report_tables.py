@@ -6,7 +6,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext
 
 from followups.selectors import status_summary_label
 
@@ -19,6 +20,33 @@ def url_maker(name: str):
     """pk -> the URL of ``name`` for that pk, reversing once rather than per row."""
     head, _, tail = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+@register.simple_tag
+def entry_sections(content):
+    """<section> per goal (entry): code (linked to the goal while the report is
+    live) and title, assessment, results, challenges and the round's extra questions."""
+    esc = conditional_escape
+    url = url_maker("plans:goal")
+    t_assessment, t_results = esc(gettext("Assessment")), esc(gettext("Results"))
+    t_challenges = esc(gettext("Challenges"))
+    out = []
+    for n, e in enumerate(content.entries, start=1):
+        code = esc(e.code)
+        if e.goal_id and not content.frozen:
+            code = f'<a href="{url(e.goal_id)}">{code}</a>'
+        extra = "".join(f'<h4>{esc(q)}</h4><div class="prose">{esc(a or "—")}</div>' for q, a in e.extra)
+        out.append(
+            f'\n<section class="entry" aria-labelledby="entry-{n}">'
+            f'\n  <h3 id="entry-{n}">{code} {esc(e.title)}</h3>'
+            f"\n  <p><strong>{t_assessment}:</strong> "
+            f'<span class="status sentiment-{esc(e.sentiment)}">{esc(capfirst(e.assessment_label))}</span></p>'
+            f'\n  <h4>{t_results}</h4><div class="prose">{esc(e.result or "—")}</div>'
+            f'\n  <h4>{t_challenges}</h4><div class="prose">{esc(e.challenges or "—")}</div>'
+            f"\n  {extra}"
+            "\n</section>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308  (every value is escaped above)
 
 
 @register.simple_tag

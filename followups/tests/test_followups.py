@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from lxml import html as lxml_html
 
 from activities.services import activity_update
 from conftest import make_activity, make_round
@@ -166,6 +168,41 @@ def test_late_reports(world):
     assert not world.report_a.is_late(on=date(2026, 1, 1))
     page = world.client("coordinator").get(reverse("followups:round", args=[world.round.pk]))
     assert page.context["progress"].late == 3
+
+
+def test_round_page_tables(world):
+    """The round's tables (written in Python, followups/templatetags/round_tables.py):
+    a row per unit report with its link, number of goals, state, "late" marker and
+    dates; a row per goal with the number of units per assessment."""
+    world.round.deadline = timezone.localdate() - timedelta(days=1)
+    world.round.save()
+    report_b = world.round.reports.get(unit=world.unit_b)
+    world.client("contact_b").post(
+        reverse("followups:report_edit", args=[report_b.pk]), report_post(report_b) | {"submit": "1"}
+    )
+    coordinator = world.client("coordinator")
+    coordinator.post(reverse("followups:report_approve", args=[report_b.pk]))
+    page = coordinator.get(reverse("followups:round", args=[world.round.pk]))
+    document = lxml_html.document_fromstring(page.content)
+    tables = document.xpath("//table")
+    rows = {
+        tr.xpath("string(td[1])"): [" ".join(td.text_content().split()) for td in tr.xpath("td")]
+        for tr in tables[0].xpath("tbody/tr")
+    }
+    today = timezone.localdate().isoformat()
+    assert rows == {
+        "Hägersten-Älvsjö stadsdelsnämnd": ["Hägersten-Älvsjö stadsdelsnämnd", "1", "godkänd", today, today],
+        "Kommunstyrelsen": ["Kommunstyrelsen", "1", "utkast försenad", "—", "—"],
+        "Socialnämnden": ["Socialnämnden", "1", "utkast försenad", "—", "—"],
+    }
+    links = tables[0].xpath("tbody/tr/td[1]/a/@href")
+    assert reverse("followups:report", args=[report_b.pk]) in links and len(links) == 3
+    (goal_row,) = tables[1].xpath("tbody/tr")
+    assert goal_row.xpath("string(th)") == f"{world.result_goal.code} {world.result_goal.title}"
+    assert goal_row.xpath("th/a/@href") == [reverse("plans:goal", args=[world.result_goal.pk])]
+    headers = [th.text_content() for th in tables[1].xpath("thead/tr/th")][1:]
+    assert headers == ["Uppfyllt", "Delvis uppfyllt", "Ej uppfyllt", "Ej bedömt"]
+    assert [td.text_content() for td in goal_row.xpath("td")] == ["0", "1", "0", "0"]  # unit B: partly met
 
 
 def test_reminders_are_sent_once_per_kind(world, django_capture_on_commit_callbacks):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from conftest import make_plan
+from imports.models import ImportJob
 from plans.models import Goal, GoalResponsibility, Plan
 
 from .test_planfile import VALID
@@ -241,12 +242,27 @@ def test_import_page_rejects_an_oversized_file(world, settings):
     assert Plan.objects.count() == 2
 
 
-def test_import_page_imports_and_export_downloads(world):
+def imported_plan(client, response) -> Plan:
+    """Follow an accepted plan file to its import job's page (the job ran after the
+    commit, in the tests' task backend) and return the new plan that page links to."""
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("imports:job", args=[job.pk])
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="sv")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and not job.file, job.errors
+    html = page.content.decode()
+    assert f"Planen ”{job.result_plan.title}” har importerats med {job.created} mål." in html
+    assert reverse("plans:detail", args=[job.result_plan.pk]) in html
+    return job.result_plan
+
+
+def test_import_page_imports_and_export_downloads(world, django_capture_on_commit_callbacks):
     client = world.client("coordinator")
     upload = SimpleUploadedFile("plan.yaml", VALID.encode(), content_type="application/yaml")
-    response = client.post(reverse("plans:import"), {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("plans:import"), {"file": upload})
     plan = Plan.objects.get(title="Testplan")
-    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    assert imported_plan(client, response) == plan
     download = client.get(reverse("plans:export", args=[plan.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="testplan.plan.yaml"'
     data = yaml.safe_load(download.content.decode())
@@ -451,7 +467,9 @@ def test_the_goal_form_refuses_text_that_would_not_survive_export(world, field, 
 # --- The current plan -------------------------------------------------------------------
 
 
-def test_reimporting_the_current_plan_asks_first_and_never_changes_the_current_plan(world):
+def test_reimporting_the_current_plan_asks_first_and_never_changes_the_current_plan(
+    world, django_capture_on_commit_callbacks
+):
     """The incident: re-importing a municipality's plan made the empty copy the current plan."""
     client = world.client("coordinator")
     exported = client.get(reverse("plans:export", args=[world.plan.pk])).content
@@ -472,9 +490,10 @@ def test_reimporting_the_current_plan_asks_first_and_never_changes_the_current_p
     assert data.get("as_new") is None  # offered, not ticked
     data["as_new"] = ["on"]
     upload = SimpleUploadedFile("plan.yaml", exported, content_type="application/yaml")
-    response = client.post(url, {**data, "file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "file": upload})
     copy = Plan.objects.filter(municipality=world.municipality).exclude(pk=world.plan.pk).get()
-    assert response["Location"] == reverse("plans:detail", args=[copy.pk])
+    assert imported_plan(client, response) == copy
     assert copy.goals.count() == world.plan.goals.count() and copy.activities.count() == 0
     world.plan.refresh_from_db()
     assert world.plan.is_current and not copy.is_current

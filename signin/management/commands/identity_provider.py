@@ -33,9 +33,13 @@ from signin.models import IdentityProvider
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
 SAML_ATTRIBUTES = {
+    # A stable id that is never given to someone else (not the e-mail address, never the
+    # personal identity number); without one, the NameID (ask for a persistent one).
     "uid": [
         "http://schemas.microsoft.com/identity/claims/objectidentifier",
         "urn:oasis:names:tc:SAML:attribute:subject-id",
+        "urn:oasis:names:tc:SAML:attribute:pairwise-id",
+        "urn:oid:1.3.6.1.4.1.5923.1.1.1.6",  # eduPersonPrincipalName
     ],
     "email": [
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",

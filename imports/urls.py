@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("<int:pk>/", views.job_detail, name="job"),
+    path("<int:pk>/status", views.job_status, name="job_status"),
+]

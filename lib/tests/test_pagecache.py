@@ -1,0 +1,188 @@
+"""The staff pages kept per person until the data changes (lib/pagecache.py)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from lib import pagecache
+from organisations.models import Membership
+from plans.models import Goal
+from tests.formreader import submissions
+
+pytestmark = pytest.mark.usefixtures("page_cache")
+
+
+def view(client: Client, url: str) -> tuple[bool, str]:
+    """(whether the page came from the cache, its text)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get("X-Page-Cache") == "hit", response.content.decode()
+
+
+def signed_in(world, role: str) -> Client:
+    """A client as a browser is: it has the CSRF cookie from an earlier page."""
+    client = world.client(role)
+    client.get(reverse("plans:list"))
+    assert "csrftoken" in client.cookies
+    return client
+
+
+@pytest.fixture
+def plan_url(world):
+    return reverse("plans:detail", args=[world.plan.pk])
+
+
+def test_a_page_is_kept_and_served_again_unchanged(world, plan_url):
+    client = signed_in(world, "coordinator")
+    first_hit, first = view(client, plan_url)
+    again_hit, again = view(client, plan_url)
+    assert (first_hit, again_hit) == (False, True)
+    assert again == first and world.result_goal.title in again
+
+
+def test_a_change_through_a_form_shows_on_the_next_view(world, plan_url):
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    edit_url = reverse("plans:goal_edit", args=[world.result_goal.pk])
+    page = client.get(edit_url)
+    (form,) = [s for s in submissions(edit_url, page.content) if s.name == "plans:goal_edit"]
+    form.data["title"] = ["Stadens verksamheter arbetar uppsökande i alla stadsdelar"]
+    assert client.post(form.action, form.data).status_code == 302
+    hit, text = view(client, plan_url)
+    assert not hit and "uppsökande i alla stadsdelar" in text
+
+
+def test_a_write_without_model_signals_shows_on_the_next_view(world, plan_url):
+    """queryset.update() sends no signal; the database wrapper still sees it."""
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    Goal.objects.filter(pk=world.result_goal.pk).update(title="Ändrat utan signaler")
+    hit, text = view(client, plan_url)
+    assert not hit and "Ändrat utan signaler" in text
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE plans_goal SET title = %s WHERE id = %s", ["Ändrat med SQL", world.result_goal.pk])
+    hit, text = view(client, plan_url)
+    assert not hit and "Ändrat med SQL" in text
+
+
+def test_each_person_and_session_has_their_own_pages(world, plan_url):
+    coordinator = signed_in(world, "coordinator")
+    _, coordinators_page = view(coordinator, plan_url)
+    assert view(coordinator, plan_url)[0]
+    reader = signed_in(world, "reader")
+    hit, readers_page = view(reader, plan_url)
+    assert not hit and readers_page != coordinators_page
+    edit = reverse("plans:edit", args=[world.plan.pk])
+    assert edit in coordinators_page and edit not in readers_page
+    # Signed in again (a new session and a new CSRF secret), the same person gets a new page.
+    again = signed_in(world, "coordinator")
+    assert not view(again, plan_url)[0]
+
+
+def test_a_kept_page_is_refused_to_someone_who_lost_access(world, plan_url):
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    membership = world.membership("coordinator")
+    membership.municipality = world.other_municipality
+    membership.save()
+    assert client.get(plan_url).status_code == 404
+
+
+def test_a_page_with_a_message_is_not_kept_and_shows_it(world, plan_url):
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    assert view(client, plan_url)[0]
+    response = client.post(reverse("plans:make_current", args=[world.plan.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == plan_url
+    assert response.get("X-Page-Cache") != "hit"
+    (message,) = response.context["messages"]
+    assert str(message) in response.content.decode()
+    # The message was shown once, and was not kept with the page.
+    assert str(message) not in view(client, plan_url)[1]
+    assert view(client, plan_url)[0]
+
+
+def test_no_page_is_kept_when_turned_off(world, plan_url, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    assert not view(client, plan_url)[0]
+
+
+def test_writes_to_ignored_tables_keep_the_pages(world, plan_url):
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    client.session.save()  # django_session
+    cache.set("something", 1)  # the cache itself (locmem here; the database cache's table in production)
+    assert view(client, plan_url)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generation_changes_when_a_transaction_commits_not_before_nor_on_rollback(world):
+    pagecache.new_generation()
+    before = cache.get(pagecache.GENERATION_KEY)
+    with transaction.atomic():
+        Goal.objects.filter(pk=world.goal.pk).update(title="I en transaktion")
+        assert cache.get(pagecache.GENERATION_KEY) == before  # not visible to others yet
+    assert cache.get(pagecache.GENERATION_KEY) != before
+    after = cache.get(pagecache.GENERATION_KEY)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Goal.objects.filter(pk=world.goal.pk).update(title="Ångrat")
+        raise RuntimeError
+    assert cache.get(pagecache.GENERATION_KEY) == after
+    # A rolled-back savepoint does not stop the outer transaction's commit from counting.
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Goal.objects.filter(pk=world.goal.pk).update(title="Ångrat igen")
+            raise RuntimeError
+        Goal.objects.filter(pk=world.goal.pk).update(title="Sparat")
+    assert cache.get(pagecache.GENERATION_KEY) != after
+
+
+def test_membership_roles_are_part_of_what_changes(world, plan_url):
+    client = signed_in(world, "reader")
+    view(client, plan_url)
+    Membership.objects.filter(pk=world.membership("reader").pk).update(role=Membership.Role.COORDINATOR)
+    hit, text = view(client, plan_url)
+    assert not hit and reverse("plans:edit", args=[world.plan.pk]) in text
+
+
+def test_a_failing_cache_does_not_fail_the_write(world, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(pagecache.cache, "set", broken)
+    monkeypatch.setattr(pagecache, "_warned", False)
+    Goal.objects.filter(pk=world.goal.pk).update(title="Sparat ändå")
+    assert Goal.objects.get(pk=world.goal.pk).title == "Sparat ändå"
+    assert "could not be replaced" in caplog.text
+
+
+def test_expired_pages_are_deleted_from_the_database_cache(world, plan_url):
+    """The kept pages hold what staff saw: the scheduled prune deletes them once expired."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from worker.tasks import prune_page_cache
+
+    database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "inkludera_cache"}
+    with override_settings(CACHES={"default": database_cache}):
+        call_command("createcachetable", verbosity=0)
+        client = signed_in(world, "coordinator")
+        view(client, plan_url)
+        assert view(client, plan_url)[0]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM inkludera_cache WHERE cache_key LIKE %s", ["%pagecache:page:%"])
+            assert cursor.fetchone()[0] == 1
+        assert prune_page_cache.call() == 0  # not expired yet
+        with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+            assert prune_page_cache.call() >= 1
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM inkludera_cache WHERE cache_key LIKE %s", ["%pagecache:page:%"])
+            assert cursor.fetchone()[0] == 0
