@@ -12,8 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import display
-from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from audit.services import audit_record, diff, display, snapshot_created, snapshot_deleted
 from lib.locking import StaleEdit, claim_version
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal, Plan
