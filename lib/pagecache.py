@@ -118,8 +118,8 @@ def _after_write(connection) -> None:
     if _paused:
         return
     blocks = connection.atomic_blocks
-    # Outside a transaction the write is visible now. So it is inside the test
-    # suite's own per-test transaction, which never commits.
+    # Outside a transaction the write is visible to others now; so is one made in
+    # the test suite's own per-test transaction (which never commits) to the test.
     if not blocks or blocks[0]._from_testcase:
         new_generation()
         return
@@ -138,7 +138,7 @@ def _watch_writes(execute, sql, params, many, context):
 
 def watch_connection(sender=None, connection=None, **kwargs) -> None:
     """connection_created: every new database connection reports its writes
-    (connected in home.apps; also run for the connections open at start)."""
+    (connected in home.apps, before any connection is made)."""
     if connection is not None and _watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch_writes)
 
