@@ -4,20 +4,15 @@ filters (the goal filter's options: plans.templatetags.plan_tags.goal_options).
 The markup is the one activities/activity_list.html had; every text from the
 database is escaped by ``_e``."""
 
-from html import escape
-
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from plans.templatetags.plan_tags import url_pattern
+from lib.rows import escape_text as _e
+from lib.rows import url_pattern
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    return escape(str(value), quote=True)
 
 
 def _day(value) -> str:

@@ -3,23 +3,15 @@ has hundreds of activities and changes, and as template tags each row costs
 dozens of variable lookups and a URL reversal."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
 from followups.selectors import status_summary_label
+from lib.rows import url_pattern
 
 register = template.Library()
-
-_SENTINEL = 2_147_483_647
-
-
-def url_maker(name: str):
-    """pk -> the URL of ``name`` for that pk, reversing once rather than per row."""
-    head, _, tail = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
-    return lambda pk: f"{head}{pk}{tail}"
 
 
 @register.simple_tag
@@ -27,7 +19,7 @@ def entry_sections(content):
     """<section> per goal (entry): code (linked to the goal while the report is
     live) and title, assessment, results, challenges and the round's extra questions."""
     esc = conditional_escape
-    url = url_maker("plans:goal")
+    url = url_pattern("plans:goal").format
     t_assessment, t_results = esc(gettext("Assessment")), esc(gettext("Results"))
     t_challenges = esc(gettext("Challenges"))
     out = []
@@ -53,7 +45,7 @@ def entry_sections(content):
 def activity_rows(content):
     """<tr> per activity: reference, title (linked to the activity while the report is live), goals, status, comment."""
     esc = conditional_escape
-    url = url_maker("activities:detail")
+    url = url_pattern("activities:detail").format
     labels: dict[str, str] = {}
     out = []
     for a in content.activities:

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from .report_tables import url_maker
+from lib.rows import url_pattern
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def _day(value) -> str:
 def report_rows(reports):
     """<tr> per unit report: the unit (linked to the report), its number of goals, state, submitted and approved."""
     esc = conditional_escape
-    url = url_maker("followups:report")
+    url = url_pattern("followups:report").format
     late_label = esc(gettext("late"))
     late = f' <span class="late">{late_label}</span>'
     today = timezone.localdate()
@@ -47,7 +47,7 @@ def report_rows(reports):
 def assessment_rows(assessments):
     """<tr> per goal: the goal (linked, its title cut at 80 characters) and the number of units per assessment."""
     esc = conditional_escape
-    url = url_maker("plans:goal")
+    url = url_pattern("plans:goal").format
     out = []
     for row in assessments:
         goal = row.goal

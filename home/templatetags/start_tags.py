@@ -3,21 +3,17 @@ round has about 150 goals and 45 unit reports, and rendering each cell through
 template tags and filters was most of the page's time. The markup is the one
 home/start.html had; every text from the database is escaped by ``_e``."""
 
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from plans.templatetags.plan_tags import truncate, url_pattern
+from lib.rows import escape_text as _e
+from lib.rows import url_pattern
+from plans.templatetags.plan_tags import truncate
 
 register = template.Library()
 
 GOAL_TITLE_LENGTH = 70  # as the template's truncatechars:70
-
-
-def _e(value) -> str:
-    return escape(str(value), quote=True)
 
 
 @register.simple_tag

@@ -1,11 +1,11 @@
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from plans.templatetags.plan_tags import truncate, url_pattern
+from lib.rows import escape_text as _e
+from lib.rows import url_pattern
+from plans.templatetags.plan_tags import truncate
 
 from ..formatting import format_number
 
@@ -16,10 +16,6 @@ register = template.Library()
 def number(value) -> str:
     """A measured value without trailing zeros, in the active language's format."""
     return format_number(value)
-
-
-def _e(value) -> str:
-    return escape(str(value), quote=True)
 
 
 def latest_html(indicator, latest) -> str:

@@ -8,7 +8,6 @@ activity and indicator lists (``goal_options``)."""
 
 import functools
 import unicodedata
-from html import escape
 
 from django import template
 from django.urls import reverse
@@ -17,13 +16,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
+from lib.rows import escape_text as _e
+from lib.rows import url_pattern
+
 from ..selectors import PlanTree
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    return escape(str(value), quote=True)
 
 
 @register.simple_tag
@@ -72,9 +70,6 @@ def goal_tree(tree: PlanTree):
     return mark_safe("\n".join(parts))  # noqa: S308 - every text in it is escaped by _e
 
 
-PLACEHOLDER = 918273645  # reversed as the argument, then replaced by "{}" (url_pattern)
-
-
 def truncate(text: str, length: int) -> str:
     """As the truncatechars filter, without its cost for the usual text that fits
     and, for a longer one, after the first time (goal titles recur on every view)."""
@@ -85,12 +80,6 @@ def truncate(text: str, length: int) -> str:
 @functools.lru_cache(maxsize=4096)
 def _shortened(text: str, length: int, language: str | None) -> str:
     return Truncator(text).chars(length)  # its ellipsis is translated: the language is part of the key
-
-
-def url_pattern(name: str) -> str:
-    """The address of the named URL with one integer argument, as a format string:
-    one reverse() for a table's hundreds of links."""
-    return reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}")
 
 
 def responsible_tags(goal) -> str:
