@@ -13,7 +13,9 @@ writes the file(s) to /tmp and prints the time of each step and the page count.
 A long PDF is rendered in parts in parallel processes (reports.pdf_parts);
 `--processes N` sets how many (default REPORT_RENDER_PROCESSES, else the cores;
 1 renders the parts one after another); `--whole` renders it in one piece in this
-process, as before parts existed, to compare. For the PDF it also prints the CPU time
+process, as before parts existed, to compare. The PDF is timed as the worker makes
+it: WeasyPrint and its fonts loaded at the worker's start (reports.render.warm_up,
+timed on its own line); `--cold` times a worker's very first report instead. For the PDF it also prints the CPU time
 of the whole process tree (this process, the forkserver and the processes that
 render the parts) and the peak of the tree's summed resident memory (VmRSS read
 from /proc every 0.1 s, as bench/server_pages.py does for the worker).
@@ -118,13 +120,16 @@ def main() -> None:
     from plans.models import Plan
     from reports.assemble import council_document
     from reports.models import CouncilReport
-    from reports.render import render_docx, render_pdf, render_processes
+    from reports.render import render_docx, render_pdf, render_processes, warm_up
 
     parser = argparse.ArgumentParser(description="Build the council report of a large city.")
     parser.add_argument("format", nargs="?", default="both", choices=["pdf", "docx", "both"])
     parser.add_argument("detail", nargs="?", default=CouncilReport.Detail.SUMMARY)
     parser.add_argument("--processes", type=int, default=0, help="processes rendering the PDF's parts")
     parser.add_argument("--whole", action="store_true", help="render the PDF whole in this process (as before parts)")
+    parser.add_argument(
+        "--cold", action="store_true", help="time the PDF with WeasyPrint not yet loaded (a worker's first report)"
+    )
     args = parser.parse_args()
     if args.whole:
         import reports.render
@@ -156,6 +161,11 @@ def main() -> None:
             raise Rollback
     except Rollback:
         pass
+    if not args.cold:
+        # As the worker does at start (run_worker): WeasyPrint loaded, its fonts too.
+        start = time.perf_counter()
+        warm_up()
+        print(f"warm-up (the worker's, at its start): {time.perf_counter() - start:.2f} s")
     if fmt in ("pdf", "both"):
         processes = args.processes or render_processes()
         start = time.perf_counter()

@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "public",
     "surveys",
     "inventories",
+    "remiss",
     "reports",
     "imports",
+    "documents",
     "opendata",
     "outbox",
     "retention",
@@ -95,7 +97,8 @@ MIDDLEWARE = [
     "lib.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, taking the account from the session's own query (signin/sessions.py).
+    "signin.sessions.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "lib.middleware.NoStoreWhenSignedInMiddleware",
     "audit.middleware.RefusedRequestMiddleware",
@@ -131,10 +134,14 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 DB = env_str("DB", "sqlite")
+# A reused connection is health-checked (CONN_HEALTH_CHECKS) only after this many
+# seconds without a request; 0 checks it before every request (lib/dbhealth.py).
+DB_HEALTH_CHECK_DELAY = env_int("DB_HEALTH_CHECK_DELAY", 10)
 if DB == "postgres":
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's, with the health check skipped right after a good request (lib/dbhealth.py).
+            "ENGINE": "lib.postgresql",
             "NAME": env_str("DB_NAME", "inkludera"),
             "USER": env_str("DB_USER", "inkludera"),
             "PASSWORD": env_str("DB_PASSWORD", ""),
@@ -242,12 +249,12 @@ AXES_DISABLE_ACCESS_LOG = True
 # (lib.middleware.SessionLifetimeMiddleware), not on every request: a page read
 # writes nothing to the database.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-# Sessions are written to the database and to the shared cache, and read from the
-# cache: one plain SELECT of the cache table (a key lookup in Redis) instead of an
-# ORM query of django_session on every signed-in request (docs/operations.md,
-# "Signed-in requests"). Sign-out deletes both copies; the account's session hash
-# is still checked on every request, so a password change ends other sessions.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database with their account as a column, read in one query
+# with the account joined: a signed-in request costs one query for both
+# (signin/sessions.py; docs/operations.md, "Signed-in requests"). Sign-out deletes the
+# row; the account's session hash is still checked on every request, so a password
+# change ends other sessions.
+SESSION_ENGINE = "signin.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -433,6 +440,8 @@ PLAN_FILE_MAX_BYTES = env_int("PLAN_FILE_MAX_BYTES", 1_000_000)
 # The uncompressed size, the packing ratio and the cells are limited too (lib/xlsx.py).
 XLSX_MAX_BYTES = env_int("XLSX_MAX_BYTES", 5_000_000)
 XLSX_MAX_ROWS = env_int("XLSX_MAX_ROWS", 10_000)
+# Largest file that can be attached to a consultation, a plan, … (documents/), in MB.
+ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 20)
 # Days before a follow-up deadline that unit contacts get a reminder.
 FOLLOWUP_REMINDER_DAYS = env_int("FOLLOWUP_REMINDER_DAYS", 7)
 # Retention (retention.services.enforce, `manage.py enforce_retention`, daily in the

@@ -5,6 +5,7 @@ from django.urls import include, path
 from home.urls import auth_urlpatterns
 from inventories.urls import public_urlpatterns as inventory_public_urls
 from lib import health
+from remiss.urls import public_urlpatterns as remiss_public_urls
 from surveys.urls import public_urlpatterns as survey_public_urls
 
 urlpatterns = [
@@ -25,8 +26,11 @@ urlpatterns = [
     path("inventering/", include("surveys.urls")),
     path("", include((survey_public_urls, "survey_public"))),
     path("", include((inventory_public_urls, "inventory_public"))),
+    path("remisser/", include("remiss.urls")),
+    path("", include((remiss_public_urls, "remiss_public"))),
     path("rapporter/", include("reports.urls")),
     path("importer/", include("imports.urls")),
+    path("dokument/", include("documents.urls")),
     path("api/", include("opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -22,6 +22,15 @@ class HomeConfig(AppConfig):
 
         # Every write to the database makes the kept staff pages stale (lib/pagecache.py).
         connection_created.connect(pagecache.watch_connection, dispatch_uid="pagecache_watch_connection")
+
+        from django.core.signals import request_finished
+
+        from lib import dbhealth
+
+        # A connection that served a request a moment ago skips its health check (lib/dbhealth.py).
+        request_finished.connect(dbhealth.note_request_finished, dispatch_uid="db_note_request_finished")
+        # A write whose new generation waited for its statement to end (lib/pagecache.py).
+        request_finished.connect(pagecache.flush_pending, dispatch_uid="pagecache_flush_pending")
         pre_migrate.connect(pagecache.pause_during_migrate, dispatch_uid="pagecache_pause")
         post_migrate.connect(pagecache.resume_after_migrate, dispatch_uid="pagecache_resume")
 
@@ -31,3 +40,4 @@ class HomeConfig(AppConfig):
 
         # One structured line per task run (LOG_FORMAT=json), wherever it runs (the worker).
         task_finished.connect(log_task_finished, dispatch_uid="log_task_finished")
+        task_finished.connect(pagecache.flush_pending, dispatch_uid="pagecache_flush_pending_task")

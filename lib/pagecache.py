@@ -59,6 +59,7 @@ PREFIX = "pagecache:page"
 IGNORED_TABLES = frozenset(
     {
         "django_session",
+        "inkludera_session",
         "django_tasks_database_dbtaskresult",
         "worker_workerprocess",
         "worker_scheduledrun",
@@ -69,6 +70,7 @@ IGNORED_TABLES = frozenset(
         "axes_accesslog",
     }
 )
+RETURNING = re.compile(r"\bRETURNING\b", re.I)
 WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?([\w.]+)"?', re.I)
 
 
@@ -114,13 +116,27 @@ def resume_after_migrate(sender=None, **kwargs) -> None:
     new_generation()
 
 
-def _after_write(connection) -> None:
+# On a connection: a write made outside a transaction whose new generation waits
+# for its statement to finish (see _after_write).
+PENDING = "_pagecache_pending"
+
+
+def _after_write(connection, sql: str) -> None:
     if _paused:
         return
     blocks = connection.atomic_blocks
     # Outside a transaction the write is visible to others now; so is one made in
     # the test suite's own per-test transaction (which never commits) to the test.
     if not blocks or blocks[0]._from_testcase:
+        if not blocks and connection.vendor == "sqlite" and RETURNING.search(sql):
+            # SQLite's INSERT … RETURNING is still running until its rows are read,
+            # after this wrapper returns, and its implicit transaction with it: the
+            # cache's write (a transaction of its own on this connection, for the
+            # database cache) would fail and roll the row back. Replaced once the
+            # statement is done: before the connection's next statement outside a
+            # transaction, or at the end of the request or task (flush_pending).
+            setattr(connection, PENDING, True)
+            return
         new_generation()
         return
     # Once per transaction: the callback is forgotten with a rolled-back savepoint.
@@ -128,11 +144,27 @@ def _after_write(connection) -> None:
         transaction.on_commit(new_generation, using=connection.alias)
 
 
+def _flush(connection) -> None:
+    if getattr(connection, PENDING, False):
+        setattr(connection, PENDING, False)
+        new_generation()
+
+
+def flush_pending(**kwargs) -> None:
+    """request_finished, task_finished: replace the generation for the writes still waiting."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            _flush(connection)
+
+
 def _watch_writes(execute, sql, params, many, context):
+    connection = context["connection"]
+    if not connection.in_atomic_block:
+        _flush(connection)  # the previous statement has finished: its rows were read
     result = execute(sql, params, many, context)
     match = WRITE.match(sql)
     if match and match.group(1).strip('"') not in _ignored_tables():
-        _after_write(context["connection"])
+        _after_write(connection, sql)
     return result
 
 

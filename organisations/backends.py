@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from signin.sessions import PreloadedUserMixin
+
 
 def find_account(name: str):
     """The one account a typed sign-in name means: its username in any case, or
@@ -29,7 +31,7 @@ def lockout_username(request, credentials=None) -> str:
     return cache[typed]
 
 
-class UsernameOrEmailBackend(ModelBackend):
+class UsernameOrEmailBackend(PreloadedUserMixin, ModelBackend):
     """Sign in with either the username (in any case) or the e-mail address."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):

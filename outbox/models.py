@@ -23,6 +23,9 @@ class OutgoingMail(models.Model):
         MINUTES_REVIEW = "minutes_review", _("minutes to review")
         FEEDBACK_REMINDER = "feedback_reminder", _("reminder about overdue feedback")
         FOLLOWUP_REMINDER = "followup_reminder", _("reminder about a follow-up report")
+        # A remiss's e-mail to an external organisation carries its personal answer link.
+        REMISS = "remiss", _("remiss to answer")
+        REMISS_REMINDER = "remiss_reminder", _("reminder about a remiss answer")
 
     # One logical message to one recipient: queueing the same key again is a no-op,
     # so a reminder job that runs twice never queues the same reminder twice.

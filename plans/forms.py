@@ -19,8 +19,8 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = [
-            "title", "kind", "status", "replaced_by", "valid_from", "valid_to",
-            "adopted_by", "adopted_on", "overall_goal", "description",
+            "title", "kind", "status", "dnr", "replaced_by", "valid_from", "valid_to",
+            "adopted_by", "adopted_on", "adopted_paragraph", "overall_goal", "description",
         ]  # fmt: skip
         widgets = {
             "valid_from": DateInput(),
@@ -270,3 +270,34 @@ ActivityStatusFormSet = forms.inlineformset_factory(
     extra=2,
     can_delete=True,
 )
+
+
+class AdoptForm(forms.Form):
+    """The council's decision adopting a version (plans.services.plan_adopt)."""
+
+    prefix = "adopt"  # the form is also on the plan page, beside its other forms
+
+    adopted_by = forms.CharField(
+        label=_("Adopted by"),
+        max_length=Plan._meta.get_field("adopted_by").max_length,
+        help_text=_("E.g. Kommunfullmäktige."),
+        validators=[validate_single_line],
+    )
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=DateInput())
+    paragraph = forms.CharField(
+        label=_("Paragraph"),
+        required=False,
+        max_length=Plan._meta.get_field("adopted_paragraph").max_length,
+        help_text=_("E.g. § 12."),
+        validators=[validate_single_line],
+    )
+    dnr = forms.CharField(
+        label=_("Reference number (dnr)"),
+        required=False,
+        max_length=Plan._meta.get_field("dnr").max_length,
+        validators=[validate_single_line],
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        kwargs.setdefault("initial", {"adopted_by": plan.adopted_by, "dnr": plan.dnr})
+        super().__init__(*args, **kwargs)

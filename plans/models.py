@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -52,6 +54,7 @@ class PlanQuerySet(models.QuerySet):
         order = models.Case(
             models.When(status=Plan.Status.ADOPTED, then=0),
             models.When(status=Plan.Status.CONSULTATION, then=1),
+            models.When(status=Plan.Status.REVISION, then=1),
             models.When(status=Plan.Status.DRAFT, then=2),
             default=3,
         )
@@ -72,6 +75,7 @@ class Plan(TranslatableModelMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "utkast", _("draft")
         CONSULTATION = "pa_remiss", _("out for consultation")
+        REVISION = "bearbetning", _("under revision")
         ADOPTED = "antagen", _("adopted")
         REPLACED = "ersatt", _("replaced")
 
@@ -104,6 +108,22 @@ class Plan(TranslatableModelMixin, models.Model):
     # The plan the start page, the dashboards and "this plan's work" pages show: chosen by a
     # coordinator (plans.services.plan_make_current), never inferred from the newest plan.
     is_current = models.BooleanField(_("current plan"), default=False, editable=False)
+    # Versions (docs/plan-versions.md): every version of a plan is a Plan row; they form a
+    # chain through previous_version. plans.services.plan_new_version makes one.
+    version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
+    previous_version = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="next_versions",
+        verbose_name=_("previous version"),
+    )
+    dnr = models.CharField(_("reference number (dnr)"), max_length=100, blank=True, validators=[validate_single_line])
+    adopted_paragraph = models.CharField(
+        _("paragraph"), max_length=50, blank=True, help_text=_("E.g. § 12."), validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     # Public texts (docs/public-site.md §1): the plan in plain words, per language.
@@ -182,6 +202,9 @@ class Goal(TranslatableModelMixin, models.Model):
     Kind = GoalKind
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    # The same goal in every version of the plan: copied with the goal, kept when its code
+    # or title changes. Versions are compared, and activities carried over, by identity.
+    identity = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -220,6 +243,7 @@ class Goal(TranslatableModelMixin, models.Model):
         ordering = ["plan", "depth", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="goal_unique_code_per_plan"),
+            models.UniqueConstraint(fields=["plan", "identity"], name="goal_unique_identity_per_plan"),
             models.CheckConstraint(condition=Q(depth__gte=1) & Q(depth__lte=MAX_LEVELS), name="goal_depth_range"),
             models.CheckConstraint(
                 condition=(Q(depth=1) & Q(parent__isnull=True)) | (Q(depth__gt=1) & Q(parent__isnull=False)),

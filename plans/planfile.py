@@ -10,6 +10,7 @@ docs/plan-file-format.md.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,11 @@ from organisations.models import Municipality, OrgUnit, UnitGroup
 from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, PlanLevel, RightsArea
 
 FORMAT_NAME = "inkludera-plan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Versions this code reads. Version 2 added the goals' identities (``id``) and the
+# plan's version metadata (``version``, ``dnr``, ``adopted_paragraph``); a version 1
+# file is read as before and its goals get new identities.
+READABLE_VERSIONS = (1, 2)
 
 
 # --- Reading YAML with line numbers -----------------------------------------------
@@ -333,6 +338,8 @@ class GoalSpec:
     responsibilities: list[ResponsibilitySpec] = field(default_factory=list)
     children: list[GoalSpec] = field(default_factory=list)
     line: int = 0
+    # The goal's identity across the plan's versions (docs/plan-versions.md); None: a new one.
+    identity: uuid.UUID | None = None
 
 
 @dataclass
@@ -352,6 +359,9 @@ class PlanSpec:
     valid_to: dt.date | None = None
     adopted_by: str = ""
     adopted_on: dt.date | None = None
+    version: int = 1
+    dnr: str = ""
+    adopted_paragraph: str = ""
     levels: list[LevelSpec] = field(default_factory=list)
     goals: list[GoalSpec] = field(default_factory=list)
 
@@ -370,10 +380,11 @@ class PlanSpec:
 PLAN_KEYS = {
     "title", "kind", "status", "overall_goal", "description",
     "valid_from", "valid_to", "adopted_by", "adopted_on",
+    "version", "dnr", "adopted_paragraph",
 }  # fmt: skip
 LEVEL_KEYS = {"name", "goal_kind"}
 GOAL_KEYS = {
-    "code", "title", "kind", "description", "guidance",
+    "id", "code", "title", "kind", "description", "guidance",
     "rights_areas", "responsible", "goals",
 }  # fmt: skip
 RESPONSIBLE_KEYS = {"all_units", "primary", "co_responsible"}
@@ -387,6 +398,7 @@ def _choices_text(choices) -> str:
 class _Validator:
     def __init__(self, municipality: Municipality):
         self.errors: list[PlanFileError] = []
+        self.identities: set[uuid.UUID] = set()
         units = list(OrgUnit.objects.filter(municipality=municipality))
         groups = list(UnitGroup.objects.filter(municipality=municipality))
         self.targets: dict[str, OrgUnit | UnitGroup] = {}
@@ -532,7 +544,7 @@ class _Validator:
         version = data.get("version")
         if "version" not in data:
             self.error(data.line, _("“%(key)s” is missing.") % {"key": "version"})
-        elif type(version) is not int or version != FORMAT_VERSION:
+        elif type(version) is not int or version not in READABLE_VERSIONS:
             self.error(
                 self._line(data, "version"),
                 _("Unsupported format version “%(version)s”; this version of Inkludera reads version %(supported)d.")
@@ -552,6 +564,9 @@ class _Validator:
             valid_to=self.date(plan_map, "valid_to"),
             adopted_by=self.text(plan_map, "adopted_by", field=Plan._meta.get_field("adopted_by")),
             adopted_on=self.date(plan_map, "adopted_on"),
+            version=self.plan_version(plan_map),
+            dnr=self.text(plan_map, "dnr", field=Plan._meta.get_field("dnr")),
+            adopted_paragraph=self.text(plan_map, "adopted_paragraph", field=Plan._meta.get_field("adopted_paragraph")),
         )
         if not plan_map.get("kind"):
             self.error(
@@ -638,6 +653,7 @@ class _Validator:
                 guidance=self.text(item, "guidance", field=Goal._meta.get_field("guidance")),
                 line=line,
             )
+            spec.identity = self.identity(item)
             spec.rights_areas = self.rights_areas(item)
             self.responsible(item, spec)
             children = self.sequence(item, "goals")
@@ -645,6 +661,41 @@ class _Validator:
                 spec.children = self.goals(children, depth=depth + 1, levels=levels)
             specs.append(spec)
         return specs
+
+    def plan_version(self, plan_map: LDict) -> int:
+        """The plan's version number (1 when not given)."""
+        if "version" not in plan_map:
+            return 1
+        value = plan_map["version"]
+        if type(value) is not int or not 1 <= value <= 32767:
+            self.error(
+                self._line(plan_map, "version"),
+                _("“version” must be a whole number from 1, not “%(value)s”.") % {"value": _shown(value)},
+            )
+            return 1
+        return value
+
+    def identity(self, item: LDict) -> uuid.UUID | None:
+        """The goal's ``id``: kept when it is the first goal of the file with it; a goal
+        repeating an id gets a new identity (None), as does a goal without one."""
+        if "id" not in item or item["id"] in (None, ""):
+            return None
+        value = item["id"]
+        try:
+            identity = uuid.UUID(str(value)) if isinstance(value, str) else None
+        except ValueError:
+            identity = None
+        if identity is None:
+            self.error(
+                self._line(item, "id"),
+                _("“id” must be a goal identity as the export writes it (or left out), not “%(value)s”.")
+                % {"value": _shown(value)},
+            )
+            return None
+        if identity in self.identities:
+            return None
+        self.identities.add(identity)
+        return identity
 
     def goal_kind(self, item: LDict, level: LevelSpec) -> str:
         """A goal takes its level's kind unless it names one; ``kind: ""`` means none."""
@@ -774,7 +825,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         children.setdefault(goal.parent_id, []).append(goal)
 
     def goal_data(goal: Goal) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": goal.code, "title": goal.title}
+        out: dict[str, Any] = {"id": str(goal.identity), "code": goal.code, "title": goal.title}
         level_kind = levels[goal.depth - 1].goal_kind if goal.depth <= len(levels) else ""
         if goal.kind and goal.kind != level_kind:
             out["kind"] = goal.kind
@@ -802,7 +853,19 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         return out
 
     plan_data: dict[str, Any] = {"title": plan.title, "kind": plan.kind, "status": plan.status}
-    for key in ("valid_from", "valid_to", "adopted_by", "adopted_on", "overall_goal", "description"):
+    if plan.version != 1:
+        plan_data["version"] = plan.version
+    keys = (
+        "dnr",
+        "valid_from",
+        "valid_to",
+        "adopted_by",
+        "adopted_on",
+        "adopted_paragraph",
+        "overall_goal",
+        "description",
+    )
+    for key in keys:
         value = getattr(plan, key)
         if value not in (None, ""):
             plan_data[key] = value

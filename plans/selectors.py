@@ -161,6 +161,21 @@ def current_plan(municipality: Municipality) -> Plan | None:
     return Plan.objects.filter(municipality=municipality, is_current=True).first()
 
 
+def plan_chain(plan: Plan) -> list[Plan]:
+    """Every version of the plan (docs/plan-versions.md), oldest first: the plans
+    linked to it through previous_version, in either direction. Two queries, however
+    long the chain: a municipality has a handful of plans."""
+    links = dict(Plan.objects.filter(municipality_id=plan.municipality_id).values_list("pk", "previous_version_id"))
+    root = plan.pk
+    while links.get(root):
+        root = links[root]
+    members, frontier = {root}, {root}
+    while frontier:
+        frontier = {pk for pk, prev in links.items() if prev in frontier and pk not in members}
+        members |= frontier
+    return list(Plan.objects.filter(pk__in=members).order_by("version", "pk"))
+
+
 def plans_like(municipality: Municipality, *, title: str, valid_from, valid_to) -> Plan | None:
     """A plan of the municipality with the same title (ignoring case and surrounding
     space) and the same validity period, if there is one."""

@@ -7,8 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activities.selectors import forget_counts
 from audit.models import AuditEvent
@@ -31,6 +34,7 @@ class PlanExists(Exception):
 PLAN_FIELDS = (
     "title", "kind", "status", "overall_goal", "description",
     "valid_from", "valid_to", "adopted_by", "adopted_on", "replaced_by", "is_current",
+    "version", "dnr", "adopted_paragraph",
 )  # fmt: skip
 GOAL_FIELDS = ("code", "title", "kind", "description", "guidance", "all_units", "parent")
 
@@ -275,6 +279,9 @@ def plan_import(*, municipality: Municipality, spec: PlanSpec, by, as_new: bool 
         "valid_to": spec.valid_to,
         "adopted_by": spec.adopted_by,
         "adopted_on": spec.adopted_on,
+        "adopted_paragraph": spec.adopted_paragraph,
+        "dnr": spec.dnr,
+        "version": spec.version,
     }
     plan = plan_create(
         municipality=municipality, by=by, fields=fields, levels=[(lvl.name, lvl.goal_kind) for lvl in spec.levels]
@@ -294,6 +301,7 @@ def plan_import(*, municipality: Municipality, spec: PlanSpec, by, as_new: bool 
                     "description": g.description,
                     "guidance": g.guidance,
                     "all_units": g.all_units,
+                    **({"identity": g.identity} if g.identity else {}),
                 },
                 rights_areas=[a for a in g.rights_areas if a in valid_areas],
                 responsible=[Responsible(target=r.target, role=r.role) for r in g.responsibilities],
@@ -318,3 +326,259 @@ def statuses_save(*, plan: Plan, by, formset) -> None:
         obj=plan,
         changes=diff({"activity_statuses": before}, {"activity_statuses": after}),
     )
+
+
+# --- Versions (docs/plan-versions.md) ----------------------------------------------------
+
+
+class AdoptionRefused(Exception):
+    """Adopting the version is not allowed; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What adopting a version did: the version it replaced (if any), the activities
+    carried over to the new version, and those left with the old one because none of
+    their goals carries over."""
+
+    plan: Plan
+    replaced: Plan | None
+    moved: int
+    left_behind: int
+    carried_from: Plan | None = None
+
+
+def _copy_translations(model, pairs: dict[int, int]) -> None:
+    """Copy the public-text rows (parler) of the objects ``pairs`` maps old pk → new pk."""
+    translation_model = model._parler_meta.root_model
+    skip = {"id", "master"}
+    names = [f.attname for f in translation_model._meta.concrete_fields if f.name not in skip]
+    copies = []
+    for row in translation_model.objects.filter(master_id__in=list(pairs)).values("master_id", *names):
+        master_id = row.pop("master_id")
+        copies.append(translation_model(master_id=pairs[master_id], **row))
+    translation_model.objects.bulk_create(copies, batch_size=500)
+
+
+@transaction.atomic
+def plan_new_version(*, plan: Plan, by) -> Plan:
+    """A new version of the plan: a draft copy of it (fields, levels, statuses, public
+    texts and every goal with the same identity), the next number in its chain. The
+    copy is never the current plan; adopting it (plan_adopt) makes it so. A fixed
+    number of queries however many goals the plan has."""
+    from .selectors import plan_chain
+
+    Municipality.objects.select_for_update().filter(pk=plan.municipality_id).first()  # numbers, when racing
+    number = max(p.version for p in plan_chain(plan)) + 1
+    copy = Plan.objects.create(
+        municipality_id=plan.municipality_id,
+        title=plan.title,
+        kind=plan.kind,
+        status=Plan.Status.DRAFT,
+        overall_goal=plan.overall_goal,
+        description=plan.description,
+        valid_from=plan.valid_from,
+        valid_to=plan.valid_to,
+        dnr=plan.dnr,
+        version=number,
+        previous_version=plan,
+        is_current=False,
+    )
+    _copy_translations(Plan, {plan.pk: copy.pk})
+    PlanLevel.objects.bulk_create(
+        PlanLevel(plan=copy, depth=lvl.depth, name=lvl.name, goal_kind=lvl.goal_kind) for lvl in plan.levels.all()
+    )
+    ActivityStatus.objects.bulk_create(
+        ActivityStatus(plan=copy, name=s.name, summary=s.summary, position=s.position)
+        for s in plan.activity_statuses.all()
+    )
+    # Goals level by level (a parent's copy needs its primary key): one insert per level.
+    goals = list(plan.goals.order_by("depth", "position", "pk"))
+    new_pk: dict[int, int] = {}
+    for depth in sorted({g.depth for g in goals}):
+        level = [g for g in goals if g.depth == depth]
+        copies = [
+            Goal(
+                plan=copy,
+                parent_id=new_pk[g.parent_id] if g.parent_id else None,
+                depth=g.depth,
+                position=g.position,
+                code=g.code,
+                title=g.title,
+                kind=g.kind,
+                description=g.description,
+                guidance=g.guidance,
+                all_units=g.all_units,
+                identity=g.identity,
+            )
+            for g in level
+        ]
+        Goal.objects.bulk_create(copies, batch_size=500)
+        new_pk.update({g.pk: c.pk for g, c in zip(level, copies, strict=True)})
+    Areas = Goal.rights_areas.through
+    Areas.objects.bulk_create(
+        (
+            Areas(goal_id=new_pk[goal_id], rightsarea_id=area_id)
+            for goal_id, area_id in Areas.objects.filter(goal__plan=plan).values_list("goal_id", "rightsarea_id")
+        ),
+        batch_size=500,
+    )
+    GoalResponsibility.objects.bulk_create(
+        (
+            GoalResponsibility(goal_id=new_pk[r.goal_id], unit_id=r.unit_id, group_id=r.group_id, role=r.role)
+            for r in GoalResponsibility.objects.filter(goal__plan=plan).order_by("pk")
+        ),
+        batch_size=500,
+    )
+    _copy_translations(Goal, new_pk)
+    changes = snapshot_created(plan_snapshot(copy))
+    changes["previous_version"] = [None, f"{plan.title} (version {plan.version})"]
+    changes["goals"] = [None, len(goals)]
+    audit_record(municipality=plan.municipality, actor=by, action=AuditEvent.Action.CREATE, obj=copy, changes=changes)
+    return copy
+
+
+def _status_map(old: Plan, new: Plan) -> dict[int, int]:
+    """The old version's activity status → the new version's of the same name (else the
+    first with the same summary, else the new version's first status)."""
+    new_statuses = list(new.activity_statuses.order_by("position", "pk"))
+    by_name = {s.name: s.pk for s in new_statuses}
+    by_summary: dict[str, int] = {}
+    for s in new_statuses:
+        by_summary.setdefault(s.summary, s.pk)
+    out = {}
+    for s in old.activity_statuses.all():
+        out[s.pk] = by_name.get(s.name) or by_summary.get(s.summary) or new_statuses[0].pk
+    return out
+
+
+def _carry_over(*, old: Plan, new: Plan, by) -> tuple[int, int]:
+    """Move the old version's activities whose goals carry over (same identity) to the
+    new version; they keep their links to the old goals and gain links to the new ones.
+    Indicators following an old goal also follow its new version. A fixed number of
+    queries however many activities. Returns (moved, left behind)."""
+    from activities.models import Activity
+    from indicators.models import Indicator
+
+    new_goal = dict(new.goals.values_list("identity", "pk"))
+    old_to_new = {
+        pk: new_goal[identity] for pk, identity in old.goals.values_list("pk", "identity") if identity in new_goal
+    }
+    Links = Activity.goals.through
+    links: dict[int, set[int]] = {}
+    for activity_id, goal_id in Links.objects.filter(activity__plan=old).values_list("activity_id", "goal_id"):
+        links.setdefault(activity_id, set()).add(goal_id)
+    activities = dict(Activity.objects.filter(plan=old).values_list("pk", "status_id"))
+    moving = {pk for pk in activities if any(g in old_to_new for g in links.get(pk, ()))}
+    if not activities:
+        return 0, 0
+    statuses = _status_map(old, new) if moving else {}
+    now = timezone.now()
+    by_status: dict[int, list[int]] = {}
+    for pk in moving:
+        by_status.setdefault(statuses[activities[pk]], []).append(pk)
+    for status_id, pks in by_status.items():  # one update per status, not per activity
+        Activity.objects.filter(pk__in=pks).update(
+            plan=new, status_id=status_id, updated_at=now, version=models.F("version") + 1
+        )
+    Links.objects.bulk_create(
+        (Links(activity_id=a, goal_id=old_to_new[g]) for a in moving for g in sorted(links[a]) if g in old_to_new),
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    Follows = Indicator.goals.through
+    Follows.objects.bulk_create(
+        (
+            Follows(indicator_id=indicator_id, goal_id=old_to_new[goal_id])
+            for indicator_id, goal_id in Follows.objects.filter(goal__plan=old).values_list("indicator_id", "goal_id")
+            if goal_id in old_to_new
+        ),
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    if moving:
+        actor_name = (by.get_full_name() or by.get_username()) if by is not None else ""
+        content_type = ContentType.objects.get_for_model(Activity, for_concrete_model=False)
+        change = {"plan": [f"{old.title} (version {old.version})", f"{new.title} (version {new.version})"]}
+        AuditEvent.objects.bulk_create(
+            (
+                AuditEvent(
+                    municipality_id=old.municipality_id,
+                    actor=by,
+                    actor_name=actor_name,
+                    at=now,
+                    action=AuditEvent.Action.UPDATE,
+                    content_type=content_type,
+                    object_id=activity.pk,
+                    object_repr=str(activity)[:300],
+                    changes=change,
+                )
+                for activity in Activity.objects.filter(pk__in=moving)
+                .select_related("municipality")
+                .only("pk", "number", "title", "municipality__reference_prefix", "municipality__code")
+            ),
+            batch_size=500,
+        )
+    forget_counts(old.pk)
+    forget_counts(new.pk)
+    return len(moving), len(activities) - len(moving)
+
+
+@transaction.atomic
+def plan_adopt(*, plan: Plan, by, adopted_by: str, adopted_on, paragraph: str = "", dnr: str | None = None) -> Adoption:
+    """Adopt a version (the council's decision): it becomes antagen; the chain's adopted
+    version becomes ersatt, replaced by this one, and hands over its activities
+    (_carry_over); if that was the municipality's current plan, this one is now. A chain
+    without an adopted version hands over from its current plan, if it has it.
+    Raises AdoptionRefused, saving nothing, for a version already adopted or replaced or
+    when who adopted it or when is missing."""
+    from .selectors import plan_chain
+
+    Municipality.objects.select_for_update().filter(pk=plan.municipality_id).first()
+    plan = Plan.objects.select_related("municipality").get(pk=plan.pk)
+    if plan.status in (Plan.Status.ADOPTED, Plan.Status.REPLACED):
+        raise AdoptionRefused(_("This version is already %(status)s.") % {"status": plan.get_status_display()})
+    if not (adopted_by or "").strip():
+        raise AdoptionRefused(_("Say who adopted the plan (e.g. Kommunfullmäktige)."))
+    if adopted_on is None:
+        raise AdoptionRefused(_("Give the date the plan was adopted."))
+    before = plan_snapshot(plan)
+    chain = [p for p in plan_chain(plan) if p.pk != plan.pk]
+    adopted = [p for p in chain if p.status == Plan.Status.ADOPTED]
+    plan.status = Plan.Status.ADOPTED
+    plan.adopted_by = adopted_by.strip()
+    plan.adopted_on = adopted_on
+    plan.adopted_paragraph = (paragraph or "").strip()
+    if dnr is not None:
+        plan.dnr = dnr.strip()
+    plan.save(update_fields=["status", "adopted_by", "adopted_on", "adopted_paragraph", "dnr"])
+    after = plan_snapshot(plan)
+    changes = diff(before, after)
+    audit_record(municipality=plan.municipality, actor=by, action=AuditEvent.Action.UPDATE, obj=plan, changes=changes)
+    replaced = max(adopted, key=lambda p: p.version) if adopted else None
+    # The activities come from the adopted version this one replaces; when the chain has
+    # none (a first version used while still a draft or on remiss), from the chain's
+    # current plan.
+    source = replaced or next((p for p in chain if p.is_current), None)
+    moved = left = 0
+    was_current = source is not None and source.is_current
+    for old in adopted:
+        was_current = was_current or old.is_current
+        old.status = Plan.Status.REPLACED
+        old.replaced_by = plan
+        old.save(update_fields=["status", "replaced_by"])
+        audit_record(
+            municipality=plan.municipality,
+            actor=by,
+            action=AuditEvent.Action.UPDATE,
+            obj=old,
+            changes={
+                "status": [str(Plan.Status.ADOPTED.label), str(Plan.Status.REPLACED.label)],
+                "replaced_by": [None, str(plan)],
+            },
+        )
+    if source is not None:
+        moved, left = _carry_over(old=source, new=plan, by=by)
+    if was_current:  # plan_make_current also records that the replaced version no longer is
+        plan_make_current(plan=plan, by=by)
+    return Adoption(plan=plan, replaced=replaced, moved=moved, left_behind=left, carried_from=source)

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
@@ -19,12 +20,12 @@ from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
 from public.swedish_texts import SwedishTextsForm, edit_swedish_texts, plain_summary_fields
 
-from . import services
+from . import services, versions
 from .access import get_goal_for_user, get_plan_for_user
-from .forms import ActivityStatusFormSet, GoalForm, PlanForm, PlanImportForm
+from .forms import ActivityStatusFormSet, AdoptForm, GoalForm, PlanForm, PlanImportForm
 from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
-from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_tree, plans_like
+from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_chain, plan_tree, plans_like
 from .spreadsheet import plan_workbook
 
 ACTIVITIES_PAGE_SIZE = 50  # the goal page's list of activities
@@ -61,6 +62,8 @@ def plan_detail(request, pk):
         "history": history_for(plan),
         "can_edit": request.membership.is_coordinator,
         "summary_form": _summary_form(plan) if request.membership.is_coordinator else None,
+        "chain": plan_chain(plan),
+        "adopt_form": AdoptForm(plan=plan) if request.membership.is_coordinator else None,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -147,12 +150,18 @@ def plan_delete(request, pk):
         if must_choose:
             messages.error(request, _("Make another plan the current plan first, then delete this one."))
             return redirect("plans:detail", pk=plan.pk)
+        if plan.next_versions.exists():
+            messages.error(request, _("A later version was made from this version: delete that one first."))
+            return redirect("plans:detail", pk=plan.pk)
         try:
             services.plan_delete(plan=plan, by=request.user)
         except ProtectedError:
             messages.error(
                 request,
-                _("The plan has been followed up in rounds and cannot be deleted. Mark it as replaced instead."),
+                _(
+                    "The plan has been followed up in rounds or sent on remiss and cannot be deleted. "
+                    "Mark it as replaced instead."
+                ),
             )
             return redirect("plans:detail", pk=plan.pk)
         messages.success(request, _("The plan “%(title)s” was deleted.") % {"title": plan.title})
@@ -351,3 +360,119 @@ def goal_delete(request, pk):
         return redirect("plans:detail", pk=plan_pk)
     descendants = goal_descendants(goal)
     return render(request, "plans/goal_confirm_delete.html", {"goal": goal, "descendants": descendants})
+
+
+# --- Versions (docs/plan-versions.md) ---------------------------------------------------
+
+
+def _version_of_chain(request, plan: Plan, pk: int) -> Plan:
+    """Another version of the same plan, or 404 (a plan outside the chain is not a version)."""
+    other = get_plan_for_user(request.user, pk)
+    if other.pk not in {p.pk for p in plan_chain(plan)}:
+        raise Http404
+    return other
+
+
+@member_required
+@require_POST
+def plan_new_version(request, pk):
+    """Start a new version of the plan: a draft copy (coordinators)."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    copy = services.plan_new_version(plan=plan, by=request.user)
+    messages.success(
+        request,
+        _("Version %(version)d was created as a draft copy of version %(previous)d.")
+        % {"version": copy.version, "previous": plan.version},
+    )
+    return redirect("plans:detail", pk=copy.pk)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_adopt(request, pk):
+    """Record the council's decision adopting this version (coordinators)."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = AdoptForm(request.POST or None, plan=plan)
+    refused = None
+    if plan.status in (Plan.Status.ADOPTED, Plan.Status.REPLACED):
+        refused = _("This version is already %(status)s.") % {"status": plan.get_status_display()}
+    if request.method == "POST" and form.is_valid() and refused is None:
+        data = form.cleaned_data
+        try:
+            result = services.plan_adopt(
+                plan=plan,
+                by=request.user,
+                adopted_by=data["adopted_by"],
+                adopted_on=data["adopted_on"],
+                paragraph=data["paragraph"],
+                dnr=data["dnr"],
+            )
+        except services.AdoptionRefused as exc:
+            refused = str(exc)
+        else:
+            messages.success(request, _("Version %(version)d is adopted.") % {"version": plan.version})
+            if result.carried_from is not None:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(moved)d activity was carried over from version %(old)d.",
+                        "%(moved)d activities were carried over from version %(old)d.",
+                        result.moved,
+                    )
+                    % {"moved": result.moved, "old": result.carried_from.version},
+                )
+            if result.left_behind:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d activity stays with version %(old)d: none of its goals is in this version.",
+                        "%(count)d activities stay with version %(old)d: none of their goals is in this version.",
+                        result.left_behind,
+                    )
+                    % {"count": result.left_behind, "old": result.carried_from.version},
+                )
+            return redirect("plans:detail", pk=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": plan, "form": form, "refused": refused, "chain": plan_chain(plan)}
+    return render(request, "plans/plan_adopt.html", context, status=status)
+
+
+@member_required
+def plan_compare_choose(request, pk):
+    """Choose two versions of the plan to compare (a GET form; its answer redirects)."""
+    plan = get_plan_for_user(request.user, pk)
+    chain = plan_chain(plan)
+    ids = {p.pk for p in chain}
+    old_pk, new_pk = int_param(request, "fran"), int_param(request, "till")
+    if old_pk in ids and new_pk in ids:
+        return redirect("plans:compare", pk=old_pk, other_pk=new_pk)
+    return render(request, "plans/plan_compare_choose.html", {"plan": plan, "chain": chain})
+
+
+def _comparison(request, pk, other_pk):
+    old = get_plan_for_user(request.user, pk)
+    new = _version_of_chain(request, old, other_pk)
+    return old, new, versions.compare(versions.snapshot(old), versions.snapshot(new))
+
+
+@member_required
+def plan_compare_docx(request, pk, other_pk):
+    """The comparison as Word: a two-column table per changed item."""
+    from reports.render import DOCX_CONTENT_TYPE, render_docx
+
+    from .versions_document import comparison_document
+
+    old, new, comparison = _comparison(request, pk, other_pk)
+    rendered = render_docx(comparison_document(old, new, comparison))
+    response = HttpResponse(rendered.data, content_type=DOCX_CONTENT_TYPE)
+    name = f"jamforelse-{slugify(new.title)[:50] or 'plan'}-v{old.version}-v{new.version}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_required
+def plan_compare(request, pk, other_pk):
+    """What changed from one version of the plan to another, word by word."""
+    old, new, comparison = _comparison(request, pk, other_pk)
+    context = {"old": old, "new": new, "plan": new, "comparison": comparison, "chain": plan_chain(new)}
+    return render(request, "plans/plan_compare.html", context)

@@ -243,6 +243,16 @@ def _few_collections():
         gc.unfreeze()
 
 
+def warm_up() -> None:
+    """Load WeasyPrint (Pango, fontconfig) and the report's fonts by rendering a line.
+
+    A worker that builds reports calls this once at start (worker run_worker), so
+    the first report does not pay the second and more it takes."""
+    from weasyprint import HTML
+
+    HTML(string="<p>Inkludera</p>").write_pdf()
+
+
 def render_processes() -> int:
     """How many processes render a PDF's parts at once (REPORT_RENDER_PROCESSES, else the cores)."""
     from django.conf import settings

@@ -20,7 +20,14 @@ from pathlib import Path
 
 # Django's own bookkeeping: rows here do not make a database "hold data".
 BOOKKEEPING_TABLES = frozenset(
-    {"django_migrations", "django_content_type", "auth_permission", "django_session", "inkludera_cache"}
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "django_session",
+        "inkludera_session",
+        "inkludera_cache",
+    }
 )
 
 

@@ -6,6 +6,8 @@ allauth's SocialApp; this row ties one to a municipality. An account is matched
 by its e-mail address to an invited membership in that municipality: nobody
 gets an account by signing in (signin.adapters)."""
 
+from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,3 +53,23 @@ class IdentityProvider(models.Model):
     def accepts(self, email: str) -> bool:
         domain = email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
         return domain in self.email_domains
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the account it is signed in to as a column,
+    so that one query reads both (signin.sessions). Null before sign-in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
+    )
+
+    objects = BaseSessionManager()
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "inkludera_session"

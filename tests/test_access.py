@@ -127,6 +127,29 @@ EXPECTED = {
     "plans:goal_delete": COORDINATOR_OBJECT,
     "plans:plan_summary": COORDINATOR_OBJECT,
     "plans:goal_summary": COORDINATOR_OBJECT,
+    # Versions (docs/plan-versions.md): everyone compares; the coordinator makes and adopts them.
+    "plans:new_version": MEMBER_POST_ONLY,
+    "plans:adopt": COORDINATOR_OBJECT,
+    "plans:compare_choose": MEMBER_OBJECT,
+    "plans:compare": MEMBER_OBJECT,
+    "plans:compare_docx": MEMBER_OBJECT,
+    # Remisses (remiss/): the coordinator everything; readers read; a unit's contact only
+    # their unit's body of a sent remiss (unit A has one, unit B none: 404 for contact B).
+    "remiss:list": MEMBER_PAGE,
+    "remiss:create": COORDINATOR_OBJECT,
+    "remiss:detail": MEMBER_OBJECT | {"contact_b": 404},
+    "remiss:edit": COORDINATOR_OBJECT,  # the draft remiss
+    "remiss:send": COORDINATOR_POST_ONLY,
+    "remiss:close": COORDINATOR_POST_ONLY,
+    "remiss:compilation": MEMBER_OBJECT | {"contact_a": 403, "contact_b": 404},
+    "remiss:compilation_pdf": COORDINATOR_POST_ONLY,  # asks the worker for a PDF
+    "remiss:compilation_pdf_file": MEMBER_OBJECT | {"contact_a": 403, "contact_b": 404},
+    "remiss:compilation_docx": MEMBER_OBJECT | {"contact_a": 403, "contact_b": 404},
+    "remiss:answer": UNIT_A_OBJECT | {"contact_b": 404},  # unit A's body: its contact answers, readers read elsewhere
+    "remiss:handle": COORDINATOR_POST_ONLY,
+    # An external organisation's personal link: no account; it opens that organisation's answer only.
+    "remiss_public:answer": PUBLIC,
+    "remiss_public:thanks": PUBLIC,
     "activities:list": MEMBER_PAGE,
     "activities:create": UNIT_WRITER_PAGE,
     "activities:detail": MEMBER_OBJECT,
@@ -190,6 +213,11 @@ EXPECTED = {
     # A representative's own data (GDPR art. 15): their own only, no id in the URL; staff have no such page.
     "consultations:my_data": dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN, "representative": 200},
     "consultations:my_data_json": dict.fromkeys(ROLES, 403) | {"anonymous": LOGIN, "representative": 200},
+    # Attachments (documents/): a file of unit A's consultation, seen by whoever sees the
+    # consultation (its invited representative too); attached and removed by POST only.
+    "documents:download": CONSULTATION_OBJECT,
+    "documents:upload": MEMBER_POST_ONLY,
+    "documents:delete": MEMBER_POST_ONLY,
     "surveys:list": MEMBER_PAGE,
     "surveys:create": UNIT_WRITER_PAGE,
     "surveys:detail": MEMBER_OBJECT,
@@ -340,6 +368,8 @@ BUILD_FILES = {
 POST_EXPECTED = {
     "reports:build": COORDINATOR_OBJECT,
     "plans:make_current": COORDINATOR_OBJECT,
+    "plans:new_version": COORDINATOR_OBJECT,
+    "plans:adopt": COORDINATOR_OBJECT,
     "activities:edit": UNIT_A_OBJECT,
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": UNIT_A_OBJECT,
@@ -390,6 +420,8 @@ POST_EXPECTED = {
     "public_staff:rights_move": COORDINATOR_OBJECT,
     "public_staff:translation": UNIT_A_OBJECT,
     "public_staff:translations_import": UNIT_WRITER_OBJECT,
+    "documents:upload": UNIT_A_OBJECT,
+    "documents:delete": UNIT_A_OBJECT,
 }
 
 # URLs whose POST changes something: a POST by a role that may not must be
@@ -577,6 +609,27 @@ def import_job_of(world):
     return job
 
 
+def attachment_of(world):
+    """Minutes attached to unit A's consultation, written directly (unaudited: the tests count audit events)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from documents.models import Attachment
+
+    consultation_type = ContentType.objects.get_for_model(world.consultation)
+    attachment = Attachment.objects.filter(content_type=consultation_type, object_id=world.consultation.pk).first()
+    if attachment is None:
+        content = b"%PDF-1.4\n%%EOF\n"
+        name = default_storage.save(f"attachments/{world.municipality.pk}/walk.pdf", ContentFile(content))
+        attachment = Attachment.objects.create(
+            municipality=world.municipality, content_type=consultation_type, object_id=world.consultation.pk,
+            file=name, original_name="Minnesanteckningar 12 mars.pdf", kind="pdf", size=len(content), sha256="0" * 64,
+            added_by=world.users["contact_a"],
+        )  # fmt: skip
+    return attachment
+
+
 def council_report_of(world):
     """A council report of the plan with one finished build (its files)."""
     from django.core.files.base import ContentFile
@@ -621,6 +674,70 @@ def council_report_builds(world) -> dict:
     return builds
 
 
+def remiss_of(world, *, draft: bool = False):
+    """The plan on remiss: a sent remiss with bodies unit A (answered, one comment on
+    the result goal) and an external organisation (not answered); or a draft with unit A.
+    Written directly, unaudited: the tests count audit events."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from remiss.models import Answer, Body, Comment, CompilationPdf, Remiss
+
+    today = timezone.localdate()
+    title = "Remiss (utkast)" if draft else "Remiss: Handlingsplan 2030"
+    remiss, created = Remiss.objects.get_or_create(
+        municipality=world.municipality,
+        title=title,
+        defaults={
+            "plan": world.plan, "dnr": "E2025-02080-1", "deadline": today + timedelta(days=30),
+            "status": Remiss.Status.DRAFT if draft else Remiss.Status.SENT,
+            "sent_on": None if draft else today - timedelta(days=5),
+        },
+    )  # fmt: skip
+    if created:
+        body = Body.objects.create(remiss=remiss, unit=world.unit_a)
+        if not draft:
+            Body.objects.create(remiss=remiss, name="Romska kvinnoföreningen", email="info@example.se")
+            answer = Answer.objects.create(
+                body=body, dnr="SN 2025/12", officer="Kontakt A", stance=Answer.Stance.SUPPORTS_WITH_VIEWS,
+                summary="Vi tillstyrker.", received_via=Answer.Via.APP,
+            )  # fmt: skip
+            Comment.objects.create(
+                answer=answer, section=Comment.Section.GOAL, goal=world.result_goal, text="Uppsökande arbete."
+            )
+            pdf = CompilationPdf(remiss=remiss, status=CompilationPdf.Status.DONE, finished_at=timezone.now())
+            pdf.pdf.save("sammanstallning.pdf", ContentFile(b"%PDF-1.7"), save=False)
+            pdf.save()
+    return remiss
+
+
+def remiss_kwargs(name: str, world) -> dict:
+    remiss = remiss_of(world)
+    if name in ("remiss:edit", "remiss:send"):
+        return {"pk": remiss_of(world, draft=True).pk}
+    if name == "remiss:create":
+        return {"plan_pk": world.plan.pk}
+    if name == "remiss:answer":
+        return {"pk": remiss.bodies.get(unit=world.unit_a).pk}
+    if name == "remiss:compilation_pdf_file":
+        return {"pk": remiss.pdfs.get().pk}
+    if name == "remiss:handle":
+        return {"pk": remiss.bodies.get(unit=world.unit_a).answer.comments.get().pk}
+    if name.startswith("remiss_public:"):
+        return {"token": remiss.bodies.get(unit__isnull=True).link_token}
+    return {"pk": remiss.pk} if name != "remiss:list" else {}
+
+
+def plan_version_of(world):
+    """A second version of the world's plan (plans.services.plan_new_version), made once."""
+    from plans.models import Plan
+    from plans.services import plan_new_version
+
+    return Plan.objects.filter(previous_version=world.plan).first() or plan_new_version(plan=world.plan, by=None)
+
+
 def kwargs_for(name: str, params: list[str], world) -> dict:
     """Objects of the first municipality, so the other coordinator must get 404."""
     objects = {
@@ -642,6 +759,9 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "plans:goal_delete": world.result_goal.pk,
         "plans:plan_summary": world.plan.pk,
         "plans:goal_summary": world.result_goal.pk,
+        "plans:new_version": world.plan.pk,
+        "plans:adopt": world.plan.pk,
+        "plans:compare_choose": world.plan.pk,
         "activities:detail": world.activity.pk,
         "activities:edit": world.activity.pk,
         "activities:delete": world.activity.pk,
@@ -719,6 +839,17 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": inventory_objects(world)[name.split(":")[1]]}
     if name.startswith("imports:"):
         return {"pk": import_job_of(world).pk}
+    if name.startswith("documents:"):
+        attachment = attachment_of(world)
+        if name == "documents:upload":
+            return {"content_type_id": attachment.content_type_id, "object_id": attachment.object_id}
+        if name == "documents:download":
+            return {"pk": attachment.pk, "name": attachment.original_name}
+        return {"pk": attachment.pk}
+    if name.startswith(("remiss:", "remiss_public:")):
+        return remiss_kwargs(name, world)
+    if name in ("plans:compare", "plans:compare_docx"):
+        return {"pk": world.plan.pk, "other_pk": plan_version_of(world).pk}
     if name.startswith("openid_connect_"):
         return {"provider_id": "no-such-provider"}
     if name.startswith("saml_"):

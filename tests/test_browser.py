@@ -594,3 +594,42 @@ def test_a_coordinator_repeats_the_8_april_day_next_year(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Internationella Romadagen 8 april"
     assert "-04-08" in page.get_by_role("main").inner_text()
     assert_accessible(page)
+
+
+def test_a_new_plan_version_is_adopted_and_compared(page, live_server):
+    """Plan versions (docs/plan-versions.md), in English (the language switcher's
+    cookie) so the names below do not depend on the Swedish catalogue."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from plans.models import Plan
+
+    sign_in(page, "huddinge-samordnare")
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    old = Plan.objects.get(municipality__code="0126", is_current=True)
+    page.goto(f"/planer/{old.pk}/")
+    page.get_by_role("button", name="Create a new version").click()
+    assert "Version 2 was created" in page.get_by_role("status").first.inner_text()
+    assert_accessible(page)
+    new = Plan.objects.get(previous_version=old)
+    goal = new.goals.order_by("depth", "position", "pk").first()
+    page.goto(reverse("plans:goal_edit", args=[goal.pk]))
+    page.locator("#id_title").fill(goal.title + " och fördjupa dialogen")
+    page.get_by_role("button", name="Save").click()
+    page.goto(f"/planer/{new.pk}/")
+    page.get_by_label("Adopted by").fill("Kommunfullmäktige")
+    page.get_by_label("Adopted on").fill(timezone.localdate().isoformat())
+    page.get_by_label("Paragraph").fill("§ 12")
+    page.get_by_role("button", name="Adopt", exact=True).click()
+    assert "Version 2 is adopted." in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Compare versions").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Compare").click()
+    main = page.get_by_role("main")
+    assert main.locator("ins").first.inner_text().split() == ["added:", "och", "fördjupa", "dialogen"]
+    assert "New title" in main.inner_text()
+    assert_accessible(page)
+    old.refresh_from_db()
+    # Huddinge's plan was a current draft: the adopted version takes over as current.
+    assert not old.is_current and Plan.objects.get(pk=new.pk).is_current

@@ -78,6 +78,8 @@ NOT_POSTED_UNCHANGED = {
     "reports:create": "a new council report needs a title and rounds",
     "public_staff:rights_create": "a new rights section needs a heading and a text",
     "survey_public:answer": "an anonymous answer is a new response, not an edit of one",
+    "remiss:create": "a new remiss needs a deadline and its bodies",
+    "remiss_public:answer": "the organisation has not answered yet: its first answer needs a stance (remiss/tests)",
     "surveys:entry": "typing in a paper questionnaire adds a new response each time",
     # Deletions: posting the confirmation deletes; their tests check what remains.
     "plans:delete": "deletes the plan",
@@ -121,7 +123,15 @@ NOT_POSTED_UNCHANGED = {
     "inventories:answer_redact": "redacts an answer and needs the passage to hide",
     "inventories:recommendation_activity": "makes a new activity from the recommendation",
     "reports:build": "starts a build of the council report",
+    "remiss:send": "sends the remiss to its bodies by e-mail",
+    "plans:new_version": "creates a new version of the plan: an action, not an edit (plans/tests/test_versions.py)",
+    "plans:adopt": "records the council's decision: needs who adopted it and when (plans/tests/test_versions.py)",
+    "remiss:close": "closes the remiss to answers",
+    "remiss:compilation_pdf": "starts the worker's PDF of the compilation",
     "indicators:assess": "records the coordinator's assessment and needs its text",
+    # Attachments (documents/): their tests post filled-in forms (documents/tests/test_views.py).
+    "documents:upload": "attaching needs a file chosen, which a browser never sends unchosen",
+    "documents:delete": "removes the attached file",
 }
 
 # --- The walk -------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ def database_cache(settings):
     settings.OPEN_DATA_REQUESTS_PER_MINUTE = 0
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """The walk's stored files (an attachment, a report's build) go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def staff_pages(world, role: str) -> list[str]:
     urls = []
     for name, params in app_urls():

@@ -17,28 +17,16 @@ with a storage that has no file system path, as a bucket has none.
 """
 
 import json
-import os
-import re
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import requests
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
-from django.conf import settings as django_settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.core.management import call_command
-from django.db import connection
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,134 +35,38 @@ from reports.models import Build, CouncilReport
 from surveys.forms import FORM_STAMP_SALT
 from surveys.models import Question, Survey
 from tests.formreader import submissions
-
-needs_postgresql = pytest.mark.skipif(
-    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="needs PostgreSQL (DB=postgres): SQLite's test database is in this process's memory, "
-    "which other processes cannot share; scripts/test runs this test in its PostgreSQL pass",
+from tests.processes import (
+    Processes,
+    csrf_token,
+    needs_postgresql,
+    server_env,
+    sign_in,
+    start_server,
+    start_worker,
+    wait_ready,
 )
 
-SERVER_KEY = secrets.token_urlsafe(50)
 PASSWORD = "ett-langt-losenord-for-servrarna"
 SUBMIT_LIMIT = 3
-DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "inkludera_cache"}
-START_TIMEOUT = 60  # seconds, for a loaded machine
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Processes:
-    def __init__(self, tmp_path: Path):
-        self.tmp_path = tmp_path
-        self.running: list[tuple[str, subprocess.Popen]] = []
-        self.files = []
-
-    def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
-        out = (self.tmp_path / f"{name}.log").open("wb")
-        self.files.append(out)
-        process = subprocess.Popen(  # noqa: S603 - our own programs with fixed arguments
-            args, cwd=django_settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.running.append((name, process))
-        return process
-
-    def log(self, name: str) -> str:
-        return (self.tmp_path / f"{name}.log").read_text(errors="replace")
-
-    def stop(self) -> None:
-        for _name, process in self.running:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 3
-        for _name, process in self.running:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        for out in self.files:
-            out.close()
-
-
-def wait_ready(base: str, processes: Processes, name: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/halsa/ready", timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"{name} did not become ready:\n{processes.log(name)[-3000:]}")
 
 
 @pytest.fixture
 def servers(transactional_db, tmp_path, settings):
     """Server A, server B (their base addresses) and a worker, on this test's database."""
-    # Sessions and survey stamps made in this process must be good on the servers.
-    settings.SECRET_KEY = SERVER_KEY
-    # The database cache's table: migrate made none, the tests' cache being in memory.
-    with override_settings(CACHES={"default": DATABASE_CACHE}):
-        call_command("createcachetable", verbosity=0)
-    db = connection.settings_dict
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")} | {
-        "DEBUG": "0",
-        "SECRET_KEY": SERVER_KEY,
-        "DB": "postgres",
-        "DB_NAME": db["NAME"],
-        "DB_USER": db["USER"] or "",
-        "DB_PASSWORD": db["PASSWORD"] or "",
-        "DB_HOST": db["HOST"] or "",
-        "DB_PORT": str(db["PORT"] or ""),
-        "CACHE_URL": "",  # the database cache, the default
-        "TASKS_BACKEND": "database",
-        "STORAGE": "filesystem",
-        "MEDIA_ROOT": str(tmp_path / "shared-media"),  # one directory, as an NFS mount would be
-        "SECURE_COOKIES": "0",  # plain HTTP on 127.0.0.1
-        "SURVEY_SUBMIT_LIMIT": str(SUBMIT_LIMIT),
-        "LOG_FORMAT": "json",
-    }
+    env = server_env(settings, tmp_path, SURVEY_SUBMIT_LIMIT=str(SUBMIT_LIMIT))
     processes = Processes(tmp_path)
     bases = {}
     started = time.monotonic()
     try:
         for name in ("a", "b"):
-            port = free_port()
-            bases[name] = f"http://127.0.0.1:{port}"
-            processes.start(
-                f"server-{name}",
-                [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                 "--graceful-timeout", "2"],
-                env,
-            )  # fmt: skip
-        processes.start("worker", [sys.executable, "manage.py", "run_worker", "--interval", "0.2"], env)
+            bases[name] = start_server(processes, f"server-{name}", env)
+        start_worker(processes, "worker", env)
         for name in ("a", "b"):
             wait_ready(bases[name], processes, f"server-{name}")
         print(f"two servers and a worker ready in {time.monotonic() - started:.1f} s")
         yield bases["a"], bases["b"], processes
     finally:
         processes.stop()
-
-
-def sign_in(session: requests.Session, base: str, username: str, password: str) -> requests.Response:
-    page = session.get(f"{base}{reverse('login')}", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    return session.post(
-        f"{base}{reverse('login')}",
-        {"csrfmiddlewaretoken": token, "username": username, "password": password},
-        allow_redirects=False,
-        timeout=30,
-    )
-
-
-def csrf_token(session: requests.Session, url: str) -> str:
-    page = session.get(url, timeout=30)
-    assert page.status_code == 200, page.status_code
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
 
 @needs_postgresql

@@ -1,11 +1,11 @@
-"""What being signed in costs a request, in queries: the session is read from the
-shared cache (SESSION_ENGINE cached_db), the account once, the membership only
-when a page asks for it, and a read writes nothing (the session's expiry is
-renewed at most once every SESSION_RENEW_SECONDS). Sign-out and a password
-change still end sessions at once. Timings: bench/signed_in_overhead.py.
+"""What being signed in costs a request, in queries: the session and its account
+in one query (signin/sessions.py), the membership only when a page asks for it,
+and a read writes nothing (the session's expiry is renewed at most once every
+SESSION_RENEW_SECONDS). Sign-out, a password change and a deactivated account
+still end sessions at once. Timings: bench/signed_in_overhead.py.
 
-Run with the operator's default cache, the database cache (a query per session
-read), as tests/test_reads_write_nothing.py does.
+Run with the operator's default cache, the database cache, as
+tests/test_reads_write_nothing.py does: the session must not need it.
 """
 
 from datetime import timedelta
@@ -56,22 +56,64 @@ def writes(sql: list[str]) -> list[str]:
     return [s for s in sql if s.lstrip().upper().startswith(WRITES)]
 
 
-def test_the_session_is_read_from_the_shared_cache():
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+def test_sessions_carry_their_account_and_are_not_saved_on_every_request():
+    assert settings.SESSION_ENGINE == "signin.sessions"
     assert settings.SESSION_SAVE_EVERY_REQUEST is False
 
 
-def test_a_signed_in_bare_request_reads_the_session_and_the_account_once(world, database_cache, bare):
+def test_a_signed_in_bare_request_reads_the_session_with_its_account_in_one_query(world, database_cache, bare):
     anonymous = world.client("anonymous")
     assert sql_of(anonymous, bare) == []
     client = world.client("coordinator")
     client.get(bare)  # the first request after signing in may renew the session
     for _ in range(3):
         sql = sql_of(client, bare)
-        # The session from the cache, the account (its session hash checked); no membership, no
+        # The session with its account joined (its session hash checked); no membership, no
         # message storage, no write.
-        assert tables(sql) == ["inkludera_cache", "auth_user"], sql
+        assert tables(sql) == ["inkludera_session"], sql
+        assert '"auth_user"' in sql[0] and "JOIN" in sql[0], sql
         assert writes(sql) == []
+
+
+def test_the_session_row_names_the_account_signed_in_and_only_that(world):
+    from signin.models import Session
+
+    client = world.client("anonymous")
+    client.get(reverse("login"))
+    anonymous_rows = list(Session.objects.all())
+    assert all(row.user_id is None for row in anonymous_rows)
+    reader = world.client("reader")
+    assert reader.get(reverse("home:start")).status_code == 200
+    key = reader.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.get(session_key=key).user_id == world.users["reader"].pk
+    reader.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_request(world):
+    client = world.client("contact_a")
+    start = reverse("home:start")
+    assert client.get(start).status_code == 200
+    user = world.users["contact_a"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(start)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_session_whose_account_column_was_tampered_with_gets_no_one(world):
+    """The account comes from the session's data; the column only saves a query."""
+    from signin.models import Session
+
+    client = world.client("reader")
+    start = reverse("home:start")
+    assert client.get(start).status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(user=world.users["coordinator"])
+    response = client.get(start)
+    # The data says the reader: the column's coordinator is not used, and the reader is read instead.
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == world.users["reader"].pk
 
 
 def test_a_signed_in_start_page_makes_a_constant_small_number_of_queries(world, database_cache):
@@ -82,8 +124,8 @@ def test_a_signed_in_start_page_makes_a_constant_small_number_of_queries(world, 
     before = sql_of(client, url)
     assert writes(before) == []
     read = tables(before)
-    assert read.count("inkludera_cache") >= 1 and read[0] == "inkludera_cache"  # the session first
-    assert read.count("auth_user") == 1, before  # the account is loaded once
+    assert read[0] == "inkludera_session"  # the session first, with its account
+    assert read.count("auth_user") == 0, before  # the account is not read again
     assert read.count("organisations_membership") == 1, before  # so is the membership
     assert len(before) <= 30, before
 
@@ -103,7 +145,7 @@ def test_a_read_writes_the_session_at_most_once_a_renewal_period(world, database
         assert writes(sql_of(client, bare)) == []
     with time_machine.travel(timezone.now() + timedelta(seconds=settings.SESSION_RENEW_SECONDS + 5)):
         renewed = writes(sql_of(client, bare))
-        assert any("django_session" in s for s in renewed), renewed  # the database row's expiry moves
+        assert any("inkludera_session" in s for s in renewed), renewed  # the database row's expiry moves
         assert client.session.get_expiry_date() > expiry
         assert writes(sql_of(client, bare)) == []
 
@@ -152,3 +194,18 @@ def test_the_membership_is_loaded_once_whichever_is_read_first(world, rf, django
             else:
                 assert request.membership.municipality == world.municipality  # with its municipality
                 assert request.user.membership.pk == request.membership.pk
+
+
+def test_the_scheduled_job_deletes_expired_sessions_and_keeps_live_ones(world):
+    from signin.models import Session
+    from worker.tasks import clear_sessions
+
+    live, left = world.client("reader"), world.client("contact_a")
+    assert live.get(reverse("home:start")).status_code == 200
+    assert left.get(reverse("home:start")).status_code == 200
+    left_key = left.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=left_key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    clear_sessions.call()
+    assert not Session.objects.filter(session_key=left_key).exists()
+    assert Session.objects.filter(user=world.users["reader"]).exists()
+    assert live.get(reverse("home:start")).status_code == 200

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from imports.tasks import sweep_imports
+from remiss.tasks import send_remiss_reminders
 from retention.tasks import enforce_retention
 
 from . import tasks
@@ -58,6 +59,7 @@ JOBS: list[Job] = [
     every(10, tasks.sweep_report_builds),
     every(10, sweep_imports),
     every(15, tasks.prune_page_cache),
+    every(60, tasks.clear_sessions),
     daily("00:10", tasks.close_surveys),
     daily("04:00", tasks.prune_account_events),
     daily("04:10", tasks.clean_outbox),
@@ -65,6 +67,7 @@ JOBS: list[Job] = [
     daily("04:30", enforce_retention),
     daily("07:00", tasks.send_followup_reminders),
     daily("07:05", tasks.send_feedback_reminders),
+    daily("07:10", send_remiss_reminders),
 ]
 
 assert len({job.name for job in JOBS}) == len(JOBS), "two scheduled jobs with the same task"

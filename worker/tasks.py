@@ -87,6 +87,12 @@ def prune_page_cache() -> int:
     return prune_expired()
 
 
+@task()
+def clear_sessions() -> str:
+    """Delete expired sessions (Django's clearsessions): a session left without signing out."""
+    return _command("clearsessions")
+
+
 def _command(name: str) -> str:
     out = StringIO()
     with override(settings.LANGUAGE_CODE):

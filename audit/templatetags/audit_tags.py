@@ -21,6 +21,7 @@ EXTRA_LABELS = {
     "activities": _("activities"),
     "activity_statuses": _("activity statuses"),
     "return_comment": _("the coordinator's comment"),
+    "attachment": _("attached document"),
 }
 
 

@@ -114,7 +114,7 @@ def test_no_page_is_kept_when_turned_off(world, plan_url, settings):
 def test_writes_to_ignored_tables_keep_the_pages(world, plan_url):
     client = signed_in(world, "coordinator")
     view(client, plan_url)
-    client.session.save()  # django_session
+    client.session.save()  # inkludera_session
     cache.set("something", 1)  # the cache itself (locmem here; the database cache's table in production)
     assert view(client, plan_url)[0]
 
@@ -139,6 +139,39 @@ def test_the_generation_changes_when_a_transaction_commits_not_before_nor_on_rol
             raise RuntimeError
         Goal.objects.filter(pk=world.goal.pk).update(title="Sparat")
     assert cache.get(pagecache.GENERATION_KEY) != after
+
+
+@pytest.fixture
+def database_cache(settings):
+    """The operator's default cache: the generation is written through the same database connection."""
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "inkludera_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_created_outside_a_transaction_are_kept_and_make_a_new_generation(world, database_cache):
+    """On SQLite an INSERT … RETURNING outside a transaction is still running when the
+    wrapper sees it: writing the generation then rolled the new row back, silently."""
+    from django.core.signals import request_finished
+
+    pagecache.new_generation()
+    before = cache.get(pagecache.GENERATION_KEY)
+    assert not connection.in_atomic_block  # autocommit, as a command or a view outside a transaction
+    goals = [
+        Goal.objects.create(plan=world.plan, depth=1, position=90 + i, code=f"9.{i}", title=f"Nytt mål {i}")
+        for i in range(3)
+    ]
+    assert Goal.objects.filter(pk__in=[g.pk for g in goals]).count() == 3  # every row is there
+    after = cache.get(pagecache.GENERATION_KEY)
+    assert after != before  # replaced by the time the next statement ran
+    Goal.objects.create(plan=world.plan, depth=1, position=99, code="9.9", title="Sist")
+    request_finished.send(sender=None)  # the end of the request replaces it for the last write
+    assert cache.get(pagecache.GENERATION_KEY) != after
+    assert Goal.objects.filter(code="9.9").exists()
 
 
 def test_membership_roles_are_part_of_what_changes(world, plan_url):

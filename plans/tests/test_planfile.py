@@ -127,7 +127,7 @@ def test_import_saves_the_whole_tree_and_records_history(world):
         (VALID.replace("all_units: true", "all_units: ja tack"), "Rad 29: ”all_units” måste vara true eller false."),
         (VALID.replace("rights_areas: [utbildning, kultur]", "rights_areas: utbildning"), "Rad 24: ”rights_areas”"),
         (VALID.replace("kind: handlingsplan", "kind: vision"), "Rad 5: ”vision”"),
-        (VALID.replace("version: 1", "version: 2"), "Rad 2:"),
+        (VALID.replace("version: 1", "version: 3"), "Rad 2:"),
         (VALID.replace("  title: Testplan", "  titel: Testplan"), "Rad 4: Okänd nyckel ”titel”"),
         (VALID.replace("format: inkludera-plan", "format: excel"), "Rad 1:"),
     ],

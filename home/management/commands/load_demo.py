@@ -115,6 +115,11 @@ class Command(BaseCommand):
 
             if held := load_demo_events(municipality=municipality, path=DEMO_DIR / data["events"]):
                 self.stdout.write(f"{municipality.name}: {held} evenemang")
+        if data.get("remisses"):
+            from remiss.demo import load_demo_remisses
+
+            if made := load_demo_remisses(municipality=municipality, path=DEMO_DIR / data["remisses"]):
+                self.stdout.write(f"{municipality.name}: {made} remisser")
         if data.get("public"):
             from public.demo import load_demo_public
 

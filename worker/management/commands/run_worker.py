@@ -102,6 +102,10 @@ class Command(BaseCommand):
             worker_id=worker_id,
             excluded_queue_names=[],
         )
+        if "*" in queues or "reports" in queues:
+            from reports.render import warm_up
+
+            warm_up()  # the first report then renders as fast as the next ones
         task_finished.connect(self.task_line, dispatch_uid="run_worker_task_line")
         self.stdout.write(f"worker {worker_id} started, queues {','.join(queues)}, pid {os.getpid()}")
         loop.configure_signals()

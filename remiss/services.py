@@ -1,0 +1,489 @@
+"""Writes for remisses, bodies, answers and the handling of comments. Each runs
+in one transaction with its audit event; e-mails go through the outbox (sent
+after the commit, never twice). docs/remiss.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import audit_record, diff, snapshot_created
+from organisations.models import Membership, OrgUnit
+from outbox.models import OutgoingMail
+from outbox.services import mail_key, queue_mail
+from plans.models import Goal, Plan
+
+from .models import Answer, Body, Comment, CompilationPdf, ReminderSent, Remiss
+
+# Reminders to bodies without an answer: once this many days (or fewer) before the
+# deadline, and once after it (send_remiss_reminders, daily in the worker).
+REMINDER_DAYS = 7
+
+# outbox.OutgoingMail.kind values (the lead adds them to its choices).
+MAIL_REMISS = OutgoingMail.Kind.REMISS
+MAIL_REMISS_REMINDER = OutgoingMail.Kind.REMISS_REMINDER
+
+
+class RemissRefused(Exception):
+    """The change is not allowed now or the input is wrong; ``field`` names the form
+    field the message belongs to (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An external body as typed in: its name and e-mail address."""
+
+    name: str
+    email: str
+
+
+def _audit(remiss: Remiss, by, action: str, obj, changes, repr_: str | None = None) -> None:
+    audit_record(municipality=remiss.municipality, actor=by, action=action, obj=obj, changes=changes, object_repr=repr_)
+
+
+def remiss_snapshot(remiss: Remiss) -> dict[str, Any]:
+    bodies = list(remiss.bodies.select_related("unit"))
+    return {
+        "title": remiss.title,
+        "dnr": remiss.dnr,
+        "letter": remiss.letter,
+        "deadline": remiss.deadline.isoformat() if remiss.deadline else None,
+        "sent_on": remiss.sent_on.isoformat() if remiss.sent_on else None,
+        "status": remiss.get_status_display(),
+        "units": sorted(b.unit.short_name for b in bodies if b.unit_id),
+        "organisations": sorted(f"{b.name} <{b.email}>" for b in bodies if not b.unit_id),
+    }
+
+
+def check_ready_to_send(
+    *, deadline: date | None, sent_on: date, units: list[OrgUnit], organisations: list[Organisation]
+) -> None:
+    """The sending rules, for the form (as the coordinator types) and for the send itself."""
+    if deadline is None or deadline <= sent_on:
+        raise RemissRefused(_("The deadline must be after the day the remiss is sent."), "deadline")
+    if not units and not organisations:
+        raise RemissRefused(_("Choose at least one body: a unit or an external organisation."), "units")
+    for org in organisations:
+        if not org.email:
+            raise RemissRefused(
+                _("%(name)s has no e-mail address: the remiss cannot reach it.") % {"name": org.name},
+                "organisations",
+            )
+
+
+def _set_bodies(remiss: Remiss, units: list[OrgUnit], organisations: list[Organisation]) -> None:
+    existing = list(remiss.bodies.all())
+    wanted_units = {u.pk for u in units}
+    wanted_orgs = {o.name: o for o in organisations}
+    for body in existing:
+        if (body.unit_id and body.unit_id not in wanted_units) or (not body.unit_id and body.name not in wanted_orgs):
+            body.delete()
+        elif not body.unit_id and body.email != wanted_orgs[body.name].email:
+            body.email = wanted_orgs[body.name].email
+            body.save(update_fields=["email"])
+    have_units = {b.unit_id for b in existing if b.unit_id}
+    have_orgs = {b.name for b in existing if not b.unit_id}
+    Body.objects.bulk_create(
+        [Body(remiss=remiss, unit=u) for u in units if u.pk not in have_units]
+        + [Body(remiss=remiss, name=o.name, email=o.email) for o in organisations if o.name not in have_orgs]
+    )
+
+
+@transaction.atomic
+def remiss_create(
+    *,
+    plan: Plan,
+    by,
+    title: str,
+    deadline: date,
+    dnr: str = "",
+    letter: str = "",
+    units: list[OrgUnit] = (),
+    organisations: list[Organisation] = (),
+) -> Remiss:
+    """A draft remiss of the plan version, with its bodies; nothing is sent yet."""
+    remiss = Remiss.objects.create(
+        municipality=plan.municipality,
+        plan=plan,
+        title=title,
+        dnr=dnr,
+        letter=letter,
+        deadline=deadline,
+        created_by=by,
+    )
+    _set_bodies(remiss, list(units), list(organisations))
+    _audit(remiss, by, AuditEvent.Action.CREATE, remiss, snapshot_created(remiss_snapshot(remiss)))
+    return remiss
+
+
+@transaction.atomic
+def remiss_update(
+    *,
+    remiss: Remiss,
+    by,
+    title: str,
+    deadline: date,
+    dnr: str = "",
+    letter: str = "",
+    units: list[OrgUnit] = (),
+    organisations: list[Organisation] = (),
+) -> Remiss:
+    remiss = Remiss.objects.select_for_update().select_related("municipality").get(pk=remiss.pk)
+    if not remiss.is_draft:
+        raise RemissRefused(_("The remiss has been sent: it can no longer be changed."))
+    before = remiss_snapshot(remiss)
+    remiss.title, remiss.deadline, remiss.dnr, remiss.letter = title, deadline, dnr, letter
+    remiss.save()
+    _set_bodies(remiss, list(units), list(organisations))
+    _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, diff(before, remiss_snapshot(remiss)))
+    return remiss
+
+
+def contacts_by_unit(unit_ids) -> dict[int, list[str]]:
+    """The e-mail addresses of each unit's active contact persons, in one query."""
+    out: dict[int, list[str]] = {}
+    rows = Membership.units.through.objects.filter(
+        orgunit_id__in=list(unit_ids), membership__role=Membership.Role.CONTACT, membership__user__is_active=True
+    ).values_list("orgunit_id", "membership__user__email")
+    for unit_id, email in rows:
+        if email:
+            out.setdefault(unit_id, []).append(email)
+    return out
+
+
+def _link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def body_link(body: Body) -> str:
+    """Where the body answers: the external organisation's personal link, or the unit's answer page."""
+    if body.is_external:
+        return _link(reverse("remiss_public:answer", args=[body.link_token]))
+    return _link(reverse("remiss:answer", args=[body.pk]))
+
+
+def _recipients(body: Body, contacts: dict[int, list[str]]) -> list[str]:
+    return [body.email] if body.is_external else contacts.get(body.unit_id, [])
+
+
+def _invitation(remiss: Remiss, body: Body) -> tuple[str, str]:
+    subject = _("Remiss: %(title)s") % {"title": remiss.title}
+    parts = [
+        _("%(municipality)s sends %(plan)s on remiss to %(body)s.")
+        % {"municipality": remiss.municipality.name, "plan": remiss.plan.title, "body": body.display_name},
+    ]
+    if remiss.dnr:
+        parts.append(_("Reference number: %(dnr)s") % {"dnr": remiss.dnr})
+    parts.append(_("Please answer by %(deadline)s.") % {"deadline": remiss.deadline.isoformat()})
+    if remiss.letter:
+        parts.append(remiss.letter)
+    if body.is_external:
+        parts.append(
+            _("Answer through this link, which is your organisation's own (no account is needed):\n%(link)s")
+            % {"link": body_link(body)}
+        )
+    else:
+        parts.append(_("Answer for your unit in Inkludera:\n%(link)s") % {"link": body_link(body)})
+    return subject, "\n\n".join(parts)
+
+
+@transaction.atomic
+def remiss_send(*, remiss: Remiss, by, on: date | None = None) -> int:
+    """Send the remiss: every body gets an e-mail (a unit's contacts; an external
+    organisation at its address with its personal link). Returns the e-mails queued."""
+    on = on or timezone.localdate()
+    remiss = Remiss.objects.select_for_update().select_related("municipality", "plan").get(pk=remiss.pk)
+    if not remiss.is_draft:
+        raise RemissRefused(_("The remiss has already been sent."))
+    bodies = list(remiss.bodies.select_related("unit"))
+    check_ready_to_send(
+        deadline=remiss.deadline,
+        sent_on=on,
+        units=[b.unit for b in bodies if b.unit_id],
+        organisations=[Organisation(b.name, b.email) for b in bodies if not b.unit_id],
+    )
+    if on > timezone.localdate():
+        raise RemissRefused(_("A remiss cannot be sent on a day still to come."), "sent_on")
+    before = remiss_snapshot(remiss)
+    remiss.status, remiss.sent_on = Remiss.Status.SENT, on
+    remiss.save(update_fields=["status", "sent_on"])
+    contacts = contacts_by_unit(b.unit_id for b in bodies if b.unit_id)
+    queued = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for body in bodies:
+            subject, text = _invitation(remiss, body)
+            for email in _recipients(body, contacts):
+                mail = queue_mail(
+                    kind=MAIL_REMISS, to=email, subject=subject, body=text, key=mail_key(MAIL_REMISS, body.pk, email)
+                )
+                queued += mail is not None
+    _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, diff(before, remiss_snapshot(remiss)))
+    return queued
+
+
+@transaction.atomic
+def remiss_close(*, remiss: Remiss, by) -> Remiss:
+    """Close the remiss: after this only the coordinator registers (late) answers."""
+    remiss = Remiss.objects.select_for_update().select_related("municipality").get(pk=remiss.pk)
+    if not remiss.is_sent:
+        raise RemissRefused(_("Only a sent remiss can be closed."))
+    before = remiss_snapshot(remiss)
+    remiss.status, remiss.closed_at = Remiss.Status.CLOSED, timezone.now()
+    remiss.save(update_fields=["status", "closed_at"])
+    _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, diff(before, remiss_snapshot(remiss)))
+    return remiss
+
+
+# --- Answers ----------------------------------------------------------------------------------
+
+ANSWER_FIELDS = [
+    "dnr",
+    "answered_on",
+    "officer",
+    "decided_by",
+    "decided_on",
+    "stance",
+    "summary",
+    "general_comments",
+    "publish_consent",
+]
+
+
+def comment_key(comment: Comment) -> str:
+    """The answer form's name for a comment's box: the goal's or the section's."""
+    return f"goal:{comment.goal_id}" if comment.goal_id else comment.section
+
+
+def answer_snapshot(answer: Answer) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in ANSWER_FIELDS:
+        value = getattr(answer, name)
+        data[name] = value.isoformat() if isinstance(value, date) else value
+    data["stance"] = answer.get_stance_display()
+    data["is_late"] = answer.is_late
+    for comment in answer.comments.select_related("goal"):
+        label = comment.goal.code if comment.goal_id else comment.get_section_display()
+        data[f"comment {label}"] = comment.text
+    return data
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    body: Body,
+    by,
+    via: str,
+    fields: dict[str, Any],
+    comments: dict[str, str],
+    received_late: bool = False,
+) -> Answer:
+    """Record or correct a body's answer. ``comments`` maps "goal:<pk>" or a section
+    code to the comment's text ("" removes it). An answer saved after the deadline
+    is marked late; once the remiss is closed only the coordinator (``via`` typed in)
+    registers an answer, and only with ``received_late``."""
+    remiss = Remiss.objects.select_for_update().select_related("municipality", "plan").get(pk=body.remiss_id)
+    if remiss.is_draft:
+        raise RemissRefused(_("The remiss has not been sent yet."))
+    answer = Answer.objects.filter(body=body).first()
+    if remiss.is_closed:
+        if via != Answer.Via.TYPED_IN:
+            raise RemissRefused(_("The remiss is closed: answers are no longer taken here. Contact the coordinator."))
+        if answer is None and not received_late:
+            raise RemissRefused(
+                _("The remiss is closed: tick “Received late” to register this answer."), "received_late"
+            )
+    goal_ids = {int(key.split(":", 1)[1]) for key, text in comments.items() if key.startswith("goal:") and text.strip()}
+    if goal_ids and Goal.objects.filter(pk__in=goal_ids, plan_id=remiss.plan_id).count() != len(goal_ids):
+        raise RemissRefused(_("A comment names a goal that is not in the plan sent on remiss."))
+    if answer is None:
+        # Late is decided when the answer first arrives; corrections later do not make it late.
+        late = remiss.is_past_deadline() or remiss.is_closed or received_late
+        answer = Answer(body=body, received_via=via, submitted_by=by, is_late=late)
+        before: dict[str, Any] | None = None
+    else:
+        before = answer_snapshot(answer)
+        answer.is_late = answer.is_late or received_late
+    for name in ANSWER_FIELDS:
+        if name in fields:
+            setattr(answer, name, fields[name])
+    if not body.is_external:
+        answer.publish_consent = False
+    answer.submitted_at = timezone.now() if before is None else answer.submitted_at
+    answer.save()
+    _set_comments(answer, comments)
+    repr_ = f"{remiss.title}: {body.display_name}"
+    if before is None:
+        _audit(remiss, by, AuditEvent.Action.CREATE, answer, snapshot_created(answer_snapshot(answer)), repr_)
+    else:
+        _audit(remiss, by, AuditEvent.Action.UPDATE, answer, diff(before, answer_snapshot(answer)), repr_)
+    return answer
+
+
+def _set_comments(answer: Answer, comments: dict[str, str]) -> None:
+    existing = {comment_key(c): c for c in answer.comments.all()}
+    for key, text in comments.items():
+        text = text.strip()
+        comment = existing.get(key)
+        if comment and not text:
+            comment.delete()
+        elif comment and comment.text != text:
+            comment.text = text
+            comment.save(update_fields=["text"])
+        elif not comment and text:
+            if key.startswith("goal:"):
+                Comment.objects.create(
+                    answer=answer, section=Comment.Section.GOAL, goal_id=int(key.split(":", 1)[1]), text=text
+                )
+            else:
+                Comment.objects.create(answer=answer, section=key, text=text)
+
+
+@transaction.atomic
+def comment_handle(*, comment: Comment, by, handling: str, text: str) -> Comment:
+    """Record how a comment was handled (beaktad, delvis beaktad, ej beaktad, or not yet)."""
+    comment = (
+        Comment.objects.select_for_update().select_related("answer__body__remiss__municipality").get(pk=comment.pk)
+    )
+    remiss = comment.answer.body.remiss
+    before = {"handling": comment.get_handling_display(), "handling_text": comment.handling_text}
+    if (comment.handling, comment.handling_text) != (handling, text):
+        comment.handling, comment.handling_text = handling, text
+        comment.handled_at, comment.handled_by = timezone.now(), by
+        comment.save(update_fields=["handling", "handling_text", "handled_at", "handled_by"])
+    after = {"handling": comment.get_handling_display(), "handling_text": comment.handling_text}
+    repr_ = f"{remiss.title}: {comment.answer.body.display_name}: {comment}"
+    _audit(remiss, by, AuditEvent.Action.UPDATE, comment, diff(before, after), repr_)
+    return comment
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def send_remiss_reminders(*, today: date | None = None) -> int:
+    """E-mail the bodies of sent remisses that have not answered: once within
+    REMINDER_DAYS before the deadline, once after it. Each reminder is recorded
+    (ReminderSent) in the transaction that queues its e-mails, and never sent
+    again. Returns the e-mails queued."""
+    today = today or timezone.localdate()
+    bodies = list(
+        Body.objects.filter(remiss__status=Remiss.Status.SENT, answer__isnull=True)
+        .select_related("remiss__municipality", "remiss__plan", "unit")
+        .prefetch_related("reminders")
+    )
+    contacts = contacts_by_unit({b.unit_id for b in bodies if b.unit_id})
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for body in bodies:
+            days_left = (body.remiss.deadline - today).days
+            if days_left < 0:
+                kind = ReminderSent.Kind.AFTER
+            elif days_left <= REMINDER_DAYS:
+                kind = ReminderSent.Kind.BEFORE
+            else:
+                continue
+            if any(r.kind == kind for r in body.reminders.all()):
+                continue
+            recipients = _recipients(body, contacts)
+            if not recipients:
+                continue
+            with transaction.atomic():
+                # The row first: a second run, even a concurrent one, stops here.
+                _row, created = ReminderSent.objects.get_or_create(
+                    body=body, kind=kind, defaults={"recipients": len(recipients)}
+                )
+                if not created:
+                    continue
+                subject, text = _reminder(body, kind)
+                for email in recipients:
+                    mail = queue_mail(
+                        kind=MAIL_REMISS_REMINDER,
+                        to=email,
+                        subject=subject,
+                        body=text,
+                        key=mail_key(MAIL_REMISS_REMINDER, body.pk, kind, email),
+                    )
+                    sent += mail is not None
+    return sent
+
+
+def _reminder(body: Body, kind: str) -> tuple[str, str]:
+    remiss = body.remiss
+    context = {
+        "title": remiss.title,
+        "body": body.display_name,
+        "deadline": remiss.deadline.isoformat(),
+        "link": body_link(body),
+    }
+    if kind == ReminderSent.Kind.AFTER:
+        subject = _("Late: the answer of %(body)s on the remiss %(title)s") % context
+        text = (
+            _(
+                "The remiss %(title)s was to be answered by %(deadline)s and %(body)s has not answered yet. "
+                "An answer is still welcome and will be marked late.\n\n%(link)s"
+            )
+            % context
+        )
+    else:
+        subject = _("Reminder: the remiss %(title)s, answer by %(deadline)s") % context
+        text = _(
+            "The remiss %(title)s is to be answered by %(deadline)s. %(body)s has not answered yet.\n\n%(link)s"
+        ) % (context)
+    return subject, text
+
+
+# --- The compilation as PDF -------------------------------------------------------------------
+
+
+@transaction.atomic
+def compilation_pdf_request(*, remiss: Remiss, by) -> CompilationPdf:
+    """Ask the worker for the compilation as PDF (queue "reports"), made from the answers
+    and handling as they stand when it runs."""
+    from lib.tasks import enqueue_after
+
+    from .tasks import build_compilation_pdf
+
+    pdf = CompilationPdf.objects.create(remiss=remiss, requested_by=by)
+    enqueue_after(build_compilation_pdf, pdf.pk)
+    return pdf
+
+
+def compilation_pdf_build(*, pdf_id: int) -> bool:
+    from django.core.files.base import ContentFile
+    from django.utils.text import slugify
+
+    from reports.render import render_pdf
+
+    from .document import compilation_document
+    from .selectors import compilation
+
+    pdf = CompilationPdf.objects.select_related("remiss__municipality", "remiss__plan").filter(pk=pdf_id).first()
+    if pdf is None or pdf.status == CompilationPdf.Status.DONE:
+        return False
+    try:
+        rendered = render_pdf(compilation_document(compilation(pdf.remiss)))
+    except Exception:
+        CompilationPdf.objects.filter(pk=pdf.pk).update(status=CompilationPdf.Status.FAILED, finished_at=timezone.now())
+        raise
+    name = f"remissammanstallning-{slugify(pdf.remiss.dnr or pdf.remiss.title)[:60]}.pdf"
+    pdf.pdf.save(name, ContentFile(rendered.data), save=False)
+    pdf.status, pdf.pages, pdf.finished_at = CompilationPdf.Status.DONE, rendered.pages, timezone.now()
+    pdf.save(update_fields=["pdf", "status", "pages", "finished_at"])
+    # Only the newest PDF is offered: older ones and their files go.
+    for old in CompilationPdf.objects.filter(remiss=pdf.remiss, requested_at__lt=pdf.requested_at):
+        if old.pdf:
+            old.pdf.delete(save=False)
+        old.delete()
+    return True

@@ -1,0 +1,289 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.selectors import history_for
+from lib import ratelimit
+from lib.forms import int_param
+from lib.net import client_address
+from organisations.access import coordinator_required, member_required
+from plans.access import get_plan_for_user
+from reports.render import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, render_docx
+
+from . import services
+from .access import (
+    body_for_link,
+    get_body_for_user,
+    get_comment_for_user,
+    get_compilation_for_user,
+    get_remiss_for_user,
+)
+from .document import compilation_document
+from .forms import AnswerForm, HandlingForm, RemissForm, SendForm
+from .models import Answer, CompilationPdf
+from .selectors import bodies_with_answers, compilation, remisses_for
+
+# Answers per address per hour through one organisation's link (as survey answering).
+LINK_WINDOW = 3600
+
+
+@member_required
+def remiss_list(request):
+    """Every remiss the person sees; ?plan= for one plan's."""
+    plan_id = int_param(request, "plan")
+    plan = get_plan_for_user(request.user, plan_id) if plan_id is not None else None
+    remisses = list(remisses_for(request.membership, plan=plan))
+    return render(request, "remiss/remiss_list.html", {"remisses": remisses, "plan": plan})
+
+
+def _remiss_fields(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "title": data["title"],
+        "dnr": data["dnr"],
+        "letter": data["letter"],
+        "deadline": data["deadline"],
+        "units": list(data["units"]),
+        "organisations": data["organisations"],
+    }
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def remiss_create(request, plan_pk):
+    plan = get_plan_for_user(request.user, plan_pk, write=True)
+    initial = {"title": _("Remiss: %(plan)s") % {"plan": plan.title}}
+    form = RemissForm(request.POST or None, initial=initial, municipality=plan.municipality)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            remiss = services.remiss_create(plan=plan, by=request.user, **_remiss_fields(form))
+            messages.success(request, _("The remiss was saved as a draft. Check it and send it."))
+            return redirect("remiss:detail", pk=remiss.pk)
+        status = 400
+    return render(request, "remiss/remiss_form.html", {"form": form, "plan": plan}, status=status)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def remiss_edit(request, pk):
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    if not remiss.is_draft:
+        messages.error(request, _("The remiss has been sent: it can no longer be changed."))
+        return redirect("remiss:detail", pk=remiss.pk)
+    form = RemissForm(request.POST or None, instance=remiss, municipality=remiss.municipality)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.remiss_update(remiss=remiss, by=request.user, **_remiss_fields(form))
+            except services.RemissRefused as exc:
+                form.add_error(exc.field, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("The remiss was saved."))
+                return redirect("remiss:detail", pk=remiss.pk)
+        else:
+            status = 400
+    context = {"form": form, "plan": remiss.plan, "remiss": remiss}
+    return render(request, "remiss/remiss_form.html", context, status=status)
+
+
+@member_required
+def remiss_detail(request, pk, send_form=None, status=200):
+    remiss = get_remiss_for_user(request.user, pk)
+    membership = request.membership
+    bodies = bodies_with_answers(remiss)
+    if membership.is_contact:
+        bodies = [b for b in bodies if b.unit_id in membership.unit_ids]
+    coordinator = membership.is_coordinator
+    if coordinator:
+        contacts = services.contacts_by_unit(b.unit_id for b in bodies if b.unit_id)
+        for body in bodies:
+            body.link = services.body_link(body) if body.is_external else ""
+            body.no_contact = bool(body.unit_id) and not contacts.get(body.unit_id)
+    context = {
+        "remiss": remiss,
+        "bodies": bodies,
+        "coordinator": coordinator,
+        "contact": membership.is_contact,
+        "send_form": send_form or (SendForm(initial={"sent_on": timezone.localdate()}) if remiss.is_draft else None),
+        "history": history_for(remiss) if coordinator else None,
+    }
+    return render(request, "remiss/remiss_detail.html", context, status=status)
+
+
+@coordinator_required
+@require_POST
+def remiss_send(request, pk):
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            queued = services.remiss_send(remiss=remiss, by=request.user, on=form.cleaned_data["sent_on"])
+        except services.RemissRefused as exc:
+            # The deadline and the bodies are the draft's: their errors are shown on the sending date.
+            form.add_error("sent_on" if exc.field in ("sent_on", "deadline") else None, exc.message)
+        else:
+            messages.success(request, _("The remiss was sent: %(n)s e-mails are on their way.") % {"n": queued})
+            return redirect("remiss:detail", pk=remiss.pk)
+    return remiss_detail(request, pk, send_form=form, status=400)
+
+
+@coordinator_required
+@require_POST
+def remiss_close(request, pk):
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    try:
+        services.remiss_close(remiss=remiss, by=request.user)
+    except services.RemissRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The remiss was closed."))
+    return redirect("remiss:detail", pk=remiss.pk)
+
+
+def _save_answer(request, form, body, via):
+    """Save a valid form; False (with the error on the form) when the service refuses."""
+    try:
+        services.answer_save(
+            body=body,
+            by=request.user if request.user.is_authenticated else None,
+            via=via,
+            fields=form.answer_fields(),
+            comments=form.comments(),
+            received_late=form.cleaned_data.get("received_late", False),
+        )
+    except services.RemissRefused as exc:
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+        return False
+    return True
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def answer(request, pk):
+    """A body's answer: a unit's contact for their own unit; the coordinator types in
+    an answer received as a document, for any body."""
+    body = get_body_for_user(request.user, pk, write=True)
+    remiss = body.remiss
+    coordinator = request.membership.is_coordinator
+    if remiss.is_draft:
+        raise Http404
+    goals = remiss.plan.goals.all()
+    form = AnswerForm(request.POST or None, body=body, goals=goals, coordinator=coordinator)
+    status = 200
+    if request.method == "POST":
+        via = Answer.Via.TYPED_IN if coordinator else Answer.Via.APP
+        if form.is_valid() and _save_answer(request, form, body, via):
+            messages.success(request, _("The answer of %(body)s was saved.") % {"body": body.display_name})
+            return redirect("remiss:detail", pk=remiss.pk)
+        status = 400
+    context = {"form": form, "body": body, "remiss": remiss, "coordinator": coordinator}
+    return render(request, "remiss/answer_form.html", context, status=status)
+
+
+@member_required
+def compilation_page(request, pk):
+    remiss = get_compilation_for_user(request.user, pk)
+    result = compilation(remiss)
+    coordinator = request.membership.is_coordinator
+    if coordinator:
+        for comment in result.comments:
+            comment.form = HandlingForm(instance=comment, prefix=f"c{comment.pk}")
+    pdf = remiss.pdfs.first()  # the newest
+    context = {"remiss": remiss, "c": result, "coordinator": coordinator, "pdf": pdf}
+    return render(request, "remiss/compilation.html", context)
+
+
+@member_required
+def compilation_docx(request, pk):
+    """The compilation as Word, made on request: fast enough for a city's remiss
+    (docs/remiss.md); the PDF is made by the worker (compilation_pdf_request)."""
+    remiss = get_compilation_for_user(request.user, pk)
+    rendered = render_docx(compilation_document(compilation(remiss)))
+    response = HttpResponse(rendered.data, content_type=DOCX_CONTENT_TYPE)
+    name = f"remissammanstallning-{slugify(remiss.dnr or remiss.title)[:60]}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@coordinator_required
+@require_POST
+def compilation_pdf_request(request, pk):
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    services.compilation_pdf_request(remiss=remiss, by=request.user)
+    messages.success(request, _("The PDF is being made. Reload this page in a minute to download it."))
+    return redirect("remiss:compilation", pk=remiss.pk)
+
+
+@member_required
+def compilation_pdf_file(request, pk):
+    """A PDF the worker made, for those who may read the compilation; streamed from the storage."""
+    pdf = get_object_or_404(CompilationPdf.objects.select_related("remiss"), pk=pk, status=CompilationPdf.Status.DONE)
+    get_compilation_for_user(request.user, pdf.remiss_id)  # 404/403 as the compilation page
+    stored = pdf.pdf.storage.open(pdf.pdf.name, "rb")
+    name = f"remissammanstallning-{slugify(pdf.remiss.dnr or pdf.remiss.title)[:60]}.pdf"
+    return FileResponse(stored, as_attachment=True, filename=name, content_type=PDF_CONTENT_TYPE)
+
+
+@coordinator_required
+@require_POST
+def comment_handle(request, pk):
+    comment = get_comment_for_user(request.user, pk)
+    form = HandlingForm(request.POST, instance=comment, prefix=f"c{comment.pk}")
+    remiss_pk = comment.answer.body.remiss_id
+    if form.is_valid():
+        services.comment_handle(
+            comment=comment,
+            by=request.user,
+            handling=form.cleaned_data["handling"],
+            text=form.cleaned_data["handling_text"],
+        )
+        messages.success(request, _("The handling was saved."))
+    else:
+        messages.error(request, _("The handling was not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect(f"{reverse('remiss:compilation', args=[remiss_pk])}#comment-{comment.pk}")
+
+
+# --- The external organisation's link ---------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link_answer(request, token):
+    """An external organisation's answer through its personal link: no account; the
+    link names the organisation and opens only its own answer."""
+    body = body_for_link(token)
+    remiss = body.remiss
+    if remiss.is_closed:
+        return render(request, "remiss/link_closed.html", {"body": body, "remiss": remiss})
+    form = AnswerForm(request.POST or None, body=body, goals=remiss.plan.goals.all(), coordinator=False)
+    status = 200
+    if request.method == "POST":
+        if not ratelimit.allow(
+            scope=f"remiss-link:{body.pk}",
+            address=client_address(request),
+            limit=settings.SURVEY_SUBMIT_LIMIT,
+            window_seconds=LINK_WINDOW,
+        ):
+            return render(request, "remiss/link_busy.html", {"body": body, "remiss": remiss}, status=429)
+        if form.is_valid() and _save_answer(request, form, body, Answer.Via.LINK):
+            return redirect("remiss_public:thanks", token=token)
+        status = 400
+    context = {"form": form, "body": body, "remiss": remiss, "public": True}
+    return render(request, "remiss/answer_form.html", context, status=status)
+
+
+@never_cache
+def link_thanks(request, token):
+    body = body_for_link(token)
+    return render(request, "remiss/link_thanks.html", {"body": body, "remiss": body.remiss})
