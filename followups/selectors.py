@@ -19,7 +19,7 @@ from plans.models import Goal, Plan, StatusSummary
 from plans.selectors import responsible_units, sort_in_tree_order
 
 from . import snapshots
-from .models import ASSESSMENT_SENTIMENT, Assessment, ReportEntry, Round, RoundField, UnitReport
+from .models import ASSESSMENT_SENTIMENT, ActivityUpdate, Assessment, ReportEntry, Round, RoundField, UnitReport
 
 # --- One report --------------------------------------------------------------------
 
@@ -223,12 +223,15 @@ def report_entries(report: UnitReport) -> list[ReportEntry]:
 
 def _own_activities_qs(report: UnitReport):
     rnd = report.round
-    return (
-        Activity.objects.filter(plan_id=rnd.plan_id, owner_id=report.unit_id)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=rnd.period_end))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=rnd.period_start))
-        .order_by("number")
+    current = (
+        Q(plan_id=rnd.plan_id)
+        & (Q(start_date__isnull=True) | Q(start_date__lte=rnd.period_end))
+        & (Q(end_date__isnull=True) | Q(end_date__gte=rnd.period_start))
     )
+    # And whatever the report gave an update on: an activity carried over to a later
+    # version of the plan (plans.services.plan_adopt) stays in the reports it was in.
+    reported = Q(pk__in=ActivityUpdate.objects.filter(report_id=report.pk).values("activity_id"))
+    return Activity.objects.filter(owner_id=report.unit_id).filter(current | reported).order_by("number")
 
 
 # What the report form shows of an activity (reference, title) and reads (its status).

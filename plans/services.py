@@ -524,6 +524,27 @@ def _carry_over(*, old: Plan, new: Plan, by) -> tuple[int, int]:
     return len(moving), len(activities) - len(moving)
 
 
+def _refuse_with_open_reports(source: Plan) -> None:
+    """The activities move to the adopted version: a report of the version they leave that
+    is still being written or checked would lose them. Those rounds are finished first."""
+    from followups.models import UnitReport
+
+    open_round = (
+        UnitReport.objects.filter(round__plan=source)
+        .exclude(status=UnitReport.Status.APPROVED)
+        .values_list("round__name", flat=True)
+        .first()
+    )
+    if open_round is not None:
+        raise AdoptionRefused(
+            _(
+                "The follow-up round “%(round)s” of version %(version)s still has reports that are not "
+                "approved. Finish it before the new version is adopted: its reports keep their activities."
+            )
+            % {"round": open_round, "version": source.version}
+        )
+
+
 @transaction.atomic
 def plan_adopt(*, plan: Plan, by, adopted_by: str, adopted_on, paragraph: str = "", dnr: str | None = None) -> Adoption:
     """Adopt a version (the council's decision): it becomes antagen; the chain's adopted
@@ -542,9 +563,12 @@ def plan_adopt(*, plan: Plan, by, adopted_by: str, adopted_on, paragraph: str = 
         raise AdoptionRefused(_("Say who adopted the plan (e.g. Kommunfullmäktige)."))
     if adopted_on is None:
         raise AdoptionRefused(_("Give the date the plan was adopted."))
-    before = plan_snapshot(plan)
     chain = [p for p in plan_chain(plan) if p.pk != plan.pk]
     adopted = [p for p in chain if p.status == Plan.Status.ADOPTED]
+    giving = max(adopted, key=lambda p: p.version) if adopted else next((p for p in chain if p.is_current), None)
+    if giving is not None:
+        _refuse_with_open_reports(giving)
+    before = plan_snapshot(plan)
     plan.status = Plan.Status.ADOPTED
     plan.adopted_by = adopted_by.strip()
     plan.adopted_on = adopted_on

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -50,11 +50,10 @@ from reports.models import Build, CouncilReport
 from tests.formreader import submissions
 from tests.processes import (
     Processes,
-    csrf_token,
     free_port,
     needs_postgresql,
     server_env,
-    sign_in,
+    sign_in_with_code,
     start_server,
     start_worker,
     wait_ready,
@@ -121,17 +120,7 @@ def signed_in_coordinator(world, base: str) -> requests.Session:
     Authenticator.objects.filter(user=user).delete()
     TOTP.activate(user, TOTP_SECRET)  # encrypted with the server's SECRET_KEY
     browser = requests.Session()
-    answer = sign_in(browser, base, user.username, PASSWORD)
-    assert answer.status_code == 302 and answer.headers["Location"].endswith(reverse("mfa_authenticate"))
-    token = csrf_token(browser, f"{base}{reverse('mfa_authenticate')}")
-    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
-    done = browser.post(
-        f"{base}{reverse('mfa_authenticate')}",
-        {"csrfmiddlewaretoken": token, "code": code},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert done.status_code == 302 and reverse("mfa_authenticate") not in done.headers["Location"]
+    sign_in_with_code(browser, base, base, user.username, PASSWORD)
     return browser
 
 

@@ -24,6 +24,19 @@ from plans.tests.test_views import browser_form
 from plans.versions import DELETE, EQUAL, INSERT, Segment, compare, snapshot, word_diff
 
 
+@pytest.fixture(autouse=True)
+def rounds_finished(request):
+    """The world's follow-up round approved: a version is adopted once the rounds of the one
+    it replaces are finished (test_adoption_waits_for_the_open_reports_of_the_version_it_replaces)."""
+    from followups.models import UnitReport
+
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        UnitReport.objects.filter(round__plan=world.plan).update(
+            status=UnitReport.Status.APPROVED, approved_at=timezone.now()
+        )
+
+
 def english(client):
     """The client with English chosen in the language switcher (the pages are Swedish otherwise)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -462,3 +475,26 @@ def test_a_version_with_a_later_version_is_not_deleted(world):
     assert Plan.objects.filter(pk=world.plan.pk).exists()
     client.post(reverse("plans:delete", args=[new.pk]))
     assert not Plan.objects.filter(pk=new.pk).exists()
+
+
+def test_adoption_waits_for_the_open_reports_of_the_version_it_replaces(world):
+    """An activity moves to the adopted version; a report of the old one still being written would lose it."""
+    from followups.models import ActivityUpdate, UnitReport
+
+    report = UnitReport.objects.get(pk=world.report_a.pk)
+    UnitReport.objects.filter(pk=report.pk).update(status=UnitReport.Status.DRAFT, approved_at=None)
+    report.refresh_from_db()
+    ActivityUpdate.objects.create(report=report, activity=world.activity, status=world.activity.status, comment="Pågår")
+    new = plan_new_version(plan=world.plan, by=None)
+    with pytest.raises(AdoptionRefused, match="Tertial 2 2026"):
+        plan_adopt(plan=new, by=None, adopted_by="Kommunfullmäktige", adopted_on=today())
+    new.refresh_from_db()
+    assert new.status == Plan.Status.DRAFT and Activity.objects.get(pk=world.activity.pk).plan_id == world.plan.pk
+
+    # Once the round is finished the version is adopted, and the old report keeps the activity it reported on.
+    UnitReport.objects.filter(pk=report.pk).update(status=UnitReport.Status.APPROVED, approved_at=timezone.now())
+    plan_adopt(plan=new, by=None, adopted_by="Kommunfullmäktige", adopted_on=today())
+    assert Activity.objects.get(pk=world.activity.pk).plan_id == new.pk
+    client = english(world.client("coordinator"))
+    page = client.get(reverse("followups:report", args=[report.pk])).content.decode()
+    assert world.activity.title in page and "Pågår" in page
