@@ -67,15 +67,17 @@ class _Query:
         User = auth.get_user_model()
         quote = connection.ops.quote_name
         sessions, users = Session._meta, User._meta
-        self.fields = users.concrete_fields
-        self.attnames = [f.attname for f in self.fields]
-        self.converters = [
-            (i, connection.ops.get_db_converters(col) + f.get_db_converters(connection))
-            for i, f in enumerate(self.fields)
-            for col in [f.get_col("u")]
-        ]
-        self.converters = [(i, conv) for i, conv in self.converters if conv]
-        columns = ", ".join(f"u.{quote(f.column)}" for f in self.fields)
+        fields = users.concrete_fields
+        self.attnames = [f.attname for f in fields]
+        self.pk_index = self.attnames.index(users.pk.attname)
+        # (column index, its column expression, its converters) for the columns that have any.
+        self.converters = []
+        for i, f in enumerate(fields):
+            col = f.get_col("u")
+            converters = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
+            if converters:
+                self.converters.append((i, col, converters))
+        columns = ", ".join(f"u.{quote(f.column)}" for f in fields)
         session_user = quote(sessions.get_field("user").column)
         self.sql = (
             f"SELECT s.{quote('session_data')}, {columns} FROM {quote(sessions.db_table)} s "  # noqa: S608 - names from the models, quoted
@@ -106,10 +108,10 @@ def _read(session_key):
         return None
     data, values = row[0], list(row[1:])
     user = None
-    if values[query.attnames.index(auth.get_user_model()._meta.pk.attname)] is not None:
-        for i, converters in query.converters:
+    if values[query.pk_index] is not None:
+        for i, col, converters in query.converters:
             for converter in converters:
-                values[i] = converter(values[i], query.fields[i].get_col("u"), connection)
+                values[i] = converter(values[i], col, connection)
         user = auth.get_user_model().from_db(alias, query.attnames, values)
     return data, user
 
