@@ -17,6 +17,7 @@ from lib.locking import StaleEdit, claim_version
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal, Plan
 from plans.selectors import sort_in_tree_order
+from search import index as search_index
 
 from .models import Activity, ProgressNote
 from .selectors import forget_counts
@@ -282,6 +283,9 @@ def activities_import(*, plan: Plan, by, rows: list[ActivityRow]) -> tuple[int, 
             event(AuditEvent.Action.CREATE, activity, snapshot_created(_snapshot(activity, row.goals, row.co_units)))
 
     AuditEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH)
+    # bulk writes send no signals: the search index is brought up to date here (search.signals).
+    touched = [row.activity.pk for row in changed] + ([a.pk for a in activities] if new else [])
+    search_index.reindex(search_index.Kind.ACTIVITY, touched)
     forget_counts(plan.pk)
     return len(new), len(changed)
 

@@ -59,16 +59,17 @@ def _tree(root: int) -> list[int]:
 
 
 class TreeMeter:
-    """CPU seconds (user + system) and the peak summed VmRSS of this process's tree while it runs."""
+    """CPU seconds (user + system) and the peaks of this process's tree's summed VmRSS and summed
+    Pss (a page shared by several processes counted once) while it runs."""
 
     def __init__(self) -> None:
         self.cpu: dict[int, float] = {}
-        self.peak_kib = 0
+        self.peak_kib = self.peak_pss_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def _sample(self) -> None:
-        rss = 0
+        rss = pss = 0
         for pid in _tree(os.getpid()):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -77,7 +78,13 @@ class TreeMeter:
                 continue
             self.cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
             rss += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            pss += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
         self.peak_kib = max(self.peak_kib, rss)
+        self.peak_pss_kib = max(self.peak_pss_kib, pss)
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
@@ -175,7 +182,8 @@ def main() -> None:
         print(
             f"pdf: {time.perf_counter() - start:.2f} s, {pdf.pages} pages, {len(pdf.data) // 1024} kB; "
             f"{processes} processes, CPU of the process tree {meter.cpu_seconds():.1f} s, "
-            f"peak memory of the tree {meter.peak_kib / 1024:.0f} MiB"
+            f"peak memory of the tree {meter.peak_pss_kib / 1024:.0f} MiB "
+            f"(Pss; summed RSS {meter.peak_kib / 1024:.0f} MiB)"
         )
     if fmt in ("docx", "both"):
         start = time.perf_counter()

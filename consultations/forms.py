@@ -11,7 +11,27 @@ from plans.selectors import goal_choices, live_plans
 from .models import AgendaItem, Consultation, Council, CouncilMember, Feedback, MinutesVersion, View
 
 AGE_GROUPS = [("barn_unga", _("children and young people")), ("vuxna", _("adults")), ("aldre", _("elderly"))]
-GENDERS = [("kvinnor", _("women")), ("man", _("men"))]
+# A table's columns across every age group say both words; a children's row says girls and boys.
+GENDERS = [("kvinnor", _("women/girls")), ("man", _("men/boys"))]
+GENDERS_BY_AGE = {
+    "barn_unga": {"kvinnor": _("girls"), "man": _("boys")},
+    "vuxna": {"kvinnor": _("women"), "man": _("men")},
+    "aldre": {"kvinnor": _("women"), "man": _("men")},
+}
+
+
+def attendance_text(attendance: dict | None) -> str | None:
+    """A breakdown by age group and gender in words, for the history:
+    "children and young people: girls 6, boys 7; adults: women 9"."""
+    if not attendance:
+        return None
+    ages = dict(AGE_GROUPS)
+    parts = []
+    for age, by_gender in attendance.items():
+        genders = GENDERS_BY_AGE.get(age, dict(GENDERS))
+        counts = ", ".join(f"{genders.get(g, g)} {n}" for g, n in (by_gender or {}).items())
+        parts.append(f"{ages.get(age, age)}: {counts}")
+    return "; ".join(parts)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -74,7 +94,8 @@ class ConsultationForm(forms.ModelForm):
         self.fields["attendance_total"].error_messages["min_value"] = _("The number cannot be negative.")
         attendance = self.instance.attendance if self.instance.pk else {}
         for age, age_label in AGE_GROUPS:
-            for gender, gender_label in GENDERS:
+            for gender, _gender_label in GENDERS:
+                gender_label = GENDERS_BY_AGE[age][gender]
                 self.fields[f"att_{age}_{gender}"] = forms.IntegerField(
                     label=f"{age_label}, {gender_label}",
                     min_value=0,

@@ -154,6 +154,9 @@ class Consultation(models.Model):
     compensation_total = models.PositiveIntegerField(_("compensation in total (SEK)"), null=True, blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The iCalendar SEQUENCE of its invitations and feeds (lib/invitations.py):
+    # bumped when the time, place or title changes and when it is cancelled.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
-from lib import personal_data
+from inbox.models import Kind as InboxKind
+from inbox.preferences import immediate_recipients
+from lib import invitations, personal_data
 from lib.locking import StaleEdit, claim_version
 from organisations.models import Membership, Municipality
 from outbox.models import OutgoingMail
@@ -44,6 +46,8 @@ def _audit(municipality, by, action, obj, changes, repr_=None):
 
 
 def consultation_snapshot(c: Consultation) -> dict[str, Any]:
+    from .forms import attendance_text  # the forms import plans and activities
+
     return {
         "title": c.title,
         "form": c.get_form_display(),
@@ -61,7 +65,7 @@ def consultation_snapshot(c: Consultation) -> dict[str, Any]:
         "influence_note": c.influence_note,
         "representatives": sorted(m.user.get_full_name() for m in c.representatives.select_related("user")),
         "attendance_total": c.attendance_total,
-        "attendance": str(c.attendance) if c.attendance else None,
+        "attendance": attendance_text(c.attendance),
         "organisations_present": c.organisations_present,
         "compensation_paid": c.compensation_paid,
         "compensation_total": c.compensation_total,
@@ -69,28 +73,37 @@ def consultation_snapshot(c: Consultation) -> dict[str, Any]:
     }
 
 
-def _invite(consultation: Consultation, members) -> None:
-    """Queue an e-mail with the time and place to each newly invited
-    representative, in the caller's transaction (sent after the commit)."""
-    link = settings.SITE_URL.rstrip("/") + reverse("consultations:detail", args=[consultation.pk])
-    when = timezone.localtime(consultation.starts_at).strftime("%Y-%m-%d %H:%M")
-    with translation.override(settings.LANGUAGE_CODE):
-        for member in members:
-            if not member.user.email:
-                continue
-            context = {
-                "title": consultation.title,
-                "when": when,
-                "place": consultation.place or consultation.video_link,
-                "link": link,
-            }
-            queue_mail(
-                kind=OutgoingMail.Kind.CONSULTATION_INVITATION,
-                to=member.user.email,
-                subject=_("Invitation to consultation: %(title)s") % {"title": consultation.title},
-                body=_("You are invited to %(title)s on %(when)s, %(place)s.\n\nRead more and follow up: %(link)s")
-                % context,
-            )
+def calendar_meeting(consultation: Consultation, *, sequence: int | None = None) -> invitations.Meeting:
+    """The consultation as its calendar invitations describe it."""
+    return invitations.Meeting(
+        uid_prefix="samrad",
+        pk=consultation.pk,
+        title=consultation.title,
+        starts_at=consultation.starts_at,
+        ends_at=consultation.ends_at,
+        place=consultation.place or consultation.video_link,
+        path=reverse("consultations:detail", args=[consultation.pk]),
+        municipality=consultation.municipality.name,
+        sequence=consultation.calendar_sequence if sequence is None else sequence,
+        mail_kind=OutgoingMail.Kind.CONSULTATION_INVITATION,
+    )
+
+
+def calendar_people(consultation: Consultation) -> tuple[set[str], set[str]]:
+    """Who has the consultation in their calendar, by e-mail address: the
+    representatives invited, and the other contacts of its organising units.
+    Two queries."""
+    active = {"user__is_active": True}
+    representatives = set(
+        consultation.representatives.filter(**active).exclude(user__email="").values_list("user__email", flat=True)
+    )
+    contacts = set(
+        Membership.objects.filter(
+            municipality_id=consultation.municipality_id, role=Membership.Role.CONTACT,
+            units__in=consultation.organisers.all(), **active,
+        ).exclude(user__email="").values_list("user__email", flat=True)
+    )  # fmt: skip
+    return representatives, contacts - representatives
 
 
 @transaction.atomic
@@ -103,8 +116,16 @@ def consultation_create(
     _audit(
         municipality, by, AuditEvent.Action.CREATE, consultation, snapshot_created(consultation_snapshot(consultation))
     )
-    _invite(consultation, list(consultation.representatives.select_related("user")))
+    representatives, contacts = calendar_people(consultation)
+    if not _held(consultation):
+        invitations.send_invitations(calendar_meeting(consultation), invited=representatives, organising=contacts)
+    else:  # recorded afterwards: the representatives are told, no calendar needs it
+        invitations.send_invitations(calendar_meeting(consultation), invited=representatives)
     return consultation
+
+
+def _held(consultation: Consultation) -> bool:
+    return consultation.ends_at <= timezone.now()
 
 
 @transaction.atomic
@@ -113,9 +134,10 @@ def consultation_update(
 ) -> Consultation:
     """Save changes. ``organisers`` and ``representatives`` replace the current
     ones. Raises lib.locking.StaleEdit if saved by someone else since ``version``."""
-    before = consultation_snapshot(Consultation.objects.get(pk=consultation.pk))
+    stored = Consultation.objects.get(pk=consultation.pk)
+    before = consultation_snapshot(stored)
     claim_version(consultation, version)
-    had = set(consultation.representatives.values_list("pk", flat=True))
+    had_representatives, had_contacts = calendar_people(stored)
     for name, value in fields.items():
         setattr(consultation, name, value)
     consultation.save()
@@ -125,9 +147,32 @@ def consultation_update(
         consultation.municipality, by, AuditEvent.Action.UPDATE, consultation,
         diff(before, consultation_snapshot(consultation)),
     )  # fmt: skip
-    new = [m for m in consultation.representatives.select_related("user") if m.pk not in had]
-    _invite(consultation, new)
+    _send_changes(consultation, stored, had_representatives | had_contacts)
     return consultation
+
+
+def _send_changes(consultation: Consultation, stored: Consultation, had: set[str]) -> None:
+    """The calendar mails of an edit: the invitation to those newly invited or
+    organising, an update (the next SEQUENCE) to the others when the time, place
+    or title changed, and a cancellation to those no longer concerned."""
+    representatives, contacts = calendar_people(consultation)
+    if _held(consultation) and _held(stored):  # over: newly invited representatives are told, nothing more
+        invitations.send_invitations(calendar_meeting(consultation), invited=representatives - had)
+        return
+    changed = invitations.changed_for_calendar(
+        invitations.calendar_values(stored), invitations.calendar_values(consultation)
+    )
+    removed = had - representatives - contacts
+    if changed or removed:
+        consultation.calendar_sequence += 1
+        Consultation.objects.filter(pk=consultation.pk).update(calendar_sequence=consultation.calendar_sequence)
+    invitations.send_invitations(
+        calendar_meeting(consultation),
+        invited=representatives - had,
+        organising=contacts - had,
+        updated=((representatives | contacts) & had) if changed else (),
+        uninvited=removed,
+    )
 
 
 @transaction.atomic
@@ -140,6 +185,11 @@ def consultation_delete(*, consultation: Consultation, by) -> None:
         consultation.municipality, by, AuditEvent.Action.DELETE, consultation,
         snapshot_deleted(consultation_snapshot(consultation)),
     )  # fmt: skip
+    if not _held(consultation):
+        # Not held yet: it is cancelled in the calendars of those who have it.
+        representatives, contacts = calendar_people(consultation)
+        meeting = calendar_meeting(consultation, sequence=consultation.calendar_sequence + 1)
+        invitations.send_invitations(meeting, cancelled=representatives | contacts)
     consultation.delete()
 
 
@@ -311,6 +361,8 @@ def minutes_send(*, minutes: MinutesVersion, by, reviewers) -> MinutesVersion:
     link = settings.SITE_URL.rstrip("/") + reverse("consultations:minutes", args=[minutes.pk])
     title = minutes.consultation.title
     recipients = [m.user.email for m in minutes.reviewers.select_related("user") if m.user.email]
+    # Those who chose a summary or no e-mail for minutes to review are left out (inbox/).
+    recipients = immediate_recipients(InboxKind.MINUTES_TO_REVIEW, recipients)
     with translation.override(settings.LANGUAGE_CODE):
         for email in recipients:
             queue_mail(
@@ -524,10 +576,12 @@ def send_feedback_reminders(*, today: date | None = None) -> int:
         ).values_list("orgunit_id", "membership__user__email"):  # fmt: skip
             if email:
                 contacts.setdefault(unit_id, set()).add(email)
+        # Those who chose a summary or no e-mail for overdue feedback are left out (inbox/).
+        wanted = set(immediate_recipients(InboxKind.FEEDBACK_OVERDUE, coordinators.union(*contacts.values())))
         digest: dict[str, list[View]] = {}
         with transaction.atomic():
             for view in views:
-                recipients = coordinators | contacts.get(view.item.responsible_unit_id, set())
+                recipients = (coordinators | contacts.get(view.item.responsible_unit_id, set())) & wanted
                 if not recipients:
                     continue
                 _reminder, created = FeedbackReminderSent.objects.get_or_create(
@@ -541,7 +595,10 @@ def send_feedback_reminders(*, today: date | None = None) -> int:
                     queued = queue_mail(
                         kind=OutgoingMail.Kind.FEEDBACK_REMINDER,
                         to=email,
-                        subject=_("Feedback overdue on %(count)d views") % {"count": len(its_views)},
+                        subject=ngettext(
+                            "Feedback overdue on %(count)d view", "Feedback overdue on %(count)d views", len(its_views)
+                        )
+                        % {"count": len(its_views)},
                         body=_reminder_body(its_views),
                         key=mail_key(OutgoingMail.Kind.FEEDBACK_REMINDER, email, *sorted(v.pk for v in its_views)),
                     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_calendar
 
 app_name = "consultations"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("synpunkt/<int:pk>/", views.trace_view, name="trace"),
     path("synpunkt/<int:pk>/publicera/", views.view_publish, name="view_publish"),
     path("synpunkt/<int:pk>/avpublicera/", views.view_unpublish, name="view_unpublish"),
+    path("kalender/", views_calendar.calendar_month, name="calendar"),
+    path("kalender/lista/", views_calendar.calendar_list_view, name="calendar_list"),
     path("forsenade/", views.overdue_list, name="overdue"),
     path("nyckeltal/", views.figures_view, name="figures"),
     path("nyckeltal.xlsx", views.figures_xlsx, name="figures_xlsx"),

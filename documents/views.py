@@ -62,6 +62,12 @@ def delete(request, pk):
 def download(request, pk, name):
     """The file, for those who may see its object; never a direct storage URL."""
     attachment = get_attachment_for_user(request.user, pk)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment):
+    """The stored file as a download with the headers every download of an attachment
+    has (docs/documents.md); the caller has checked access."""
     try:
         stored = attachment.file.storage.open(attachment.file.name, "rb")
     except FileNotFoundError as exc:

@@ -46,6 +46,7 @@ def load_demo_events(*, municipality: Municipality, path: Path) -> int:
             organisers=[units[s] for s in entry["organisers"]],
             goals=[goals[c] for c in entry.get("goals", [])],
             activities=[activities[t] for t in entry.get("activities", [])],
+            notify=False,  # demo people's inboxes are not filled with invitations
         )
         created += 1
     return created

@@ -54,6 +54,9 @@ class Event(TranslatableModelMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Optimistic locking (lib.locking): bumped by every save through the edit form.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The iCalendar SEQUENCE of its invitations and feeds (lib/invitations.py):
+    # bumped when the time, place or title changes and when it is cancelled.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     # Public texts, per language. The Swedish row mirrors title and description
     # (events.services keep it so); other languages are translations of it.

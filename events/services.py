@@ -8,13 +8,16 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from lib import invitations
 from lib.languages import SWEDISH
 from lib.locking import claim_version
-from organisations.models import Municipality
+from organisations.models import Membership, Municipality
+from outbox.models import OutgoingMail
 from public.services import text_save
 from public.texts import rows, swedish_digest, text_fields
 from public.translation import TextStatus
@@ -58,6 +61,33 @@ def event_snapshot(event: Event) -> dict[str, Any]:
     return data
 
 
+def calendar_meeting(event: Event, *, sequence: int | None = None) -> invitations.Meeting:
+    """The event as the calendar invitations to its organisers describe it."""
+    return invitations.Meeting(
+        uid_prefix="event",
+        pk=event.pk,
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        place=event.place,
+        path=reverse("events:detail", args=[event.pk]),
+        municipality=event.municipality.name,
+        sequence=event.calendar_sequence if sequence is None else sequence,
+        mail_kind=OutgoingMail.Kind.EVENT_INVITATION,
+    )
+
+
+def calendar_people(event: Event) -> set[str]:
+    """The e-mail addresses of the organising units' contacts: they get the event
+    in their calendar. One query."""
+    return set(
+        Membership.objects.filter(
+            municipality_id=event.municipality_id, role=Membership.Role.CONTACT,
+            units__in=event.organisers.all(), user__is_active=True,
+        ).exclude(user__email="").values_list("user__email", flat=True)
+    )  # fmt: skip
+
+
 @transaction.atomic
 def event_create(
     *,
@@ -67,7 +97,10 @@ def event_create(
     organisers: Iterable = (),
     goals: Iterable = (),
     activities: Iterable = (),
+    notify: bool = True,
 ) -> Event:
+    """Register an event; with ``notify`` (not for demo data), a coming one goes
+    to the calendars of its organising units' contacts."""
     event = Event.objects.create(municipality=municipality, **fields)
     event.organisers.set(list(organisers))
     event.goals.set(list(goals))
@@ -80,6 +113,8 @@ def event_create(
         changes=snapshot_created(event_snapshot(event)),
     )
     mirror_swedish_texts(event, by=by)
+    if notify and event.starts_at > timezone.now():
+        invitations.send_invitations(calendar_meeting(event), organising=calendar_people(event))
     return event
 
 
@@ -96,8 +131,10 @@ def event_update(
 ) -> Event:
     """Save changes; with ``version`` (the one the form was opened with), raise
     lib.locking.StaleEdit if someone else saved in between."""
-    before = event_snapshot(Event.objects.get(pk=event.pk))
+    stored = Event.objects.get(pk=event.pk)
+    before = event_snapshot(stored)
     claim_version(event, version)
+    had = calendar_people(stored)
     for name, value in fields.items():
         setattr(event, name, value)
     event.save()
@@ -116,7 +153,25 @@ def event_update(
         obj=event,
         changes=diff(before, event_snapshot(event)),
     )
+    _send_changes(event, stored, had)
     return event
+
+
+def _send_changes(event: Event, stored: Event, had: set[str]) -> None:
+    """As for a samråd (consultations.services): the invitation to contacts of
+    newly organising units, an update when the time, place or title changed, a
+    cancellation to those no longer organising. Nothing for an event that is over."""
+    if max(event.ends_at or event.starts_at, stored.ends_at or stored.starts_at) < timezone.now():
+        return
+    now = calendar_people(event)
+    changed = invitations.changed_for_calendar(invitations.calendar_values(stored), invitations.calendar_values(event))
+    removed = had - now
+    if changed or removed:
+        event.calendar_sequence += 1
+        Event.objects.filter(pk=event.pk).update(calendar_sequence=event.calendar_sequence)
+    invitations.send_invitations(
+        calendar_meeting(event), organising=now - had, updated=(now & had) if changed else (), uninvited=removed
+    )
 
 
 @transaction.atomic
@@ -128,6 +183,10 @@ def event_delete(*, event: Event, by) -> None:
         obj=event,
         changes=snapshot_deleted(event_snapshot(event)),
     )
+    if (event.ends_at or event.starts_at) > timezone.now():
+        # Not over yet: it is cancelled in the organisers' calendars.
+        meeting = calendar_meeting(event, sequence=event.calendar_sequence + 1)
+        invitations.send_invitations(meeting, cancelled=calendar_people(event))
     event.delete()
 
 

@@ -18,6 +18,8 @@ from activities.models import Activity
 from activities.services import activity_update
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created
+from inbox.models import Kind as InboxKind
+from inbox.preferences import immediate_recipients
 from lib.locking import claim_version
 from organisations.models import Membership
 from outbox.models import OutgoingMail
@@ -280,7 +282,11 @@ def send_followup_reminders(*, today: date | None = None) -> int:
                 continue
             if any(r.kind == kind for r in report.reminders.all()):
                 continue
-            recipients = contacts.get(report.unit_id, [])
+            # Those who chose a summary or no e-mail for this kind are left out (inbox/).
+            recipients = immediate_recipients(
+                InboxKind.REPORT_RETURNED if report.status == UnitReport.Status.RETURNED else InboxKind.REPORT_TO_WRITE,
+                contacts.get(report.unit_id, []),
+            )
             if not recipients:
                 continue
             with transaction.atomic():

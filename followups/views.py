@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
@@ -70,10 +71,15 @@ def round_create(request):
             fields=form.round_fields(),
             extra_fields=form.extra_fields(),
         )
+        n_reports = rnd.reports.count()
         messages.success(
             request,
-            _("The round %(name)s was opened with %(count)d unit reports.")
-            % {"name": rnd.name, "count": rnd.reports.count()},
+            ngettext(
+                "The round %(name)s was opened with %(count)d unit report.",
+                "The round %(name)s was opened with %(count)d unit reports.",
+                n_reports,
+            )
+            % {"name": rnd.name, "count": n_reports},
         )
         return redirect("followups:round", pk=rnd.pk)
     return render(request, "followups/round_form.html", {"form": form})
@@ -154,7 +160,10 @@ def _report_form(request, report, data=None):
 def report_edit(request, pk):
     report = get_report_for_user(request.user, pk, write=True)
     if not report.is_open:
-        messages.error(request, _("The report has been submitted and can no longer be changed."))
+        if report.status == UnitReport.Status.APPROVED:
+            messages.error(request, _("The report has been approved and can no longer be changed."))
+        else:
+            messages.error(request, _("The report has been submitted and can no longer be changed."))
         return redirect("followups:report", pk=report.pk)
     form = _report_form(request, report, request.POST or None)
     status = 200
@@ -273,6 +282,7 @@ def report_approve(request, pk):
 
 COVERAGE_UNITS_PER_PAGE = 15  # unit columns per page of the matrix: its size does not grow with the city
 ALL_FOCUS_AREAS = "alla"  # ?fokus=alla: every focus area at once
+UNITS_AS_ROWS = "enheter"  # ?rader=enheter: the matrix turned around, units × goals (the same cells)
 
 
 def _coverage_for_request(request, *, paged: bool):
@@ -312,6 +322,7 @@ def _coverage_for_request(request, *, paged: bool):
     context = {
         "focus": matrix.focus,
         "all_focus": all_focus,
+        "units_as_rows": request.GET.get("rader") == UNITS_AS_ROWS,
         "unit": unit,
         "groups": groups,
         "group": group,
@@ -330,6 +341,7 @@ def _coverage_query(plan, context, **changes) -> str:
         "enhet": context["unit"].pk if context["unit"] else "",
         "grupp": context["group"].pk if context["group"] else "",
         "omrade": context["area"],
+        "rader": UNITS_AS_ROWS if context["units_as_rows"] else "",
         "sida": context["page"],
     } | changes
     return urlencode({k: v for k, v in params.items() if v not in ("", None)})
@@ -352,7 +364,10 @@ def coverage_view(request):
             "rights_areas": RightsArea.Code.choices,
             "all_focus_value": ALL_FOCUS_AREAS,
             "filtered": bool(context["unit"] or context["group"] or context["area"]),
-            "export_query": _coverage_query(plan, context, sida=""),
+            "export_query": _coverage_query(plan, context, sida="", rader=""),
+            "goals_as_rows_query": _coverage_query(plan, context, rader=""),
+            "units_as_rows_query": _coverage_query(plan, context, rader=UNITS_AS_ROWS),
+            "units_as_rows_value": UNITS_AS_ROWS,
             "first_column": matrix.first_unit + 1,
             "last_column": matrix.first_unit + len(matrix.units),
             "previous_query": _coverage_query(plan, context, sida=page - 1) if page > 1 else "",

@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organisations.access import member_required
 
@@ -22,7 +23,11 @@ def _summary(job: ImportJob) -> str:
     if job.kind == ImportJob.Kind.PLAN:
         if job.result_plan is None:  # deleted since
             return ""
-        return _("The plan “%(title)s” was imported with %(count)d goals.") % {
+        return ngettext(
+            "The plan “%(title)s” was imported with %(count)d goal.",
+            "The plan “%(title)s” was imported with %(count)d goals.",
+            job.created,
+        ) % {
             "title": job.result_plan.title,
             "count": job.created,
         }

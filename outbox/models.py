@@ -20,12 +20,16 @@ class OutgoingMail(models.Model):
         INVITATION = "invitation", _("invitation to choose a password")
         PASSWORD_RESET = "password_reset", _("password reset")
         CONSULTATION_INVITATION = "consultation_invitation", _("invitation to a consultation")
+        EVENT_INVITATION = "event_invitation", _("invitation to an event")
         MINUTES_REVIEW = "minutes_review", _("minutes to review")
         FEEDBACK_REMINDER = "feedback_reminder", _("reminder about overdue feedback")
         FOLLOWUP_REMINDER = "followup_reminder", _("reminder about a follow-up report")
         # A remiss's e-mail to an external organisation carries its personal answer link.
         REMISS = "remiss", _("remiss to answer")
         REMISS_REMINDER = "remiss_reminder", _("reminder about a remiss answer")
+        # "Väntar på dig" (inbox/): a person's daily or weekly summary, a coordinator's Påminn.
+        INBOX_DIGEST = "inbox_digest", _("summary of what is waiting")
+        INBOX_REMINDER = "inbox_reminder", _("reminder from a coordinator")
 
     # One logical message to one recipient: queueing the same key again is a no-op,
     # so a reminder job that runs twice never queues the same reminder twice.
@@ -37,6 +41,12 @@ class OutgoingMail(models.Model):
     # representative said); only what is needed to deliver it is kept until then.
     body = models.TextField(pgettext_lazy("outgoing e-mail", "body"), blank=True)
     html = models.TextField(_("HTML body"), blank=True)
+    # One text attachment, e.g. a meeting's invitation.ics (lib/invitations.py):
+    # its file name, its full content type (``text/calendar; method=REQUEST;
+    # charset=utf-8``) and its text. Emptied with the body once sent.
+    attachment_name = models.CharField(_("attachment name"), max_length=100, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
+    attachment = models.TextField(_("attachment"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -26,7 +26,9 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -48,6 +50,26 @@ LONGEST_RETRY = timedelta(hours=6)
 KEY_MAX = 200
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A text file sent with a mail: its name, full content type (parameters
+    included, e.g. ``text/calendar; method=REQUEST; charset=utf-8``) and text."""
+
+    name: str
+    content_type: str
+    text: str
+
+
+def mime_part(mail: OutgoingMail) -> MIMEText:
+    """The mail's attachment as a MIME part whose Content-Type is the one
+    recorded, parameters and all (calendar apps read ``method=`` from it)."""
+    subtype = mail.attachment_type.split(";")[0].partition("/")[2].strip()
+    part = MIMEText(mail.attachment, subtype, "utf-8")
+    part.replace_header("Content-Type", mail.attachment_type)
+    part.add_header("Content-Disposition", "attachment", filename=mail.attachment_name)
+    return part
+
+
 def mail_key(kind: str, *parts: object) -> str:
     """A dedup key for one logical message, e.g. ``mail_key(kind, report.pk, "fore", email)``:
     readable when short, hashed when it would not fit the column."""
@@ -58,14 +80,21 @@ def mail_key(kind: str, *parts: object) -> str:
 
 
 def queue_mail(
-    *, kind: str, to: str, subject: str, body: str, html: str = "", key: str | None = None
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    html: str = "",
+    key: str | None = None,
+    attachment: Attachment | None = None,
 ) -> OutgoingMail | None:
     """Record an e-mail to one address, sent after the caller's transaction
     commits (and rolled back with it). Call it inside the transaction that makes
     the change the mail is about. ``key`` names the logical message (see
     ``mail_key``): if a mail with that key was ever queued (and not yet cleaned
     up), nothing is recorded and None is returned. Without a key every call is a
-    new message."""
+    new message. ``attachment``: one text file sent with it (an invitation's .ics)."""
     if not to:
         raise ValueError("queue_mail needs a recipient")
     key = key or mail_key(kind, uuid.uuid4().hex)
@@ -78,6 +107,9 @@ def queue_mail(
             "subject": " ".join(str(subject).split()),
             "body": body,
             "html": html,
+            "attachment_name": attachment.name if attachment else "",
+            "attachment_type": attachment.content_type if attachment else "",
+            "attachment": attachment.text if attachment else "",
         },
     )
     if not created:
@@ -129,13 +161,15 @@ def deliver(pk: int) -> str | None:
     message = EmailMultiAlternatives(mail.subject, mail.body, None, [mail.to])
     if mail.html:
         message.attach_alternative(mail.html, "text/html")
+    if mail.attachment_name:
+        message.attach(mime_part(mail))
     try:
         message.send()
     except Exception as exc:  # any failure of the mail server or the backend is retried
         return _attempt_failed(mail, exc)
     # Sent: the body may hold a set-password link or what someone said; it is not needed any more.
     OutgoingMail.objects.filter(pk=pk, status=OutgoingMail.Status.SENDING).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), body="", html="", last_error=""
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), body="", html="", attachment="", last_error=""
     )
     return OutgoingMail.Status.SENT
 
@@ -223,7 +257,7 @@ def requeue(pks) -> int:
 def mark_sent(pks) -> int:
     """Record stuck or failed mails as sent (the operator found that they went out)."""
     return OutgoingMail.objects.filter(_operator_choice(pks)).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), body="", html=""
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), body="", html="", attachment=""
     )
 
 

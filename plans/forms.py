@@ -147,7 +147,7 @@ class GoalForm(forms.ModelForm):
             self.fields["parent"].queryset = parents
             self.fields["parent"].label = _("Under")
             self.fields["parent"].empty_label = _("(top level: %(level)s)") % {
-                "level": self.levels[0].name if self.levels else ""
+                "level": self.levels[0].name_in_sentence if self.levels else ""
             }
             self.fields["parent"].label_from_instance = lambda g: f"{g.code} {g.title[:80]}"
 

@@ -195,6 +195,21 @@ class PlanLevel(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_in_sentence(self) -> str:
+        """The name as written mid-sentence in Swedish: "Lägg till fokusområde".
+
+        The first letter is lowered unless the name starts with an abbreviation ("KF-mål").
+        """
+        return lower_first(self.name)
+
+
+def lower_first(text: str) -> str:
+    """Lower a name's first letter for use mid-sentence, leaving abbreviations ("ÄN", "KF-mål") alone."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
 
 class Goal(TranslatableModelMixin, models.Model):
     """A node in a plan's tree."""

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from organisations.models import Municipality, OrgUnit, UnitGroup
 
@@ -623,7 +623,11 @@ class _Validator:
             if depth > len(levels):
                 self.error(
                     line,
-                    _("The goal is at level %(depth)d, but the plan has only %(count)d levels.")
+                    ngettext(
+                        "The goal is at level %(depth)d, but the plan has only %(count)d level.",
+                        "The goal is at level %(depth)d, but the plan has only %(count)d levels.",
+                        len(levels),
+                    )
                     % {"depth": depth, "count": len(levels)},
                 )
                 continue
@@ -780,7 +784,11 @@ def parse_plan_file(text: str | bytes, municipality: Municipality) -> PlanSpec:
         all_errors = sorted(validator.errors, key=lambda e: (e.line is not None, e.line or 0))
         if len(all_errors) > MAX_ERRORS:
             rest = all_errors[MAX_ERRORS:]
-            more = _("… and %(count)d more errors from here on; correct the ones above first.") % {"count": len(rest)}
+            more = ngettext(
+                "… and %(count)d more error from here on; correct the ones above first.",
+                "… and %(count)d more errors from here on; correct the ones above first.",
+                len(rest),
+            ) % {"count": len(rest)}
             all_errors = [*all_errors[:MAX_ERRORS], PlanFileError(rest[0].line, more)]
         raise PlanFileInvalid(all_errors)
     return spec

@@ -17,6 +17,7 @@ from activities.selectors import forget_counts
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from organisations.models import Municipality, OrgUnit, UnitGroup
+from search import index as search_index
 
 from .models import DEFAULT_ACTIVITY_STATUSES, ActivityStatus, Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
 from .planfile import GoalSpec, PlanSpec
@@ -415,6 +416,8 @@ def plan_new_version(*, plan: Plan, by) -> Plan:
         ]
         Goal.objects.bulk_create(copies, batch_size=500)
         new_pk.update({g.pk: c.pk for g, c in zip(level, copies, strict=True)})
+    # bulk_create sends no signals: the copies are indexed for search here (search.signals).
+    search_index.reindex(search_index.Kind.GOAL, new_pk.values())
     Areas = Goal.rights_areas.through
     Areas.objects.bulk_create(
         (

@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/jamfor/", views.plan_compare_choose, name="compare_choose"),
     path("<int:pk>/jamfor/<int:other_pk>/", views.plan_compare, name="compare"),
     path("<int:pk>/jamfor/<int:other_pk>/jamforelse.docx", views.plan_compare_docx, name="compare_docx"),
+    path(
+        "<int:pk>/jamfor/<int:other_pk>/sparade-andringar.docx",
+        views.plan_compare_tracked_docx,
+        name="compare_tracked_docx",
+    ),
     path("<int:plan_pk>/mal/nytt/", views.goal_create, name="goal_create"),
     path("mal/<int:pk>/", views.goal_detail, name="goal"),
     path("mal/<int:pk>/redigera/", views.goal_edit, name="goal_edit"),

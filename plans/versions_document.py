@@ -64,7 +64,18 @@ def _goal_blocks(change: GoalChange) -> list:
         items += [f"{n}: {a} → {b}" for n, a, b in resp.role_changed]
         blocks.append(Paragraph(_("Responsibilities"), label=""))
         blocks.append(BulletList(items))
+    blocks += _causes(getattr(change, "causes", ()))
     return blocks
+
+
+def _causes(causes) -> list:
+    """The remiss comments behind a change (set by the view: remiss.selectors.causes_of_changes)."""
+    if not causes:
+        return []
+    return [
+        Paragraph(_("Caused by remiss comments:"), label=""),
+        BulletList([f"{c.body}: {c.excerpt}" for c in causes]),
+    ]
 
 
 def comparison_document(old: Plan, new: Plan, comparison: Comparison) -> Document:
@@ -90,6 +101,7 @@ def comparison_document(old: Plan, new: Plan, comparison: Comparison) -> Documen
             if comparison.validity:
                 rows.append([f"{_('Period')}: {comparison.validity[0]}", f"{_('Period')}: {comparison.validity[1]}"])
             doc.add(_two_columns(rows))
+            doc.add(*_causes(getattr(comparison, "plan_causes", ())))
         if comparison.changed_goals:
             doc.add(Heading(2, _("Goals")))
             for change in comparison.changed_goals:

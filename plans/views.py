@@ -450,9 +450,19 @@ def plan_compare_choose(request, pk):
 
 
 def _comparison(request, pk, other_pk):
+    """The two versions and their comparison, each change with ``causes``: the remiss
+    comments on the earlier version linked to it (``comparison.plan_causes`` for the
+    plan's own texts; docs/remiss.md)."""
+    from remiss.selectors import causes_of_changes
+
     old = get_plan_for_user(request.user, pk)
     new = _version_of_chain(request, old, other_pk)
-    return old, new, versions.compare(versions.snapshot(old), versions.snapshot(new))
+    comparison = versions.compare(versions.snapshot(old), versions.snapshot(new))
+    causes = causes_of_changes(old, new, request.membership)
+    for change in comparison.changed_goals:
+        change.causes = causes.get(f"goal:{change.goal.identity}", [])
+    comparison.plan_causes = causes.get("plan", [])
+    return old, new, comparison
 
 
 @member_required
@@ -466,6 +476,22 @@ def plan_compare_docx(request, pk, other_pk):
     rendered = render_docx(comparison_document(old, new, comparison))
     response = HttpResponse(rendered.data, content_type=DOCX_CONTENT_TYPE)
     name = f"jamforelse-{slugify(new.title)[:50] or 'plan'}-v{old.version}-v{new.version}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_required
+def plan_compare_tracked_docx(request, pk, other_pk):
+    """The comparison as Word with tracked changes: the later version's text with the
+    changes as Word revisions, to accept or reject in Word (plans/versions_tracked.py)."""
+    from reports.render import DOCX_CONTENT_TYPE
+
+    from .versions_tracked import tracked_changes_docx
+
+    old = get_plan_for_user(request.user, pk)
+    new = _version_of_chain(request, old, other_pk)
+    response = HttpResponse(tracked_changes_docx(old, new), content_type=DOCX_CONTENT_TYPE)
+    name = f"jamforelse-{slugify(new.title)[:50] or 'plan'}-v{old.version}-v{new.version}-sparade-andringar.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -14,7 +14,7 @@ from .texts import Shown, fallback_note, fell_back, language_name
 # The main navigation: (URL name, label, the URL names that count as this section).
 NAV = [
     ("start", _("Start"), {"start"}),
-    ("plan", _("The plan"), {"plan", "plan_detail", "goal", "activity", "indicator"}),
+    ("plan", _("The plan"), {"plan", "plan_detail", "goal", "activity", "indicator", "remiss"}),
     ("feedback", _("What you said, what we did"), {"feedback", "feedback_consultation"}),
     ("inventories", _("Needs inventories"), {"inventories", "inventory"}),
     ("calendar", _("Calendar"), {"calendar", "event", "consultation"}),

@@ -10,6 +10,7 @@ from .site import KommunkodConverter, LanguageSlugConverter
 from .views import calendar as calendar_views
 from .views import feedback as feedback_views
 from .views import inventories, plan, statements
+from .views import remiss as remiss_views
 from .views.rights import rights as rights_page
 
 register_converter(KommunkodConverter, "kommunkod")
@@ -30,6 +31,7 @@ PAGES = [
     ("mal/<int:pk>/", plan.goal, "goal"),
     ("aktivitet/<int:pk>/", plan.activity, "activity"),
     ("indikator/<int:pk>/", plan.indicator, "indicator"),
+    ("remiss/<int:pk>/", remiss_views.remiss, "remiss"),
     ("behovsinventeringar/", inventories.inventories, "inventories"),
     ("behovsinventering/<int:pk>/", inventories.inventory, "inventory"),
     ("kalender/", calendar_views.calendar, "calendar"),

@@ -14,6 +14,7 @@ from .selectors.calendar import calendar_object_pages
 from .selectors.feedback import object_pages as feedback_pages
 from .selectors.inventories import inventory_files, inventory_pages
 from .selectors.plan import plan_pages
+from .selectors.remiss import object_pages as remiss_pages
 from .site import PublicContext
 from .urls import PAGES
 
@@ -23,6 +24,7 @@ OBJECT_PAGES: list[Callable[[PublicContext], Iterable[tuple[str, int]]]] = [
     inventory_pages,  # inventories whose results are public
     feedback_pages,  # held samråd with published minutes or views
     calendar_object_pages,  # public events and calendar samråd, pages and .ics (kalender.ics is in PAGES)
+    remiss_pages,  # published remisses of published plan versions
 ]
 # Other public addresses of the municipality (iCalendar feeds, the DCAT file):
 # functions (PublicContext) -> addresses, called once, for Swedish.

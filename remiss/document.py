@@ -76,4 +76,6 @@ def compilation_document(c: Compilation) -> Document:
                 if comment.handling_text:
                     handling = f"{handling} – {comment.handling_text}"
                 doc.add(Paragraph(handling, style="note", label=_("Handling:")))
+                for change in getattr(comment, "linked_changes", ()):
+                    doc.add(Paragraph(str(change), style="note"))
     return doc

@@ -184,13 +184,40 @@ class AnswerForm(forms.ModelForm):
 
 
 class HandlingForm(forms.ModelForm):
+    """A comment's handling and, once a later version of the plan exists, the changes in
+    it the comment caused (``options``: selectors.change_options of the comparison)."""
+
     class Meta:
         model = Comment
         fields = ["handling", "handling_text"]
         widgets = {"handling_text": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version=None, options=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handling"].choices = Comment.Handling.choices
         self.fields["handling"].required = False
         self.fields["handling"].label = _("Handling")
+        self.version = version
+        if version is not None and options:
+            self.fields["changes"] = forms.MultipleChoiceField(
+                label=_("Changes in version %(version)d it caused") % {"version": version.version},
+                choices=options,
+                required=False,
+                initial=sorted(getattr(self.instance, "change_keys", {}).get(version.pk, ())),
+                widget=forms.SelectMultiple(attrs={"size": min(len(options), 6)}),
+                help_text=_(
+                    "Only for a comment taken into account, fully or partly. "
+                    "Hold Ctrl (⌘ on a Mac) to choose more than one."
+                ),
+            )
+
+
+class PublishForm(forms.Form):
+    """The confirmation before a remiss goes on the public site (services.remiss_publish
+    refuses without it)."""
+
+    confirm = forms.BooleanField(
+        label=_("I have checked the texts to be published for personal details"),
+        required=False,
+        help_text=_("Names of staff and of people who may not be named must not be published."),
+    )

@@ -43,6 +43,12 @@ class Remiss(models.Model):
     deadline = models.DateField(_("deadline"), help_text=_("The last day of the remiss period."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # On the municipality's public site (public/views/remiss.py) while set: an explicit
+    # step of the coordinator's for a sent or closed remiss (services.remiss_publish).
+    published_at = models.DateTimeField(_("published on the public site"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -79,6 +85,10 @@ class Remiss(models.Model):
 
     def is_past_deadline(self, on: date | None = None) -> bool:
         return (on or timezone.localdate()) > self.deadline
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Body(models.Model):
@@ -234,6 +244,57 @@ class Comment(models.Model):
         return self.text[:60]
 
 
+class CommentChange(models.Model):
+    """That a comment caused a change in a later version of the plan (docs/remiss.md):
+    the version, and the goal changed, by its identity as versions are compared (a goal
+    removed in that version: the removed goal's identity), or no goal for the plan's own
+    texts (title, overall goal, description). remiss.services.comment_handle checks that
+    the comparison shows such a change."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="changes")
+    # A deleted (draft) version takes its links with it: the change is gone.
+    version = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="remiss_changes", verbose_name=_("version")
+    )
+    goal_identity = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("change caused by a remiss comment")
+        verbose_name_plural = _("changes caused by remiss comments")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "version", "goal_identity"],
+                condition=Q(goal_identity__isnull=False),
+                name="remisschange_goal_once",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "version"], condition=Q(goal_identity__isnull=True), name="remisschange_plan_once"
+            ),
+        ]
+        # The compare page: the comments behind one version's changes.
+        indexes = [models.Index(fields=["version", "goal_identity"], name="remisschange_version_goal")]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} → {self.version_id}:{self.goal_identity or 'plan'}"
+
+    @property
+    def key(self) -> str:
+        return change_key(self.goal_identity)
+
+
+# The handling form's value for a change: a goal's identity, or the plan's own texts.
+PLAN_TEXTS = "plan"
+
+
+def change_key(identity) -> str:
+    return f"goal:{identity}" if identity else PLAN_TEXTS
+
+
 class ReminderSent(models.Model):
     """That a reminder of a kind went out to a body; never sent twice."""
 
@@ -277,3 +338,35 @@ class CompilationPdf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.remiss}: PDF {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class Underlag(models.Model):
+    """The remissunderlag made from the plan version sent: a PDF and a Word file, made
+    by the worker (remiss.tasks.build_underlag) when the remiss is sent or asked for
+    again, and stored as the remiss's attachments (documents.Attachment), so the bodies
+    read them where they read the other files. Only the newest finished pair is kept;
+    a failed build saves no file and is shown on the remiss's page (docs/remiss.md)."""
+
+    class Status(models.TextChoices):
+        WAITING = "vantar", _("being made")
+        DONE = "klar", _("done")
+        FAILED = "misslyckad", _("failed")
+
+    remiss = models.ForeignKey(Remiss, on_delete=models.CASCADE, related_name="underlag_builds")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    # The generated files; a coordinator may remove one on the remiss's page.
+    pdf = models.ForeignKey("documents.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    docx = models.ForeignKey("documents.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated remissunderlag")
+        verbose_name_plural = _("generated remissunderlag")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.remiss}: {self.get_status_display()} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -4,8 +4,9 @@ after the commit, never twice). docs/remiss.md."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +17,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created
+from inbox.models import Kind as InboxKind
+from inbox.preferences import immediate_recipients
 from organisations.models import Membership, OrgUnit
 from outbox.models import OutgoingMail
 from outbox.services import mail_key, queue_mail
 from plans.models import Goal, Plan
 
-from .models import Answer, Body, Comment, CompilationPdf, ReminderSent, Remiss
+from .models import PLAN_TEXTS, Answer, Body, Comment, CommentChange, CompilationPdf, ReminderSent, Remiss, Underlag
 
 # Reminders to bodies without an answer: once this many days (or fewer) before the
 # deadline, and once after it (send_remiss_reminders, daily in the worker).
@@ -195,8 +198,21 @@ def _invitation(remiss: Remiss, body: Body) -> tuple[str, str]:
             _("Answer through this link, which is your organisation's own (no account is needed):\n%(link)s")
             % {"link": body_link(body)}
         )
+        parts.append(
+            _(
+                "The remissunderlag (the plan as PDF and Word, and any other documents of the remiss) "
+                "is on the same page, to read and download."
+            )
+        )
     else:
         parts.append(_("Answer for your unit in Inkludera:\n%(link)s") % {"link": body_link(body)})
+        parts.append(
+            _(
+                "The remissunderlag (the plan as PDF and Word, and any other documents of the remiss) "
+                "is on the remiss's page in Inkludera:\n%(link)s"
+            )
+            % {"link": _link(reverse("remiss:detail", args=[remiss.pk]))}
+        )
     return subject, "\n\n".join(parts)
 
 
@@ -231,6 +247,8 @@ def remiss_send(*, remiss: Remiss, by, on: date | None = None) -> int:
                 )
                 queued += mail is not None
     _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, diff(before, remiss_snapshot(remiss)))
+    # The remissunderlag as PDF and Word, made by the worker once this commits.
+    underlag_request(remiss=remiss, by=by)
     return queued
 
 
@@ -351,19 +369,95 @@ def _set_comments(answer: Answer, comments: dict[str, str]) -> None:
                 Comment.objects.create(answer=answer, section=key, text=text)
 
 
+LINKABLE = (Comment.Handling.TAKEN, Comment.Handling.PARTLY)
+
+
+def check_changes(*, remiss: Remiss, handling: str, version: Plan, keys: list[str]) -> None:
+    """The rules for linking a comment to changes in ``version`` (docs/remiss.md): only a
+    comment taken into account (fully or partly); only a later version of the plan
+    sent on remiss; only a change the comparison of the two versions shows."""
+    from plans import versions
+
+    from .selectors import change_options, is_later_version
+
+    if not keys:
+        return
+    if handling not in LINKABLE:
+        raise RemissRefused(
+            _("Only a comment taken into account, fully or partly, can be linked to a change."), "changes"
+        )
+    if version.municipality_id != remiss.municipality_id or not is_later_version(remiss.plan, version):
+        raise RemissRefused(_("Changes can only be linked in a later version of the plan sent on remiss."), "changes")
+    # Both as stored now: the comparison is of what the versions say, not of a copy in memory.
+    stored = Plan.objects.in_bulk([remiss.plan_id, version.pk])
+    sent, version = stored[remiss.plan_id], stored[version.pk]
+    comparison = versions.compare(versions.snapshot(sent), versions.snapshot(version))
+    offered = {key for key, _label in change_options(comparison)}
+    if any(key not in offered for key in keys):
+        raise RemissRefused(
+            _("Choose among the changes in version %(version)d: another choice is not a change there.")
+            % {"version": version.version},
+            "changes",
+        )
+
+
+def _identity(key: str) -> uuid.UUID | None:
+    return None if key == PLAN_TEXTS else uuid.UUID(key.split(":", 1)[1])
+
+
+def _change_labels(remiss: Remiss, comment: Comment) -> list[str]:
+    from .selectors import attach_changes
+
+    attach_changes(remiss, [comment])
+    return [str(c) for c in comment.linked_changes]
+
+
 @transaction.atomic
-def comment_handle(*, comment: Comment, by, handling: str, text: str) -> Comment:
-    """Record how a comment was handled (beaktad, delvis beaktad, ej beaktad, or not yet)."""
+def comment_handle(
+    *,
+    comment: Comment,
+    by,
+    handling: str,
+    text: str,
+    version: Plan | None = None,
+    changes: list[str] | None = None,
+) -> Comment:
+    """Record how a comment was handled (beaktad, delvis beaktad, ej beaktad, or not yet)
+    and, with ``version``, which of that later version's changes it caused: ``changes``
+    are keys ("goal:<identity>", or "plan" for the plan's own texts) and replace the
+    comment's links to that version. All or nothing: a refused link saves no handling."""
     comment = (
-        Comment.objects.select_for_update().select_related("answer__body__remiss__municipality").get(pk=comment.pk)
+        Comment.objects.select_for_update()
+        .select_related("answer__body__remiss__municipality", "answer__body__remiss__plan", "answer__body__unit")
+        .get(pk=comment.pk)
     )
     remiss = comment.answer.body.remiss
+    before_links = _change_labels(remiss, comment)
     before = {"handling": comment.get_handling_display(), "handling_text": comment.handling_text}
+    if changes is not None and version is not None:
+        keys = list(dict.fromkeys(changes))
+        check_changes(remiss=remiss, handling=handling, version=version, keys=keys)
+        existing = {link.key: link for link in comment.changes.filter(version=version)}
+        for key, link in existing.items():
+            if key not in keys:
+                link.delete()
+        CommentChange.objects.bulk_create(
+            CommentChange(comment=comment, version=version, goal_identity=_identity(key), created_by=by)
+            for key in keys
+            if key not in existing
+        )
+    if handling not in LINKABLE and comment.changes.exists():
+        raise RemissRefused(
+            _("The comment is linked to changes in a later version: remove the links to mark it so."), "handling"
+        )
     if (comment.handling, comment.handling_text) != (handling, text):
         comment.handling, comment.handling_text = handling, text
         comment.handled_at, comment.handled_by = timezone.now(), by
         comment.save(update_fields=["handling", "handling_text", "handled_at", "handled_by"])
     after = {"handling": comment.get_handling_display(), "handling_text": comment.handling_text}
+    after_links = _change_labels(remiss, comment)
+    if before_links != after_links:
+        before["changes"], after["changes"] = before_links, after_links
     repr_ = f"{remiss.title}: {comment.answer.body.display_name}: {comment}"
     _audit(remiss, by, AuditEvent.Action.UPDATE, comment, diff(before, after), repr_)
     return comment
@@ -397,6 +491,8 @@ def send_remiss_reminders(*, today: date | None = None) -> int:
             if any(r.kind == kind for r in body.reminders.all()):
                 continue
             recipients = _recipients(body, contacts)
+            if not body.is_external:  # a unit's contacts may have chosen a summary or no e-mail (inbox/)
+                recipients = immediate_recipients(InboxKind.REMISS_ANSWER, recipients)
             if not recipients:
                 continue
             with transaction.atomic():
@@ -486,4 +582,147 @@ def compilation_pdf_build(*, pdf_id: int) -> bool:
         if old.pdf:
             old.pdf.delete(save=False)
         old.delete()
+    return True
+
+
+# --- The public site --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def remiss_publish(*, remiss: Remiss, by, confirmed_personal_data: bool) -> Remiss:
+    """Put a sent or closed remiss on the municipality's public site (public/views/remiss.py):
+    the bodies, their stances and the comments with their handling; an external
+    organisation's name and texts only if its answer agrees to publication. An explicit
+    step, confirmed after checking the texts for personal details (the confirmation page
+    lists what looks like them); remiss_unpublish undoes it."""
+    remiss = Remiss.objects.select_for_update().select_related("municipality").get(pk=remiss.pk)
+    if remiss.is_draft:
+        raise RemissRefused(_("A remiss is published once it has been sent."))
+    if not confirmed_personal_data:
+        raise RemissRefused(
+            _("Confirm that you have checked the texts to be published for personal details."), "confirm"
+        )
+    if not remiss.is_published:
+        remiss.published_at, remiss.published_by = timezone.now(), by
+        remiss.save(update_fields=["published_at", "published_by"])
+        _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, {"published on the public site": [False, True]})
+    return remiss
+
+
+@transaction.atomic
+def remiss_unpublish(*, remiss: Remiss, by) -> Remiss:
+    """Take the remiss off the public site (within the pages' cache time, a minute)."""
+    remiss = Remiss.objects.select_for_update().select_related("municipality").get(pk=remiss.pk)
+    if remiss.is_published:
+        remiss.published_at, remiss.published_by = None, None
+        remiss.save(update_fields=["published_at", "published_by"])
+        _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, {"published on the public site": [True, False]})
+    return remiss
+
+
+# --- The remissunderlag as generated files ----------------------------------------------------
+
+
+# A build not finished this long after it was asked for may be asked for again.
+UNDERLAG_STALE = timedelta(hours=1)
+
+
+def underlag_request(*, remiss: Remiss, by) -> Underlag:
+    """Ask the worker (queue "reports") for the remissunderlag: the plan version sent, as
+    PDF and Word; enqueued in the caller's transaction (remiss_send, or the "generate
+    again" action). Runs in the caller's transaction when there is one."""
+    from lib.tasks import enqueue_after
+
+    from .tasks import build_underlag
+
+    with transaction.atomic():
+        underlag = Underlag.objects.create(remiss=remiss, requested_by=by)
+        enqueue_after(build_underlag, underlag.pk)
+    return underlag
+
+
+def may_generate_underlag(remiss: Remiss, latest: Underlag | None) -> bool:
+    """A draft's remissunderlag may be made again at any time; a sent remiss's only
+    when its last build failed or there is none (what the bodies read stays put)."""
+    if remiss.is_draft:
+        return True
+    if remiss.is_closed:
+        return False
+    if latest is None or latest.status == Underlag.Status.FAILED:
+        return True
+    # A build still "being made" long after it was asked for: its worker gave up on it.
+    return latest.status == Underlag.Status.WAITING and latest.requested_at < timezone.now() - UNDERLAG_STALE
+
+
+def underlag_names(remiss: Remiss) -> tuple[str, str]:
+    from django.utils.text import slugify
+
+    stem = f"remissunderlag-{slugify(remiss.dnr or remiss.plan.title)[:60] or 'plan'}"
+    return f"{stem}.pdf", f"{stem}.docx"
+
+
+def _stored(name: str, data: bytes):
+    """A generated file, checked as every attachment is (documents.validators)."""
+    from django.core.files.base import ContentFile
+
+    from documents.validators import check_upload
+
+    upload = ContentFile(data, name=name)
+    return upload, check_upload(upload)
+
+
+def underlag_build(*, underlag_id: int) -> bool:
+    """Render the plan version as PDF and Word and attach both to the remiss, replacing
+    the pair made before; all or nothing: if a render or the storage fails, no file and
+    no row is left and the build is marked failed (shown on the remiss's page with a
+    retry). A request that a newer one has overtaken is dropped."""
+    import logging
+
+    from documents.services import _delete_file, attachment_add, attachment_delete
+    from plans.plan_document import plan_version_document
+    from reports.render import render_docx, render_pdf
+
+    underlag = Underlag.objects.select_related("remiss__municipality", "remiss__plan__municipality").filter(
+        pk=underlag_id
+    )
+    underlag = underlag.first()
+    if underlag is None or underlag.status != Underlag.Status.WAITING:
+        return False
+    remiss = underlag.remiss
+    if Underlag.objects.filter(remiss=remiss, pk__gt=underlag.pk).exists():
+        underlag.delete()  # a newer request makes the files
+        return False
+    stored: list[str] = []
+    try:
+        document = plan_version_document(remiss.plan)
+        pdf, docx = render_pdf(document), render_docx(document)
+        pdf_name, docx_name = underlag_names(remiss)
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            remiss = Remiss.objects.select_for_update().select_related("municipality").get(pk=remiss.pk)
+            attachments = []
+            for name, data, title in (
+                (pdf_name, pdf.data, _("Remissunderlag generated by Inkludera (PDF)")),
+                (docx_name, docx.data, _("Remissunderlag generated by Inkludera (Word)")),
+            ):
+                upload, checked = _stored(name, data)
+                attachment = attachment_add(
+                    obj=remiss, by=underlag.requested_by, upload=upload, checked=checked, title=title
+                )
+                stored.append(attachment.file.name)
+                attachments.append(attachment)
+            # The pair made before goes (its files after the commit).
+            for old in Underlag.objects.filter(remiss=remiss).exclude(pk=underlag.pk).select_related("pdf", "docx"):
+                for attachment in (old.pdf, old.docx):
+                    if attachment is not None:
+                        attachment_delete(attachment=attachment, by=underlag.requested_by)
+                old.delete()
+            underlag.pdf, underlag.docx = attachments
+            underlag.status, underlag.finished_at = Underlag.Status.DONE, timezone.now()
+            underlag.save(update_fields=["pdf", "docx", "status", "finished_at"])
+    except Exception:
+        for name in stored:
+            _delete_file(name)
+        logging.getLogger(__name__).exception("The remissunderlag of remiss %s could not be made", remiss.pk)
+        Underlag.objects.filter(pk=underlag.pk).update(status=Underlag.Status.FAILED, finished_at=timezone.now())
+        raise
     return True

@@ -21,3 +21,12 @@ def build_compilation_pdf(pdf_id: int) -> bool:
 
     with override(settings.LANGUAGE_CODE):
         return compilation_pdf_build(pdf_id=pdf_id)
+
+
+@task(queue_name="reports")
+def build_underlag(underlag_id: int) -> bool:
+    """Render the plan version sent as PDF and Word and attach both to the remiss."""
+    from .services import underlag_build
+
+    with override(settings.LANGUAGE_CODE):
+        return underlag_build(underlag_id=underlag_id)

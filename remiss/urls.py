@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:pk>/redigera/", views.remiss_edit, name="edit"),
     path("<int:pk>/skicka/", views.remiss_send, name="send"),
     path("<int:pk>/stang/", views.remiss_close, name="close"),
+    path("<int:pk>/underlag/", views.underlag_request, name="underlag"),
+    path("<int:pk>/publicera/", views.remiss_publish, name="publish"),
+    path("<int:pk>/avpublicera/", views.remiss_unpublish, name="unpublish"),
     path("<int:pk>/sammanstallning/", views.compilation_page, name="compilation"),
     path("<int:pk>/sammanstallning.docx", views.compilation_docx, name="compilation_docx"),
     path("<int:pk>/sammanstallning/pdf/", views.compilation_pdf_request, name="compilation_pdf"),
@@ -22,4 +25,5 @@ urlpatterns = [
 public_urlpatterns = [
     path("remissvar/<str:token>/", views.link_answer, name="answer"),
     path("remissvar/<str:token>/tack/", views.link_thanks, name="thanks"),
+    path("remissvar/<str:token>/dokument/<int:pk>/<str:name>", views.link_document, name="document"),
 ]

@@ -26,9 +26,9 @@ from .access import (
     get_remiss_for_user,
 )
 from .document import compilation_document
-from .forms import AnswerForm, HandlingForm, RemissForm, SendForm
+from .forms import AnswerForm, HandlingForm, PublishForm, RemissForm, SendForm
 from .models import Answer, CompilationPdf
-from .selectors import bodies_with_answers, compilation, remisses_for
+from .selectors import bodies_with_answers, change_options, compilation, next_version, remisses_for
 
 # Answers per address per hour through one organisation's link (as survey answering).
 LINK_WINDOW = 3600
@@ -117,6 +117,14 @@ def remiss_detail(request, pk, send_form=None, status=200):
         "send_form": send_form or (SendForm(initial={"sent_on": timezone.localdate()}) if remiss.is_draft else None),
         "history": history_for(remiss) if coordinator else None,
     }
+    if coordinator:
+        # The generated remissunderlag: its newest build, and whether it may be made again.
+        underlag = remiss.underlag_builds.first()
+        context["underlag"] = underlag
+        context["may_generate_underlag"] = services.may_generate_underlag(remiss, underlag)
+    if coordinator and remiss.is_published:
+        context["public_url"] = public_address(remiss)
+        context["public_obstacles"] = public_obstacles(remiss)
     return render(request, "remiss/remiss_detail.html", context, status=status)
 
 
@@ -139,6 +147,20 @@ def remiss_send(request, pk):
 
 @coordinator_required
 @require_POST
+def underlag_request(request, pk):
+    """Make the remissunderlag (PDF and Word of the plan version) again: a draft's at any
+    time, a sent remiss's after a failed build (services.may_generate_underlag)."""
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    if not services.may_generate_underlag(remiss, remiss.underlag_builds.first()):
+        messages.error(request, _("The remissunderlag of a sent remiss is made again only if making it failed."))
+    else:
+        services.underlag_request(remiss=remiss, by=request.user)
+        messages.success(request, _("The remissunderlag is being made. Reload this page in a minute to see the files."))
+    return redirect(f"{reverse('remiss:detail', args=[remiss.pk])}#underlag")
+
+
+@coordinator_required
+@require_POST
 def remiss_close(request, pk):
     remiss = get_remiss_for_user(request.user, pk, write=True)
     try:
@@ -147,6 +169,75 @@ def remiss_close(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The remiss was closed."))
+    return redirect("remiss:detail", pk=remiss.pk)
+
+
+def public_address(remiss) -> str:
+    """The remiss's page on the municipality's public site (in Swedish)."""
+    return reverse("public:remiss", kwargs={"kod": remiss.municipality.code, "pk": remiss.pk})
+
+
+def public_obstacles(remiss) -> list[str]:
+    """Why a published remiss is not on the public site now (public/selectors/remiss.py)."""
+    from public.models import PublicSite
+    from public.selectors.start import published_plans
+
+    out = []
+    if not PublicSite.objects.filter(municipality_id=remiss.municipality_id, published=True).exists():
+        out.append(_("The municipality's public site is not published."))
+    if not published_plans(remiss.municipality_id).filter(pk=remiss.plan_id).exists():
+        out.append(
+            _(
+                "The plan version it was sent on is not on the public site: "
+                "it must be out for consultation, adopted or replaced."
+            )
+        )
+    return out
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def remiss_publish(request, pk):
+    """The confirmation page: what the public page will show, what is hidden, then publish."""
+    from public.selectors.remiss import publishable, remiss_page
+
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    if remiss.is_draft:
+        messages.error(request, _("A remiss is published once it has been sent."))
+        return redirect("remiss:detail", pk=remiss.pk)
+    form = PublishForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.remiss_publish(
+                    remiss=remiss, by=request.user, confirmed_personal_data=form.cleaned_data["confirm"]
+                )
+            except services.RemissRefused as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("The remiss was published on the public site."))
+                return redirect("remiss:detail", pk=remiss.pk)
+        status = 400
+    page = remiss_page(remiss)
+    bodies = bodies_with_answers(remiss)
+    context = {
+        "remiss": remiss,
+        "form": form,
+        "page": page,
+        "not_named": [b for b in bodies if not publishable(b, b.answer_or_none)],
+        "obstacles": public_obstacles(remiss),
+        "public_url": public_address(remiss),
+    }
+    return render(request, "remiss/publish_confirm.html", context, status=status)
+
+
+@coordinator_required
+@require_POST
+def remiss_unpublish(request, pk):
+    remiss = get_remiss_for_user(request.user, pk, write=True)
+    services.remiss_unpublish(remiss=remiss, by=request.user)
+    messages.success(request, _("The remiss was taken off the public site."))
     return redirect("remiss:detail", pk=remiss.pk)
 
 
@@ -191,17 +282,32 @@ def answer(request, pk):
     return render(request, "remiss/answer_form.html", context, status=status)
 
 
+def _handling_choices(remiss):
+    """The later version whose changes a comment may be linked to, and those changes
+    (None, [] before a later version exists)."""
+    from plans import versions
+
+    later = next_version(remiss.plan)
+    if later is None:
+        return None, []
+    return later, change_options(versions.compare(versions.snapshot(remiss.plan), versions.snapshot(later)))
+
+
 @member_required
-def compilation_page(request, pk):
+def compilation_page(request, pk, bound=None, status=200):
     remiss = get_compilation_for_user(request.user, pk)
     result = compilation(remiss)
     coordinator = request.membership.is_coordinator
     if coordinator:
+        later, options = _handling_choices(remiss)
         for comment in result.comments:
-            comment.form = HandlingForm(instance=comment, prefix=f"c{comment.pk}")
+            if bound is not None and bound.instance.pk == comment.pk:
+                comment.form = bound
+            else:
+                comment.form = HandlingForm(instance=comment, prefix=f"c{comment.pk}", version=later, options=options)
     pdf = remiss.pdfs.first()  # the newest
     context = {"remiss": remiss, "c": result, "coordinator": coordinator, "pdf": pdf}
-    return render(request, "remiss/compilation.html", context)
+    return render(request, "remiss/compilation.html", context, status=status)
 
 
 @member_required
@@ -239,19 +345,31 @@ def compilation_pdf_file(request, pk):
 @require_POST
 def comment_handle(request, pk):
     comment = get_comment_for_user(request.user, pk)
-    form = HandlingForm(request.POST, instance=comment, prefix=f"c{comment.pk}")
-    remiss_pk = comment.answer.body.remiss_id
+    remiss = get_remiss_for_user(request.user, comment.answer.body.remiss_id, write=True)
+    later, options = _handling_choices(remiss)
+    form = HandlingForm(request.POST, instance=comment, prefix=f"c{comment.pk}", version=later, options=options)
     if form.is_valid():
-        services.comment_handle(
-            comment=comment,
-            by=request.user,
-            handling=form.cleaned_data["handling"],
-            text=form.cleaned_data["handling_text"],
-        )
-        messages.success(request, _("The handling was saved."))
-    else:
-        messages.error(request, _("The handling was not saved: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(f"{reverse('remiss:compilation', args=[remiss_pk])}#comment-{comment.pk}")
+        try:
+            services.comment_handle(
+                comment=comment,
+                by=request.user,
+                handling=form.cleaned_data["handling"],
+                text=form.cleaned_data["handling_text"],
+                version=later if "changes" in form.fields else None,
+                changes=form.cleaned_data.get("changes"),
+            )
+        except services.RemissRefused as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The handling was saved."))
+            return redirect(f"{reverse('remiss:compilation', args=[remiss.pk])}#comment-{comment.pk}")
+    # The page again, with this comment's form and its errors under its fields.
+    messages.error(
+        request,
+        _("The handling of the comment of %(body)s was not saved: see the errors at the comment.")
+        % {"body": comment.answer.body.display_name},
+    )
+    return compilation_page(request, remiss.pk, bound=form, status=400)
 
 
 # --- The external organisation's link ---------------------------------------------------------
@@ -264,8 +382,11 @@ def link_answer(request, token):
     link names the organisation and opens only its own answer."""
     body = body_for_link(token)
     remiss = body.remiss
+    documents = remiss_documents(remiss)
     if remiss.is_closed:
-        return render(request, "remiss/link_closed.html", {"body": body, "remiss": remiss})
+        return render(
+            request, "remiss/link_closed.html", {"body": body, "remiss": remiss, "documents": documents, "token": token}
+        )
     form = AnswerForm(request.POST or None, body=body, goals=remiss.plan.goals.all(), coordinator=False)
     status = 200
     if request.method == "POST":
@@ -279,8 +400,39 @@ def link_answer(request, token):
         if form.is_valid() and _save_answer(request, form, body, Answer.Via.LINK):
             return redirect("remiss_public:thanks", token=token)
         status = 400
-    context = {"form": form, "body": body, "remiss": remiss, "public": True}
+    context = {"form": form, "body": body, "remiss": remiss, "public": True, "documents": documents, "token": token}
     return render(request, "remiss/answer_form.html", context, status=status)
+
+
+def remiss_documents(remiss) -> list:
+    """The remiss's own attachments (the remissunderlag), never a body's answer files."""
+    from documents.selectors import attachments_of
+
+    return attachments_of(remiss)
+
+
+@never_cache
+def link_document(request, token, pk, name):
+    """A file of the remiss (the remissunderlag) through an organisation's personal link:
+    the same token check as the answer page, and only an attachment of that remiss
+    itself (another remiss's file, or any body's answer file, is 404); sent with the
+    headers of every attachment download (docs/documents.md)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import Attachment
+    from documents.views import attachment_response
+
+    from .models import Remiss
+
+    body = body_for_link(token)
+    attachment = get_object_or_404(
+        Attachment,
+        pk=pk,
+        content_type=ContentType.objects.get_for_model(Remiss),
+        object_id=body.remiss_id,
+        municipality_id=body.remiss.municipality_id,
+    )
+    return attachment_response(attachment)
 
 
 @never_cache

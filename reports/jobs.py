@@ -33,7 +33,7 @@ from lib.tasks import enqueue_after
 
 from .assemble import council_document
 from .models import RULES_VERSION, Build
-from .render import render_docx, render_pdf
+from .render import release_memory, render_docx, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +129,8 @@ def run(build_id: int, *, rerun: bool = False) -> bool:
         Build.objects.filter(pk=build_id).update(
             status=Build.Status.FAILED, finished_at=timezone.now(), error=message, step=message[:200]
         )
+    finally:
+        release_memory()  # a worker lives on: what the build freed goes back to the system
     return True
 
 

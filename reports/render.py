@@ -11,6 +11,8 @@ numbers. Both read the same blocks, so they say the same thing.
 from __future__ import annotations
 
 import base64
+import ctypes
+import ctypes.util
 import gc
 import html
 import io
@@ -19,16 +21,17 @@ import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as WordParagraph
 
 from .document import BulletList, Chart, Document, Heading, Paragraph, Table
 
@@ -253,6 +256,21 @@ def warm_up() -> None:
     HTML(string="<p>Inkludera</p>").write_pdf()
 
 
+def release_memory() -> None:
+    """Give the memory a long render freed back to the system.
+
+    Merging a long PDF (qpdf's objects) leaves this process about 270 MiB larger
+    although nothing holds it any more: glibc keeps freed heap pages. A worker
+    that builds reports all day would keep that between builds, and the Word file
+    built next would add to it (bench/council_report.py: 432 MiB before, 163 after)."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
+
+
 def render_processes() -> int:
     """How many processes render a PDF's parts at once (REPORT_RENDER_PROCESSES, else the cores)."""
     from django.conf import settings
@@ -364,7 +382,10 @@ def _render_in_parts(context: dict, parts: list[list[dict]], toc, processes: int
         (b["level"], b["text"], f"s{b['n']}") for p in parts for b in p if b["kind"] == "heading" and b["level"] <= 3
     ]
     with _few_collections():
-        return Rendered(merge(front, rendered, numbers_pdfs, outline), pages=total)
+        merged = Rendered(merge(front, rendered, numbers_pdfs, outline), pages=total)
+    del rendered, numbers_pdfs, front
+    release_memory()
+    return merged
 
 
 # --- Word ----------------------------------------------------------------------------
@@ -405,36 +426,98 @@ def _language(word: WordDocument, language: str) -> None:
     word.settings.element.append(update)
 
 
-def _repeat_header(row) -> None:
-    props = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    props.append(header)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# What python-docx writes for a run's text: a line break and a tab are elements of their own.
+_RUN_SPECIALS = re.compile(r"(\r|\n|\t)")
 
 
-def _word_table(word: WordDocument, table: Table) -> None:
-    word.add_paragraph(table.caption, style="Caption")
-    grid = word.add_table(rows=1, cols=len(table.header))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+def _run_xml(text: str, *, bold: bool = False) -> str:
+    parts = []
+    for piece in _RUN_SPECIALS.split(text):
+        if piece in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            parts.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f"<w:r>{props}{''.join(parts)}</w:r>" if parts else ""
+
+
+def _word_table(word: WordDocument, table: Table, styles: dict[str, str]) -> None:
+    """The table written as WordprocessingML in one piece and parsed once.
+
+    Building it cell by cell through python-docx (add_row, cell.width, add_run) looked
+    up the same elements again for every cell and was most of a long report's Word time
+    (bench/council_report.py docx full); the markup is the same as python-docx's: the
+    table style, a header row repeated on every page with bold text, each cell's width
+    (also in the table's grid, which LibreOffice reads), numbers right-aligned."""
+    _styled_paragraph(word, styles["Caption"], table.caption)
     usable = Cm(16.5)
-    widths = [int(usable * w / 100) for w in _widths(table)]
-    head = grid.rows[0]
-    _repeat_header(head)
-    for i, text in enumerate(table.header):
-        cell = head.cells[i]
-        cell.width = widths[i]
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-    for values in table.rows:
-        cells = grid.add_row().cells
+    widths = [round(int(usable * w / 100) / 635) for w in _widths(table)]  # EMU → twentieths of a point
+    right = '<w:pPr><w:jc w:val="right"/></w:pPr>'
+
+    def row(values, *, header: bool) -> str:
+        cells = []
         for i, text in enumerate(values):
-            cells[i].width = widths[i]
-            paragraph = cells[i].paragraphs[0]
-            paragraph.add_run(str(text))
-            if i in table.numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    word.add_paragraph()
+            align = right if i in table.numeric and not header else ""
+            cells.append(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[i]}"/></w:tcPr>'
+                f"<w:p>{align}{_run_xml(str(text), bold=header)}</w:p></w:tc>"
+            )
+        props = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if header else ""
+        return f"<w:tr>{props}{''.join(cells)}</w:tr>"
+
+    markup = "".join(
+        [
+            f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="{styles["Table Grid"]}"/>',
+            '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>',
+            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+            'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+            *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+            "</w:tblGrid>",
+            row(table.header, header=True),
+            *(row(values, header=False) for values in table.rows),
+            "</w:tbl>",
+        ]
+    )
+    _end_of_body(word).addprevious(parse_xml(markup))
+    _styled_paragraph(word, None)
+
+
+def _end_of_body(word: WordDocument):
+    """The body's section properties, its last element: what is added goes before it.
+    (python-docx finds it again by walking the whole body for every paragraph added.)"""
+    body = word.element.body
+    try:
+        last = body[-1]  # found from the end (len() would count every child)
+    except IndexError:
+        last = None
+    if last is None or last.tag != qn("w:sectPr"):
+        return body.get_or_add_sectPr()
+    return last
+
+
+def _styled_paragraph(word: WordDocument, style_id: str | None, text: str = "") -> WordParagraph:
+    """A paragraph at the end of the body with the style given by its id (python-docx
+    looks a style up by its name among all styles for every paragraph)."""
+    element = OxmlElement("w:p")
+    _end_of_body(word).addprevious(element)
+    paragraph = WordParagraph(element, word._body)
+    if style_id:
+        element.style = style_id
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+def _last_paragraph(word: WordDocument) -> WordParagraph:
+    """The body's last paragraph (a new one when the body ends otherwise)."""
+    last = _end_of_body(word).getprevious()
+    if last is None or last.tag != qn("w:p"):
+        return _styled_paragraph(word, None)
+    return WordParagraph(last, word._body)
 
 
 def _property(value: str) -> str:
@@ -495,16 +578,19 @@ def render_docx(doc: Document, *, logo: Path | None = None) -> Rendered:
             _("Update the table of contents: right-click here and choose Update field."),
         )
 
+        styles = {
+            name: word.styles[name].style_id
+            for name in ("Caption", "Table Grid", "Quote", "List Bullet", *(f"Heading {n}" for n in range(1, 5)))
+        }
         for block in doc.blocks:
             match block:
                 case Heading(level=1):  # every chapter starts on a new page
-                    word.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
-                    word.add_heading(block.text, level=1)
+                    _last_paragraph(word).add_run().add_break(WD_BREAK.PAGE)
+                    _styled_paragraph(word, styles["Heading 1"], block.text)
                 case Heading():
-                    word.add_heading(block.text, level=min(block.level, 4))
+                    _styled_paragraph(word, styles[f"Heading {min(block.level, 4)}"], block.text)
                 case Paragraph():
-                    style = {"quote": "Quote"}.get(block.style)
-                    p = word.add_paragraph(style=style)
+                    p = _styled_paragraph(word, styles["Quote"] if block.style == "quote" else None)
                     if block.label:
                         p.add_run(block.label + " ").bold = True
                     run = p.add_run(block.text)
@@ -515,14 +601,14 @@ def render_docx(doc: Document, *, logo: Path | None = None) -> Rendered:
                         run.font.size = Pt(12)
                 case BulletList():
                     for item in block.items:
-                        word.add_paragraph(item, style="List Bullet")
+                        _styled_paragraph(word, styles["List Bullet"], item)
                 case Chart():
-                    note = word.add_paragraph()
+                    note = _styled_paragraph(word, None)
                     note.add_run(block.title).bold = True
                     note.add_run(" " + _("(the chart is in the PDF; its numbers are in the table below)")).italic = True
-                    _word_table(word, block.table)
+                    _word_table(word, block.table, styles)
                 case Table():
-                    _word_table(word, block)
+                    _word_table(word, block, styles)
         out = io.BytesIO()
         word.save(out)
         return Rendered(out.getvalue())

@@ -95,6 +95,8 @@ EXPECTED = {
     "saml_finish_acs": NOT_FOUND,
     "saml_sls": NOT_FOUND,
     "saml_metadata": NOT_FOUND,
+    # Search (search/): the municipality's staff; what each finds is checked in search/tests.
+    "search:search": MEMBER_PAGE,
     "organisations:units": MEMBER_PAGE,
     "organisations:unit_create": COORDINATOR_PAGE,
     "organisations:unit": MEMBER_OBJECT,
@@ -133,6 +135,7 @@ EXPECTED = {
     "plans:compare_choose": MEMBER_OBJECT,
     "plans:compare": MEMBER_OBJECT,
     "plans:compare_docx": MEMBER_OBJECT,
+    "plans:compare_tracked_docx": MEMBER_OBJECT,
     # Remisses (remiss/): the coordinator everything; readers read; a unit's contact only
     # their unit's body of a sent remiss (unit A has one, unit B none: 404 for contact B).
     "remiss:list": MEMBER_PAGE,
@@ -141,6 +144,9 @@ EXPECTED = {
     "remiss:edit": COORDINATOR_OBJECT,  # the draft remiss
     "remiss:send": COORDINATOR_POST_ONLY,
     "remiss:close": COORDINATOR_POST_ONLY,
+    "remiss:underlag": COORDINATOR_POST_ONLY,  # makes the remissunderlag again (a draft, or after a failure)
+    "remiss:publish": COORDINATOR_OBJECT,  # the confirmation page before the public site
+    "remiss:unpublish": COORDINATOR_POST_ONLY,
     "remiss:compilation": MEMBER_OBJECT | {"contact_a": 403, "contact_b": 404},
     "remiss:compilation_pdf": COORDINATOR_POST_ONLY,  # asks the worker for a PDF
     "remiss:compilation_pdf_file": MEMBER_OBJECT | {"contact_a": 403, "contact_b": 404},
@@ -150,6 +156,7 @@ EXPECTED = {
     # An external organisation's personal link: no account; it opens that organisation's answer only.
     "remiss_public:answer": PUBLIC,
     "remiss_public:thanks": PUBLIC,
+    "remiss_public:document": PUBLIC,  # a file of the remiss itself, through the personal link
     "activities:list": MEMBER_PAGE,
     "activities:create": UNIT_WRITER_PAGE,
     "activities:detail": MEMBER_OBJECT,
@@ -182,7 +189,15 @@ EXPECTED = {
     "followups:coverage": MEMBER_PAGE,
     "followups:coverage_export": MEMBER_PAGE,
     "consultations:list": CONSULTATION_LIST,
+    # The calendar: what each may see of consultations and events (representatives: theirs and public events).
+    "consultations:calendar": CONSULTATION_LIST,
+    "consultations:calendar_list": CONSULTATION_LIST,
     "consultations:create": UNIT_WRITER_PAGE,
+    # "Väntar på dig" (inbox/): each person's own, representatives too; Påminn is the coordinator's.
+    "inbox:list": MEMBER_PAGE | {"representative": 200},
+    "inbox:preferences": MEMBER_PAGE | {"representative": 200},
+    "inbox:remind_round": COORDINATOR_OBJECT,
+    "inbox:remind_consultation": COORDINATOR_OBJECT,
     "consultations:detail": CONSULTATION_OBJECT,
     "consultations:edit": UNIT_A_OBJECT,
     "consultations:delete": UNIT_A_OBJECT,
@@ -342,6 +357,7 @@ EXPECTED = {
     "public:goal": PUBLIC,
     "public:activity": PUBLIC,
     "public:indicator": PUBLIC,
+    "public:remiss": PUBLIC,
     "public:feedback": PUBLIC,
     "public:feedback_consultation": PUBLIC,
     "public:inventories": PUBLIC,
@@ -366,6 +382,8 @@ BUILD_FILES = {
 # What a POST by each role gets on URLs that change unit A's things or review
 # reports, where it differs from the GET expectation; "ok" means allowed.
 POST_EXPECTED = {
+    "inbox:remind_round": COORDINATOR_OBJECT,
+    "inbox:remind_consultation": COORDINATOR_OBJECT,
     "reports:build": COORDINATOR_OBJECT,
     "plans:make_current": COORDINATOR_OBJECT,
     "plans:new_version": COORDINATOR_OBJECT,
@@ -713,6 +731,26 @@ def remiss_of(world, *, draft: bool = False):
     return remiss
 
 
+def remiss_attachment_of(world, remiss):
+    """The remissunderlag as a PDF attached to the remiss, written directly (unaudited)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from documents.models import Attachment
+
+    remiss_type = ContentType.objects.get_for_model(remiss)
+    attachment = Attachment.objects.filter(content_type=remiss_type, object_id=remiss.pk).first()
+    if attachment is None:
+        content = b"%PDF-1.4\n%%EOF\n"
+        name = default_storage.save(f"attachments/{world.municipality.pk}/underlag.pdf", ContentFile(content))
+        attachment = Attachment.objects.create(
+            municipality=world.municipality, content_type=remiss_type, object_id=remiss.pk, file=name,
+            original_name="remissunderlag.pdf", kind="pdf", size=len(content), sha256="0" * 64,
+        )  # fmt: skip
+    return attachment
+
+
 def remiss_kwargs(name: str, world) -> dict:
     remiss = remiss_of(world)
     if name in ("remiss:edit", "remiss:send"):
@@ -725,6 +763,10 @@ def remiss_kwargs(name: str, world) -> dict:
         return {"pk": remiss.pdfs.get().pk}
     if name == "remiss:handle":
         return {"pk": remiss.bodies.get(unit=world.unit_a).answer.comments.get().pk}
+    if name == "remiss_public:document":
+        attachment = remiss_attachment_of(world, remiss)
+        token = remiss.bodies.get(unit__isnull=True).link_token
+        return {"token": token, "pk": attachment.pk, "name": attachment.original_name}
     if name.startswith("remiss_public:"):
         return {"token": remiss.bodies.get(unit__isnull=True).link_token}
     return {"pk": remiss.pk} if name != "remiss:list" else {}
@@ -774,6 +816,8 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "followups:round": world.round.pk,
         "followups:round_edit": world.round.pk,
         "followups:round_xlsx": world.round.pk,
+        "inbox:remind_round": world.round.pk,
+        "inbox:remind_consultation": world.consultation.pk,
         "followups:report": world.report_a.pk,
         "followups:report_edit": world.report_a.pk,
         "followups:report_submit": world.report_a.pk,
@@ -848,7 +892,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": attachment.pk}
     if name.startswith(("remiss:", "remiss_public:")):
         return remiss_kwargs(name, world)
-    if name in ("plans:compare", "plans:compare_docx"):
+    if name in ("plans:compare", "plans:compare_docx", "plans:compare_tracked_docx"):
         return {"pk": world.plan.pk, "other_pk": plan_version_of(world).pk}
     if name.startswith("openid_connect_"):
         return {"provider_id": "no-such-provider"}

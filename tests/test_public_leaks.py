@@ -200,6 +200,24 @@ def seed(world):
         other, world.other_unit, title=canary("other-samråd"), starts_at=now + timedelta(days=15),
         ends_at=now + timedelta(days=15, hours=2), in_public_calendar=True,
     )  # fmt: skip
+    # The published remiss: an organisation that has not agreed to publication (its name,
+    # address, officer, stance and texts), every answer's officer, the letter, the links.
+    from remiss.models import Answer, Body, Comment
+
+    remiss = published.remiss
+    remiss.letter = canary("remiss-letter")
+    remiss.save()
+    Answer.objects.filter(body__remiss=remiss).update(officer=canary("remiss-officer"))
+    secret = Answer.objects.create(
+        body=Body.objects.create(remiss=remiss, name=canary("remiss-org"), email="kanarie-org@example.se"),
+        stance=Answer.Stance.OPPOSES, summary=canary("remiss-summary"), general_comments=canary("remiss-general"),
+        officer=canary("remiss-org-officer"), publish_consent=False, received_via=Answer.Via.LINK,
+    )  # fmt: skip
+    Comment.objects.create(
+        answer=secret, section=Comment.Section.GOAL, goal=world.result_goal, text=canary("remiss-comment"),
+        handling=Comment.Handling.NOT_TAKEN, handling_text=canary("remiss-handling-of-hidden"),
+    )  # fmt: skip
+    Body.objects.create(remiss=remiss, name=canary("remiss-org-no-answer"), email="kanarie-org2@example.se")
     return published
 
 
@@ -258,6 +276,8 @@ def test_no_internal_field_reaches_a_public_address(world):
         "Brobyggare hjälper familjer i kontakten med staden.",
         "Två brobyggare anställda.",  # the public progress note
         "Kommunen ska informera nationella minoriteter",
+        "Uppsökande arbete kräver resurser.",  # a unit's remiss comment
+        "Kvinnors röster ska höras.",  # the comment of an organisation that agreed
     ):
         assert published in text, f"{published!r} is on no public page"
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from imports.tasks import sweep_imports
+from inbox.tasks import send_inbox_digests
 from remiss.tasks import send_remiss_reminders
 from retention.tasks import enforce_retention
 
@@ -65,6 +66,7 @@ JOBS: list[Job] = [
     daily("04:10", tasks.clean_outbox),
     daily("04:20", tasks.prune_task_history),
     daily("04:30", enforce_retention),
+    daily("06:30", send_inbox_digests),  # "Väntar på dig": daily summaries, weekly ones on Mondays
     daily("07:00", tasks.send_followup_reminders),
     daily("07:05", tasks.send_feedback_reminders),
     daily("07:10", send_remiss_reminders),

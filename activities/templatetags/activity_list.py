@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from lib.formatting import unit_abbr
 from lib.rows import escape_text as _e
 from lib.rows import url_pattern
 
@@ -32,7 +33,8 @@ def activity_rows(activities):
     ongoing = _e(_("ongoing"))
     rows = []
     for a in activities:
-        co = f' <span class="muted">({with_} {_e(", ".join(a.co_unit_names))})</span>' if a.co_unit_names else ""
+        co_units = ", ".join(unit_abbr(u) for u in a.co_unit_names)
+        co = f' <span class="muted">({with_} {co_units})</span>' if a.co_unit_names else ""
         goals = "".join(f'<span class="tag">{_e(code)}</span>' for code in a.goal_codes)
         period = _day(a.start_date)
         if a.start_date or a.end_date or a.ongoing:
@@ -45,7 +47,7 @@ def activity_rows(activities):
         rows.append(
             f'<tr><td class="nowrap">{_e(a.reference)}</td>'
             f'<td><a href="{_e(url.format(a.pk))}">{_e(a.title)}</a>{flag}</td>'
-            f"<td>{_e(a.owner.short_name)}{co}</td>"
+            f"<td>{unit_abbr(a.owner)}{co}</td>"
             f"<td>{goals}</td>"
             f'<td><span class="status sentiment-{_e(a.status.sentiment)}">{_e(a.status.name)}</span></td>'
             f'<td class="nowrap">{period}</td></tr>'

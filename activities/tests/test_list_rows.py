@@ -41,7 +41,8 @@ def test_a_row_shows_reference_title_units_goals_status_and_period(world):
         f'<td class="nowrap">{activity.reference}</td>'
         f'<td><a href="/aktiviteter/{activity.pk}/">Brobyggare &lt;i&gt;&quot;nya&quot;&lt;/i&gt;</a>'
         ' <span class="tag tag-risk">Tillfällig finansiering</span></td>'
-        '<td>SN <span class="muted">(med AMN, KS)</span></td>'  # co-operating units by short name
+        '<td><abbr title="Socialnämnden">SN</abbr> <span class="muted">(med <abbr title="Arbetsmarknadsnämnden">AMN'
+        '</abbr>, <abbr title="Kommunstyrelsen">KS</abbr>)</span></td>'  # co-operating units by short name, explained
         '<td><span class="tag">1.1</span><span class="tag">1.2.1</span></td>'  # goals by depth, position
         f'<td><span class="status sentiment-{status.sentiment}">{status.name}</span></td>'
         f'<td class="nowrap">{today - timedelta(days=10):%Y-%m-%d}–löpande</td></tr>'

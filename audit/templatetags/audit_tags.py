@@ -22,6 +22,7 @@ EXTRA_LABELS = {
     "activity_statuses": _("activity statuses"),
     "return_comment": _("the coordinator's comment"),
     "attachment": _("attached document"),
+    "reminder": _("reminder sent to"),
 }
 
 

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
 from lib.rows import url_pattern
@@ -34,7 +34,7 @@ def report_rows(reports):
             "\n  <tr>"
             f'\n    <td><a href="{url(r.pk)}">{esc(r.unit.name)}</a></td>'
             f"\n    <td>{r.entry_count}</td>"
-            f'\n    <td><span class="state state-{esc(r.status)}">{esc(r.get_status_display())}</span>'
+            f'\n    <td><span class="state state-{esc(r.status)}">{esc(capfirst(r.get_status_display()))}</span>'
             f"{late if r.is_late(today) else ''}</td>"
             f'\n    <td class="nowrap">{_day(r.submitted_at)}</td>'
             f'\n    <td class="nowrap">{_day(r.approved_at)}</td>'

@@ -191,9 +191,9 @@ def test_round_page_tables(world):
     }
     today = timezone.localdate().isoformat()
     assert rows == {
-        "Hägersten-Älvsjö stadsdelsnämnd": ["Hägersten-Älvsjö stadsdelsnämnd", "1", "godkänd", today, today],
-        "Kommunstyrelsen": ["Kommunstyrelsen", "1", "utkast försenad", "—", "—"],
-        "Socialnämnden": ["Socialnämnden", "1", "utkast försenad", "—", "—"],
+        "Hägersten-Älvsjö stadsdelsnämnd": ["Hägersten-Älvsjö stadsdelsnämnd", "1", "Godkänd", today, today],
+        "Kommunstyrelsen": ["Kommunstyrelsen", "1", "Utkast försenad", "—", "—"],
+        "Socialnämnden": ["Socialnämnden", "1", "Utkast försenad", "—", "—"],
     }
     links = tables[0].xpath("tbody/tr/td[1]/a/@href")
     assert reverse("followups:report", args=[report_b.pk]) in links and len(links) == 3

@@ -5,6 +5,7 @@ home/start.html had; every text from the database is escaped by ``_e``."""
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from lib.rows import escape_text as _e
@@ -40,7 +41,7 @@ def round_report_rows(reports):
     late = f' <span class="late">{late_label}</span>'
     rows = [
         f'<tr><td><a href="{_e(url.format(r.pk))}">{_e(r.unit.name)}</a></td>'
-        f'<td><span class="state state-{_e(r.status)}">{_e(r.get_status_display())}</span>'
+        f'<td><span class="state state-{_e(r.status)}">{_e(capfirst(r.get_status_display()))}</span>'
         f"{late if r.is_late() else ''}</td></tr>"
         for r in reports
     ]

@@ -32,10 +32,10 @@ def test_coordinator_sees_each_units_report_and_the_assessments_per_goal(world):
         url = reverse("followups:report", args=[report.pk])
         rows[report.unit.name] = f'<tr><td><a href="{url}">{report.unit.name}</a></td>'
     submitted = rows.pop("Socialnämnden")
-    assert f'{submitted}<td><span class="state state-inlamnad">inlämnad</span></td></tr>' in reports
+    assert f'{submitted}<td><span class="state state-inlamnad">Inlämnad</span></td></tr>' in reports
     for start in rows.values():  # the drafts: late, the deadline has passed
         assert (
-            f'{start}<td><span class="state state-utkast">utkast</span> <span class="late">försenad</span></td></tr>'
+            f'{start}<td><span class="state state-utkast">Utkast</span> <span class="late">försenad</span></td></tr>'
             in reports
         )
     assert reports.index(submitted) < min(reports.index(start) for start in rows.values())  # by state (code)

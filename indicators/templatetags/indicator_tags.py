@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from lib.formatting import unit_abbr
 from lib.rows import escape_text as _e
 from lib.rows import url_pattern
 from plans.templatetags.plan_tags import truncate
@@ -57,7 +58,7 @@ def indicator_rows(indicators):
         assessment = indicator.assessment
         rows.append(
             f'<tr><td><a href="{_e(url.format(indicator.pk))}">{_e(indicator.name)}</a>{goals}</td>'
-            f"<td>{_e(indicator.responsible_unit.short_name)}</td>"
+            f"<td>{unit_abbr(indicator.responsible_unit)}</td>"
             f"<td>{latest_html(indicator, indicator.latest)}</td>"
             f"<td>{track_html(assessment.effective)}{assessed if assessment.is_overridden else ''}</td></tr>"
         )

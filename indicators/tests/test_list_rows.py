@@ -44,7 +44,8 @@ def test_each_kind_of_indicator_shows_its_goals_unit_latest_value_and_status(wor
     # Goals in plan and tree order (by position, then id), the value without trailing zeros and in Swedish.
     assert rows["Brobyggare"] == (
         f'<td><a href="/indikatorer/{number.pk}/">Brobyggare</a><br><span class="muted">Mål: 1.2.1, 1.2.10, 1.2.0'
-        '</span></td><td>SN</td><td>20,5 personer <span class="muted">(2023-12-31)</span></td>'
+        '</span></td><td><abbr title="Socialnämnden">SN</abbr></td>'
+        '<td>20,5 personer <span class="muted">(2023-12-31)</span></td>'
         '<td><span class="ind-track ind-track-on_track">I fas</span></td></tr>'
     )
     assert '<td>ja <span class="muted">(2024-12-31)</span></td>' in rows["Plan antagen"]
@@ -52,7 +53,10 @@ def test_each_kind_of_indicator_shows_its_goals_unit_latest_value_and_status(wor
     assert shortened.endswith("…") and f"<td>{shortened} <span" in rows["Bemötande"]
     assert '<span class="muted">inte mätt ännu</span>' in rows["Ej mätt &lt;b&gt;ännu&lt;/b&gt;"]
     assert "Mål:" not in rows["Ej mätt &lt;b&gt;ännu&lt;/b&gt;"]
-    assert "<td>Hägersten-Älvsjö</td>" in rows["Ej mätt &lt;b&gt;ännu&lt;/b&gt;"]
+    assert (
+        '<td><abbr title="Hägersten-Älvsjö stadsdelsnämnd">Hägersten-Älvsjö</abbr></td>'
+        in rows["Ej mätt &lt;b&gt;ännu&lt;/b&gt;"]
+    )
     assert rows["Bedömd"].endswith(
         '<td><span class="ind-track ind-track-on_track">I fas</span> <span class="muted">(bedömd)</span></td></tr>'
     )

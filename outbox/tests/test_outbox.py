@@ -270,3 +270,26 @@ def test_the_admin_shows_the_outbox_read_only_without_bodies(db, client):
     assert client.get(reverse("admin:outbox_outgoingmail_add")).status_code == 403
     assert client.post(reverse("admin:outbox_outgoingmail_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
     assert OutgoingMail.objects.filter(pk=row.pk).exists()
+
+
+def test_an_attachment_keeps_its_content_type_and_is_forgotten_once_sent(
+    db, settings, django_capture_on_commit_callbacks
+):
+    """An invitation's .ics: calendar apps read the method from the part's Content-Type."""
+    settings.EMAIL_BACKEND = FAILING
+    text = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Samråd om läxhjälp\r\nEND:VCALENDAR\r\n"
+    attachment = services.Attachment("invitation.ics", "text/calendar; method=REQUEST; charset=utf-8", text)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = queue(kind=OutgoingMail.Kind.CONSULTATION_INVITATION, body="Välkommen.", attachment=attachment)
+    row = OutgoingMail.objects.get(pk=queued.pk)
+    assert (row.status, row.attachment) == (OutgoingMail.Status.WAITING, text)  # kept for the retry
+    settings.EMAIL_BACKEND = LOCMEM
+    OutgoingMail.objects.filter(pk=queued.pk).update(next_attempt_at=timezone.now())
+    run()
+    (message,) = mail.outbox
+    (part,) = [p for p in message.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part["Content-Type"] == "text/calendar; method=REQUEST; charset=utf-8"
+    assert part.get_filename() == "invitation.ics"
+    assert part.get_payload(decode=True).decode() == text
+    row.refresh_from_db()
+    assert (row.status, row.body, row.attachment) == (OutgoingMail.Status.SENT, "", "")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -27,15 +26,15 @@ from django.utils import timezone
 from consultations.models import Consultation
 from events.models import Event
 from events.selectors import Participants, participants
+from lib.ical import CALENDAR_TZ
 from organisations.models import OrgUnit
 from plans.models import Goal
 from public.selectors.start import published_plans
 from public.site import PublicContext
 from public.texts import Shown, shown
 
-# The calendar's time zone, whatever the server's: every time is shown, and
-# written in the feeds, as a Stockholm wall-clock time.
-CALENDAR_TZ = ZoneInfo("Europe/Stockholm")
+# The calendar's time zone (lib.ical.CALENDAR_TZ), whatever the server's: every
+# time is shown, and written in the feeds, as a Stockholm wall-clock time.
 # How far back the whole-calendar feed reaches: a calendar app keeps what it
 # has, and a year of past dates keeps the file small.
 FEED_DAYS_BACK = 365
@@ -81,7 +80,7 @@ class CalendarItem:
     childcare: str = ""
     services: list[str] = field(default_factory=list)
     influence: str = ""  # a samråd's level of influence
-    sequence: int = 0  # the object's edit version: the feeds' SEQUENCE
+    sequence: int = 0  # changes of time, place or title (calendar_sequence): the feeds' SEQUENCE
     revised: datetime | None = None  # when it was created or its texts last written: the feeds' DTSTAMP
 
     @property
@@ -131,7 +130,7 @@ def event_item(event: Event, language: str) -> CalendarItem:
         accessibility=event.accessibility,
         interpretation=event.interpretation,
         childcare=event.childcare,
-        sequence=max(event.version - 1, 0),
+        sequence=event.calendar_sequence,
         revised=max([event.created_at, *(row.text_updated_at for row in event.translations.all())]),
     )
 
@@ -152,7 +151,7 @@ def consultation_item(consultation: Consultation) -> CalendarItem:
         accessibility=consultation.accessibility,
         services=consultation.service_labels(),
         influence=str(consultation.get_influence_display()),
-        sequence=max(consultation.version - 1, 0),
+        sequence=consultation.calendar_sequence,
         revised=consultation.created_at,
     )
 

@@ -74,6 +74,7 @@ class PlanPage:
     summary: Shown | None
     roots: list[GoalItem]
     successor: Plan | None
+    remisses: list = field(default_factory=list)  # its published remisses (public/selectors/remiss.py)
 
     @property
     def texts(self) -> list[Shown | None]:
@@ -95,7 +96,10 @@ def published_plan(public: PublicContext, pk: int) -> Plan:
 
 def plan_page(public: PublicContext, plan: Plan) -> PlanPage:
     """The plan's goals as a tree with their summaries, responsible units and the
-    number of public activities each serves. Five queries (six for a replaced plan)."""
+    number of public activities each serves, and its published remisses. Six
+    queries (seven for a replaced plan)."""
+    from public.selectors.remiss import plan_remisses
+
     goals = list(
         Goal.objects.filter(plan=plan)
         .prefetch_related("translations", RESPONSIBILITIES)
@@ -125,7 +129,13 @@ def plan_page(public: PublicContext, plan: Plan) -> PlanPage:
     successor = None
     if plan.status == Plan.Status.REPLACED and plan.replaced_by_id:
         successor = published_plans(public.municipality).filter(pk=plan.replaced_by_id).first()
-    return PlanPage(plan=plan, summary=shown(plan, "plain_summary", public.language), roots=roots, successor=successor)
+    return PlanPage(
+        plan=plan,
+        summary=shown(plan, "plain_summary", public.language),
+        roots=roots,
+        successor=successor,
+        remisses=plan_remisses(plan),
+    )
 
 
 # --- A goal ------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ one object of each kind a public page shows: the adopted plan with plain
 summaries, a public activity with a public progress note, a public indicator,
 an upcoming public event and a past one with participants, an upcoming
 samråd in the public calendar, a held samråd with published minutes and a
-published view with feedback, a published and finalised needs inventory and
-a rights section. The access matrix (tests/test_access.py), the leak test and
+published view with feedback, a published and finalised needs inventory,
+a rights section and a published remiss. The access matrix (tests/test_access.py), the leak test and
 the quality tests walk it with ``public.walk.walk``: a page whose objects are
 not made here is not tested, so a new kind of public object belongs here."""
 
@@ -37,6 +37,41 @@ class Published:
     held: Consultation
     indicator: object
     inventory: Inventory
+    remiss: object = None
+
+
+def published_remiss(world):
+    """A sent remiss of the world's (adopted) plan, published: unit A's answer with a
+    handled comment on a goal and an unhandled one on the introduction, an
+    organisation that agrees to publication and one that does not."""
+    from remiss.models import Answer, Body, Comment, Remiss
+    from remiss.services import remiss_publish
+
+    today = timezone.localdate()
+    remiss = Remiss.objects.create(
+        municipality=world.municipality, plan=world.plan, title="Remiss: Handlingsplan 2030", dnr="KS 2025/101",
+        status=Remiss.Status.SENT, sent_on=today - timedelta(days=30), deadline=today + timedelta(days=10),
+    )  # fmt: skip
+    unit = Answer.objects.create(
+        body=Body.objects.create(remiss=remiss, unit=world.unit_a), stance=Answer.Stance.SUPPORTS_WITH_VIEWS,
+        summary="Socialnämnden tillstyrker förslaget med synpunkter.", dnr="SN 2025/12", officer="Kim Handläggare",
+        decided_by="Socialnämnden", decided_on=today - timedelta(days=5), received_via=Answer.Via.APP,
+    )  # fmt: skip
+    Comment.objects.create(
+        answer=unit, section=Comment.Section.GOAL, goal=world.result_goal, text="Uppsökande arbete kräver resurser.",
+        handling=Comment.Handling.TAKEN, handling_text="Resurser för uppsökande arbete läggs till.",
+    )  # fmt: skip
+    Comment.objects.create(answer=unit, section=Comment.Section.INTRODUCTION, text="Inledningen bör nämna barnen.")
+    agrees = Answer.objects.create(
+        body=Body.objects.create(remiss=remiss, name="Romska kvinnoföreningen", email="info@kvinnor.example"),
+        stance=Answer.Stance.SUPPORTS, publish_consent=True, received_via=Answer.Via.LINK,
+        general_comments="Föreningen välkomnar planen.",
+    )  # fmt: skip
+    Comment.objects.create(
+        answer=agrees, section=Comment.Section.GOAL, goal=world.result_goal, text="Kvinnors röster ska höras."
+    )
+    Body.objects.create(remiss=remiss, name="Föreningen som inte svarat", email="styrelsen@ej-svar.example")
+    return remiss_publish(remiss=remiss, by=None, confirmed_personal_data=True)
 
 
 def texts(obj, municipality, sv: dict, en: dict | None = None) -> None:
@@ -126,4 +161,5 @@ def public_world(world, *, languages=("en", "rmy-x-kalderas")) -> Published:
         municipality=m, by=None, heading="Rätt till information",
         text="Kommunen ska informera nationella minoriteter om deras rättigheter.",
     )  # fmt: skip
-    return Published(site, upcoming_event, past_event, upcoming, held, indicator, inventory)
+    remiss = published_remiss(world)
+    return Published(site, upcoming_event, past_event, upcoming, held, indicator, inventory, remiss)

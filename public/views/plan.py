@@ -16,7 +16,12 @@ def _plan(request, public, plan):
         request,
         public,
         "public/plan.html",
-        {"page": page, "note": note_if_fell_back(public, *page.texts, *in_swedish(public, plan.title))},
+        {
+            "page": page,
+            "note": note_if_fell_back(
+                public, *page.texts, *in_swedish(public, plan.title, *[r.title for r in page.remisses])
+            ),
+        },
     )
 
 

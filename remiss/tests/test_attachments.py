@@ -1,5 +1,6 @@
 """Files of a remiss (documents/): the remissunderlag on the remiss, the signed decision
-on a body's answer; who sees and changes them, and never through an organisation's link."""
+on a body's answer; who sees and changes them, and an answer's files never through an
+organisation's link (the remiss's own files are listed there: test_underlag.py)."""
 
 import pytest
 from django.test import Client

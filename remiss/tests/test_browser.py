@@ -81,3 +81,34 @@ def test_a_remiss_from_sending_to_compilation(page, browser, live_server):  # no
     comment.refresh_from_db()
     assert comment.handling == "beaktad"
     assert_accessible(page)
+
+
+def test_a_comment_linked_to_the_change_it_caused(page):  # noqa: F811
+    """The demo's 2018 strategy: its compilation offers version 2's changes; the link
+    leads to the change on the compare page, which leads back."""
+    from remiss.models import Comment, CommentChange, Remiss
+
+    remiss = Remiss.objects.get(municipality__code="0180", plan__title__startswith="Stockholms stads strategi")
+    comment = Comment.objects.get(answer__body__remiss=remiss, section="ovrigt")
+    sign_in(page, "sthlm-samordnare")
+    page.goto(f"/remisser/{remiss.pk}/sammanstallning/")
+    assert_accessible(page)
+    form = f"form[action='/remisser/synpunkt/{comment.pk}/hantering/']"
+    page.locator(f"{form} select[name=c{comment.pk}-handling]").select_option("delvis")
+    page.locator(f"{form} select[name=c{comment.pk}-changes]").select_option(
+        label="4 Rätten till social omsorg och trygghet (ändrat)"
+    )
+    submit(page, form)
+    link = CommentChange.objects.get(comment=comment)
+    assert link.version.version == 2
+    assert_accessible(page)
+    page.locator(f"#comment-{comment.pk} a[href*='#change-{link.goal_identity}']").click()
+    page.wait_for_load_state()
+    from remiss.tests.test_remiss import sv
+
+    caused = sv("Caused by remiss comments:")
+    assert page.locator(f"#change-{link.goal_identity}").get_by_text(caused).count() == 1
+    assert_accessible(page)
+    page.locator(f"#change-{link.goal_identity} a[href$='#comment-{comment.pk}']").click()
+    page.wait_for_load_state()
+    assert f"/remisser/{remiss.pk}/sammanstallning/" in page.url

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from organisations.models import Municipality
-from remiss.models import Answer, Comment, Remiss
+from plans.models import Plan
+from remiss.models import Answer, Comment, CommentChange, Remiss
 from remiss.selectors import compilation
+from remiss.services import check_changes
 
 
 def test_the_demo_remisses_load_once_with_the_seeds_answers(db, settings, client):
@@ -37,3 +39,31 @@ def test_the_demo_remisses_load_once_with_the_seeds_answers(db, settings, client
     client.force_login(stockholm.memberships.get(user__username="sthlm-samordnare").user)
     page = client.get(reverse("remiss:compilation", args=[remiss.pk])).content.decode()
     assert "HÄ 2025/578" in page and "stadsledningskontoret avser att leda, samordna och följa upp" in page
+
+    # The 2018 strategy: version 1 sent on remiss, version 2 adopted by the council with
+    # changes linked to Socialnämnden's comments, then replaced by the 2030 plan.
+    sent, adopted = Plan.objects.filter(title__startswith="Stockholms stads strategi").order_by("version")
+    assert (sent.version, sent.status, sent.replaced_by) == (1, "ersatt", adopted)
+    assert (adopted.version, adopted.previous_version, adopted.adopted_by, adopted.adopted_on.isoformat()) == (
+        2,
+        sent,
+        "Kommunfullmäktige",
+        "2018-06-11",
+    )
+    assert adopted.replaced_by.title == "Handlingsplan för romsk inkludering 2030"
+    assert "strategiskt och långsiktigt arbete med romsk brobyggarverksamhet" in adopted.goals.get(code="4").description
+    links = list(CommentChange.objects.filter(version=adopted).select_related("comment__answer__body__remiss__plan"))
+    assert sorted((x.comment.goal.code if x.comment.goal_id else x.comment.section) for x in links) == ["4", "ansvar"]
+    for link in links:  # each a change the comparison shows, as the coordinator's links must be
+        check_changes(
+            remiss=link.comment.answer.body.remiss, handling=link.comment.handling, version=adopted, keys=[link.key]
+        )
+    strategy_remiss = strategy.body.remiss
+    page = client.get(reverse("remiss:compilation", args=[strategy_remiss.pk])).content.decode()
+    compare_url = reverse("plans:compare", args=[sent.pk, adopted.pk])
+    assert (
+        f"{compare_url}#change-{adopted.goals.get(code='4').identity}" in page and f"{compare_url}#change-plan" in page
+    )
+    compare = client.get(compare_url).content.decode()
+    assert f"{reverse('remiss:compilation', args=[strategy_remiss.pk])}#comment-" in compare
+    assert "Socialnämnden: Socialförvaltningens arbete med romsk inkludering har bland annat resulterat" in compare

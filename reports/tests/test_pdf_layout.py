@@ -158,6 +158,46 @@ def test_control_characters_pasted_into_a_text_reach_neither_file_as_garbage_nor
     assert word.tables[0].cell(0, 0).text == "A\n" and word.tables[0].cell(1, 0).text == "x\ny"
 
 
+def test_word_tables_keep_their_widths_header_row_bold_headings_and_right_aligned_numbers():
+    """Word tables are written as markup in one piece (reports.render._word_table): what
+    python-docx reads back is what the table says, with the layout the report asks for."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    doc = tricky_document()
+    tricky = ' <Hägersten> & "Älvsjö"\tflik '
+    doc.add(
+        Heading(2, "Tabeller"),
+        Table(
+            "Bedömningar",
+            ["Nämnd", "Antal", "Kommentar"],
+            [[tricky, 12, "rad ett\nrad två"], ["SN", 3, ""]],
+            widths=[3, 1, 4],
+            numeric=[1],
+        ),
+        Paragraph("Efter tabellen"),
+    )
+    word = WordDocument(io.BytesIO(render_docx(doc).data))
+    table = word.tables[-1]
+    assert table.style.name == "Table Grid"
+    assert [c.text for c in table.rows[0].cells] == ["Nämnd", "Antal", "Kommentar"]
+    assert [c.text for c in table.rows[1].cells] == [tricky, "12", "rad ett\nrad två"]
+    assert [c.text for c in table.rows[2].cells] == ["SN", "3", ""]
+    assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
+    assert not any(run.bold for cell in table.rows[1].cells for run in cell.paragraphs[0].runs)
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert table.rows[1]._tr.trPr is None
+    assert [table.rows[r].cells[1].paragraphs[0].alignment for r in (1, 2)] == [WD_ALIGN_PARAGRAPH.RIGHT] * 2
+    assert table.rows[1].cells[0].paragraphs[0].alignment is None
+    widths = [table.rows[1].cells[i].width for i in range(3)]
+    assert widths[1] < widths[0] < widths[2] and abs(widths[2] - 4 * widths[1]) <= 4 * 635
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid == [round(w / 635) for w in widths]
+    caption = word.paragraphs[[p.text for p in word.paragraphs].index("Bedömningar")]
+    assert caption.style.name == "Caption"
+    assert word.paragraphs[-1].text == "Efter tabellen"
+
+
 # --- Long texts and wide tables ----------------------------------------------------------
 
 LONG_WORD = "Barnrättsperspektivsimplementeringsuppföljningsansvarsfördelningsdokumentation"

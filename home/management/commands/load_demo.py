@@ -15,6 +15,7 @@ from organisations.models import Membership, Municipality, OrgUnit, UnitGroup
 from plans.models import Plan
 from plans.planfile import PlanFileInvalid, parse_plan_file
 from plans.services import plan_import, plan_make_current, plan_update
+from search import index as search_index
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_FILES = ["stockholm.yaml", "huddinge.yaml"]
@@ -41,6 +42,13 @@ class Command(BaseCommand):
             data = yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))
             with transaction.atomic():
                 logins.extend(self.load_municipality(data))
+        # Every save was indexed as it happened; the bulk inserts of the demo modules were not.
+        codes = [
+            yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))["municipality"]["code"] for name in DEMO_FILES
+        ]
+        search_index.rebuild(
+            municipality_ids=list(Municipality.objects.filter(code__in=codes).values_list("pk", flat=True))
+        )
         if not options["quiet_logins"]:
             self.print_logins(logins)
 
