@@ -25,9 +25,12 @@ def _aware(day: date) -> datetime:
 
 
 @transaction.atomic
-def load_demo_remisses(*, municipality: Municipality, path: Path) -> int:
+def load_demo_remisses(*, municipality: Municipality, path: Path, underlag: bool = False) -> int:
     """Write the remisses as they stand after their history (dates in the past, so
-    written directly rather than through the services, which date things today)."""
+    written directly rather than through the services, which date things today).
+    ``underlag``: ask the worker for each new sent remiss's generated remissunderlag
+    (PDF and Word of the version sent), as sending it does (``load_demo --remissunderlag``,
+    which scripts/demo uses; tests leave it off, as rendering takes a second or two)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     units = {u.short_name: u for u in OrgUnit.objects.filter(municipality=municipality)}
     made = 0
@@ -36,8 +39,12 @@ def load_demo_remisses(*, municipality: Municipality, path: Path) -> int:
         plan = Plan.objects.get(municipality=municipality, title=entry["plan"], version=entry.get("plan_version", 1))
         remiss = Remiss.objects.filter(municipality=municipality, title=entry["title"]).first()
         if remiss is None:
-            _create_remiss(entry, plan, municipality, units)
+            remiss = _create_remiss(entry, plan, municipality, units)
             made += 1
+            if underlag and not remiss.is_draft:
+                from .services import underlag_request
+
+                underlag_request(remiss=remiss, by=None)
         if entry.get("adopted_version"):
             remiss = Remiss.objects.select_related("plan", "municipality").get(
                 municipality=municipality, title=entry["title"]
@@ -47,7 +54,7 @@ def load_demo_remisses(*, municipality: Municipality, path: Path) -> int:
     return made
 
 
-def _create_remiss(entry: dict, plan: Plan, municipality: Municipality, units: dict[str, OrgUnit]) -> None:
+def _create_remiss(entry: dict, plan: Plan, municipality: Municipality, units: dict[str, OrgUnit]) -> Remiss:
     remiss = Remiss.objects.create(
         municipality=municipality,
         plan=plan,
@@ -94,6 +101,7 @@ def _create_remiss(entry: dict, plan: Plan, municipality: Municipality, units: d
                 handling_text=c.get("handling_text", ""),
                 handled_at=_aware(entry["deadline"]) if c.get("handling") else None,
             )
+    return remiss
 
 
 def _edited(text: str, edits: list[dict] | None, where: str) -> str:

@@ -152,3 +152,7 @@ def test_the_demo_publishes_stockholms_remiss_without_officers(db, settings):
     assert url in walk(stockholm)
     html = Client().get(url).content.decode()
     assert "Hägersten-Älvsjö" in html and "Jens Westlund" not in html and "@" not in html.split("<footer")[0]
+    # The organisation that answered through its link and agreed is named with its comments;
+    # the one that did not answer (so never agreed) is not.
+    assert "Romska ungdomsdelegationen" in html and "läxhjälp och studiestöd" in html
+    assert "Kvinnocenter" not in html

@@ -30,12 +30,16 @@ def test_the_demo_remisses_load_once_with_the_seeds_answers(db, settings, client
     )
     assert {c.goal.code for c in answer.comments.filter(goal__isnull=False)} == {"1.2"}
     c = compilation(remiss)
-    assert len(c.answered) == 1 and len(c.not_answered) == len(c.bodies) - 1
+    # Hägersten-Älvsjö (seed 004), Socialnämnden, Romska ungdomsdelegationen through its link, Farsta avstår.
+    assert len(c.answered) == 4 and len(c.not_answered) == len(c.bodies) - 4
+    stances = {b.display_name: b.answer_or_none.stance for b in c.answered}
+    assert stances["Romska ungdomsdelegationen"] == "tillstyrker_med_synpunkter"
+    assert sorted(stances.values()).count("avstar") == 1
     # In progress: one comment handled, one not yet.
-    assert sorted(x.handling for x in c.comments) == ["", "beaktad"]
+    assert sorted(x.handling for x in c.comments) == ["", "", "", "", "beaktad", "beaktad"]
     strategy = Answer.objects.get(body__remiss__plan__title__startswith="Stockholms stads strategi")
     assert strategy.body.unit.short_name == "SN" and strategy.comments.get(goal__isnull=False).goal.code == "4"
-    assert Comment.objects.filter(answer__body__remiss__municipality=stockholm).count() == 5
+    assert Comment.objects.filter(answer__body__remiss__municipality=stockholm).count() == 9
     client.force_login(stockholm.memberships.get(user__username="sthlm-samordnare").user)
     page = client.get(reverse("remiss:compilation", args=[remiss.pk])).content.decode()
     assert "HÄ 2025/578" in page and "stadsledningskontoret avser att leda, samordna och följa upp" in page
@@ -67,3 +71,19 @@ def test_the_demo_remisses_load_once_with_the_seeds_answers(db, settings, client
     compare = client.get(compare_url).content.decode()
     assert f"{reverse('remiss:compilation', args=[strategy_remiss.pk])}#comment-" in compare
     assert "Socialnämnden: Socialförvaltningens arbete med romsk inkludering har bland annat resulterat" in compare
+
+
+def test_the_demo_command_asks_for_the_remissunderlag_when_told_to(db, settings, django_capture_on_commit_callbacks):
+    """scripts/demo runs ``load_demo --remissunderlag``: each sent demo remiss gets its
+    generated PDF and Word file (built at once here: tasks run inline under pytest)."""
+    from documents.selectors import attachments_of
+    from remiss.models import Underlag
+
+    settings.DEBUG = True
+    for _run in range(2):  # the second time nothing is asked for again
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("load_demo", "--quiet-logins", "--remissunderlag")
+    for remiss in Remiss.objects.filter(municipality__code="0180"):
+        assert [u.status for u in Underlag.objects.filter(remiss=remiss)] == [Underlag.Status.DONE]
+        names = sorted(a.original_name.rsplit(".", 1)[1] for a in attachments_of(remiss))
+        assert names == ["docx", "pdf"]

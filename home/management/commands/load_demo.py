@@ -30,6 +30,11 @@ class Command(BaseCommand):
             "--force", action="store_true", help="load even with DEBUG off (never on a real installation)"
         )
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the demo logins")
+        parser.add_argument(
+            "--remissunderlag",
+            action="store_true",
+            help="ask the worker for the demo remisses' generated remissunderlag (PDF and Word)",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -37,6 +42,7 @@ class Command(BaseCommand):
                 "load_demo creates accounts with a known password; run it with DEBUG=1, or --force on a demo machine."
             )
         translation.activate(settings.LANGUAGE_CODE)
+        self.options = options
         logins = []
         for name in DEMO_FILES:
             data = yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))
@@ -126,7 +132,11 @@ class Command(BaseCommand):
         if data.get("remisses"):
             from remiss.demo import load_demo_remisses
 
-            if made := load_demo_remisses(municipality=municipality, path=DEMO_DIR / data["remisses"]):
+            if made := load_demo_remisses(
+                municipality=municipality,
+                path=DEMO_DIR / data["remisses"],
+                underlag=self.options.get("remissunderlag", False),
+            ):
                 self.stdout.write(f"{municipality.name}: {made} remisser")
         if data.get("public"):
             from public.demo import load_demo_public
