@@ -427,7 +427,7 @@ def comment_handle(
     are keys ("goal:<identity>", or "plan" for the plan's own texts) and replace the
     comment's links to that version. All or nothing: a refused link saves no handling."""
     comment = (
-        Comment.objects.select_for_update()
+        Comment.objects.select_for_update(of=("self",))  # the body's unit is an outer join
         .select_related("answer__body__remiss__municipality", "answer__body__remiss__plan", "answer__body__unit")
         .get(pk=comment.pk)
     )
