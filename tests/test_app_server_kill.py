@@ -325,7 +325,9 @@ def test_an_import_upload_killed_with_its_server_leaves_nothing_and_goes_through
     assert Activity.objects.filter(plan=world.plan, title="Brobyggare, utökat").count() == 1
     assert ImportJob.objects.count() == 1  # the killed attempts left no job behind
 
-    # The job's file is gone with the job done; the stray one of the killed request goes with the sweep.
+    # The job's file is gone with the job done (removed after the job's own commit, so read
+    # again now that the task has finished); the stray one of the killed request goes with the sweep.
+    job.refresh_from_db()
     assert not job.file and stored_files(media) == {stray}
     assert import_jobs.sweep(now=timezone.now() + import_jobs.STALE_AFTER + timedelta(minutes=1))["files_removed"] == 1
     assert stored_files(media) == set()
