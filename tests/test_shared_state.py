@@ -130,6 +130,11 @@ def test_two_app_servers_and_a_worker_share_everything(world, servers, settings)
     from django_tasks_db.models import DBTaskResult
 
     (task,) = DBTaskResult.objects.filter(task_path="reports.tasks.build_report")
+    # The build is committed done inside the task; the task's own row is finished after the
+    # function returns (and the worker has released the build's memory), so wait for it too.
+    while task.status in ("READY", "RUNNING") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        task.refresh_from_db()
     assert task.status == "SUCCESSFUL" and task.worker_ids  # run by a worker, not a web server
     url = reverse("reports:build_pdf", args=[build.pk])
     from_a = browser.get(f"{a}{url}", timeout=30)
