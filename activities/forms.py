@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput, XlsxUploadForm
+from lib.pickers import GOALS, FilterCheckboxSelectMultiple, own_first
 from organisations.models import Membership, OrgUnit
 from plans.models import Plan
-from plans.selectors import goal_choices
+from plans.selectors import goal_choices, own_goal_ids
 
 from .models import Activity, Method, PartnerKind, ProgressNote, TargetGroup
 
@@ -108,7 +109,7 @@ class ActivityForm(forms.ModelForm):
             "end_date": DateInput(),
             "funding_ends": DateInput(),
             "co_units": forms.CheckboxSelectMultiple,
-            "goals": forms.CheckboxSelectMultiple,
+            "goals": FilterCheckboxSelectMultiple,
         }
         labels = {"goals": _("Goals the activity serves")}
         help_texts = {
@@ -136,7 +137,10 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk:  # an edit must say which version it was opened at
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
-        self.fields["goals"].choices = goal_choices(self.fields["goals"].queryset)
+        # The goals the unit answers for first (the activity's owner; a unit contact's own units), filterable.
+        own_units = [self.instance.owner_id] if self.instance.pk else ([] if membership.is_coordinator else owner_ids)
+        own = own_goal_ids(self.fields["goals"].queryset, own_units)
+        self.fields["goals"].choices = own_first(goal_choices(self.fields["goals"].queryset), own, GOALS)
 
     def clean(self):
         data = super().clean()

@@ -5,17 +5,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from imports.jobs import request_import
 from imports.models import ImportJob
+from lib.confirm import confirmation
+from lib.formatting import short_date
 from lib.forms import choice_param, int_param, text_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.pagecache import per_user_page_cache
 from lib.paging import CountedPaginator
+from lib.tables import Column, Table
 from lib.xlsx import xlsx_response
 from organisations.access import member_required
 from organisations.models import OrgUnit
@@ -32,6 +36,17 @@ from .selectors import activities_of_plan, plan_counts
 from .spreadsheet import export_activities
 
 PAGE_SIZE = 50
+
+# The list's columns: sortable through ?ordning= (lib/tables.py).
+ACTIVITY_TABLE = Table(
+    Column(gettext_lazy("Reference"), "nummer", ("number",), css="nowrap"),
+    Column(gettext_lazy("Activity"), "titel", ("title",)),
+    Column(gettext_lazy("Responsible unit"), "enhet", ("owner__short_name", "owner__name")),
+    Column(gettext_lazy("Goals")),
+    Column(gettext_lazy("Status"), "status", ("status__position", "status__name")),
+    Column(gettext_lazy("Period"), "period", ("start_date", "end_date"), nullable=True, descending_first=True),
+    default="nummer",
+)
 
 
 @member_required
@@ -54,11 +69,10 @@ def activity_list(request):
     total = sum(n for code, _label, n in counts if code == summary or not summary)
     # The rows are written in Python from plain values (activity_list.activity_rows):
     # only the columns shown, and the goals' codes and co-units' names instead of prefetches.
-    activities = activities.prefetch_related(None).only(*LIST_FIELDS)
+    sort = ACTIVITY_TABLE.sort(request)
+    activities = sort.apply(activities.prefetch_related(None).only(*LIST_FIELDS))
     page = CountedPaginator(activities, PAGE_SIZE, count=total).get_page(request.GET.get("sida"))
     page.object_list = _with_goals_and_co_units(list(page.object_list))
-    query = request.GET.copy()
-    query.pop("sida", None)
     context.update(
         {
             "page": page,
@@ -71,7 +85,8 @@ def activity_list(request):
             "search": search,
             "counts": counts,
             "filtered": bool(unit or goal or summary or search),
-            "query": query.urlencode(),
+            "sort": sort,
+            "query": sort.page_query,
             "can_create": membership.may_register_activities,
         }
     )
@@ -197,7 +212,26 @@ def activity_delete(request, pk):
         services.activity_delete(activity=activity, by=request.user)
         messages.success(request, _("The activity %(ref)s was deleted.") % {"ref": activity.reference})
         return redirect("activities:list")
-    return render(request, "activities/activity_confirm_delete.html", {"activity": activity})
+    notes = activity.notes.count()
+    return confirmation(
+        request,
+        title=_("Delete the activity?"),
+        subject=f"{activity.reference} {activity.title}",
+        what=_("The activity is deleted from the plan and from the lists of activities."),
+        consequences=[
+            ngettext(
+                "Its %(count)d progress note is deleted too.", "Its %(count)d progress notes are deleted too.", notes
+            )
+            % {"count": notes}
+            if notes
+            else "",
+            _("It disappears from the public site.") if activity.visibility == Activity.Visibility.PUBLIC else "",
+            _("Approved follow-up reports keep what they said about it, and the history of the changes is kept."),
+        ],
+        button=_("Yes, delete the activity"),
+        cancel_url=reverse("activities:detail", args=[activity.pk]),
+        danger=True,
+    )
 
 
 @member_required
@@ -245,9 +279,24 @@ def note_public(request, pk):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def note_delete(request, pk):
     note = get_note_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Delete the progress note?"),
+            subject=f"{note.activity.reference} {note.activity.title}",
+            what=_("The progress note of %(date)s is deleted: “%(text)s”")
+            % {"date": short_date(note.date), "text": Truncator(note.text).chars(200)},
+            consequences=[
+                _("It disappears from the public site.") if note.public else "",
+                _("The history of the activity keeps what the note said."),
+            ],
+            button=_("Yes, delete the note"),
+            cancel_url=reverse("activities:detail", args=[note.activity_id]) + "#notes",
+            danger=True,
+        )
     services.note_delete(note=note, by=request.user)
     messages.success(request, _("The progress note was deleted."))
     return redirect("activities:detail", pk=note.activity_id)

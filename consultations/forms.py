@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from lib.forms import DateInput
+from lib.pickers import ACTIVITIES, GOALS, FilterCheckboxSelectMultiple, FilterSelectMultiple, own_first
 from organisations.models import Membership, OrgUnit
 from plans.models import Goal
-from plans.selectors import goal_choices, live_plans
+from plans.selectors import goal_choices, live_plans, own_goal_ids
 
 from .models import AgendaItem, Consultation, Council, CouncilMember, Feedback, MinutesVersion, View
 
@@ -175,8 +176,8 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {
             "question": forms.Textarea(attrs={"rows": 3}),
             "decision_date": DateInput(),
-            "goals": forms.CheckboxSelectMultiple,
-            "activities": forms.SelectMultiple(attrs={"size": 8}),
+            "goals": FilterCheckboxSelectMultiple(nouns=GOALS),
+            "activities": FilterSelectMultiple(attrs={"size": 8}, nouns=ACTIVITIES),
         }
         help_texts = {"goals": _("The goals of the plan the question concerns.")}
 
@@ -184,12 +185,22 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(municipality=municipality).order_by("name")
         self.fields["goals"].queryset = Goal.objects.filter(plan__in=live_plans(municipality))
-        self.fields["goals"].choices = goal_choices(self.fields["goals"].queryset)
         self.fields["goals"].error_messages["invalid_choice"] = _("Choose goals of your own municipality's plans.")
         activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
         self.fields["activities"].queryset = activities
-        self.fields["activities"].choices = [(a.pk, str(a)) for a in activities.order_by("number")]
         self.fields["activities"].error_messages["invalid_choice"] = _("Choose activities of your own municipality.")
+        # The responsible unit's goals and activities first (lib/pickers.py), filterable.
+        own_pickers(self, {self.instance.responsible_unit_id} if self.instance.pk else set(), activities)
+
+
+def own_pickers(form, unit_ids, activities):
+    """The goals and activities of the units first in a form's "goals" and "activities"."""
+    goals = form.fields["goals"].queryset
+    form.fields["goals"].choices = own_first(goal_choices(goals), own_goal_ids(goals, unit_ids), GOALS)
+    activities = list(activities.order_by("number"))
+    form.fields["activities"].choices = own_first(
+        [(a.pk, str(a)) for a in activities], {a.pk for a in activities if a.owner_id in unit_ids}, ACTIVITIES
+    )
 
 
 class ViewForm(forms.ModelForm):
@@ -228,8 +239,8 @@ class FeedbackForm(forms.ModelForm):
         widgets = {
             "reasoning": forms.Textarea(attrs={"rows": 4}),
             "given_on": DateInput(),
-            "goals": forms.CheckboxSelectMultiple,
-            "activities": forms.SelectMultiple(attrs={"size": 8}),
+            "goals": FilterCheckboxSelectMultiple(nouns=GOALS),
+            "activities": FilterSelectMultiple(attrs={"size": 8}, nouns=ACTIVITIES),
         }
         help_texts = {
             "reasoning": _("How the view affected the decision, or why it did not."),
@@ -251,12 +262,13 @@ class FeedbackForm(forms.ModelForm):
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
         self.fields["goals"].queryset = Goal.objects.filter(plan__in=live_plans(municipality))
-        self.fields["goals"].choices = goal_choices(self.fields["goals"].queryset)
         self.fields["goals"].error_messages["invalid_choice"] = _("Choose goals of your own municipality's plans.")
         activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
         self.fields["activities"].queryset = activities
-        self.fields["activities"].choices = [(a.pk, str(a)) for a in activities.order_by("number")]
         self.fields["activities"].error_messages["invalid_choice"] = _("Choose activities of your own municipality.")
+        # The giving unit's goals and activities first (lib/pickers.py), filterable.
+        own = {self.instance.unit_id} if self.instance.pk else {view.item.responsible_unit_id}
+        own_pickers(self, own - {None}, activities)
         self.fields["reasoning"].error_messages["required"] = _(
             "Say how the view affected the decision, or why it did not."
         )

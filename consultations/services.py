@@ -387,12 +387,20 @@ def minutes_comment(*, minutes: MinutesVersion, by: Membership, text: str) -> Mi
 
 @transaction.atomic
 def minutes_approve(*, minutes: MinutesVersion, by) -> MinutesVersion:
-    if minutes.status not in (MinutesVersion.Status.DRAFT, MinutesVersion.Status.REVIEW):
-        raise NotAllowedNow(_("The minutes are already approved."))
-    if minutes.status == MinutesVersion.Status.DRAFT and minutes.consultation.representatives.exists():
-        raise NotAllowedNow(_("Send the minutes for review to the representatives who attended before approving."))
+    refused = minutes_approve_refused(minutes)
+    if refused:
+        raise NotAllowedNow(refused)
     _set_status(minutes, by, MinutesVersion.Status.APPROVED, approved_at=timezone.now())
     return minutes
+
+
+def minutes_approve_refused(minutes: MinutesVersion) -> str:
+    """Why the minutes cannot be approved now ("" if they can): the approval's confirmation page asks too."""
+    if minutes.status not in (MinutesVersion.Status.DRAFT, MinutesVersion.Status.REVIEW):
+        return _("The minutes are already approved.")
+    if minutes.status == MinutesVersion.Status.DRAFT and minutes.consultation.representatives.exists():
+        return _("Send the minutes for review to the representatives who attended before approving.")
+    return ""
 
 
 # What lib.personal_data finds, as the minutes check names it.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.consultation_list_view, name="list"),
     path("nytt/", views.consultation_create, name="create"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/kalender.ics", views.consultation_ics, name="ics"),
     path("<int:pk>/redigera/", views.consultation_edit, name="edit"),
     path("<int:pk>/ta-bort/", views.consultation_delete, name="delete"),
     path("<int:pk>/punkt/ny/", views.item_create, name="item_create"),

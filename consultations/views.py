@@ -1,15 +1,23 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from inbox.models import Kind as InboxKind
+from inbox.preferences import immediate_recipients
+from lib.confirm import confirmation
 from lib.forms import int_param, year_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.suppression import Cell
+from lib.tables import Column, Table
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required, signed_in_member_required
 from organisations.models import OrgUnit
@@ -44,6 +52,17 @@ from .spreadsheet import export_figures
 
 # --- Consultations ---------------------------------------------------------------
 
+CONSULTATIONS_PAGE_SIZE = 50
+# The list's columns (lib/tables.py): the latest first unless ?ordning= says otherwise.
+CONSULTATION_TABLE = Table(
+    Column(gettext_lazy("Date"), "datum", ("starts_at",), descending_first=True, css="nowrap"),
+    Column(gettext_lazy("Consultation"), "titel", ("title",)),
+    Column(gettext_lazy("Form"), "form", ("form",)),
+    Column(gettext_lazy("Organised by")),
+    Column(gettext_lazy("Views answered"), "svar", ("answered_count", "view_count"), descending_first=True),
+    default="-datum",
+)
+
 
 @signed_in_member_required
 def consultation_list_view(request):
@@ -52,8 +71,13 @@ def consultation_list_view(request):
     unit_id = int_param(request, "enhet")
     unit = next((u for u in units if u.pk == unit_id), None) if membership.is_staff_member else None
     year = year_param(request, "ar")
+    sort = CONSULTATION_TABLE.sort(request)
+    page = Paginator(sort.apply(consultation_list(membership, unit=unit, year=year)), CONSULTATIONS_PAGE_SIZE)
+    page = page.get_page(request.GET.get("sida"))
     context = {
-        "consultations": consultation_list(membership, unit=unit, year=year),
+        "consultations": page,
+        "page": page,
+        "sort": sort,
         "units": units if membership.is_staff_member else [],
         "selected_unit": unit,
         "year": year,
@@ -96,6 +120,17 @@ def consultation_create(request):
         return redirect("consultations:detail", pk=consultation.pk)
     status = 400 if form.errors else 200
     return render(request, "consultations/consultation_form.html", {"form": form}, status=status)
+
+
+@signed_in_member_required
+def consultation_ics(request, pk):
+    """The consultation as an .ics file for one's own calendar (who may read it may add it)."""
+    from lib.invitations import ics_download
+
+    from .services import calendar_meeting
+
+    consultation = get_consultation_for_user(request.user, pk)
+    return ics_download(calendar_meeting(consultation), f"samrad-{consultation.pk}.ics")
 
 
 @signed_in_member_required
@@ -261,9 +296,27 @@ def view_create(request, pk):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def view_delete(request, pk):
     view = get_view_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        if hasattr(view, "feedback"):
+            messages.error(request, _("A view that has been answered is kept."))
+            return redirect("consultations:trace", pk=view.pk)
+        return confirmation(
+            request,
+            title=_("Remove the view?"),
+            subject=view.item.consultation.title,
+            what=_("The view is removed from the consultation: “%(text)s”") % {"text": Truncator(view.text).chars(300)},
+            consequences=[
+                _("Remove a view only if it was recorded by mistake."),
+                _("It disappears from the public feedback page.") if view.public else "",
+                _("The consultation's history keeps what the view said."),
+            ],
+            button=_("Yes, remove the view"),
+            cancel_url=reverse("consultations:trace", args=[view.pk]),
+            danger=True,
+        )
     try:
         services.view_delete(view=view, by=request.user)
     except services.NotAllowedNow as exc:
@@ -508,13 +561,20 @@ def _minutes_action(request, minutes, action, success):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_send(request, pk):
+    """The minutes page's choice of reviewers comes here by GET: a confirmation page
+    that says who gets e-mail; its form posts the same choice back."""
     minutes = get_minutes_for_user(request.user, pk, write=True)
-    form = SendMinutesForm(request.POST, consultation=minutes.consultation)
+    form = SendMinutesForm(request.POST if request.method == "POST" else request.GET, consultation=minutes.consultation)
     if not form.is_valid():
         messages.error(request, _("Choose the representatives to send the minutes to."))
         return redirect("consultations:minutes", pk=minutes.pk)
+    if request.method == "GET":
+        if not minutes.editable:
+            messages.error(request, _("Only a draft can be sent for review."))
+            return redirect("consultations:minutes", pk=minutes.pk)
+        return _send_confirmation(request, minutes, list(form.cleaned_data["reviewers"]))
     return _minutes_action(
         request,
         minutes,
@@ -523,10 +583,81 @@ def minutes_send(request, pk):
     )
 
 
+def _send_confirmation(request, minutes, reviewers):
+    emails = [m.user.email for m in reviewers if m.user.email]
+    now = immediate_recipients(InboxKind.MINUTES_TO_REVIEW, emails)
+    without = [m.label for m in reviewers if not m.user.email]
+    later = len(emails) - len(now)
+    return confirmation(
+        request,
+        title=_("Send the minutes for review?"),
+        subject=_("%(title)s, version %(number)d") % {"title": minutes.consultation.title, "number": minutes.number},
+        what=ngettext(
+            "The minutes go for review to %(count)d representative: %(names)s.",
+            "The minutes go for review to %(count)d representatives: %(names)s.",
+            len(reviewers),
+        )
+        % {"count": len(reviewers), "names": ", ".join(m.label for m in reviewers)},
+        consequences=[
+            ngettext(
+                "%(count)d e-mail with a link to the minutes is sent now.",
+                "%(count)d e-mails with a link to the minutes are sent now.",
+                len(now),
+            )
+            % {"count": len(now)},
+            ngettext(
+                "%(count)d of them chose a summary or no e-mail for minutes to review.",
+                "%(count)d of them chose a summary or no e-mail for minutes to review.",
+                later,
+            )
+            % {"count": later}
+            if later
+            else "",
+            _("No e-mail address: %(names)s.") % {"names": ", ".join(without)} if without else "",
+            _("The draft can no longer be edited: the representatives comment on it, then it is approved."),
+        ],
+        button=_("Yes, send for review"),
+        cancel_url=reverse("consultations:minutes", args=[minutes.pk]),
+        hidden=[("reviewers", str(m.pk)) for m in reviewers],
+    )
+
+
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_approve(request, pk):
     minutes = get_minutes_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        refused = services.minutes_approve_refused(minutes)
+        if refused:
+            messages.error(request, refused)
+            return redirect("consultations:minutes", pk=minutes.pk)
+        reviewers = minutes.reviewers.count()
+        comments = minutes.comments.count()
+        return confirmation(
+            request,
+            title=_("Approve the minutes?"),
+            subject=_("%(title)s, version %(number)d")
+            % {"title": minutes.consultation.title, "number": minutes.number},
+            what=_("The minutes are approved as they stand now and can no longer be changed."),
+            consequences=[
+                ngettext(
+                    "They were sent for review to %(count)d representative; %(comments)s.",
+                    "They were sent for review to %(count)d representatives; %(comments)s.",
+                    reviewers,
+                )
+                % {
+                    "count": reviewers,
+                    "comments": ngettext("%(count)d comment came in", "%(count)d comments came in", comments)
+                    % {"count": comments},
+                }
+                if reviewers
+                else "",
+                _("A correction later needs a new version that supersedes them, with the reason."),
+                _("Approving does not publish them: publishing is a step of its own."),
+            ],
+            button=_("Yes, approve the minutes"),
+            cancel_url=reverse("consultations:minutes", args=[minutes.pk]),
+        )
     return _minutes_action(
         request,
         minutes,

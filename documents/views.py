@@ -5,8 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from lib.confirm import confirmation
 from organisations.access import member_required, signed_in_member_required
 
 from . import services
@@ -49,10 +50,25 @@ def upload(request, content_type_id, object_id):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request, pk):
     attachment = get_attachment_for_user(request.user, pk, write=True)
     owner = attachment.content_object
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Remove the document?"),
+            subject=attachment.title or attachment.original_name,
+            what=_("“%(name)s” is removed from “%(owner)s” and the file is deleted.")
+            % {"name": attachment.original_name, "owner": owner},
+            consequences=[
+                _("Nobody can download it any more, from this page or from an old link."),
+                _("The history keeps that it was attached and removed, not the file."),
+            ],
+            button=_("Yes, remove the document"),
+            cancel_url=f"{rules_for(type(owner)).page_url(owner)}#attachments",
+            danger=True,
+        )
     services.attachment_delete(attachment=attachment, by=request.user)
     messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
     return redirect(f"{rules_for(type(owner)).page_url(owner)}#attachments")

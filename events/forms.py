@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from consultations.forms import DateTimeInput
+from lib.pickers import ACTIVITIES, GOALS, FilterCheckboxSelectMultiple, own_first
 from organisations.models import Membership, OrgUnit
 from plans.models import Goal
-from plans.selectors import goal_choices, live_plans
+from plans.selectors import goal_choices, live_plans, own_goal_ids
 from public.services import personal_details_problems
 
 from .models import AGE_GROUPS, Event
@@ -25,8 +26,8 @@ class EventForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "organisers": forms.CheckboxSelectMultiple,
-            "goals": forms.CheckboxSelectMultiple,
-            "activities": forms.CheckboxSelectMultiple,
+            "goals": FilterCheckboxSelectMultiple(nouns=GOALS),
+            "activities": FilterCheckboxSelectMultiple(nouns=ACTIVITIES),
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),
             "partners": forms.Textarea(attrs={"rows": 2}),
@@ -51,10 +52,16 @@ class EventForm(forms.ModelForm):
         self.fields["organisers"].queryset = units
         goals = Goal.objects.filter(plan__in=live_plans(municipality)).select_related("plan")
         self.fields["goals"].queryset = goals
-        self.fields["goals"].choices = goal_choices(goals)
+        # A unit contact's own goals and activities first (lib/pickers.py), filterable.
+        own_units = set() if membership.is_coordinator else membership.unit_ids
+        self.fields["goals"].choices = own_first(goal_choices(goals), own_goal_ids(goals, own_units), GOALS)
         activities = Activity.objects.filter(municipality=municipality).select_related("municipality")
         self.fields["activities"].queryset = activities
-        self.fields["activities"].label_from_instance = lambda a: f"{a.reference} {a.title}"
+        self.fields["activities"].choices = own_first(
+            [(a.pk, f"{a.reference} {a.title}") for a in activities],
+            {a.pk for a in activities if a.owner_id in own_units},
+            ACTIVITIES,
+        )
         self.fields["participants_total"].error_messages["min_value"] = _("The number cannot be negative.")
         if self.instance.pk:  # an edit must say which version it was opened at
             self.fields["version"].required = True

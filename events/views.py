@@ -1,13 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.confirm import confirmation
 from lib.forms import year_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.suppression import Cell
+from lib.tables import Column, Table
 from organisations.access import signed_in_member_required
 from plans.selectors import sort_in_tree_order
 
@@ -17,6 +22,17 @@ from .forms import EventForm
 from .models import Event
 from .selectors import event_years, events_listed, participants
 
+EVENTS_PAGE_SIZE = 50
+# The list's columns (lib/tables.py): by date unless ?ordning= says otherwise.
+EVENT_TABLE = Table(
+    Column(gettext_lazy("Date"), "datum", ("starts_at",)),
+    Column(gettext_lazy("Title"), "titel", ("title",)),
+    Column(gettext_lazy("Kind"), "typ", ("kind",)),
+    Column(gettext_lazy("Organised by")),
+    Column(gettext_lazy("Public"), "offentlig", ("is_public",), descending_first=True),
+    default="datum",
+)
+
 
 @signed_in_member_required
 def event_list(request):
@@ -24,13 +40,28 @@ def event_list(request):
     events = visible_events(membership)
     years = event_years(events)
     year = year_param(request, "ar")
+    sort = EVENT_TABLE.sort(request)
+    page = Paginator(sort.apply(events_listed(events, year=year)), EVENTS_PAGE_SIZE).get_page(request.GET.get("sida"))
     context = {
-        "events": events_listed(events, year=year),
+        "events": page,
+        "page": page,
+        "sort": sort,
         "years": years,
         "selected_year": year,
         "can_create": _may_create(membership),
     }
     return render(request, "events/event_list.html", context)
+
+
+@signed_in_member_required
+def event_ics(request, pk):
+    """The event as an .ics file for one's own calendar (who may read it may add it)."""
+    from lib.invitations import ics_download
+
+    from .services import calendar_meeting
+
+    event = get_event_for_user(request.user, pk)
+    return ics_download(calendar_meeting(event), f"evenemang-{event.pk}.ics")
 
 
 @signed_in_member_required
@@ -135,7 +166,19 @@ def event_delete(request, pk):
         services.event_delete(event=event, by=request.user)
         messages.success(request, _("The event “%(title)s” was deleted.") % {"title": event.title})
         return redirect("events:list")
-    return render(request, "events/event_confirm_delete.html", {"event": event})
+    return confirmation(
+        request,
+        title=_("Delete the event?"),
+        subject=event.title,
+        what=_("The event is deleted with its participant counts."),
+        consequences=[
+            _("It disappears from the public site and its calendar.") if event.is_public else "",
+            _("The history of the changes is kept."),
+        ],
+        button=_("Yes, delete the event"),
+        cancel_url=reverse("events:detail", args=[event.pk]),
+        danger=True,
+    )
 
 
 @signed_in_member_required

@@ -3,6 +3,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lib.errorsummary import SummaryItem
 from lib.fastfields import (
     FastHiddenInput,
     FastNumberInput,
@@ -210,6 +211,26 @@ class ReportForm(forms.Form):
     def blocking_entries(self):
         """[(entry, problem)] of the entries that keep the report from being submitted."""
         return [(e, self.blocking[e.pk]) for e in self.entries if e.pk in self.blocking]
+
+    def blocking_items(self):
+        """The error summary's lines for what keeps the report from being submitted,
+        each linking to the goal's "Results" field (templates/form_errors.html)."""
+        return [SummaryItem(problem, f"#{self[f'e{e.pk}-result'].auto_id}") for e, problem in self.blocking_entries()]
+
+    def error_summary_label(self, name: str) -> str:
+        """A field's name in the error summary: the goal's code or the activity's
+        title before the field's label ("1.2 Assessment"), as the labels repeat."""
+        label = str(self.fields[name].label)
+        prefix, _sep, _rest = name.partition("-")
+        if prefix.startswith("e"):
+            entry = next((e for e in self.entries if f"e{e.pk}" == prefix), None)
+            if entry is not None:
+                return f"{entry.goal.code} {label}"
+        elif prefix.startswith("a"):
+            activity = next((a for a, _upd in self.activities if f"a{a.pk}" == prefix), None)
+            if activity is not None:
+                return f"{activity.title}, {label}"
+        return label
 
     def activity_groups(self):
         return [(a, self[f"a{a.pk}-status"], self[f"a{a.pk}-comment"]) for a, _upd in self.activities]

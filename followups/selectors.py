@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, format_reference
+from lib.barchart import StackedBarChart, stacked_bar_chart
 from organisations.models import OrgUnit
 from plans.models import Goal, Plan, StatusSummary
 from plans.selectors import responsible_units, sort_in_tree_order
@@ -774,4 +775,205 @@ def coverage(
         first_unit=first_unit,
         gap_count=gap_count,
         pair_count=pair_count,
+    )
+
+
+# --- A goal's history and the plan's trends ----------------------------------------
+
+HISTORY_ROUNDS = 8  # rounds a goal's history shows at a time, the latest last
+TREND_ROUNDS = 6  # rounds the start page's trends show
+
+# What a cell of a goal's history says besides an assessment.
+NOT_REPORTED = "ej_rapporterad"  # the unit answers for the goal in the round, but has not submitted
+NOT_APPLICABLE = "ej_aktuell"  # the unit did not answer for the goal in the round
+
+# The reports whose assessments count: submitted and approved, as on the start page (round_assessments).
+COUNTED_STATUSES = (UnitReport.Status.SUBMITTED, UnitReport.Status.APPROVED)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundHeading:
+    pk: int
+    name: str
+    period_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHeading:
+    pk: int
+    name: str
+    short_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryCell:
+    state: str  # an Assessment code, NOT_REPORTED or NOT_APPLICABLE
+    label: str  # in the reader's language
+    report_id: int | None = None
+
+
+@dataclass
+class HistoryRow:
+    unit: UnitHeading
+    responsible: bool  # answers for the goal now
+    cells: list[HistoryCell]
+
+
+@dataclass
+class GoalHistory:
+    rounds: list[RoundHeading]  # the rounds shown, in time order (the latest last)
+    rows: list[HistoryRow]
+    round_count: int  # every round of the plan
+    page: int = 1  # 1: the latest rounds; 2: the ones before them...
+    pages: int = 1
+
+    @property
+    def first_round(self) -> RoundHeading | None:
+        return self.rounds[0] if self.rounds else None
+
+    @property
+    def last_round(self) -> RoundHeading | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def older_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+    @property
+    def newer_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+
+def history_labels() -> dict[str, str]:
+    """Every state of a history cell with its label, in the reader's language."""
+    labels = {code: str(label) for code, label in Assessment.choices}
+    labels[NOT_REPORTED] = _("not reported")
+    labels[NOT_APPLICABLE] = _("not applicable")
+    return labels
+
+
+def goal_history(goal: Goal, *, page: int = 1, per_page: int = HISTORY_ROUNDS) -> GoalHistory:
+    """The goal's assessments round by round for every unit that answers for it
+    now or answered for it in a shown round: rows are units (by name), columns the
+    plan's rounds in time order, ``per_page`` at a time (page 1: the latest).
+
+    A cell is the assessment in the unit's report for the round if the report is
+    submitted or approved (as the start page counts them), "not reported" if the
+    unit answered for the goal in the round (its report has an entry for it) but
+    has not submitted, and "not applicable" if it had no entry for the goal then.
+    Six queries, however many rounds and units: the rounds, who answers for the
+    goal now (plans.selectors.responsible_units, four), the entries."""
+    rounds = [
+        RoundHeading(*row)
+        for row in Round.objects.filter(plan_id=goal.plan_id)
+        .order_by("period_end", "pk")
+        .values_list("pk", "name", "period_end")
+    ]
+    count = len(rounds)
+    pages = max(1, -(-count // per_page))
+    page = min(max(page, 1), pages)
+    end = count - (page - 1) * per_page
+    shown = rounds[max(end - per_page, 0) : end]
+    _goals, by_goal, units = responsible_units(goal.plan)
+    now = by_goal.get(goal.pk, {})
+    heading = {u.pk: UnitHeading(u.pk, u.name, u.short_name) for u in units if u.pk in now}
+    found: dict[tuple[int, int], tuple[str, int]] = {}  # (unit id, round id) -> (state, report id)
+    if shown:
+        entries = (
+            ReportEntry.objects.filter(goal_id=goal.pk, report__round_id__in=[r.pk for r in shown])
+            .order_by()
+            .values_list(
+                "report__unit_id", "report__unit__name", "report__unit__short_name",
+                "report__round_id", "report_id", "report__status", "assessment",
+            )
+        )  # fmt: skip
+        for unit_id, name, short_name, round_id, report_id, status, assessment in entries:
+            heading.setdefault(unit_id, UnitHeading(unit_id, name, short_name))
+            found[(unit_id, round_id)] = (assessment if status in COUNTED_STATUSES else NOT_REPORTED, report_id)
+    labels = history_labels()
+    rows = []
+    for unit in sorted(heading.values(), key=lambda u: (u.name, u.pk)):
+        cells = []
+        for r in shown:
+            state, report_id = found.get((unit.pk, r.pk), (NOT_APPLICABLE, None))
+            cells.append(HistoryCell(state, labels.get(state, state), report_id))
+        rows.append(HistoryRow(unit=unit, responsible=unit.pk in now, cells=cells))
+    return GoalHistory(rounds=shown, rows=rows, round_count=count, page=page, pages=pages)
+
+
+@dataclass
+class TrendRow:
+    """One round of a trend: the count of each kind, in fixed order."""
+
+    round: RoundHeading
+    counts: list[tuple[str, str, int]]  # (code, label, count)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _code, _label, n in self.counts)
+
+
+@dataclass
+class PlanTrends:
+    assessments: list[TrendRow]  # per round, the latest last
+    statuses: list[TrendRow]
+    assessment_kinds: list[tuple[str, str]]  # (code, label): the columns
+    status_kinds: list[tuple[str, str]]
+
+    @property
+    def assessment_chart(self) -> StackedBarChart:
+        return _trend_chart(
+            "trend-assessments", _("Assessments of goals per round"), self.assessment_kinds, self.assessments
+        )
+
+    @property
+    def status_chart(self) -> StackedBarChart:
+        return _trend_chart(
+            "trend-statuses", _("Reported activity statuses per round"), self.status_kinds, self.statuses
+        )
+
+
+def _trend_chart(key: str, title: str, kinds: list[tuple[str, str]], rows: list[TrendRow]) -> StackedBarChart:
+    return stacked_bar_chart(key, title, kinds, [(row.round.name, [n for _c, _l, n in row.counts]) for row in rows])
+
+
+def plan_trends(plan: Plan, *, rounds: int = TREND_ROUNDS) -> PlanTrends:
+    """For the plan's latest ``rounds`` rounds, in time order: how many goals were
+    assessed how, and how many activities were reported in each status summary,
+    in the reports that count (submitted and approved, as round_assessments()).
+    The activities' statuses are what the reports recorded (their activity
+    updates), as there is no other history of them per round. Three queries,
+    however many rounds, reports and entries: the rounds, then one aggregate each."""
+    latest = list(
+        Round.objects.filter(plan=plan).order_by("-period_end", "-pk").values_list("pk", "name", "period_end")[:rounds]
+    )
+    shown = [RoundHeading(*row) for row in reversed(latest)]
+    assessment_kinds = [(code, str(label)) for code, label in Assessment.choices]
+    status_kinds = [(code, str(label)) for code, label in StatusSummary.choices]
+    if not shown:
+        return PlanTrends([], [], assessment_kinds, status_kinds)
+    ids = [r.pk for r in shown]
+    assessed: Counter = Counter()
+    for round_id, code, n in (
+        ReportEntry.objects.filter(report__round_id__in=ids, report__status__in=COUNTED_STATUSES)
+        .values_list("report__round_id", "assessment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        assessed[(round_id, code)] += n
+    statuses: Counter = Counter()
+    for round_id, code, n in (
+        ActivityUpdate.objects.filter(report__round_id__in=ids, report__status__in=COUNTED_STATUSES)
+        .values_list("report__round_id", "status__summary")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        statuses[(round_id, code)] += n
+    return PlanTrends(
+        assessments=[
+            TrendRow(r, [(code, label, assessed[(r.pk, code)]) for code, label in assessment_kinds]) for r in shown
+        ],
+        statuses=[TrendRow(r, [(code, label, statuses[(r.pk, code)]) for code, label in status_kinds]) for r in shown],
+        assessment_kinds=assessment_kinds,
+        status_kinds=status_kinds,
     )

@@ -1,17 +1,19 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from lib.forms import choice_param, int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.pagecache import per_user_page_cache
+from lib.tables import Column, Table
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit, UnitGroup
@@ -39,12 +41,36 @@ from .spreadsheet import export_coverage, export_round
 
 # --- Rounds ---------------------------------------------------------------------
 
+ROUNDS_PAGE_SIZE = 50
+# The round list's columns (lib/tables.py): the latest period first unless ?ordning= says otherwise;
+# the counts are the page's (round_progress), so they do not sort.
+ROUND_TABLE = Table(
+    Column(gettext_lazy("Round"), "namn", ("name",)),
+    Column(gettext_lazy("Plan"), "plan", ("plan__title",)),
+    Column(
+        pgettext_lazy("the period a follow-up round covers", "Period"),
+        "period",
+        ("period_end", "period_start"),
+        descending_first=True,
+        css="nowrap",
+    ),
+    Column(gettext_lazy("Deadline"), "sista-dag", ("deadline",), descending_first=True, css="nowrap"),
+    Column(gettext_lazy("Submitted or approved")),
+    Column(gettext_lazy("Late")),
+    default="-period",
+)
+
 
 @member_required
 @per_user_page_cache
 def round_list(request):
     membership = request.membership
-    rounds = list(Round.objects.filter(municipality=membership.municipality).select_related("plan"))
+    sort = ROUND_TABLE.sort(request)
+    page = Paginator(
+        sort.apply(Round.objects.filter(municipality=membership.municipality).select_related("plan")),
+        ROUNDS_PAGE_SIZE,
+    ).get_page(request.GET.get("sida"))
+    rounds = list(page)
     progress = round_progress(rounds)
     rows = [(r, progress[r.pk]) for r in rounds]
     my_reports = []
@@ -55,7 +81,13 @@ def round_list(request):
             .select_related("round", "unit")
             .order_by("round__deadline")
         )
-    context = {"rows": rows, "my_reports": my_reports, "can_open": membership.is_coordinator}
+    context = {
+        "rows": rows,
+        "page": page,
+        "sort": sort,
+        "my_reports": my_reports,
+        "can_open": membership.is_coordinator,
+    }
     return render(request, "followups/round_list.html", context)
 
 
@@ -206,7 +238,8 @@ def report_edit(request, pk):
                     return _submitted(request, report)
         else:
             status = 400
-    context = {"form": form, "report": report, "saved": saved}
+    # page_has_errors: "Error: " before the title when submission is refused (the form itself is valid).
+    context = {"form": form, "report": report, "saved": saved, "page_has_errors": bool(form.blocking)}
     return render(request, "followups/report_form.html", context, status=status)
 
 

@@ -15,7 +15,14 @@ from activities.selectors import plan_counts, plan_funding_risks
 from consultations.models import Consultation
 from consultations.selectors import figures, overdue_views, percent
 from followups.models import Round, UnitReport
-from followups.selectors import GoalAssessments, RoundProgress, round_assessments, round_progress
+from followups.selectors import (
+    GoalAssessments,
+    PlanTrends,
+    RoundProgress,
+    plan_trends,
+    round_assessments,
+    round_progress,
+)
 from indicators.models import Track
 from indicators.selectors import indicators_for_units, track_summary
 from organisations.models import Municipality, OrgUnit
@@ -39,6 +46,7 @@ class CoordinatorDashboard:
     funding_risk_count: int = 0
     tracks: list[tuple[str, str, int]] = field(default_factory=list)
     consultations: ConsultationTotals | None = None
+    trends: PlanTrends | None = None  # the current plan's latest rounds
 
 
 @dataclass
@@ -100,6 +108,7 @@ def coordinator_dashboard(municipality: Municipality, plan: Plan | None) -> Coor
         board.activity_counts = plan_counts(plan)
         board.activity_total = sum(n for _code, _label, n in board.activity_counts)
         board.funding_risk_count, board.funding_risks = plan_funding_risks(plan, limit=RISK_LIST_LENGTH)
+        board.trends = plan_trends(plan)
     counts = track_summary(municipality)
     board.tracks = [(code, str(label), counts.get(code, 0)) for code, label in Track.choices]
     board.consultations = consultation_totals(municipality)

@@ -42,11 +42,14 @@ def start(request):
         context["board"] = coordinator_dashboard(municipality, plan)
     if membership.is_coordinator:
         context["unit_count"] = OrgUnit.objects.filter(municipality=municipality).active().count()
-        context["units_without_contact"] = (
-            OrgUnit.objects.filter(municipality=municipality)
-            .active()
-            .exclude(kind__in=[OrgUnit.Kind.RAD, OrgUnit.Kind.FORVALTNING])
-            .exclude(contacts__role="contact")
-            .order_by("name")
-        )
+        # The units the current plan says must have a contact person (docs/plan-versions.md,
+        # "Steering"); a plan that names none: every active committee and company board.
+        required = OrgUnit.objects.filter(municipality=municipality).active()
+        named = plan is not None and plan.contact_units.exists()
+        if named:
+            required = required.filter(plans_requiring_contact=plan)
+        else:
+            required = required.exclude(kind__in=[OrgUnit.Kind.RAD, OrgUnit.Kind.FORVALTNING])
+        context["contact_units_named_by_plan"] = named
+        context["units_without_contact"] = required.exclude(contacts__role="contact").order_by("name")
     return render(request, "home/start.html", context)

@@ -15,7 +15,10 @@ from .models import Indicator, Measurement
 
 
 def may_measure(membership: Membership, indicator: Indicator) -> bool:
-    """Whether the member may enter measurements for the indicator."""
+    """Whether the member may enter measurements for the indicator: nobody,
+    when they are computed (competence.services writes them)."""
+    if indicator.source_kind == Indicator.Source.COMPUTED_TRAINING:
+        return False
     return membership.may_edit_unit_work(indicator.responsible_unit_id)
 
 

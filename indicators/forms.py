@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
+from lib.pickers import GOALS, FilterCheckboxSelectMultiple
 from organisations.models import OrgUnit
 from plans.models import Goal, Plan
 from plans.selectors import sort_in_tree_order
@@ -144,7 +145,7 @@ class IndicatorForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 4}),
-            "goals": forms.CheckboxSelectMultiple,
+            "goals": FilterCheckboxSelectMultiple(nouns=GOALS),  # grouped by plan, filterable
             "valid_from": DateInput(),
             "valid_to": DateInput(),
         }

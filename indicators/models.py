@@ -40,6 +40,8 @@ class Indicator(models.Model):
         OWN_COUNT = "own_count", _("own count")
         SURVEY = "survey", _("survey or interviews")
         NATIONAL = "national", _("national statistics")
+        # Measurements written by competence.services from training occasions and headcounts.
+        COMPUTED_TRAINING = "computed_training", _("computed: share of staff trained")
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("municipality")

@@ -132,6 +132,15 @@ def _set_targets(indicator: Indicator, by, specs: Sequence[TargetSpec]) -> None:
         _audit(indicator, by, CREATE, target, snapshot_created(_snapshot(target, fields)))
 
 
+def _refresh_computed(indicator: Indicator, by) -> None:
+    """A computed indicator's measurements are written from training occasions
+    and headcounts (docs/competence.md), in this transaction."""
+    if indicator.source_kind == Indicator.Source.COMPUTED_TRAINING:
+        from competence.services import share_indicator_refresh  # competence builds on indicators
+
+        share_indicator_refresh(indicator=indicator, by=by)
+
+
 # --- Indicators ---------------------------------------------------------------------
 
 
@@ -150,6 +159,7 @@ def indicator_create(
     _audit(indicator, by, CREATE, indicator, snapshot_created(indicator_snapshot(indicator)))
     _set_baseline(indicator, by, baseline)
     _set_targets(indicator, by, targets)
+    _refresh_computed(indicator, by)
     return indicator
 
 
@@ -175,6 +185,7 @@ def indicator_update(
     _audit(indicator, by, UPDATE, indicator, diff(before, indicator_snapshot(indicator)))
     _set_baseline(indicator, by, baseline)
     _set_targets(indicator, by, targets)
+    _refresh_computed(indicator, by)
     return indicator
 
 

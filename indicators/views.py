@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.confirm import confirmation
 from lib.forms import int_param
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.pagecache import per_user_page_cache
+from lib.tables import Column, Table
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
@@ -22,6 +25,16 @@ from .selectors import followed_goals, indicator_history, indicator_page, indica
 from .spreadsheet import export_indicators
 
 PAGE_SIZE = 50  # the indicator list
+
+# The list's columns (lib/tables.py): the latest value and the status are judged in
+# Python for each page's rows (with_status), so they do not sort.
+INDICATOR_TABLE = Table(
+    Column(gettext_lazy("Indicator"), "namn", ("name",)),
+    Column(gettext_lazy("Responsible unit"), "enhet", ("responsible_unit__name", "name")),
+    Column(gettext_lazy("Latest value")),
+    Column(gettext_lazy("Status")),
+    default="namn",
+)
 
 STALE_INDICATOR = gettext_lazy(
     "Someone else saved this indicator while you were editing it. Your changes have not been saved; "
@@ -56,14 +69,15 @@ def indicator_list_view(request):
     municipality = request.membership.municipality
     units, goals, unit, goal = _list_filter(request)
     # Paged: a large city follows hundreds of indicators; each page's rows get their status.
-    page = Paginator(indicators_of(municipality, unit=unit, goal=goal).values_list("pk", flat=True), PAGE_SIZE)
-    page = page.get_page(request.GET.get("sida"))
-    query = request.GET.copy()
-    query.pop("sida", None)
+    sort = INDICATOR_TABLE.sort(request)
+    ids = sort.apply(indicators_of(municipality, unit=unit, goal=goal)).values_list("pk", flat=True)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("sida"))
+    by_pk = {i.pk: i for i in with_status(Indicator.objects.filter(pk__in=list(page)))}
     context = {
-        "indicators": _with_goal_codes(with_status(Indicator.objects.filter(pk__in=list(page)).order_by("name", "pk"))),
+        "indicators": _with_goal_codes([by_pk[pk] for pk in page if pk in by_pk]),
         "page": page,
-        "page_query": query.urlencode(),
+        "sort": sort,
+        "page_query": sort.page_query,
         "units": units,
         "goals": goals,
         "selected_unit": unit,
@@ -175,7 +189,24 @@ def indicator_delete(request, pk):
         messages.success(request, _("The indicator “%(name)s” was deleted.") % {"name": indicator.name})
         return redirect("indicators:list")
     count = indicator.measurements.count()
-    return render(request, "indicators/indicator_confirm_delete.html", {"indicator": indicator, "count": count})
+    return confirmation(
+        request,
+        title=_("Delete the indicator?"),
+        subject=indicator.name,
+        what=ngettext(
+            "The indicator is deleted with its baseline, its targets and its %(count)d measurement.",
+            "The indicator is deleted with its baseline, its targets and its %(count)d measurements.",
+            count,
+        )
+        % {"count": count},
+        consequences=[
+            _("It disappears from the public site and the open data.") if indicator.public else "",
+            _("The history of the changes is kept."),
+        ],
+        button=_("Yes, delete the indicator"),
+        cancel_url=reverse("indicators:detail", args=[indicator.pk]),
+        danger=True,
+    )
 
 
 @member_required

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
+from lib.pickers import GOALS, FilterCheckboxSelectMultiple
 from organisations.models import Membership, OrgUnit
 from plans.models import Plan
 from plans.selectors import goal_choices, live_plans
@@ -132,7 +133,7 @@ class ThemeForm(forms.ModelForm):
         label=_("Goals in the plan"),
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FilterCheckboxSelectMultiple(nouns=GOALS),
         help_text=_("The goals that answer this need; the results show whether they have activities."),
     )
 
@@ -257,7 +258,7 @@ class RecommendationForm(forms.ModelForm):
         label=_("Themes"), queryset=Theme.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     goals = forms.TypedMultipleChoiceField(
-        label=_("Goals in the plan"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Goals in the plan"), coerce=int, required=False, widget=FilterCheckboxSelectMultiple(nouns=GOALS)
     )
 
     class Meta:

@@ -10,10 +10,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from lib.confirm import confirmation
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from lib.result_tables import tables_csv, tables_xlsx
 from organisations.access import member_required
@@ -168,9 +170,34 @@ def results(request, pk):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finalise(request, pk):
     inventory = get_inventory_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        if inventory.is_finalised:
+            messages.error(request, _("The results are already finalised."))
+            return redirect("inventories:results", pk=inventory.pk)
+        notes = inventory.notes.count()
+        return confirmation(
+            request,
+            title=_("Finalise the results?"),
+            subject=inventory.name,
+            what=_(
+                "The results are fixed as they stand now: the themes, age groups and quotes of its surveys "
+                "and dialogue meetings are counted and frozen."
+            ),
+            consequences=[
+                ngettext("%(count)d dialogue meeting is counted.", "%(count)d dialogue meetings are counted.", notes)
+                % {"count": notes},
+                _("Codings and notes changed later are not counted in them."),
+                _("The results page, the downloads, the open data and the council report show these results."),
+                _("They are shown on the public site, with small counts hidden, because the results are published.")
+                if inventory.published
+                else _("They are not on the public site until the inventory's results are published."),
+            ],
+            button=_("Yes, finalise the results"),
+            cancel_url=reverse("inventories:results", args=[inventory.pk]),
+        )
     try:
         services.inventory_finalise(inventory=inventory, by=request.user)
     except services.InventoryRefused as exc:
@@ -257,9 +284,29 @@ def _theme_form(request, inventory, theme):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def theme_delete(request, pk):
     theme = get_theme_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        codings = theme.codings.filter(decision=Coding.Decision.CONFIRMED).count()
+        return confirmation(
+            request,
+            title=_("Remove the theme?"),
+            subject=theme.name,
+            what=_("The theme is removed from the codebook of “%(name)s”.") % {"name": theme.inventory.name},
+            consequences=[
+                ngettext(
+                    "%(count)d answer, note or quote is coded to it: that coding is removed.",
+                    "%(count)d answers, notes and quotes are coded to it: that coding is removed.",
+                    codings,
+                )
+                % {"count": codings},
+                _("The answers, notes and quotes themselves stay."),
+            ],
+            button=_("Yes, remove the theme"),
+            cancel_url=reverse("inventories:theme_edit", args=[theme.pk]),
+            danger=True,
+        )
     services.theme_delete(theme=theme, by=request.user)
     messages.success(request, _("The theme was removed from the codebook."))
     return redirect(reverse("inventories:detail", args=[theme.inventory.pk]) + "#teman")
@@ -447,9 +494,25 @@ def _recommendation_form(request, inventory, recommendation):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def recommendation_delete(request, pk):
     recommendation = get_recommendation_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Remove the way forward?"),
+            subject=recommendation.title,
+            what=_("The way forward is removed from “%(name)s”.") % {"name": recommendation.inventory.name},
+            consequences=[
+                _("The activity made from it stays: %(activity)s.") % {"activity": recommendation.activity}
+                if recommendation.activity_id
+                else "",
+                _("The inventory's history keeps its title."),
+            ],
+            button=_("Yes, remove the way forward"),
+            cancel_url=reverse("inventories:detail", args=[recommendation.inventory.pk]) + "#vagar-framat",
+            danger=True,
+        )
     services.recommendation_delete(recommendation=recommendation, by=request.user)
     messages.success(request, _("The way forward was removed."))
     return redirect(reverse("inventories:detail", args=[recommendation.inventory.pk]) + "#vagar-framat")

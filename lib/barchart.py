@@ -81,3 +81,78 @@ def bar_chart(key: str, title: str, rows: Sequence[tuple[str, Cell]]) -> BarChar
             )
         )
     return BarChart(key=key, title=title, bars=bars)
+
+
+# --- Stacked bars: one bar per row, one segment per kind ------------------------------
+
+SEGMENT_LABEL_MIN_WIDTH = 22  # a segment narrower than this has no count written in it
+
+
+@dataclass
+class Segment:
+    code: str  # the kind: its CSS class is chart-seg-<code>
+    value: int
+    x: float
+    width: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def labelled(self) -> bool:
+        return self.width >= SEGMENT_LABEL_MIN_WIDTH
+
+
+@dataclass
+class StackedBar:
+    label: str
+    total: int
+    y: float
+    segments: list[Segment]
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+
+    @property
+    def text_y(self) -> float:
+        return self.y + ROW_HEIGHT / 2
+
+    @property
+    def value_x(self) -> float:
+        end = self.segments[-1].x + self.segments[-1].width if self.segments else LABEL_WIDTH
+        return end + VALUE_GAP
+
+
+@dataclass
+class StackedBarChart(BarChart):
+    legend: list[tuple[str, str]] | None = None  # (code, label), in the segments' order
+
+
+def stacked_bar_chart(
+    key: str, title: str, kinds: Sequence[tuple[str, str]], rows: Sequence[tuple[str, Sequence[int]]]
+) -> StackedBarChart:
+    """One bar per (label, counts), a segment per kind (``kinds``: (code, label),
+    the counts in the same order), scaled to the largest total. The page shows the
+    same numbers in a table; the chart shows no number the table does not."""
+    top = max((sum(counts) for _label, counts in rows), default=0)
+    bars = []
+    for i, (label, counts) in enumerate(rows):
+        x = float(LABEL_WIDTH)
+        segments = []
+        for (code, _kind_label), n in zip(kinds, counts, strict=True):
+            if not n:
+                continue
+            width = round(PLOT_WIDTH * n / top, 1)
+            segments.append(Segment(code=code, value=n, x=round(x, 1), width=width))
+            x += width
+        bars.append(
+            StackedBar(
+                label=label if len(label) <= 32 else label[:31] + "…",
+                total=sum(counts),
+                y=TOP + i * ROW_HEIGHT,
+                segments=segments,
+            )
+        )
+    return StackedBarChart(key=key, title=title, bars=bars, legend=list(kinds))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import vCalAddress, vText
@@ -101,6 +102,34 @@ def ics(meeting: Meeting, *, method: str, attendee: str) -> str:
     event.add("transp", "OPAQUE")
     cal.add_component(event)
     return finish(cal, [meeting.starts_at]).decode()
+
+
+def publish_ics(meeting: Meeting) -> bytes:
+    """The meeting as a file to add to one's own calendar (METHOD:PUBLISH, no attendee):
+    the staff pages' "Lägg till i kalendern". The same UID and SEQUENCE as the invitations,
+    so an invitation that arrives later updates the same calendar entry."""
+    cal = new_calendar(prodid="-//Inkludera//Calendar//SV", method="PUBLISH")
+    event = timed_vevent(
+        uid=item_uid(meeting.uid_prefix, meeting.pk),
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        sequence=meeting.sequence,
+        stamp=timezone.now(),
+    )
+    event.add("summary", meeting.title)
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("description", _("Read more: %(link)s") % {"link": meeting.link})
+    event.add("url", meeting.link)
+    event.add("status", "CONFIRMED")
+    cal.add_component(event)
+    return finish(cal, [meeting.starts_at])
+
+
+def ics_download(meeting: Meeting, filename: str) -> HttpResponse:
+    response = HttpResponse(publish_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def attachment(meeting: Meeting, *, method: str, attendee: str) -> Attachment:

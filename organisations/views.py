@@ -3,10 +3,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import account_events_for, history_for
 from lib.pagecache import per_user_page_cache
+from lib.tables import Column, Table
 from plans.selectors import goals_for_units, sort_in_tree_order
 
 from . import services
@@ -27,6 +29,23 @@ UNIT_PAGE_ACTIVITY_FIELDS = (
     "owner", "number", "title", "municipality__reference_prefix", "municipality__code",
     "status__name", "status__summary",
 )  # fmt: skip
+MEMBERS_PAGE_SIZE = 50
+# The people list's columns (lib/tables.py), by name unless ?ordning= says otherwise.
+MEMBER_TABLE = Table(
+    Column(gettext_lazy("Name"), "namn", ("user__last_name", "user__first_name")),
+    Column(gettext_lazy("Role"), "roll", ("role",)),
+    Column(gettext_lazy("Units")),
+    Column(gettext_lazy("E-mail"), "epost", ("user__email",)),
+    Column(gettext_lazy("Actions"), label_hidden=True),
+    default="namn",
+)
+# The unit page's activity table (lib/tables.py): by plan and number unless ?ordning= says otherwise.
+UNIT_ACTIVITY_TABLE = Table(
+    Column(gettext_lazy("Reference"), "nummer", ("number",), css="nowrap"),
+    Column(gettext_lazy("Activity"), "titel", ("title",)),
+    Column(gettext_lazy("Status"), "status", ("status__position", "status__name")),
+    default=None,
+)
 
 
 def _contacts_prefetch():
@@ -62,6 +81,7 @@ def unit_detail(request, pk):
         .order_by("user__last_name")
     )
     goals = sort_in_tree_order(goals_for_units([unit], request.membership.municipality))
+    activity_sort = UNIT_ACTIVITY_TABLE.sort(request, anchor="unit-activities")
     context = {
         "unit": unit,
         "contacts": contacts,
@@ -70,11 +90,14 @@ def unit_detail(request, pk):
         # Paged: a large committee has hundreds of activities. Only the columns
         # shown: an activity's lists (JSON) and a report's snapshot are costly to read.
         "activities": Paginator(
-            unit.activities.select_related("municipality", "status")
-            .only(*UNIT_PAGE_ACTIVITY_FIELDS)
-            .order_by("plan__title", "number", "pk"),
+            activity_sort.apply(
+                unit.activities.select_related("municipality", "status")
+                .only(*UNIT_PAGE_ACTIVITY_FIELDS)
+                .order_by("plan__title", "number", "pk")
+            ),
             ACTIVITIES_PAGE_SIZE,
         ).get_page(request.GET.get("sida")),
+        "activity_sort": activity_sort,
         "reports": unit.reports.select_related("round")
         .only("unit", "status", "round__name", "round__deadline")
         .order_by("-round__period_end")[:10],
@@ -169,13 +192,14 @@ def group_edit(request, pk):
 
 @coordinator_required
 def member_list(request):
-    members = (
+    sort = MEMBER_TABLE.sort(request)
+    members = sort.apply(
         Membership.objects.filter(municipality=request.membership.municipality)
         .select_related("user")
         .prefetch_related("units")
-        .order_by("user__last_name", "user__first_name")
     )
-    return render(request, "organisations/member_list.html", {"members": members})
+    page = Paginator(members, MEMBERS_PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(request, "organisations/member_list.html", {"members": page, "page": page, "sort": sort})
 
 
 @coordinator_required

@@ -8,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from lib.forms import DateInput
 from organisations.models import OrgUnit, UnitGroup
 
-from .models import MAX_LEVELS, ActivityStatus, Goal, GoalKind, GoalResponsibility, Plan, PlanLevel, RightsArea
+from .models import (
+    MAX_LEVELS,
+    ActivityStatus,
+    Goal,
+    GoalKind,
+    GoalResponsibility,
+    Plan,
+    PlanLevel,
+    PlanReference,
+    RightsArea,
+    SupportRelation,
+)
 from .services import Responsible
 from .validators import validate_single_line
 
@@ -100,6 +111,19 @@ def responsible_choices(municipality) -> list[tuple[str, list[tuple[str, str]]]]
     ]
 
 
+def related_goal_choices(plan: Plan) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The goals of the municipality's other plans, grouped by plan (current plan first)."""
+    others = list(Plan.objects.filter(municipality_id=plan.municipality_id).exclude(pk=plan.pk).current_first())
+    goals: dict[int, list[tuple[int, str]]] = {p.pk: [] for p in others}
+    for pk, plan_id, code, title in (
+        Goal.objects.filter(plan__in=others)
+        .order_by("depth", "position", "pk")
+        .values_list("pk", "plan_id", "code", "title")
+    ):
+        goals[plan_id].append((pk, f"{code} {title[:90]}"))
+    return [(f"{p.title} ({p.get_status_display()})", goals[p.pk]) for p in others if goals[p.pk]]
+
+
 class GoalForm(forms.ModelForm):
     """A goal with its rights areas and responsibility."""
 
@@ -116,6 +140,13 @@ class GoalForm(forms.ModelForm):
     )
     co_responsible = forms.MultipleChoiceField(
         label=_("Co-responsible"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    related_goals = forms.TypedMultipleChoiceField(
+        label=_("Related goals in other plans"),
+        help_text=_("Goals of the municipality's other steering documents that this goal builds on or serves."),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter-picker": ""}),
     )
 
     class Meta:
@@ -135,6 +166,7 @@ class GoalForm(forms.ModelForm):
         choices = responsible_choices(plan.municipality)
         self.fields["primary"].choices = choices
         self.fields["co_responsible"].choices = choices
+        self.fields["related_goals"].choices = related_goal_choices(plan)
         if self.instance.pk:
             # Moving a goal within the tree is not offered: it would move its whole branch.
             del self.fields["parent"]
@@ -142,6 +174,7 @@ class GoalForm(forms.ModelForm):
             self.initial["primary"] = [self._key(r) for r in resps if r.role == GoalResponsibility.Role.PRIMARY]
             self.initial["co_responsible"] = [self._key(r) for r in resps if r.role == GoalResponsibility.Role.CO]
             self.initial["rights_areas"] = list(self.instance.rights_areas.all())
+            self.initial["related_goals"] = list(self.instance.related_goals.values_list("pk", flat=True))
         else:
             parents = Goal.objects.filter(plan=plan, depth__lt=len(self.levels)).order_by("depth", "position")
             self.fields["parent"].queryset = parents
@@ -301,3 +334,78 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, plan: Plan, **kwargs):
         kwargs.setdefault("initial", {"adopted_by": plan.adopted_by, "dnr": plan.dnr})
         super().__init__(*args, **kwargs)
+
+
+class ContactUnitsForm(forms.Form):
+    """The units the plan says must have a contact person."""
+
+    prefix = "k"
+
+    contact_units = forms.ModelMultipleChoiceField(
+        label=_("Units that must have a contact person"),
+        help_text=_("The start page warns about these units while they have no contact person."),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        kwargs.setdefault("initial", {"contact_units": list(plan.contact_units.all())})
+        super().__init__(*args, **kwargs)
+        self.fields["contact_units"].queryset = OrgUnit.objects.filter(municipality_id=plan.municipality_id).order_by(
+            "name"
+        )
+
+
+class SupportRelationForm(forms.ModelForm):
+    class Meta:
+        model = SupportRelation
+        fields = ["supporter", "kind", "supported_units", "supported_groups", "area"]
+        widgets = {
+            "supported_units": forms.SelectMultiple(attrs={"size": 6, "data-filter-picker": ""}),
+            "supported_groups": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.filter(municipality=municipality).order_by("name")
+        self.fields["supporter"].queryset = units
+        self.fields["supported_units"].queryset = units
+        self.fields["supported_groups"].queryset = UnitGroup.objects.filter(municipality=municipality).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if self.cleaned_data.get("DELETE"):
+            return data
+        if data.get("supporter") and not data.get("supported_units") and not data.get("supported_groups"):
+            self.add_error("supported_units", _("Choose the units or groups of units that are supported."))
+        if data.get("supporter") and data.get("supporter") in (data.get("supported_units") or []):
+            self.add_error("supported_units", _("A unit cannot support itself."))
+        return data
+
+
+class PlanReferenceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("web address"),
+        required=False,
+        assume_scheme="https",
+        max_length=PlanReference._meta.get_field("url").max_length,
+    )
+
+    class Meta:
+        model = PlanReference
+        fields = ["title", "kind", "referenced_plan", "url", "note"]
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Plan.objects.filter(municipality_id=plan.municipality_id).exclude(pk=plan.pk).order_by("title", "pk")
+        self.fields["referenced_plan"].queryset = others
+        self.fields["referenced_plan"].label_from_instance = lambda p: f"{p.title} ({p.get_status_display()})"
+
+
+SupportFormSet = forms.inlineformset_factory(
+    Plan, SupportRelation, form=SupportRelationForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
+ReferenceFormSet = forms.inlineformset_factory(
+    Plan, PlanReference, form=PlanReferenceForm, fk_name="plan", extra=1, can_delete=True, max_num=50, validate_max=True
+)

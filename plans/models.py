@@ -124,6 +124,15 @@ class Plan(TranslatableModelMixin, models.Model):
     adopted_paragraph = models.CharField(
         _("paragraph"), max_length=50, blank=True, help_text=_("E.g. § 12."), validators=[validate_single_line]
     )
+    # Steering (docs/plan-versions.md, "Steering"): the units the plan says must have a
+    # contact person (seed 002: "Samtliga stadsdelsnämnder, arbetsmarknadsnämnden, … ska ha en
+    # kontaktperson"). The start page warns about these when they have none.
+    contact_units = models.ManyToManyField(
+        OrgUnit,
+        blank=True,
+        related_name="plans_requiring_contact",
+        verbose_name=_("units that must have a contact person"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     # Public texts (docs/public-site.md §1): the plan in plain words, per language.
@@ -167,6 +176,84 @@ class Plan(TranslatableModelMixin, models.Model):
         if start == end:
             return str(start)
         return f"{start}–{end}"
+
+
+class SupportRelation(models.Model):
+    """A unit that supports others in the plan's work (seed 002: "Förskolenämnden,
+    socialnämnden och äldrenämnden har ett särskilt ansvar att stödja och samordna
+    stadsdelsnämndernas arbete med målen inom sina respektive verksamhetsområden")."""
+
+    class Kind(models.TextChoices):
+        COORDINATES = "samordnar", _("supports and co-ordinates")
+        ON_REQUEST = "vid_behov", _("offers support when needed")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="support_relations")
+    supporter = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="support_given", verbose_name=_("supporting unit")
+    )
+    kind = models.CharField(_("kind of support"), max_length=20, choices=Kind.choices, default=Kind.COORDINATES)
+    supported_units = models.ManyToManyField(
+        OrgUnit, blank=True, related_name="support_received", verbose_name=_("supported units")
+    )
+    supported_groups = models.ManyToManyField(
+        UnitGroup, blank=True, related_name="support_received", verbose_name=_("supported unit groups")
+    )
+    area = models.CharField(
+        _("area"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “inom sitt verksamhetsområde”."),
+        validators=[validate_single_line],
+    )
+
+    class Meta:
+        verbose_name = _("support relation")
+        verbose_name_plural = _("support relations")
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} ({self.get_kind_display()})"
+
+
+class PlanReference(models.Model):
+    """Another steering document the plan refers to: the minority-policy programme, the
+    human-rights plan, a national strategy, a law. ``referenced_plan`` when it is in the system."""
+
+    class Kind(models.TextChoices):
+        PROGRAMME = "program", _("programme")
+        PLAN = "plan", _("plan")
+        STRATEGY = "strategi", _("strategy")
+        GUIDELINES = "riktlinjer", _("guidelines")
+        LAW = "lag", _("law or convention")
+        OTHER = "annat", _("other")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROGRAMME)
+    referenced_plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referenced_by",
+        verbose_name=_("plan in Inkludera"),
+        help_text=_("When the document is one of the municipality's plans in Inkludera."),
+    )
+    url = models.URLField(_("web address"), blank=True, max_length=500)
+    note = models.CharField(
+        _("how the plan relates to it"), max_length=500, blank=True, validators=[validate_single_line]
+    )
+
+    class Meta:
+        verbose_name = _("referenced steering document")
+        verbose_name_plural = _("referenced steering documents")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(referenced_plan=models.F("plan")), name="planreference_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class PlanLevel(models.Model):
@@ -248,6 +335,15 @@ class Goal(TranslatableModelMixin, models.Model):
         help_text=_("“Samtliga nämnder och bolagsstyrelser” answer for the goal."),
     )
     rights_areas = models.ManyToManyField(RightsArea, blank=True, related_name="goals", verbose_name=_("rights areas"))
+    # Goals of the municipality's other plans that this goal builds on or serves (e.g. a goal
+    # of the human-rights programme). Read in both directions on the goal page.
+    related_goals = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="related_from",
+        verbose_name=_("related goals in other plans"),
+    )
 
     # Public texts: the goal in plain words, per language.
     translations = public_texts(plain_summary=models.TextField(_("plain-language summary"), blank=True))

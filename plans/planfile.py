@@ -24,7 +24,17 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from organisations.models import Municipality, OrgUnit, UnitGroup
 
-from .models import MAX_LEVELS, Goal, GoalKind, GoalResponsibility, Plan, PlanLevel, RightsArea
+from .models import (
+    MAX_LEVELS,
+    Goal,
+    GoalKind,
+    GoalResponsibility,
+    Plan,
+    PlanLevel,
+    PlanReference,
+    RightsArea,
+    SupportRelation,
+)
 
 FORMAT_NAME = "inkludera-plan"
 FORMAT_VERSION = 2
@@ -349,6 +359,22 @@ class LevelSpec:
 
 
 @dataclass
+class SupportSpec:
+    supporter: OrgUnit
+    kind: str
+    supported: list[OrgUnit | UnitGroup] = field(default_factory=list)
+    area: str = ""
+
+
+@dataclass
+class ReferenceSpec:
+    title: str
+    kind: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass
 class PlanSpec:
     title: str
     kind: str
@@ -364,6 +390,11 @@ class PlanSpec:
     adopted_paragraph: str = ""
     levels: list[LevelSpec] = field(default_factory=list)
     goals: list[GoalSpec] = field(default_factory=list)
+    # Steering (the optional "steering" section): units that must have a contact person,
+    # support between units, other steering documents referred to.
+    contact_units: list[OrgUnit] = field(default_factory=list)
+    support: list[SupportSpec] = field(default_factory=list)
+    references: list[ReferenceSpec] = field(default_factory=list)
 
     def all_goals(self) -> list[GoalSpec]:
         out: list[GoalSpec] = []
@@ -388,7 +419,15 @@ GOAL_KEYS = {
     "rights_areas", "responsible", "goals",
 }  # fmt: skip
 RESPONSIBLE_KEYS = {"all_units", "primary", "co_responsible"}
-TOP_KEYS = {"format", "version", "plan", "levels", "goals"}
+STEERING_KEYS = {"contact_units", "support", "references"}
+SUPPORT_KEYS = {"unit", "kind", "supports", "area"}
+REFERENCE_KEYS = {"title", "kind", "url", "note"}
+TOP_KEYS = {"format", "version", "plan", "levels", "goals", "steering"}
+
+
+def _items(seq: LList | None) -> list[tuple[Any, int]]:
+    """A list's items with their lines (none for a missing list)."""
+    return list(zip(seq, seq.item_lines, strict=True)) if seq else []
 
 
 def _choices_text(choices) -> str:
@@ -579,7 +618,67 @@ class _Validator:
         goals = self.sequence(data, "goals")
         if goals is not None and spec.levels:
             spec.goals = self.goals(goals, depth=1, levels=spec.levels)
+        self.steering(data, spec)
         return spec
+
+    def unit_named(self, value: Any, line: int, *, groups: bool) -> OrgUnit | UnitGroup | None:
+        if not isinstance(value, str) or not value.strip():
+            self.error(line, _("A unit is named by its short name, as text."))
+            return None
+        target = self.targets.get(value.strip().casefold())
+        if target is None or (not groups and not isinstance(target, OrgUnit)):
+            self.error(
+                line,
+                _("Unknown unit “%(name)s”: no unit in the municipality has that short name.")
+                % {"name": _shown(value)},
+            )
+            return None
+        return target
+
+    def steering(self, data: LDict, spec: PlanSpec) -> None:
+        steering = self.mapping(data, "steering")
+        if steering is None:
+            return
+        self.unknown_keys(steering, STEERING_KEYS, "steering")
+        seq = self.sequence(steering, "contact_units")
+        for value, line in _items(seq):
+            unit = self.unit_named(value, line, groups=False)
+            if unit is not None and unit not in spec.contact_units:
+                spec.contact_units.append(unit)
+        seq = self.sequence(steering, "support")
+        for item, line in _items(seq):
+            if not isinstance(item, LDict):
+                self.error(line, _("Each support relation is a mapping with unit, kind and supports."))
+                continue
+            self.unknown_keys(item, SUPPORT_KEYS, "support")
+            supporter = self.unit_named(item.get("unit"), self._line(item, "unit"), groups=False)
+            kind = self.choice(item, "kind", SupportRelation.Kind.choices, default=SupportRelation.Kind.COORDINATES)
+            area = self.text(item, "area", field=SupportRelation._meta.get_field("area"))
+            supported = []
+            names = self.sequence(item, "supports")
+            if not names:
+                self.error(self._line(item, "supports"), _("“%(key)s” is missing.") % {"key": "supports"})
+            for value, name_line in _items(names):
+                target = self.unit_named(value, name_line, groups=True)
+                if target is not None:
+                    supported.append(target)
+            if supporter is not None and supported:
+                spec.support.append(SupportSpec(supporter=supporter, kind=kind, supported=supported, area=area))
+        seq = self.sequence(steering, "references")
+        for item, line in _items(seq):
+            if not isinstance(item, LDict):
+                self.error(line, _("Each referenced document is a mapping with title and kind."))
+                continue
+            self.unknown_keys(item, REFERENCE_KEYS, "references")
+            title = self.text(item, "title", required=True, field=PlanReference._meta.get_field("title"))
+            kind = self.choice(item, "kind", PlanReference.Kind.choices, default=PlanReference.Kind.PROGRAMME)
+            url = self.text(item, "url", field=PlanReference._meta.get_field("url"))
+            if url and not url.startswith(("https://", "http://")):
+                self.error(self._line(item, "url"), _("“url” must be a web address starting with https://."))
+                url = ""
+            note = self.text(item, "note", field=PlanReference._meta.get_field("note"))
+            if title:
+                spec.references.append(ReferenceSpec(title=title, kind=kind, url=url, note=note))
 
     def levels(self, data: LDict) -> list[LevelSpec]:
         seq = self.sequence(data, "levels")
@@ -598,7 +697,7 @@ class _Validator:
             return []
         levels = []
         name_field = PlanLevel._meta.get_field("name")
-        for item, line in zip(seq, seq.item_lines, strict=True):
+        for item, line in _items(seq):
             if isinstance(item, str):
                 levels.append(LevelSpec(name=self.check_text(line, "name", item, required=True, field=name_field)))
                 continue
@@ -616,7 +715,7 @@ class _Validator:
 
     def goals(self, seq: LList, *, depth: int, levels: list[LevelSpec]) -> list[GoalSpec]:
         specs = []
-        for item, line in zip(seq, seq.item_lines, strict=True):
+        for item, line in _items(seq):
             if not isinstance(item, LDict):
                 self.error(line, _("A goal must be a mapping with at least “code” and “title”."))
                 continue
@@ -713,7 +812,7 @@ class _Validator:
             return []
         valid = {c for c, _label in RightsArea.Code.choices}
         out = []
-        for value, line in zip(seq, seq.item_lines, strict=True):
+        for value, line in _items(seq):
             if not isinstance(value, str) or value not in valid:
                 self.error(
                     line,
@@ -735,7 +834,7 @@ class _Validator:
             seq = self.sequence(resp, key)
             if not seq:
                 continue
-            for value, line in zip(seq, seq.item_lines, strict=True):
+            for value, line in _items(seq):
                 if not isinstance(value, str) or not value.strip():
                     self.error(line, _("A responsible unit is named by its short name, as text."))
                     continue
@@ -814,6 +913,8 @@ def _str_representer(dumper: yaml.SafeDumper, value: str):
 
 
 _Dumper.add_representer(str, _str_representer)
+# A choice set in memory (Plan.Kind.HANDLINGSPLAN) is a str subclass: written as its value.
+_Dumper.add_multi_representer(str, lambda dumper, value: _str_representer(dumper, str(value)))
 
 
 def plan_to_data(plan: Plan) -> dict[str, Any]:
@@ -883,13 +984,43 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
         if level.goal_kind:
             entry["goal_kind"] = level.goal_kind
         level_data.append(entry)
-    return {
+    out = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "plan": plan_data,
         "levels": level_data,
         "goals": [goal_data(g) for g in children.get(None, [])],
     }
+    steering: dict[str, Any] = {}
+    contact_units = [u.short_name for u in plan.contact_units.order_by("name")]
+    if contact_units:
+        steering["contact_units"] = contact_units
+    support = []
+    relations = plan.support_relations.select_related("supporter").prefetch_related(
+        "supported_units", "supported_groups"
+    )
+    for relation in relations.order_by("pk"):
+        entry = {"unit": relation.supporter.short_name, "kind": relation.kind}
+        entry["supports"] = [u.short_name for u in sorted(relation.supported_units.all(), key=lambda u: u.name)] + [
+            g.short_name for g in sorted(relation.supported_groups.all(), key=lambda g: g.name)
+        ]
+        if relation.area:
+            entry["area"] = relation.area
+        support.append(entry)
+    if support:
+        steering["support"] = support
+    references = []
+    for ref in plan.references.order_by("pk"):
+        entry = {"title": ref.title, "kind": ref.kind}
+        for key in ("url", "note"):
+            if getattr(ref, key):
+                entry[key] = getattr(ref, key)
+        references.append(entry)
+    if references:
+        steering["references"] = references
+    if steering:
+        out["steering"] = steering
+    return out
 
 
 def dump_plan(plan: Plan) -> str:

@@ -284,3 +284,51 @@ def responsible_units(plan: Plan, *, on=None) -> tuple[list[Goal], dict[int, dic
     goals = [g for g in goals if g.pk in by_goal]
     involved = sorted({uid for roles in by_goal.values() for uid in roles}, key=lambda pk: units[pk].name)
     return goals, by_goal, [units[pk] for pk in involved]
+
+
+def own_goal_ids(goals, unit_ids) -> set[int]:
+    """The ids of the goals (a queryset: a plan's, the live plans') that any of the
+    units answers for (directly, through a group or as one of "samtliga nämnder"):
+    for the goal pickers, which show them first (lib/pickers.py). Three queries,
+    however many goals; none without units."""
+    unit_ids = [pk for pk in unit_ids if pk]
+    if not unit_ids:
+        return set()
+    units = list(OrgUnit.objects.filter(pk__in=unit_ids).only("pk", "kind"))
+    return set(goals.filter(_units_filter(units)).values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class RelatedGoal:
+    goal: Goal
+    outgoing: bool  # True: this goal points at it; False: it points at this goal
+
+
+def related_goals(goal: Goal) -> list[RelatedGoal]:
+    """The goal's links to goals of other plans, both ways, in one query each way."""
+    Links = Goal.related_goals.through
+    out = Goal.objects.filter(
+        pk__in=Links.objects.filter(from_goal_id=goal.pk).values("to_goal_id"),
+        plan__municipality_id=goal.plan.municipality_id,
+    ).select_related("plan")
+    back = Goal.objects.filter(
+        pk__in=Links.objects.filter(to_goal_id=goal.pk).values("from_goal_id"),
+        plan__municipality_id=goal.plan.municipality_id,
+    ).select_related("plan")
+    key = lambda g: (g.plan.title, g.depth, g.position, g.pk)  # noqa: E731
+    return [RelatedGoal(g, True) for g in sorted(out, key=key)] + [RelatedGoal(g, False) for g in sorted(back, key=key)]
+
+
+def plan_steering(plan: Plan) -> dict:
+    """The plan's steering for its page: the units that must have a contact person (with
+    whether each has one), the support relations and the referenced documents."""
+    units = list(plan.contact_units.order_by("name"))
+    with_contact = set(plan.contact_units.filter(contacts__role="contact").values_list("pk", flat=True))
+    return {
+        "contact_units": [(unit, unit.pk in with_contact) for unit in units],
+        "missing_contact": [unit for unit in units if unit.pk not in with_contact],
+        "support": list(
+            plan.support_relations.select_related("supporter").prefetch_related("supported_units", "supported_groups")
+        ),
+        "references": list(plan.references.select_related("referenced_plan")),
+    }

@@ -19,7 +19,17 @@ from audit.services import audit_record, diff, snapshot_created, snapshot_delete
 from organisations.models import Municipality, OrgUnit, UnitGroup
 from search import index as search_index
 
-from .models import DEFAULT_ACTIVITY_STATUSES, ActivityStatus, Goal, GoalResponsibility, Plan, PlanLevel, RightsArea
+from .models import (
+    DEFAULT_ACTIVITY_STATUSES,
+    ActivityStatus,
+    Goal,
+    GoalResponsibility,
+    Plan,
+    PlanLevel,
+    PlanReference,
+    RightsArea,
+    SupportRelation,
+)
 from .planfile import GoalSpec, PlanSpec
 from .selectors import current_plan, goal_descendants, plans_like
 
@@ -64,6 +74,9 @@ def goal_snapshot(goal: Goal) -> dict[str, Any]:
     data["responsible"] = [
         f"{r.target.short_name} ({r.get_role_display()})"
         for r in goal.responsibilities.select_related("unit", "group").order_by("pk")
+    ]
+    data["related_goals"] = [
+        f"{g.code} {g.title[:60]} ({g.plan.title})" for g in goal.related_goals.select_related("plan").order_by("pk")
     ]
     return data
 
@@ -188,6 +201,17 @@ def _set_goal_relations(goal: Goal, rights_areas: Iterable[str], responsible: It
             GoalResponsibility.objects.create(goal=goal, group_id=pk, role=role)
 
 
+def _set_related_goals(goal: Goal, related: Iterable[int] | None) -> None:
+    """Link the goal to goals of the municipality's other plans (None: leave the links as
+    they are). Goals of its own plan or of another municipality are never linked."""
+    if related is None:
+        return
+    allowed = Goal.objects.filter(pk__in=list(related), plan__municipality_id=goal.plan.municipality_id).exclude(
+        plan_id=goal.plan_id
+    )
+    goal.related_goals.set(allowed)
+
+
 @transaction.atomic
 def goal_create(
     *,
@@ -197,6 +221,7 @@ def goal_create(
     fields: dict[str, Any],
     rights_areas: Iterable[str] = (),
     responsible: Iterable[Responsible] = (),
+    related_goals: Iterable[int] | None = None,
 ) -> Goal:
     siblings = plan.goals.filter(parent=parent)
     position = (siblings.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -204,6 +229,7 @@ def goal_create(
         plan=plan, parent=parent, depth=(parent.depth + 1) if parent else 1, position=position, **fields
     )
     _set_goal_relations(goal, rights_areas, responsible)
+    _set_related_goals(goal, related_goals)
     audit_record(
         municipality=plan.municipality,
         actor=by,
@@ -222,12 +248,14 @@ def goal_update(
     fields: dict[str, Any],
     rights_areas: Iterable[str],
     responsible: Iterable[Responsible],
+    related_goals: Iterable[int] | None = None,
 ) -> Goal:
     before = goal_snapshot(Goal.objects.get(pk=goal.pk))
     for name, value in fields.items():
         setattr(goal, name, value)
     goal.save()
     _set_goal_relations(goal, rights_areas, responsible)
+    _set_related_goals(goal, related_goals)
     audit_record(
         municipality=goal.plan.municipality,
         actor=by,
@@ -310,6 +338,16 @@ def plan_import(*, municipality: Municipality, spec: PlanSpec, by, as_new: bool 
             create(g.children, goal)
 
     create(spec.goals, None)
+    plan.contact_units.set(spec.contact_units)
+    for support in spec.support:
+        relation = SupportRelation.objects.create(
+            plan=plan, supporter=support.supporter, kind=support.kind, area=support.area
+        )
+        relation.supported_units.set([t for t in support.supported if isinstance(t, OrgUnit)])
+        relation.supported_groups.set([t for t in support.supported if isinstance(t, UnitGroup)])
+    PlanReference.objects.bulk_create(
+        PlanReference(plan=plan, title=r.title, kind=r.kind, url=r.url, note=r.note) for r in spec.references
+    )
     return plan
 
 
@@ -327,6 +365,40 @@ def statuses_save(*, plan: Plan, by, formset) -> None:
         obj=plan,
         changes=diff({"activity_statuses": before}, {"activity_statuses": after}),
     )
+
+
+def steering_snapshot(plan: Plan) -> dict[str, Any]:
+    return {
+        "contact_units": [u.short_name for u in plan.contact_units.order_by("name")],
+        "support_relations": [
+            "{} ({}): {}{}".format(
+                r.supporter.short_name,
+                r.get_kind_display(),
+                ", ".join(
+                    [u.short_name for u in r.supported_units.order_by("name")]
+                    + [g.short_name for g in r.supported_groups.order_by("name")]
+                ),
+                f" – {r.area}" if r.area else "",
+            )
+            for r in plan.support_relations.select_related("supporter").order_by("pk")
+        ],
+        "references": [f"{r.title} ({r.get_kind_display()})" for r in plan.references.order_by("pk")],
+    }
+
+
+@transaction.atomic
+def steering_save(*, plan: Plan, by, contact_units: Iterable[OrgUnit], support_formset, reference_formset) -> None:
+    """Save the plan's steering (the units that must have a contact person, the support
+    relations, the referenced documents) from valid forms, in one transaction with its audit."""
+    before = steering_snapshot(plan)
+    plan.contact_units.set([u for u in contact_units if u.municipality_id == plan.municipality_id])
+    support_formset.save()
+    reference_formset.save()
+    changes = diff(before, steering_snapshot(plan))
+    if changes:
+        audit_record(
+            municipality=plan.municipality, actor=by, action=AuditEvent.Action.UPDATE, obj=plan, changes=changes
+        )
 
 
 # --- Versions (docs/plan-versions.md) ----------------------------------------------------
@@ -434,11 +506,39 @@ def plan_new_version(*, plan: Plan, by) -> Plan:
         batch_size=500,
     )
     _copy_translations(Goal, new_pk)
+    _copy_steering(plan, copy, new_pk)
     changes = snapshot_created(plan_snapshot(copy))
     changes["previous_version"] = [None, f"{plan.title} (version {plan.version})"]
     changes["goals"] = [None, len(goals)]
     audit_record(municipality=plan.municipality, actor=by, action=AuditEvent.Action.CREATE, obj=copy, changes=changes)
     return copy
+
+
+def _copy_steering(plan: Plan, copy: Plan, new_pk: dict[int, int]) -> None:
+    """The steering of a plan goes with its new version: the units that must have a contact
+    person, the support relations, the referenced documents and the goals' links to goals
+    of other plans (a link between two goals of this plan follows both to their copies)."""
+    copy.contact_units.set(plan.contact_units.all())
+    for relation in plan.support_relations.prefetch_related("supported_units", "supported_groups"):
+        new = SupportRelation.objects.create(
+            plan=copy, supporter_id=relation.supporter_id, kind=relation.kind, area=relation.area
+        )
+        new.supported_units.set(relation.supported_units.all())
+        new.supported_groups.set(relation.supported_groups.all())
+    PlanReference.objects.bulk_create(
+        PlanReference(
+            plan=copy, title=r.title, kind=r.kind, referenced_plan_id=r.referenced_plan_id, url=r.url, note=r.note
+        )
+        for r in plan.references.all()
+    )
+    Links = Goal.related_goals.through
+    Links.objects.bulk_create(
+        (
+            Links(from_goal_id=new_pk[source], to_goal_id=new_pk.get(target, target))
+            for source, target in Links.objects.filter(from_goal__plan=plan).values_list("from_goal_id", "to_goal_id")
+        ),
+        batch_size=500,
+    )
 
 
 def _status_map(old: Plan, new: Plan) -> dict[int, int]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/planfil.yaml", views.plan_export, name="export"),
     path("<int:pk>/plan.xlsx", views.plan_xlsx, name="xlsx"),
     path("<int:pk>/statusar/", views.plan_statuses, name="statuses"),
+    path("<int:pk>/styrning/", views.plan_steering, name="steering"),
     path("<int:pk>/sammanfattning/", views.plan_summary, name="plan_summary"),
     path("<int:pk>/ny-version/", views.plan_new_version, name="new_version"),
     path("<int:pk>/anta/", views.plan_adopt, name="adopt"),

@@ -7,14 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from followups.selectors import goal_history
 from imports.jobs import request_import
 from imports.models import ImportJob
 from lib.forms import choice_param, int_param
 from lib.pagecache import per_user_page_cache
+from lib.tables import Column, Table
 from lib.xlsx import xlsx_response
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
@@ -22,21 +24,68 @@ from public.swedish_texts import SwedishTextsForm, edit_swedish_texts, plain_sum
 
 from . import services, versions
 from .access import get_goal_for_user, get_plan_for_user
-from .forms import ActivityStatusFormSet, AdoptForm, GoalForm, PlanForm, PlanImportForm
+from .forms import (
+    ActivityStatusFormSet,
+    AdoptForm,
+    ContactUnitsForm,
+    GoalForm,
+    PlanForm,
+    PlanImportForm,
+    ReferenceFormSet,
+    SupportFormSet,
+)
 from .models import Goal, Plan, RightsArea
 from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
-from .selectors import RESPONSIBILITIES, goal_descendants, live_plans, plan_chain, plan_tree, plans_like
+from .selectors import (
+    RESPONSIBILITIES,
+    goal_descendants,
+    live_plans,
+    plan_chain,
+    plan_tree,
+    plans_like,
+    related_goals,
+)
+from .selectors import plan_steering as steering_of
 from .spreadsheet import plan_workbook
 
 ACTIVITIES_PAGE_SIZE = 50  # the goal page's list of activities
+# Its columns (lib/tables.py), sorted through ?ordning= (by responsible unit by default).
+GOAL_ACTIVITY_TABLE = Table(
+    Column(gettext_lazy("Reference"), "nummer", ("number",), css="nowrap"),
+    Column(gettext_lazy("Activity"), "titel", ("title",)),
+    Column(gettext_lazy("Responsible unit"), "enhet", ("owner__name", "number")),
+    Column(gettext_lazy("Status"), "status", ("status__position", "status__name")),
+    default="enhet",
+)
+
+
+PLANS_PAGE_SIZE = 50
+# The plan list's columns (lib/tables.py): current plans first unless ?ordning= says otherwise
+# (PlanQuerySet.current_first, whose status order the status column sorts by).
+PLAN_TABLE = Table(
+    Column(gettext_lazy("Title"), "titel", ("title",)),
+    Column(gettext_lazy("Kind"), "typ", ("kind",)),
+    Column(gettext_lazy("Status"), "status", ("_status_order",)),
+    Column(
+        pgettext_lazy("how long a plan is valid", "Period"),
+        "period",
+        ("valid_from", "valid_to"),
+        nullable=True,
+        descending_first=True,
+    ),
+    Column(gettext_lazy("Adopted"), "antagen", ("adopted_on",), nullable=True, descending_first=True),
+    default=None,
+)
 
 
 @member_required
 def plan_list(request):
-    plans = (
+    sort = PLAN_TABLE.sort(request)
+    plans = sort.apply(
         Plan.objects.filter(municipality=request.membership.municipality).select_related("replaced_by").current_first()
     )
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    page = Paginator(plans, PLANS_PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(request, "plans/plan_list.html", {"plans": page, "page": page, "sort": sort})
 
 
 @member_required
@@ -64,6 +113,7 @@ def plan_detail(request, pk):
         "summary_form": _summary_form(plan) if request.membership.is_coordinator else None,
         "chain": plan_chain(plan),
         "adopt_form": AdoptForm(plan=plan) if request.membership.is_coordinator else None,
+        "steering": steering_of(plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -248,6 +298,7 @@ def goal_detail(request, pk):
     )
     levels = {level.depth: level for level in goal.plan.levels.all()}
     children = goal.children.order_by("position", "pk")
+    activity_sort = GOAL_ACTIVITY_TABLE.sort(request, anchor="goal-activities")
     context = {
         "goal": goal,
         "plan": goal.plan,
@@ -259,11 +310,14 @@ def goal_detail(request, pk):
         "can_edit": request.membership.is_coordinator,
         # Paged: a goal served by every unit can have a thousand activities.
         "activities": Paginator(
-            goal.activities.select_related("municipality", "owner", "status").order_by("owner__name", "number", "pk"),
+            activity_sort.apply(goal.activities.select_related("municipality", "owner", "status")),
             ACTIVITIES_PAGE_SIZE,
         ).get_page(request.GET.get("sida")),
+        "activity_sort": activity_sort,
         "events": goal.events.order_by("-starts_at", "pk"),
         "summary_form": _summary_form(goal) if request.membership.is_coordinator else None,
+        "goal_history": goal_history(goal, page=int_param(request, "omgangar", min_value=1) or 1),
+        "related_goals": related_goals(goal),
     }
     return render(request, "plans/goal_detail.html", context)
 
@@ -280,6 +334,31 @@ def plan_statuses(request, pk):
         return redirect("plans:detail", pk=plan.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/plan_statuses.html", {"plan": plan, "formset": formset}, status=status)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def plan_steering(request, pk):
+    """The plan's steering: which units must have a contact person, who supports whom, and
+    the other steering documents it refers to."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    data = request.POST if request.method == "POST" else None
+    contacts = ContactUnitsForm(data, plan=plan)
+    kwargs = {"municipality": plan.municipality}
+    support = SupportFormSet(data, instance=plan, prefix="st", form_kwargs=kwargs)
+    references = ReferenceFormSet(data, instance=plan, prefix="ref", form_kwargs={"plan": plan})
+    if request.method == "POST" and contacts.is_valid() & support.is_valid() & references.is_valid():
+        services.steering_save(
+            plan=plan,
+            by=request.user,
+            contact_units=contacts.cleaned_data["contact_units"],
+            support_formset=support,
+            reference_formset=references,
+        )
+        messages.success(request, _("The plan's steering was saved."))
+        return redirect(reverse("plans:detail", args=[plan.pk]) + "#steering")
+    context = {"plan": plan, "contacts": contacts, "support": support, "references": references}
+    return render(request, "plans/plan_steering.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _ancestors(goal: Goal) -> list[Goal]:
@@ -318,6 +397,7 @@ def goal_create(request, plan_pk):
             fields=form.goal_fields(),
             rights_areas=[a.pk for a in form.cleaned_data["rights_areas"]],
             responsible=form.responsible(),
+            related_goals=form.cleaned_data["related_goals"],
         )
         messages.success(request, _("The goal %(code)s was added.") % {"code": goal.code})
         return redirect("plans:detail", pk=plan.pk)
@@ -336,6 +416,7 @@ def goal_edit(request, pk):
             fields=form.goal_fields(),
             rights_areas=[a.pk for a in form.cleaned_data["rights_areas"]],
             responsible=form.responsible(),
+            related_goals=form.cleaned_data["related_goals"],
         )
         messages.success(request, _("The goal %(code)s was saved.") % {"code": goal.code})
         return redirect("plans:goal", pk=goal.pk)

@@ -252,6 +252,13 @@ def remiss_send(*, remiss: Remiss, by, on: date | None = None) -> int:
     return queued
 
 
+def remiss_recipients(remiss: Remiss) -> list[tuple[Body, list[str]]]:
+    """Each body with the addresses remiss_send would write to (the sending's confirmation page), in two queries."""
+    bodies = list(remiss.bodies.select_related("unit"))
+    contacts = contacts_by_unit(b.unit_id for b in bodies if b.unit_id)
+    return [(body, _recipients(body, contacts)) for body in bodies]
+
+
 @transaction.atomic
 def remiss_close(*, remiss: Remiss, by) -> Remiss:
     """Close the remiss: after this only the coordinator registers (late) answers."""

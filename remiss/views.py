@@ -1,18 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from lib import ratelimit
+from lib.confirm import confirmation
+from lib.formatting import short_date
 from lib.forms import int_param
 from lib.net import client_address
+from lib.tables import Column, Table
 from organisations.access import coordinator_required, member_required
 from plans.access import get_plan_for_user
 from reports.render import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, render_docx
@@ -34,13 +39,27 @@ from .selectors import bodies_with_answers, change_options, compilation, next_ve
 LINK_WINDOW = 3600
 
 
+REMISSES_PAGE_SIZE = 50
+# The list's columns (lib/tables.py): the latest first unless ?ordning= says otherwise.
+REMISS_TABLE = Table(
+    Column(gettext_lazy("Remiss"), "titel", ("title",)),
+    Column(gettext_lazy("Plan"), "plan", ("plan__title",)),
+    Column(gettext_lazy("Dnr"), "dnr", ("dnr",)),
+    Column(gettext_lazy("Deadline"), "sista-dag", ("deadline",), descending_first=True),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    default=None,
+)
+
+
 @member_required
 def remiss_list(request):
     """Every remiss the person sees; ?plan= for one plan's."""
     plan_id = int_param(request, "plan")
     plan = get_plan_for_user(request.user, plan_id) if plan_id is not None else None
-    remisses = list(remisses_for(request.membership, plan=plan))
-    return render(request, "remiss/remiss_list.html", {"remisses": remisses, "plan": plan})
+    sort = REMISS_TABLE.sort(request)
+    page = Paginator(sort.apply(remisses_for(request.membership, plan=plan)), REMISSES_PAGE_SIZE)
+    page = page.get_page(request.GET.get("sida"))
+    return render(request, "remiss/remiss_list.html", {"remisses": page, "page": page, "sort": sort, "plan": plan})
 
 
 def _remiss_fields(form) -> dict:
@@ -97,7 +116,7 @@ def remiss_edit(request, pk):
 
 
 @member_required
-def remiss_detail(request, pk, send_form=None, status=200):
+def remiss_detail(request, pk, status=200):
     remiss = get_remiss_for_user(request.user, pk)
     membership = request.membership
     bodies = bodies_with_answers(remiss)
@@ -114,7 +133,6 @@ def remiss_detail(request, pk, send_form=None, status=200):
         "bodies": bodies,
         "coordinator": coordinator,
         "contact": membership.is_contact,
-        "send_form": send_form or (SendForm(initial={"sent_on": timezone.localdate()}) if remiss.is_draft else None),
         "history": history_for(remiss) if coordinator else None,
     }
     if coordinator:
@@ -128,10 +146,57 @@ def remiss_detail(request, pk, send_form=None, status=200):
     return render(request, "remiss/remiss_detail.html", context, status=status)
 
 
+def _crumbs(remiss):
+    return [(_("Remisses"), reverse("remiss:list")), (remiss.title, reverse("remiss:detail", args=[remiss.pk]))]
+
+
+def _send_confirmation(request, remiss, form, status=200):
+    """The sending's confirmation page: who gets e-mail, with the sending date to fill in."""
+    recipients = services.remiss_recipients(remiss)
+    emails = sum(len(addresses) for _body, addresses in recipients)
+    silent = [body.display_name for body, addresses in recipients if not addresses]
+    return confirmation(
+        request,
+        title=_("Send the remiss?"),
+        subject=remiss.title,
+        what=ngettext(
+            "The remiss of %(plan)s goes to %(count)d body, with the answer date %(deadline)s.",
+            "The remiss of %(plan)s goes to %(count)d bodies, with the answer date %(deadline)s.",
+            len(recipients),
+        )
+        % {"plan": remiss.plan.title, "count": len(recipients), "deadline": short_date(remiss.deadline)},
+        consequences=[
+            ngettext(
+                "%(count)d e-mail is sent now: a unit's contact persons, an external organisation at its address "
+                "with its own link.",
+                "%(count)d e-mails are sent now: a unit's contact persons, an external organisation at its address "
+                "with its own link.",
+                emails,
+            )
+            % {"count": emails},
+            _("No e-mail goes to %(names)s: no contact person with an e-mail address.") % {"names": ", ".join(silent)}
+            if silent
+            else "",
+            _("The remissunderlag (the plan version as PDF and Word) is made and attached to the remiss."),
+            _("The remiss, its bodies and its answer date can no longer be changed."),
+        ],
+        button=_("Yes, send the remiss"),
+        cancel_url=reverse("remiss:detail", args=[remiss.pk]),
+        breadcrumbs=_crumbs(remiss),
+        form=form,
+        status=status,
+    )
+
+
 @coordinator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remiss_send(request, pk):
     remiss = get_remiss_for_user(request.user, pk, write=True)
+    if not remiss.is_draft:
+        messages.error(request, _("The remiss has already been sent."))
+        return redirect("remiss:detail", pk=remiss.pk)
+    if request.method == "GET":
+        return _send_confirmation(request, remiss, SendForm(initial={"sent_on": timezone.localdate()}))
     form = SendForm(request.POST)
     if form.is_valid():
         try:
@@ -142,7 +207,7 @@ def remiss_send(request, pk):
         else:
             messages.success(request, _("The remiss was sent: %(n)s e-mails are on their way.") % {"n": queued})
             return redirect("remiss:detail", pk=remiss.pk)
-    return remiss_detail(request, pk, send_form=form, status=400)
+    return _send_confirmation(request, remiss, form, status=400)
 
 
 @coordinator_required
@@ -160,9 +225,36 @@ def underlag_request(request, pk):
 
 
 @coordinator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remiss_close(request, pk):
     remiss = get_remiss_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        if not remiss.is_sent:
+            messages.error(request, _("Only a sent remiss can be closed."))
+            return redirect("remiss:detail", pk=remiss.pk)
+        bodies = remiss.bodies.count()
+        waiting = remiss.bodies.filter(answer__isnull=True).count()
+        return confirmation(
+            request,
+            title=_("Close the remiss?"),
+            subject=remiss.title,
+            what=_("The remiss is closed to answers."),
+            consequences=[
+                ngettext(
+                    "%(waiting)d of %(count)d body has not answered: it can no longer answer itself.",
+                    "%(waiting)d of %(count)d bodies have not answered: they can no longer answer themselves.",
+                    bodies,
+                )
+                % {"waiting": waiting, "count": bodies}
+                if waiting
+                else _("Every body has answered."),
+                _("External organisations' personal links stop taking answers; nobody is sent an e-mail."),
+                _("After closing, only the coordinator registers answers, marked as received late."),
+            ],
+            button=_("Yes, close the remiss"),
+            cancel_url=reverse("remiss:detail", args=[remiss.pk]),
+            breadcrumbs=_crumbs(remiss),
+        )
     try:
         services.remiss_close(remiss=remiss, by=request.user)
     except services.RemissRefused as exc:

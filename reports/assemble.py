@@ -30,6 +30,7 @@ from plans.models import Plan
 
 from .chapters import changes, consultations, framing, funding, goals, indicators, inventories
 from .chapters import events as events_chapter
+from .chapters import outreach as outreach_chapter
 from .chapters.common import iso, long_date, paragraphs
 from .chapters.inventories import inventory_period, report_inventories
 from .document import Document, Heading, Paragraph, Table
@@ -97,6 +98,9 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
         doc, municipality=municipality, start=period_start, end=period_end, today=today,
         codes={pk: code for pk, (code, _title) in src.goals.items()},
     )  # fmt: skip
+    read_outreach = outreach_chapter.add(
+        doc, municipality=municipality, start=period_start, end=period_end, today=today
+    )
     read_inventories: dict = {}
     shown = inventories.add(doc, plan=plan, start=period_start, end=period_end, read_on=today, read=read_inventories)
     read_funding = funding.add(doc, src=src, full=full)
@@ -126,6 +130,7 @@ def _council_document(report: CouncilReport, step: Progress) -> tuple[Document, 
         "waiting_decision_dates": read_consultations["waiting_decision_dates"],
         "inventories": [[i.pk, iso(i.finalised_on)] for i in shown],
         **read_events,
+        **read_outreach,
         **read_inventories,
         **read_funding,
     }

@@ -1,12 +1,17 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
 from followups.access import get_report_for_user
+from lib.confirm import confirmation
+from lib.tables import Column, Table
 from organisations.access import coordinator_required, member_required
 
 from . import jobs, services
@@ -19,21 +24,38 @@ from .render import DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, render_docx, render_pdf
 FORMATS = {"pdf": PDF_CONTENT_TYPE, "docx": DOCX_CONTENT_TYPE}
 
 
+REPORTS_PAGE_SIZE = 50
+# The list's columns (lib/tables.py): the latest written first unless ?ordning= says otherwise.
+REPORT_TABLE = Table(
+    Column(gettext_lazy("Report"), "titel", ("title",)),
+    Column(gettext_lazy("Plan"), "plan", ("plan__title",)),
+    Column(gettext_lazy("Follow-up rounds")),
+    Column(gettext_lazy("Latest build")),
+    default=None,
+)
+
+
 @member_required
 def report_list(request):
     membership = request.membership
-    reports = list(
-        CouncilReport.objects.filter(municipality=membership.municipality)
-        .select_related("plan")
-        .prefetch_related("rounds")
-    )
+    sort = REPORT_TABLE.sort(request)
+    page = Paginator(
+        sort.apply(
+            CouncilReport.objects.filter(municipality=membership.municipality)
+            .select_related("plan")
+            .prefetch_related("rounds")
+        ),
+        REPORTS_PAGE_SIZE,
+    ).get_page(request.GET.get("sida"))
+    reports = list(page)
     latest = {}
     for build in Build.objects.filter(report__in=reports, status=Build.Status.DONE).order_by("requested_at", "pk"):
         latest[build.report_id] = build
     for build in latest.values():
         build.downloadable = may_download(membership, build, build)
     rows = [(r, latest.get(r.pk)) for r in reports]
-    return render(request, "reports/report_list.html", {"rows": rows, "can_write": membership.is_coordinator})
+    context = {"rows": rows, "page": page, "sort": sort, "can_write": membership.is_coordinator}
+    return render(request, "reports/report_list.html", context)
 
 
 @coordinator_required
@@ -78,7 +100,28 @@ def report_delete(request, pk):
         services.council_report_delete(report=report, by=request.user)
         messages.success(request, _("The report “%(title)s” was deleted.") % {"title": report.title})
         return redirect("reports:list")
-    return render(request, "reports/report_confirm_delete.html", {"report": report})
+    builds = report.builds.count()
+    return confirmation(
+        request,
+        title=_("Delete the council report?"),
+        subject=report.title,
+        what=_("The report and its texts are deleted."),
+        consequences=[
+            ngettext(
+                "Its %(count)d built file set (PDF and Word) is deleted too.",
+                "Its %(count)d built file sets (PDF and Word) are deleted too.",
+                builds,
+            )
+            % {"count": builds}
+            if builds
+            else "",
+            _("Copies already downloaded or sent to the council are not affected."),
+            _("The history of the changes is kept."),
+        ],
+        button=_("Yes, delete the report"),
+        cancel_url=reverse("reports:detail", args=[report.pk]),
+        danger=True,
+    )
 
 
 @member_required

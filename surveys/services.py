@@ -137,10 +137,8 @@ def survey_finalise(*, survey: Survey, by) -> Survey:
     now on, and all it shows. Audited."""
     _submissions_lock(survey, exclusive=True)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.status == Survey.Status.FINALISED:
-        raise NotFinalisable(_("The results are already finalised."))
-    if survey.status == Survey.Status.DRAFT or survey.is_answerable():
-        raise NotFinalisable(_("Close the survey before finalising its results."))
+    if refused := survey_finalise_refused(survey):
+        raise NotFinalisable(refused)
     shuffle_storage(survey)
     old = survey.get_status_display()
     survey.release = release_tables(survey)
@@ -149,6 +147,15 @@ def survey_finalise(*, survey: Survey, by) -> Survey:
     survey.save(update_fields=["release", "status", "finalised_on"])
     _audit(survey, by, AuditEvent.Action.UPDATE, {"status": [old, survey.get_status_display()]})
     return survey
+
+
+def survey_finalise_refused(survey: Survey) -> str:
+    """Why the survey's results cannot be finalised now ("" if they can): the confirmation page asks too."""
+    if survey.status == Survey.Status.FINALISED:
+        return _("The results are already finalised.")
+    if survey.status == Survey.Status.DRAFT or survey.is_answerable():
+        return _("Close the survey before finalising its results.")
+    return ""
 
 
 def close_ended_surveys(*, on: date | None = None) -> int:

@@ -3,12 +3,15 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,10 +19,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.selectors import history_for
 from inventories.models import Inventory
 from lib import ratelimit
+from lib.confirm import confirmation
 from lib.forms import int_param
 from lib.net import client_address
 from lib.origin import sent_from_this_site
 from lib.result_tables import tables_csv, tables_xlsx
+from lib.tables import Column, Table
 from organisations.access import member_required
 from public.links import site_address
 
@@ -143,14 +148,35 @@ def thanks(request, token):
 # --- Staff -------------------------------------------------------------------------------
 
 
+SURVEYS_PAGE_SIZE = 50
+# The survey table's columns (lib/tables.py): the latest opened first unless ?ordning= says otherwise.
+SURVEY_TABLE = Table(
+    Column(gettext_lazy("Survey"), "namn", ("name",)),
+    Column(gettext_lazy("Inventory"), "inventering", ("inventory__name",), nullable=True),
+    Column(gettext_lazy("Unit"), "enhet", ("unit__short_name",), nullable=True),
+    Column(gettext_lazy("Open"), "oppen", ("opens_on", "closes_on"), descending_first=True, css="nowrap"),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    default="-oppen",
+)
+
+
 @member_required
 def survey_list(request):
     membership = request.membership
-    surveys = Survey.objects.filter(municipality=membership.municipality).select_related("unit", "inventory")
+    sort = SURVEY_TABLE.sort(request, anchor="h-surveys")
+    surveys = sort.apply(
+        Survey.objects.filter(municipality=membership.municipality).select_related("unit", "inventory")
+    )
+    surveys = Paginator(surveys, SURVEYS_PAGE_SIZE).get_page(request.GET.get("sida"))
     inventories = Inventory.objects.filter(municipality=membership.municipality).annotate(
         survey_count=Count("surveys", distinct=True), note_count=Count("notes", distinct=True)
     )
-    context = {"surveys": surveys, "inventories": inventories, "can_create": membership.may_register_activities}
+    context = {
+        "surveys": surveys,
+        "sort": sort,
+        "inventories": inventories,
+        "can_create": membership.may_register_activities,
+    }
     return render(request, "surveys/survey_list.html", context)
 
 
@@ -240,9 +266,21 @@ def _question_form(request, survey, question):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_delete(request, pk):
     question = get_question_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        return confirmation(
+            request,
+            title=_("Remove the question?"),
+            subject=question.text("sv"),
+            what=_("The question is removed from the survey “%(name)s”, in every language.")
+            % {"name": question.survey.name},
+            consequences=[_("The survey's history keeps the question's Swedish text.")],
+            button=_("Yes, remove the question"),
+            cancel_url=reverse("surveys:detail", args=[question.survey_id]),
+            danger=True,
+        )
     try:
         services.question_delete(question=question, by=request.user)
     except services.SurveyLocked as exc:
@@ -325,9 +363,34 @@ def staff_entry(request, pk):
 
 
 @member_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def survey_finalise(request, pk):
     survey = get_survey_for_user(request.user, pk, write=True)
+    if request.method == "GET":
+        if refused := services.survey_finalise_refused(survey):
+            return _locked_redirect(request, survey, refused)
+        answers = survey.responses.count()
+        return confirmation(
+            request,
+            title=_("Finalise the results?"),
+            subject=survey.name,
+            what=ngettext(
+                "The results are fixed from the %(count)d answer the survey has now.",
+                "The results are fixed from the %(count)d answers the survey has now.",
+                answers,
+            )
+            % {"count": answers},
+            consequences=[
+                _("No answer can be added after this, not even a paper or interview answer."),
+                _("The result tables are shown from then on, with small counts hidden."),
+                _("The results are shown at the survey's link for everyone, as the survey's results are published.")
+                if survey.results_published
+                else _("The results are not shown at the survey's link: the survey's results are not published."),
+                _("To ask again, make a new version of the survey."),
+            ],
+            button=_("Yes, finalise the results"),
+            cancel_url=reverse("surveys:detail", args=[survey.pk]),
+        )
     try:
         services.survey_finalise(survey=survey, by=request.user)
     except services.NotFinalisable as exc:

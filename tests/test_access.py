@@ -111,7 +111,8 @@ EXPECTED = {
     # The coordinator's page of the public site: always their own municipality's (no id in the URL).
     "public_staff:site": COORDINATOR_PAGE,
     "public_staff:site_texts": COORDINATOR_POST_ONLY,
-    "public_staff:publish": COORDINATOR_POST_ONLY,
+    # GET: the confirmation page (lib/confirm.py); the world's site lacks what publishing needs: back to the site page.
+    "public_staff:publish": COORDINATOR_PAGE | {"coordinator": 302, "other_coordinator": 302},
     "public_staff:unpublish": COORDINATOR_POST_ONLY,
     "plans:list": MEMBER_PAGE,
     "plans:create": COORDINATOR_PAGE,
@@ -122,6 +123,7 @@ EXPECTED = {
     "plans:export": COORDINATOR_OBJECT,
     "plans:xlsx": MEMBER_OBJECT,
     "plans:statuses": COORDINATOR_OBJECT,
+    "plans:steering": COORDINATOR_OBJECT,
     "plans:make_current": MEMBER_POST_ONLY,
     "plans:goal_create": COORDINATOR_OBJECT,
     "plans:goal": MEMBER_OBJECT,
@@ -142,8 +144,8 @@ EXPECTED = {
     "remiss:create": COORDINATOR_OBJECT,
     "remiss:detail": MEMBER_OBJECT | {"contact_b": 404},
     "remiss:edit": COORDINATOR_OBJECT,  # the draft remiss
-    "remiss:send": COORDINATOR_POST_ONLY,
-    "remiss:close": COORDINATOR_POST_ONLY,
+    "remiss:send": COORDINATOR_OBJECT,  # GET: the confirmation page with the sending date (lib/confirm.py)
+    "remiss:close": COORDINATOR_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "remiss:underlag": COORDINATOR_POST_ONLY,  # makes the remissunderlag again (a draft, or after a failure)
     "remiss:publish": COORDINATOR_OBJECT,  # the confirmation page before the public site
     "remiss:unpublish": COORDINATOR_POST_ONLY,
@@ -163,7 +165,7 @@ EXPECTED = {
     "activities:edit": UNIT_A_OBJECT,
     "activities:delete": UNIT_A_OBJECT,
     "activities:note_add": MEMBER_POST_ONLY,
-    "activities:note_delete": MEMBER_POST_ONLY,
+    "activities:note_delete": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "activities:note_public": MEMBER_POST_ONLY,
     "activities:public_texts": UNIT_A_OBJECT,
     "activities:export": MEMBER_OBJECT,
@@ -172,9 +174,47 @@ EXPECTED = {
     "events:list": MEMBER_PAGE | {"representative": 200},
     "events:create": UNIT_WRITER_PAGE,
     "events:detail": MEMBER_OBJECT | {"representative": 200},
+    "events:ics": MEMBER_OBJECT | {"representative": 200},
     "events:edit": UNIT_A_OBJECT,
     "events:delete": UNIT_A_OBJECT,
     "events:copy": UNIT_A_OBJECT,
+    # The knowledge bank (practice/): the walk's example is Stockholm's and shared, so the other
+    # municipality's coordinator reads it and may take it up, but never changes or unshares it.
+    "practice:list": MEMBER_PAGE,
+    "practice:create": UNIT_WRITER_PAGE,
+    "practice:detail": MEMBER_OBJECT | {"other_coordinator": 200},
+    "practice:edit": COORDINATOR_OBJECT | {"other_coordinator": 403},
+    "practice:publish": COORDINATOR_OBJECT | {"other_coordinator": 403},
+    "practice:adopt": UNIT_WRITER_OBJECT | {"other_coordinator": 200},
+    # Training and competence (competence/): staff read; the coordinator keeps the trainings and staff
+    # groups; occasions and headcounts by the coordinator and the units' contacts (unit A's occasion).
+    "competence:list": MEMBER_PAGE,
+    "competence:create": COORDINATOR_PAGE,
+    "competence:detail": MEMBER_OBJECT,
+    "competence:edit": COORDINATOR_OBJECT,
+    "competence:occasion_create": UNIT_WRITER_OBJECT,
+    "competence:occasion_edit": UNIT_A_OBJECT,
+    "competence:occasion_delete": UNIT_A_OBJECT,
+    "competence:overview": MEMBER_PAGE,
+    "competence:headcounts": UNIT_A_OBJECT,
+    "competence:staff_groups": COORDINATOR_PAGE,
+    "competence:share_settings": COORDINATOR_OBJECT,
+    # Outreach counts (outreach/): staff read every unit's; a unit's month is entered by its contact
+    # and the coordinator.
+    "outreach:list": MEMBER_PAGE,
+    "outreach:summary": MEMBER_PAGE,
+    "outreach:month": UNIT_A_OBJECT,
+    # The decision log (decisions/): staff read it, the coordinator keeps it.
+    "decisions:list": MEMBER_PAGE,
+    "decisions:create": COORDINATOR_PAGE,
+    "decisions:detail": MEMBER_OBJECT,
+    "decisions:edit": COORDINATOR_OBJECT,
+    "decisions:analysis": COORDINATOR_OBJECT,
+    "decisions:bodies": MEMBER_PAGE,
+    "decisions:body_create": COORDINATOR_PAGE,
+    "decisions:body": MEMBER_OBJECT,
+    "decisions:body_edit": COORDINATOR_OBJECT,
+    "decisions:meeting_create": COORDINATOR_OBJECT,
     "followups:rounds": MEMBER_PAGE,
     "followups:round_create": COORDINATOR_PAGE,
     "followups:round": MEMBER_OBJECT,
@@ -199,13 +239,14 @@ EXPECTED = {
     "inbox:remind_round": COORDINATOR_OBJECT,
     "inbox:remind_consultation": COORDINATOR_OBJECT,
     "consultations:detail": CONSULTATION_OBJECT,
+    "consultations:ics": CONSULTATION_OBJECT,
     "consultations:edit": UNIT_A_OBJECT,
     "consultations:delete": UNIT_A_OBJECT,
     "consultations:item_create": UNIT_A_OBJECT,
     "consultations:item_edit": UNIT_A_OBJECT,
     "consultations:item_delete": UNIT_A_OBJECT,  # a page that says what would be removed
     "consultations:view_create": UNIT_A_OBJECT,
-    "consultations:view_delete": MEMBER_POST_ONLY,
+    "consultations:view_delete": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "consultations:feedback": UNIT_A_OBJECT,
     "consultations:trace": CONSULTATION_OBJECT,
     "consultations:view_publish": MEMBER_POST_ONLY,
@@ -215,9 +256,11 @@ EXPECTED = {
     "consultations:figures_xlsx": MEMBER_PAGE,
     "consultations:minutes_edit": UNIT_A_OBJECT,
     "consultations:minutes": MEMBER_OBJECT | {"representative": 404},  # a draft: not theirs to see
-    "consultations:minutes_send": MEMBER_POST_ONLY,
+    # GET: the confirmation page of the reviewers chosen on the minutes page; none chosen: back there.
+    "consultations:minutes_send": UNIT_A_OBJECT | {"contact_a": 302, "coordinator": 302},
     "consultations:minutes_comment": MEMBER_POST_ONLY | {"representative": 405},
-    "consultations:minutes_approve": MEMBER_POST_ONLY,
+    # Draft minutes of a consultation with representatives: the confirmation sends them back to the minutes.
+    "consultations:minutes_approve": UNIT_A_OBJECT | {"contact_a": 302, "coordinator": 302},
     # Draft minutes: the publish page sends those who may publish back to the minutes.
     "consultations:minutes_publish": UNIT_A_OBJECT | {"contact_a": 302, "coordinator": 302},
     "consultations:minutes_supersede": MEMBER_POST_ONLY,
@@ -232,7 +275,7 @@ EXPECTED = {
     # consultation (its invited representative too); attached and removed by POST only.
     "documents:download": CONSULTATION_OBJECT,
     "documents:upload": MEMBER_POST_ONLY,
-    "documents:delete": MEMBER_POST_ONLY,
+    "documents:delete": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "surveys:list": MEMBER_PAGE,
     "surveys:create": UNIT_WRITER_PAGE,
     "surveys:detail": MEMBER_OBJECT,
@@ -240,7 +283,7 @@ EXPECTED = {
     "surveys:delete": UNIT_A_OBJECT,
     "surveys:question_create": UNIT_A_OBJECT,
     "surveys:question_edit": UNIT_A_OBJECT,
-    "surveys:question_delete": MEMBER_POST_ONLY,
+    "surveys:question_delete": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "surveys:status": MEMBER_POST_ONLY,
     "surveys:new_version": MEMBER_POST_ONLY,
     "surveys:entry": UNIT_A_OBJECT,
@@ -252,7 +295,8 @@ EXPECTED = {
     "survey_public:results": NOT_FOUND,
     "survey_public:results_xlsx": NOT_FOUND,
     "survey_public:results_csv": NOT_FOUND,
-    "surveys:finalise": MEMBER_POST_ONLY,
+    # An open survey: the confirmation sends those who may finalise back to the survey (close it first).
+    "surveys:finalise": UNIT_A_OBJECT | {"contact_a": 302, "coordinator": 302},
     "surveys:results_xlsx": NOT_FINALISED,
     "surveys:results_csv": NOT_FINALISED,
     "inventories:create": UNIT_WRITER_PAGE,
@@ -260,12 +304,12 @@ EXPECTED = {
     "inventories:edit": UNIT_A_OBJECT,
     "inventories:delete": UNIT_A_OBJECT,
     "inventories:results": MEMBER_OBJECT,
-    "inventories:finalise": MEMBER_POST_ONLY,
+    "inventories:finalise": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "inventories:results_xlsx": NOT_FINALISED,
     "inventories:results_csv": NOT_FINALISED,
     "inventories:theme_create": UNIT_A_OBJECT,
     "inventories:theme_edit": UNIT_A_OBJECT,
-    "inventories:theme_delete": MEMBER_POST_ONLY,
+    "inventories:theme_delete": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "inventories:note_create": UNIT_A_OBJECT,
     "inventories:note_edit": UNIT_A_OBJECT,
     "inventories:note_delete": UNIT_A_OBJECT,
@@ -274,7 +318,7 @@ EXPECTED = {
     "inventories:code": MEMBER_POST_ONLY,
     "inventories:recommendation_create": UNIT_A_OBJECT,
     "inventories:recommendation_edit": UNIT_A_OBJECT,
-    "inventories:recommendation_delete": MEMBER_POST_ONLY,
+    "inventories:recommendation_delete": UNIT_A_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "inventories:recommendation_activity": UNIT_A_OBJECT,
     # A published inventory's results are public; this one is not published.
     "inventory_public:results": NOT_FOUND,
@@ -395,6 +439,13 @@ POST_EXPECTED = {
     "events:edit": UNIT_A_OBJECT,
     "events:delete": UNIT_A_OBJECT,
     "events:copy": UNIT_A_OBJECT,
+    "practice:edit": COORDINATOR_OBJECT | {"other_coordinator": 403},
+    "practice:publish": COORDINATOR_OBJECT | {"other_coordinator": 403},
+    "practice:adopt": UNIT_WRITER_OBJECT | {"other_coordinator": 200},
+    "competence:occasion_edit": UNIT_A_OBJECT,
+    "competence:occasion_delete": UNIT_A_OBJECT,
+    "competence:headcounts": UNIT_A_OBJECT,
+    "outreach:month": UNIT_A_OBJECT,
     "activities:note_delete": UNIT_A_OBJECT,
     "activities:note_public": UNIT_A_OBJECT,
     "followups:report_edit": UNIT_A_OBJECT,
@@ -423,6 +474,7 @@ POST_EXPECTED = {
     "inventories:delete": UNIT_A_OBJECT,
     "inventories:finalise": UNIT_A_OBJECT,
     "surveys:finalise": UNIT_A_OBJECT,
+    "surveys:question_delete": UNIT_A_OBJECT,
     "inventories:theme_create": UNIT_A_OBJECT,
     "inventories:theme_edit": UNIT_A_OBJECT,
     "inventories:theme_delete": UNIT_A_OBJECT,
@@ -501,6 +553,28 @@ def event_of(world):
     if created:
         event.organisers.set([world.unit_a])
     return event
+
+
+def practice_example_of(world):
+    """Stockholm's practice example, shared with every municipality. Written
+    directly, unaudited: the tests count audit events."""
+    from django.utils import timezone
+
+    from practice.models import PracticeExample
+
+    example, created = PracticeExample.objects.get_or_create(
+        municipality=world.municipality,
+        title="Stötta föräldranätverk",
+        defaults={
+            "organisation": "Haninge kommun",
+            "summary": "Föräldrarna startade ett romskt föräldranätverk.",
+            "is_published": True,
+            "published_at": timezone.now(),
+        },
+    )
+    if created:
+        example.rights_areas.set(["utbildning"])
+    return example
 
 
 def translated_event_of(world):
@@ -751,6 +825,37 @@ def remiss_attachment_of(world, remiss):
     return attachment
 
 
+def decision_of(world):
+    """A decision of the steering group, linked to the world's consultation. Written directly, unaudited."""
+    from datetime import date
+
+    from decisions.models import Body, ConsequenceAnalysis, Decision
+
+    body, _created = Body.objects.get_or_create(
+        municipality=world.municipality, name="Styrgruppen för romsk inkludering", defaults={"kind": "styrgrupp"}
+    )
+    decision, created = Decision.objects.get_or_create(
+        municipality=world.municipality,
+        body=body,
+        title="Handlingsplanen remitteras",
+        defaults={"decided_on": date(2026, 3, 20), "paragraph": "§ 4", "affects_minority": True},
+    )
+    if created:
+        decision.consultations.set([world.consultation])
+        analysis = ConsequenceAnalysis.objects.create(
+            decision=decision, effects="Fler familjer nås.", consultation_held=True, conclusion="Positiv."
+        )
+        analysis.consultations.set([world.consultation])
+    return decision
+
+
+def decisions_kwargs(name: str, world) -> dict:
+    decision = decision_of(world)
+    if name.startswith("decisions:body") or name == "decisions:meeting_create":
+        return {"pk": decision.body_id}
+    return {"pk": decision.pk}
+
+
 def remiss_kwargs(name: str, world) -> dict:
     remiss = remiss_of(world)
     if name in ("remiss:edit", "remiss:send"):
@@ -794,6 +899,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "plans:export": world.plan.pk,
         "plans:xlsx": world.plan.pk,
         "plans:statuses": world.plan.pk,
+        "plans:steering": world.plan.pk,
         "plans:make_current": world.plan.pk,
         "plans:goal_create": world.plan.pk,
         "plans:goal": world.result_goal.pk,
@@ -826,6 +932,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         "reports:unit_pdf": world.report_a.pk,
         "reports:unit_docx": world.report_a.pk,
         "consultations:detail": world.consultation.pk,
+        "consultations:ics": world.consultation.pk,
         "consultations:edit": world.consultation.pk,
         "consultations:delete": world.consultation.pk,
         "consultations:item_create": world.consultation.pk,
@@ -862,6 +969,15 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
     }
     if name.startswith("events:") and params:
         return {"pk": event_of(world).pk}
+    if name.startswith("practice:") and params:
+        return {"pk": practice_example_of(world).pk}
+    if name == "outreach:month":
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        return {"unit_pk": world.unit_a.pk, "year": today.year, "month": today.month}
+    if name.startswith("decisions:") and params:
+        return decisions_kwargs(name, world)
     if name.startswith("survey_public:"):
         return {"token": survey_of(world).token}
     if name.startswith("reports:build_"):
@@ -906,6 +1022,10 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {}
     if name.startswith("indicators:"):
         return {params[0]: indicator_objects(world)[name]}
+    if name.startswith("competence:"):
+        from competence.tests.factories import competence_objects
+
+        return {params[0]: competence_objects(world)[name]}
     assert params in (["pk"], ["plan_pk"]), f"{name}: add its parameters to kwargs_for"
     return {params[0]: objects[name]}
 

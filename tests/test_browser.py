@@ -501,7 +501,10 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     # Closed, then finalised: from then on the tables, and no more answers.
     page.goto(reverse("surveys:detail", args=[survey.pk]))
     page.get_by_role("button", name="Stäng enkäten").click()
-    page.get_by_role("button", name="Fastställ resultaten").click()
+    page.get_by_role("link", name="Fastställ resultaten").click()  # its confirmation page (lib/confirm.py)
+    assert "Resultaten fastställs utifrån de 8 svar som enkäten har nu." in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, fastställ resultaten").click()
     page.wait_for_url(f"**{reverse('surveys:results', args=[survey.pk])}")
     main = page.get_by_role("main")
     assert "Resultaten är fastställda. Inga svar kan läggas till från och med nu." in page.inner_text("body")
@@ -533,7 +536,8 @@ def test_a_survey_answered_in_two_languages_and_its_suppressed_results(page, bro
     # The inventory the survey counts in, finalised in turn: by age group, the same protection.
     page.goto(reverse("inventories:results", args=[inventory.pk]))
     assert page.get_by_role("main").locator("table").count() == 0
-    page.get_by_role("button", name="Fastställ resultaten").click()
+    page.get_by_role("link", name="Fastställ resultaten").click()
+    page.get_by_role("button", name="Ja, fastställ resultaten").click()
     main = page.get_by_role("main")
     assert page.get_by_role("heading", level=1).inner_text() == "Resultat: Behovsinventering om läxhjälp"
     age_table = main.locator("table.result-table").filter(has=page.locator("caption", has_text="Åldersgrupper"))

@@ -23,7 +23,7 @@ from tests.test_access import EXPECTED, app_urls, kwargs_for
 ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "activities", "consultations", "followups", "home", "indicators", "inventories", "lib", "opendata",
-    "organisations", "plans", "remiss", "reports", "surveys",
+    "organisations", "plans", "practice", "remiss", "reports", "surveys",
 ]  # fmt: skip
 READS = re.compile(
     r"""(?:GET|query_params)\.(?:get|getlist)\(\s*["']([\w-]+)["']"""

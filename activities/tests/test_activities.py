@@ -171,6 +171,54 @@ def test_list_queries_do_not_grow_with_activities(world):
     assert _count_queries(client, url) == one
 
 
+def _listed_titles(response) -> list[str]:
+    return [a.title for a in response.context["page"].object_list]
+
+
+def test_the_list_sorts_by_its_columns_and_page_two_keeps_sort_and_filter(world):
+    """?ordning= sorts the list (stable: the tiebreak keeps equal titles in one
+    order); a sorted, filtered list's second page keeps both, and its links do."""
+    for i in range(55):
+        make_activity(world.plan, world.unit_b, [world.result_goal], title=f"Läxhjälp {i:02d}")
+    client = world.client("reader")
+    url = reverse("activities:list")
+    by_unit = {"plan": world.plan.pk, "enhet": world.unit_b.pk}
+    ascending = client.get(url, by_unit | {"ordning": "titel"})
+    assert _listed_titles(ascending)[:2] == ["Läxhjälp 00", "Läxhjälp 01"]
+    descending = client.get(url, by_unit | {"ordning": "-titel"})
+    assert _listed_titles(descending)[:2] == ["Läxhjälp 54", "Läxhjälp 53"]
+    page = descending.content.decode()
+    assert 'aria-sort="descending"' in page and '<input type="hidden" name="ordning" value="-titel">' in page
+    second = client.get(url, by_unit | {"ordning": "-titel", "sida": 2})
+    assert _listed_titles(second) == ["Läxhjälp 04", "Läxhjälp 03", "Läxhjälp 02", "Läxhjälp 01", "Läxhjälp 00"]
+    assert "Brobyggare i socialtjänsten" not in second.content.decode()  # world.activity is unit A's
+    html = second.content.decode()
+    assert f'href="?plan={world.plan.pk}&amp;enhet={world.unit_b.pk}&amp;ordning=-titel&amp;sida=1" rel="prev"' in html
+    # A sort link keeps the filter and starts again on page 1.
+    assert f'href="?plan={world.plan.pk}&amp;enhet={world.unit_b.pk}&amp;ordning=titel"' in html
+    # An unknown column is the default order (by reference number).
+    default = client.get(url, by_unit | {"ordning": "budget"})
+    assert _listed_titles(default)[:2] == ["Läxhjälp 00", "Läxhjälp 01"]
+    assert 'aria-sort="ascending"' in default.content.decode()
+
+
+def test_sorted_paged_list_queries_do_not_grow_with_activities(world):
+    client = world.client("coordinator")
+    url = f"{reverse('activities:list')}?plan={world.plan.pk}&ordning=-enhet&sida=2"
+    for i in range(50):
+        make_activity(world.plan, world.unit_b if i % 2 else world.unit_a, [world.goal])
+    client.get(url)  # the counts by status into the shared cache
+    few = _count_queries(client, url)  # one row on page 2
+    for i in range(50):
+        a = make_activity(world.plan, world.unit_b if i % 2 else world.unit_a, [world.goal, world.result_goal])
+        a.co_units.set([world.unit_ks])
+    client.get(url)
+    response = client.get(url)
+    assert len(response.context["page"].object_list) == 50
+    assert _count_queries(client, url) == few
+    assert _count_queries(client, url.replace("-enhet", "status")) == few
+
+
 def test_the_counts_by_status_show_each_change_on_the_next_view(world):
     """The list's and the start page's counts by status come from the shared
     cache: every change to the plan's activities or statuses shows at once."""

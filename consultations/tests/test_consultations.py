@@ -300,6 +300,7 @@ def test_query_counts_do_not_grow(world):
         reverse("consultations:overdue"),
         reverse("consultations:trace", args=[world.view.pk]),
         reverse("consultations:figures") + "?ar=2026",
+        reverse("consultations:list") + "?ordning=-svar&sida=2",  # sorted by an aggregate, paged
     ]
     feedback_save(
         view=world.view, by=None, fields={"status": "beaktad", "reasoning": "Ja.", "unit": world.unit_a},

@@ -70,7 +70,9 @@ def test_the_detail_page_asks_before_removing_an_item(world):
 def test_a_mistaken_view_is_removed_then_the_item(world):
     client = world.client("contact_a")
     trace = reverse("consultations:trace", args=[world.view.pk])
-    remove_view = the_form(client, trace, reverse("consultations:view_delete", args=[world.view.pk]))
+    remove_url = reverse("consultations:view_delete", args=[world.view.pk])
+    assert f'href="{remove_url}"' in text_of(client.get(trace))  # the trace links to the confirmation page
+    remove_view = the_form(client, remove_url)
     assert client.post(remove_view.action, remove_view.data).status_code == 302
     assert not View.objects.filter(pk=world.view.pk).exists()
 
@@ -87,7 +89,8 @@ def test_an_answered_view_offers_no_removal(world):
     Feedback.objects.create(view=world.view, status=Feedback.Status.TAKEN, reasoning="Ja.", unit=world.unit_a)
     client = world.client("coordinator")
     trace = reverse("consultations:trace", args=[world.view.pk])
-    assert not forms_on(client, trace, reverse("consultations:view_delete", args=[world.view.pk]))
+    url = reverse("consultations:view_delete", args=[world.view.pk])
+    assert not forms_on(client, trace, url) and f'href="{url}"' not in text_of(client.get(trace))
 
 
 # --- Feedback before the decision -------------------------------------------------------

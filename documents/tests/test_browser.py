@@ -34,7 +34,7 @@ def test_a_coordinator_attaches_downloads_and_removes_a_document(page, tmp_path)
     page.locator("#id_attachment_file").set_input_files(str(invitation))
     page.locator(".attachment-form button[type=submit]").click()
     page.wait_for_url(f"**/samrad/{consultation.pk}/#attachments")
-    assert page.locator("#attachments").get_by_role("link", name="Inbjudan").is_visible()
+    assert page.locator("#attachments").get_by_role("link", name="Inbjudan", exact=True).is_visible()
     assert_accessible(page)
 
     page.locator("#id_attachment_file").set_input_files(str(renamed))
@@ -45,11 +45,13 @@ def test_a_coordinator_attaches_downloads_and_removes_a_document(page, tmp_path)
     assert Attachment.objects.count() == 1
 
     with page.expect_download() as download:
-        page.locator("#attachments").get_by_role("link", name="Inbjudan").click()
+        page.locator("#attachments").get_by_role("link", name="Inbjudan", exact=True).click()
     assert download.value.suggested_filename == "Inbjudan till samråd.pdf"
     assert Path(download.value.path()).read_bytes() == files.PDF
 
-    page.locator("#attachments td form button").click()
+    page.locator("#attachments td a[href$='/ta-bort/']").click()  # its confirmation page (lib/confirm.py)
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, ta bort dokumentet").click()
     page.wait_for_url(f"**/samrad/{consultation.pk}/#attachments")
     assert not Attachment.objects.exists()
     assert_accessible(page)

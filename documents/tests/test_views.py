@@ -223,8 +223,10 @@ def test_an_organiser_removes_an_attachment_and_its_file(world, media_in_tmp, dj
     attachment = attach(world.consultation, world.users["coordinator"], name="Inbjudan.pdf")
     client = browser(world, "contact_a")
     page_url = reverse("consultations:detail", args=[world.consultation.pk])
-    page = client.get(page_url)
-    [form] = [s for s in submissions(page_url, page.content) if s.name == "documents:delete"]
+    delete_url = reverse("documents:delete", args=[attachment.pk])
+    assert f'href="{delete_url}"' in client.get(page_url).content.decode()  # a link to the confirmation page
+    page = client.get(delete_url)
+    [form] = [s for s in submissions(delete_url, page.content) if s.name == "documents:delete"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(form.action, form.data)
     assert response.status_code == 302 and response["Location"] == f"{page_url}#attachments"

@@ -153,7 +153,13 @@ def test_errors_are_summarised_and_tied_to_their_field(world):
     assert response.status_code == 400
     document = lxml_html.document_fromstring(response.content)
     (summary,) = document.find_class("form-errors")
-    assert summary.get("role") == "alert"
+    assert summary.get("tabindex") == "-1" and "data-error-summary" in summary.attrib
+    assert summary.xpath(".//*[@role='alert']//h2")
+    # One link per error, to the Python-written field's own id, named by its goal or activity.
+    links = {a.get("href"): a.text_content() for a in summary.xpath(".//a")}
+    assert set(links) == {f"#id_e{entry.pk}-{number.key}", f"#id_a{activity.pk}-status"}
+    assert links[f"#id_e{entry.pk}-{number.key}"].startswith(f"{entry.goal.code} {number.label}: ")
+    assert links[f"#id_a{activity.pk}-status"].startswith(f"{activity.title}, ")
     for name in (f"e{entry.pk}-{number.key}", f"a{activity.pk}-status"):
         (control,) = document.xpath(f'//*[@name="{name}"]')
         assert control.get("aria-invalid") == "true"

@@ -43,14 +43,21 @@ def test_a_refused_submission_saves_the_draft_and_marks_the_goal(world):
     report.refresh_from_db()
     assert (report.status, report.summary) == (UnitReport.Status.DRAFT, "Ett första utkast.")  # the draft is saved
     assert response.status_code == 400
-    text = response.content.decode()
-    assert swedish("The draft was saved, but the report cannot be submitted yet.") in text
+    document = lxml_html.document_fromstring(response.content)
+    (summary,) = document.xpath("//*[@data-error-summary]")
+    # The summary says first that the draft WAS saved, and the title starts "Error: ".
+    assert summary.xpath("string(.//h2)").strip() == swedish(
+        "The draft was saved, but the report could not be submitted."
+    )
+    assert document.findtext(".//title").startswith(swedish("Error: "))
     box = entry_box(response, entry)
     assert "has-error" in box.get("class")
     problem = box.get_element_by_id(f"entry-{entry.pk}-problem")
     assert box.get("aria-describedby") == problem.get("id")
     assert "1.2.1" in problem.text_content()
-    assert f'href="#entry-{entry.pk}"' in text  # the summary links to the goal
+    (link,) = summary.xpath(".//a")  # the summary links to the goal's first field
+    assert link.get("href") == f"#id_e{entry.pk}-result" and "1.2.1" in link.text_content()
+    assert document.get_element_by_id(f"id_e{entry.pk}-result").get("name") == f"e{entry.pk}-result"
 
     # The page's form carries the saved version: completing the goal and submitting works.
     form = form_with(edit, response, "submit")

@@ -23,17 +23,20 @@ def test_demo_indicators_load_once_and_tell_a_mixed_story(db, settings):
     settings.DEBUG = True
     call_command("load_demo", "--quiet-logins")
     stockholm = Municipality.objects.get(code="0180")
-    before = Indicator.objects.filter(municipality=stockholm).count()  # in case load_demo loads them itself
+    # The file's indicators; the computed one of goal 1.1 is competence's (competence/tests/test_demo.py).
+    own = Indicator.objects.filter(municipality=stockholm).exclude(source_kind=Indicator.Source.COMPUTED_TRAINING)
+    before = own.count()  # in case load_demo loads them itself
 
     created = load_demo_indicators(municipality=stockholm, path=DEMO_FILE)
     assert created == 8 - before
-    assert Indicator.objects.filter(municipality=stockholm).count() == 8
+    assert own.count() == 8
     after_first = counts()
 
     assert load_demo_indicators(municipality=stockholm, path=DEMO_FILE) == 0
     assert counts() == after_first
 
-    assert track_summary(stockholm) == {"reached": 1, "on_track": 4, "off_track": 3, "no_data": 0}
+    # The computed share of staff trained (18.5 % at the end of 2026 against a path to 30 % in 2027) is off track.
+    assert track_summary(stockholm) == {"reached": 1, "on_track": 4, "off_track": 4, "no_data": 0}
     visits = Indicator.objects.get(municipality=stockholm, name="Besök vid romska mötesplatser")
     assert visits.gender_split and visits.responsible_unit.short_name == "KN"
     assert [g.code for g in visits.goals.all()] == ["2.2.2"]

@@ -48,7 +48,7 @@ def queries_for(client, url) -> int:
     return len(ctx)
 
 
-@pytest.mark.parametrize("query", ["", "?enhet={unit}", "?mal={goal}"])
+@pytest.mark.parametrize("query", ["", "?enhet={unit}", "?mal={goal}", "?ordning=-enhet&sida=2"])
 def test_list_takes_the_same_number_of_queries_for_1_and_50_indicators(world, query):
     client = world.client("reader")
     url = reverse("indicators:list") + query.format(unit=world.unit_a.pk, goal=world.result_goal.pk)
@@ -218,3 +218,24 @@ def test_the_list_pages_by_50_and_keeps_the_filter(world):
     assert "51–70" in page and "Indikator 099" in page
     assert f'href="?enhet={world.unit_b.pk}&amp;sida=1" rel="prev"' in page  # the filter is kept
     assert 'aria-current="page">Sida 2 av 2' in page
+
+
+def test_the_list_sorts_and_page_two_keeps_sort_and_filter(world):
+    for i in range(90):  # unit B's are 60, those not divisible by 3
+        make_indicator(world, name=f"Indikator {i:03}", responsible=world.unit_b if i % 3 else world.unit_a)
+    client = world.client("reader")
+    url = reverse("indicators:list")
+    by_unit = {"enhet": world.unit_b.pk}
+    names = lambda response: [i.name for i in response.context["indicators"]]  # noqa: E731
+    assert names(client.get(url, by_unit | {"ordning": "-namn"}))[:2] == ["Indikator 089", "Indikator 088"]
+    assert names(client.get(url, by_unit | {"ordning": "namn"}))[:2] == ["Indikator 001", "Indikator 002"]
+    second = client.get(url, by_unit | {"ordning": "-namn", "sida": 2})
+    assert names(second) == [f"Indikator {i:03}" for i in (14, 13, 11, 10, 8, 7, 5, 4, 2, 1)]
+    html = second.content.decode()
+    assert f'href="?enhet={world.unit_b.pk}&amp;ordning=-namn&amp;sida=1" rel="prev"' in html
+    assert f'href="?enhet={world.unit_b.pk}&amp;ordning=namn"' in html and 'aria-sort="descending"' in html
+    # By responsible unit, then by name: unit A's (Rinkeby-Kista) before or after unit B's, by name.
+    by_units = names(client.get(url, {"ordning": "enhet"}))
+    first_unit = sorted([world.unit_a.name, world.unit_b.name])[0]
+    expected_first = "Indikator 000" if first_unit == world.unit_a.name else "Indikator 001"
+    assert by_units[0] == expected_first

@@ -98,14 +98,14 @@ def test_the_coordinator_finalises_from_the_results_page(world):
     client = world.client("coordinator")
     url = reverse("inventories:results", args=[inventory.pk])
     page = client.get(url).content.decode()
-    form = re.search(r'<form method="post" action="([^"]+)">', page)
+    form = re.search(r'<a class="button" href="([^"]+)">Fastställ resultaten</a>', page)  # to its confirmation
     assert form and form.group(1) == reverse("inventories:finalise", args=[inventory.pk])
     refused = client.post(form.group(1), follow=True).content.decode()
     assert "Fastställ först resultaten för dess enkäter: Enkät." in refused
     survey = inventory.surveys.get()
     survey_page = client.get(reverse("surveys:detail", args=[survey.pk])).content.decode()
     action = reverse("surveys:finalise", args=[survey.pk])
-    assert f'action="{action}"' in survey_page
+    assert f'href="{action}"' in survey_page
     client.post(action)
     client.post(form.group(1))
     inventory.refresh_from_db()

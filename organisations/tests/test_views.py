@@ -196,3 +196,11 @@ def test_the_unit_page_pages_its_activities(world):
     assert 'href="?sida=2#unit-activities" rel="next"' in page
     assert f'href="{reverse("activities:list")}?enhet={world.unit_b.pk}"' in page
     assert "Aktivitet 54" in client.get(url, {"sida": 2}).content.decode()
+    # Sorted by title, descending: page 2 keeps the sort, in the same number of queries.
+    ordered = client.get(url, {"ordning": "-titel"})
+    assert [a.title for a in ordered.context["activities"]][:2] == ["Aktivitet 54", "Aktivitet 53"]
+    assert 'href="?ordning=-titel&amp;sida=2#unit-activities" rel="next"' in ordered.content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        last = client.get(url, {"ordning": "-titel", "sida": 2})
+    assert len(ctx.captured_queries) == one
+    assert [a.title for a in last.context["activities"]] == [f"Aktivitet {i:02}" for i in range(4, -1, -1)]

@@ -594,3 +594,13 @@ def test_the_goal_page_pages_its_activities_with_a_fixed_number_of_queries(world
     assert 'aria-current="page">Sida 2 av 2' in second.content.decode()
     shown = {a.pk for a in response.context["activities"]} | {a.pk for a in second.context["activities"]}
     assert shown == set(world.result_goal.activities.values_list("pk", flat=True))
+    # Sorted by title, descending: page 2 keeps the sort, in the same number of queries.
+    ordered = client.get(url, {"ordning": "-titel"})
+    titles = [a.title for a in ordered.context["activities"]]
+    assert titles.index("Aktivitet 59") < titles.index("Aktivitet 58")
+    assert 'href="?ordning=-titel&amp;sida=2#goal-activities" rel="next"' in ordered.content.decode()
+    assert 'aria-sort="descending"' in ordered.content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        last = client.get(url, {"ordning": "-titel", "sida": 2})
+    assert len(ctx.captured_queries) == one
+    assert [a.title for a in last.context["activities"]][-2:] == ["Aktivitet 01", "Aktivitet 00"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.selectors import history_for
+from lib.confirm import confirmation
 from lib.languages import BY_TAG
 from lib.locking import CONFLICT, StaleEdit, stale_form
 from opendata.dcat import missing_for_catalogue, site_url
@@ -119,9 +120,39 @@ def site_texts(request):
 
 
 @coordinator_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def site_publish(request):
     municipality = request.membership.municipality
+    if request.method == "GET":
+        site = _site(municipality)
+        if site.published:
+            return redirect("public_staff:site")
+        if missing := site.missing_for_publishing():
+            messages.error(request, _("Fill in %(missing)s before publishing.") % {"missing": ", ".join(missing)})
+            return redirect("public_staff:site")
+        address = request.build_absolute_uri(reverse("public:start", kwargs={"kod": municipality.code}))
+        names = [str(BY_TAG[tag].name) for tag in site.languages if tag in BY_TAG]
+        return confirmation(
+            request,
+            title=_("Publish the public site?"),
+            subject=municipality.name,
+            what=_("Everyone can read the municipality's public pages at %(address)s.") % {"address": address},
+            consequences=[
+                _(
+                    "The pages show what is marked public: the plan once it is on remiss or adopted, public "
+                    "activities and progress notes, public indicators and events, published remisses, views, minutes "
+                    "and inventory results."
+                ),
+                _("Internal activities, staff names and small counts are never shown."),
+                _("Besides Swedish, the pages are offered in: %(languages)s.") % {"languages": ", ".join(names)}
+                if names
+                else "",
+                _("The site can be unpublished again: its pages then answer “not found”."),
+            ],
+            irreversible=False,
+            button=_("Yes, publish the site"),
+            cancel_url=reverse("public_staff:site"),
+        )
     try:
         services.site_publish(site=_site(municipality), by=request.user, published=True)
     except ValidationError as error:

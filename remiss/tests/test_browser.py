@@ -40,7 +40,11 @@ def test_a_remiss_from_sending_to_compilation(page, browser, live_server):  # no
     remiss = Remiss.objects.get(dnr="E2026-00001-1")
     page.wait_for_url(f"**/remisser/{remiss.pk}/")
     assert_accessible(page)
+    page.locator(f"a[href='/remisser/{remiss.pk}/skicka/']").click()  # its confirmation page (lib/confirm.py)
+    page.wait_for_url(f"**/remisser/{remiss.pk}/skicka/")
+    assert_accessible(page)
     submit(page, f"form[action='/remisser/{remiss.pk}/skicka/']")
+    page.wait_for_url(f"**/remisser/{remiss.pk}/")
     remiss.refresh_from_db()
     assert remiss.status == Remiss.Status.SENT
     assert_accessible(page)

@@ -106,9 +106,11 @@ def test_a_remiss_from_draft_to_compilation(world, settings, tmp_path, django_ca
     assert post(coordinator, edit).status_code == 302
     assert AuditEvent.objects.count() == events
 
-    # Send it, from the detail page's form.
+    # Send it, from the detail page's link to the confirmation page and its form.
     detail_url = reverse("remiss:detail", args=[remiss.pk])
-    send = form_on(coordinator, detail_url, "remiss:send")
+    send_url = reverse("remiss:send", args=[remiss.pk])
+    assert f'href="{send_url}"' in coordinator.get(detail_url).content.decode()
+    send = form_on(coordinator, send_url, "remiss:send")
     assert post(coordinator, send).status_code == 302
     remiss.refresh_from_db()
     assert (remiss.status, remiss.sent_on) == (Remiss.Status.SENT, today)
@@ -233,7 +235,9 @@ def test_a_remiss_from_draft_to_compilation(world, settings, tmp_path, django_ca
     assert world.client("contact_a").get(file_url).status_code == 403
 
     # Close: the link page says so; contact A can no longer answer.
-    assert post(coordinator, form_on(coordinator, detail_url, "remiss:close")).status_code == 302
+    close_url = reverse("remiss:close", args=[remiss.pk])  # the detail page links to its confirmation
+    assert f'href="{close_url}"' in coordinator.get(detail_url).content.decode()
+    assert post(coordinator, form_on(coordinator, close_url, "remiss:close")).status_code == 302
     remiss.refresh_from_db()
     assert remiss.status == Remiss.Status.CLOSED
     closed = anonymous.get(reverse("remiss_public:answer", args=[org.link_token]))
@@ -286,7 +290,7 @@ def test_sending_after_the_deadline_is_refused(world):
     # The draft lay until after its deadline.
     Remiss.objects.filter(pk=remiss.pk).update(deadline=timezone.localdate() - timedelta(days=1))
     coordinator = world.client("coordinator")
-    send = form_on(coordinator, reverse("remiss:detail", args=[remiss.pk]), "remiss:send")
+    send = form_on(coordinator, reverse("remiss:send", args=[remiss.pk]), "remiss:send")
     response = post(coordinator, send)
     assert response.status_code == 400
     assert field_error(response, "sent_on") == sv("The deadline must be after the day the remiss is sent.")

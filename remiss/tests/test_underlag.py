@@ -42,7 +42,7 @@ def generated(remiss) -> list[Attachment]:
 
 def send_through_page(world, remiss, capture):
     coordinator = world.client("coordinator")
-    send = form_on(coordinator, reverse("remiss:detail", args=[remiss.pk]), "remiss:send")
+    send = form_on(coordinator, reverse("remiss:send", args=[remiss.pk]), "remiss:send")
     with capture(execute=True):
         assert post(coordinator, send).status_code == 302
 

@@ -81,3 +81,96 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// Forms that guide (templates/form_errors.html, DEVELOPERS.md "Forms that guide").
+// The error summary takes the focus when the page loads, so that a screen reader
+// reads it first; its links move the focus to their field and bring the field's
+// label (or a group's legend) into view. Without JavaScript the summary is the
+// first thing in the form and its links still go to the fields.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      if (!target) return;
+      event.preventDefault();
+      var legend = target.closest("fieldset") && target.closest("fieldset").querySelector("legend");
+      var label = target.id && document.querySelector("label[for='" + target.id.replace(/'/g, "\\'") + "']");
+      var shown = (target.type === "checkbox" || target.type === "radio") && legend ? legend : (label || legend || target);
+      shown.scrollIntoView();
+      target.focus({ preventScroll: true });
+    });
+  }
+
+  // A long picker (the goals an activity serves: forms with a FilterCheckboxSelectMultiple
+  // or FilterSelect, lib/pickers.py) gets a text box above it that hides the choices
+  // not containing the words typed, and says how many are shown. Without
+  // JavaScript the plain list or select stays as it is.
+  var counter = 0;
+  document.querySelectorAll("[data-filter-picker]").forEach(function (picker) {
+    counter += 1;
+    var list = picker.querySelector("select") || picker.querySelector(":scope > div[id]") || picker; // the widget, by its id
+    var choices = function () {
+      if (list.tagName === "SELECT") return Array.prototype.slice.call(list.options);
+      return Array.prototype.slice.call(picker.querySelectorAll("input[type=checkbox], input[type=radio]")).map(function (input) {
+        return input.closest("div") || input.parentElement;
+      });
+    };
+    if (!list.id) list.id = "filter-picker-list-" + counter;
+    var wrapper = document.createElement("div");
+    wrapper.className = "filter-picker";
+    var id = "filter-picker-" + counter;
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = picker.getAttribute("data-filter-label") || "Filter";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = id;
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", list.id);
+    var status = document.createElement("p");
+    status.className = "filter-picker-count";
+    status.id = id + "-count";
+    status.setAttribute("role", "status");
+    input.setAttribute("aria-describedby", status.id);
+    wrapper.appendChild(label);
+    wrapper.appendChild(input);
+    wrapper.appendChild(status);
+    picker.parentElement.insertBefore(wrapper, picker);
+    var template = picker.getAttribute("data-filter-count") || "{shown} / {total}";
+    var timer = null;
+    var apply = function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var all = choices();
+      var shown = 0;
+      all.forEach(function (choice) {
+        var text = choice.textContent.toLowerCase();
+        var selected = choice.tagName === "OPTION" ? choice.selected : !!(choice.querySelector("input") || {}).checked;
+        var match = selected || words.every(function (word) { return text.indexOf(word) !== -1; });
+        choice.hidden = !match;
+        if (match) shown += 1;
+      });
+      // A group with nothing shown is hidden with its heading.
+      picker.querySelectorAll("optgroup, fieldset.picker-group").forEach(function (group) {
+        var any = Array.prototype.some.call(group.querySelectorAll("option, input"), function (el) {
+          var item = el.tagName === "OPTION" ? el : (el.closest("div") || el);
+          return !item.hidden;
+        });
+        group.hidden = !any;
+      });
+      status.textContent = template.replace("{shown}", shown).replace("{total}", all.length);
+    };
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(apply, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault(); // typing a filter never submits the form
+    });
+    apply();
+  });
+})();

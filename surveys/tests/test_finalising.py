@@ -176,7 +176,7 @@ def test_results_are_finalised_only_after_closing_and_only_once(world):
     # Paper answers can still be typed in while closed, before the results are finalised.
     submit(survey, "nej", source=Response.Source.PAPER, on=timezone.localdate() - timedelta(days=2))
     page = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
-    form = re.search(r'<form method="post" action="([^"]+)">\s*<input type="hidden" name="csrfmiddlewaretoken"', page)
+    form = re.search(r'<a class="button" href="([^"]+)">Fastställ resultaten</a>', page)  # to its confirmation
     assert form and form.group(1) == reverse("surveys:finalise", args=[survey.pk])
     assert client.post(form.group(1)).status_code == 302
     survey.refresh_from_db()

@@ -48,6 +48,12 @@ class Command(BaseCommand):
             data = yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))
             with transaction.atomic():
                 logins.extend(self.load_municipality(data))
+        # The knowledge bank (seed 001): shared by Stockholm, one example taken up by Huddinge.
+        from practice.demo import load_demo_practice
+
+        examples, adoptions = load_demo_practice(path=DEMO_DIR / "practice-examples.yaml")
+        if examples or adoptions:
+            self.stdout.write(f"Kunskapsbanken: {examples} exempel på insatser, {adoptions} upptagna")
         # Every save was indexed as it happened; the bulk inserts of the demo modules were not.
         codes = [
             yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))["municipality"]["code"] for name in DEMO_FILES
@@ -138,6 +144,21 @@ class Command(BaseCommand):
                 underlag=self.options.get("remissunderlag", False),
             ):
                 self.stdout.write(f"{municipality.name}: {made} remisser")
+        if data.get("outreach"):
+            from outreach.demo import load_demo_outreach
+
+            if months := load_demo_outreach(municipality=municipality, path=DEMO_DIR / data["outreach"]):
+                self.stdout.write(f"{municipality.name}: uppsökande verksamhet, {months} enhetsmånader")
+        if data.get("competence"):
+            from competence.demo import load_demo_competence
+
+            if trained := load_demo_competence(municipality=municipality, path=DEMO_DIR / data["competence"]):
+                self.stdout.write(f"{municipality.name}: {trained} utbildningar")
+        if data.get("decisions"):
+            from decisions.demo import load_demo_decisions
+
+            if made := load_demo_decisions(municipality=municipality, path=DEMO_DIR / data["decisions"]):
+                self.stdout.write(f"{municipality.name}: {made} beslut")
         if data.get("public"):
             from public.demo import load_demo_public
 
