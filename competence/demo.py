@@ -58,6 +58,9 @@ def load_demo_competence(*, municipality: Municipality, path: Path) -> int:
             services.occasion_create(training=training, by=None, fields=fields, rows=rows)
         created += 1
     _indicator(municipality, data["indicator"], goals, units)
+    # Whatever the steps above skipped or wrote in between (a headcount kept, an
+    # indicator that existed), the computed measurements end current.
+    services.share_indicators_refresh(municipality=municipality, by=None)
     return created
 
 

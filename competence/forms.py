@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from lib.pickers import GOALS, FilterCheckboxSelectMultiple
 from organisations.models import Membership, OrgUnit
 from plans.models import Goal, RightsArea
 from plans.selectors import goal_choices, live_plans
@@ -11,6 +12,11 @@ from .models import ShareIndicator, StaffGroup, Training, TrainingOccasion
 from .services import TRAINING_FIELDS, Row
 
 NOT_NEGATIVE = {"min_value": _("The number cannot be negative.")}
+MISSING = {
+    "unit": _("Choose the unit, or leave the whole line empty."),
+    "staff_group": _("Choose the staff group, or leave the whole line empty."),
+    "participants": _("Give the number of participants, or leave the whole line empty."),
+}
 
 
 class TrainingForm(forms.ModelForm):
@@ -19,11 +25,12 @@ class TrainingForm(forms.ModelForm):
         fields = ["title", "kind", "provider", "material", "rights_areas", "goals", "description"]
         widgets = {
             "rights_areas": forms.CheckboxSelectMultiple,
-            "goals": forms.CheckboxSelectMultiple,
+            "goals": FilterCheckboxSelectMultiple(nouns=GOALS),
             "material": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         error_messages = {"title": {"required": _("Give the training a title.")}}
+        labels = {"goals": _("Goals the training contributes to")}
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,11 +66,18 @@ class RowForm(forms.Form):
         self.fields["unit"].queryset = units
         self.fields["staff_group"].queryset = groups
 
+    ROW_FIELDS = ("unit", "staff_group", "participants")
+
     def clean(self):
+        """A line is all three or empty: the error goes on each missing field
+        (the error summary links to it and names the line)."""
         data = super().clean()
-        given = [data.get(name) not in (None, "") for name in ("unit", "staff_group", "participants")]
-        if any(given) and not all(given):
-            raise ValidationError(_("Give the unit, the staff group and the number of participants."))
+        if any(name in self.errors for name in self.ROW_FIELDS):
+            return data
+        missing = [name for name in self.ROW_FIELDS if data.get(name) in (None, "")]
+        if missing and len(missing) < len(self.ROW_FIELDS):
+            for name in missing:
+                self.add_error(name, MISSING[name])
         return data
 
 
@@ -76,9 +90,13 @@ class BaseRowFormSet(forms.BaseFormSet):
             unit, group = form.cleaned_data.get("unit"), form.cleaned_data.get("staff_group")
             if unit and group:
                 if (unit.pk, group.pk) in seen:
-                    raise ValidationError(_("Each unit and staff group can be given once."))
+                    # On the line's field, so that the error summary links to it and names the line.
+                    form.add_error("staff_group", _("Each unit and staff group can be given once."))
+                    continue
                 seen.add((unit.pk, group.pk))
-        if not seen:
+        if not seen and self.forms:
+            self.forms[0].add_error("unit", _("Give the participants of at least one unit and staff group."))
+        elif not seen:
             raise ValidationError(_("Give the participants of at least one unit and staff group."))
 
     def rows(self) -> list[Row]:

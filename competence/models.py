@@ -57,7 +57,9 @@ class Training(models.Model):
     rights_areas = models.ManyToManyField(
         RightsArea, blank=True, related_name="trainings", verbose_name=_("rights areas")
     )
-    goals = models.ManyToManyField(Goal, blank=True, related_name="trainings", verbose_name=_("goals served"))
+    goals = models.ManyToManyField(
+        Goal, blank=True, related_name="trainings", verbose_name=_("goals the training contributes to")
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from organisations.models import Municipality, OrgUnit
 
 from .models import Headcount, Participation, StaffGroup, Training, TrainingOccasion
-from .shares import Share, compute_share, in_window, window
+from .shares import Share, compute_share, compute_units_share, in_window, window
 
 DEFAULT_YEARS = 3  # the overview's and the report's window unless asked otherwise
 
@@ -78,7 +81,8 @@ class Overview:
     years: int
     groups: list[StaffGroup]
     rows: list[UnitShare]
-    total: Share
+    total: Share  # over the units with a headcount (compute_units_share)
+    left_out: list[OrgUnit]  # units with participants but no headcount for the year, not in ``total``
 
 
 def _unit_share(unit_id: int, heads: dict, parts: dict, groups: list[StaffGroup]) -> tuple[Share, list[Share]]:
@@ -105,7 +109,21 @@ def overview(municipality: Municipality, *, year: int, years: int = DEFAULT_YEAR
     unit_ids = {u for u, _g in heads} | {u for u, _g in parts}
     units = OrgUnit.objects.filter(pk__in=unit_ids).order_by("name")
     rows = [UnitShare(unit, *_unit_share(unit.pk, heads, parts, groups)) for unit in units]
-    return Overview(year=year, years=years, groups=groups, rows=rows, total=compute_share(heads, parts))
+    total = compute_units_share(heads, parts)
+    left_out = [row.unit for row in rows if row.unit.pk in total.left_out]
+    return Overview(year=year, years=years, groups=groups, rows=rows, total=total, left_out=left_out)
+
+
+def left_out_text(year: int, names: list[str], *, stored: bool = False) -> str:
+    """Why the municipality's share leaves units out: "2 units have no headcount
+    for 2026 and are not counted: A, B." (``stored``: in the site's language,
+    for a measurement's note, whoever's request wrote it)."""
+    with translation.override(settings.LANGUAGE_CODE if stored else translation.get_language()):
+        return ngettext(
+            "%(count)s unit has no headcount for %(year)s and is not counted: %(units)s.",
+            "%(count)s units have no headcount for %(year)s and are not counted: %(units)s.",
+            len(names),
+        ) % {"count": len(names), "year": year, "units": ", ".join(names)}
 
 
 def years_with_numbers(municipality: Municipality) -> list[int]:

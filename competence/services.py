@@ -20,7 +20,7 @@ from indicators.models import Indicator
 from organisations.models import Municipality, OrgUnit
 
 from .models import Headcount, Participation, ShareIndicator, StaffGroup, Training, TrainingOccasion
-from .selectors import numbers_by_year
+from .selectors import left_out_text, numbers_by_year
 from .shares import window, yearly_shares
 
 CREATE, UPDATE, DELETE = AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE, AuditEvent.Action.DELETE
@@ -268,23 +268,41 @@ def share_indicator_refresh(*, indicator: Indicator, by, numbers=None) -> None:
         group=settings.staff_group_id,
         until=timezone.localdate().year,
     )
+    left_out_ids = {pk for share in shares.values() if share.percent is not None for pk in share.left_out}
+    names = dict(OrgUnit.objects.filter(pk__in=left_out_ids).values_list("pk", "name")) if left_out_ids else {}
     wanted = {}
     for year, share in shares.items():
         if share.percent is not None:
             counted = window(year, settings.years)
-            wanted[date(year, 12, 31)] = (date(counted[0], 1, 1), share.percent)
+            note = left_out_text(year, [names[pk] for pk in share.left_out], stored=True) if share.left_out else ""
+            wanted[date(year, 12, 31)] = (date(counted[0], 1, 1), share.percent, note)
     for measurement in list(indicator.measurements.order_by("period_end")):
         spec = wanted.pop(measurement.period_end, None)
         if spec is None:
             indicator_services.measurement_delete(measurement=measurement, by=by)
-        elif (measurement.period_start, measurement.value) != spec or measurement.women or measurement.men:
+        elif (
+            (measurement.period_start, measurement.value, measurement.note) != spec
+            or measurement.women
+            or measurement.men
+        ):
             indicator_services.measurement_update(
                 measurement=measurement,
                 by=by,
                 version=measurement.version,
-                fields={"period_start": spec[0], "value": spec[1], "women": None, "men": None, "value_bool": None},
+                fields={
+                    "period_start": spec[0],
+                    "value": spec[1],
+                    "note": spec[2],
+                    "women": None,
+                    "men": None,
+                    "value_bool": None,
+                    "entered_by": None,
+                },
             )
-    for period_end, (period_start, value) in wanted.items():
+    for period_end, (period_start, value, note) in wanted.items():
         indicator_services.measurement_create(
-            indicator=indicator, by=by, fields={"period_start": period_start, "period_end": period_end, "value": value}
+            indicator=indicator,
+            by=by,
+            fields={"period_start": period_start, "period_end": period_end, "value": value, "note": note},
+            computed=True,
         )

@@ -7,12 +7,15 @@ N calendar years, the year counted included) over that group's headcount in the
 year counted, each group's participants capped at its headcount (someone who
 took two courses is counted twice until the cap). A unit or group that had
 participants but has no headcount for the year makes the share unknown (None)
-rather than wrong; so does a headcount of nobody."""
+rather than wrong; so does a headcount of nobody. Over several units (the
+municipality), a unit whose own share is unknown for lack of a headcount is
+left out (and named: ``Share.left_out``) and the share is computed over the
+others; with no other unit it stays unknown."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 Key = tuple[int, int]  # (unit id, staff group id)
@@ -24,6 +27,7 @@ class Share:
     trained: int  # participants, each group capped at its headcount
     participants: int  # participants as registered, uncapped
     missing_headcount: bool  # some participants have no headcount to be read against
+    left_out: tuple[int, ...] = ()  # units left out of a share over several units: participants, no headcount
 
     @property
     def percent(self) -> Decimal | None:
@@ -42,6 +46,20 @@ def compute_share(headcounts: Mapping[Key, int], participants: Mapping[Key, int]
         participants=sum(participants.values()),
         missing_headcount=missing,
     )
+
+
+def compute_units_share(headcounts: Mapping[Key, int], participants: Mapping[Key, int]) -> Share:
+    """The share over several units: the units whose participants lack a
+    headcount are left out (``left_out``, by id) and the share is computed over
+    the others; if no unit is left to count, the share stays unknown."""
+    left_out = sorted({unit for (unit, group), n in participants.items() if n > 0 and (unit, group) not in headcounts})
+    if not left_out:
+        return compute_share(headcounts, participants)
+    skipped = set(left_out)
+    heads = {key: n for key, n in headcounts.items() if key[0] not in skipped}
+    parts = {key: n for key, n in participants.items() if key[0] not in skipped}
+    share = compute_share(heads, parts)
+    return replace(share, missing_headcount=not heads, left_out=tuple(left_out))
 
 
 def window(year: int, years: int) -> range:
@@ -80,7 +98,8 @@ def yearly_shares(
     until: int,
 ) -> dict[int, Share]:
     """The share for each year up to ``until`` that has a headcount in scope
-    (one unit or all, one staff group or all)."""
+    (one unit or all, one staff group or all; over all units, those without a
+    headcount are left out: compute_units_share)."""
     units = None if unit is None else [unit]
     result = {}
     counted_years = sorted({y for (_u, _g, y) in headcounts_by_year if y <= until})
@@ -91,5 +110,5 @@ def yearly_shares(
         if not heads:
             continue
         parts = restrict(in_window(participants_by_year, year, years), units=units, group=group)
-        result[year] = compute_share(heads, parts)
+        result[year] = compute_share(heads, parts) if unit is not None else compute_units_share(heads, parts)
     return result

@@ -24,7 +24,15 @@ from .access import (
 )
 from .forms import HeadcountForm, OccasionForm, ShareSettingsForm, StaffGroupsForm, TrainingForm, row_formset
 from .models import Headcount, ShareIndicator
-from .selectors import DEFAULT_YEARS, occasions_of, overview, staff_groups_of, trainings_listed, years_with_numbers
+from .selectors import (
+    DEFAULT_YEARS,
+    left_out_text,
+    occasions_of,
+    overview,
+    staff_groups_of,
+    trainings_listed,
+    years_with_numbers,
+)
 
 
 @member_required
@@ -165,8 +173,10 @@ def share_overview(request):
     municipality = request.membership.municipality
     year = year_param(request, "ar") or timezone.localdate().year
     years = int_param(request, "antal", min_value=1, max_value=10) or DEFAULT_YEARS
+    shares = overview(municipality, year=year, years=years)
     context = {
-        "overview": overview(municipality, year=year, years=years),
+        "overview": shares,
+        "left_out_text": left_out_text(year, [u.name for u in shares.left_out]) if shares.left_out else "",
         "choosable_years": sorted(set(years_with_numbers(municipality)) | {timezone.localdate().year}, reverse=True),
         "year_choices": range(1, 11),
         "my_units": _headcount_units(request.membership),

@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from consultations.models import Consultation
+from lib.formatting import short_date
 from lib.forms import DateInput
+from lib.pickers import ACTIVITIES, GOALS, FilterCheckboxSelectMultiple, Nouns
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal
 from plans.selectors import goal_choices, live_plans
@@ -11,6 +13,17 @@ from remiss.models import Remiss
 
 from .models import Body, ConsequenceAnalysis, Decision, Meeting
 from .services import ANALYSIS_FIELDS, DECISION_FIELDS, DECISION_RELATIONS
+
+CONSULTATIONS = Nouns(
+    own=_("The unit's consultations"),
+    other=_("Other consultations"),
+    filter_label=_("Filter the consultations"),
+    count=_("{shown} of {total} consultations shown"),
+)
+
+
+def consultation_label(consultation: Consultation) -> str:
+    return f"{short_date(consultation.starts_at)} {consultation.title}"
 
 
 class BodyForm(forms.ModelForm):
@@ -58,10 +71,12 @@ class DecisionForm(forms.ModelForm):
         widgets = {
             "decided_on": DateInput(),
             "text": forms.Textarea(attrs={"rows": 5}),
-            "goals": forms.CheckboxSelectMultiple,
-            "activities": forms.CheckboxSelectMultiple,
+            # Long lists (all the live plans' goals, every activity, every samråd): filterable
+            # (lib/pickers.py). The log is the coordinator's, who has no own unit to put first.
+            "goals": FilterCheckboxSelectMultiple(nouns=GOALS),
+            "activities": FilterCheckboxSelectMultiple(nouns=ACTIVITIES),
             "remisses": forms.CheckboxSelectMultiple,
-            "consultations": forms.CheckboxSelectMultiple,
+            "consultations": FilterCheckboxSelectMultiple(nouns=CONSULTATIONS),
         }
         error_messages = {
             "title": {"required": _("Give the decision a title.")},
@@ -74,7 +89,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["body"].queryset = Body.objects.filter(municipality=municipality)
         meetings = Meeting.objects.filter(body__municipality=municipality).select_related("body")
         self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.body.name} {m.held_on:%Y-%m-%d}"
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.body.name} {short_date(m.held_on)}"
         goals = Goal.objects.filter(plan__in=live_plans(municipality)).select_related("plan")
         self.fields["goals"].queryset = goals
         self.fields["goals"].choices = goal_choices(goals)
@@ -85,7 +100,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["consultations"].queryset = Consultation.objects.filter(municipality=municipality).order_by(
             "-starts_at"
         )
-        self.fields["consultations"].label_from_instance = lambda c: f"{c.starts_at:%Y-%m-%d} {c.title}"
+        self.fields["consultations"].label_from_instance = consultation_label
 
     def clean(self):
         data = super().clean()
@@ -111,7 +126,7 @@ class AnalysisForm(forms.ModelForm):
             "children_rights": forms.Textarea(attrs={"rows": 3}),
             "no_consultation_reason": forms.Textarea(attrs={"rows": 2}),
             "conclusion": forms.Textarea(attrs={"rows": 3}),
-            "consultations": forms.CheckboxSelectMultiple,
+            "consultations": FilterCheckboxSelectMultiple(nouns=CONSULTATIONS),
         }
         error_messages = {
             "effects": {"required": _("Describe how the decision affects the minority.")},
@@ -123,7 +138,7 @@ class AnalysisForm(forms.ModelForm):
         self.fields["consultations"].queryset = Consultation.objects.filter(
             municipality_id=decision.municipality_id
         ).order_by("-starts_at")
-        self.fields["consultations"].label_from_instance = lambda c: f"{c.starts_at:%Y-%m-%d} {c.title}"
+        self.fields["consultations"].label_from_instance = consultation_label
         if not self.instance.pk:
             # The samråd linked to the decision are the likely ones.
             self.initial.setdefault("consultations", list(decision.consultations.values_list("pk", flat=True)))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from consultations.models import Consultation
+from lib.formatting import short_date
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal
 from remiss.models import Remiss
@@ -63,7 +64,7 @@ class Meeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["body", "held_on"], name="decision_meeting_one_per_day")]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.held_on:%Y-%m-%d}"
+        return f"{self.body} {short_date(self.held_on)}"
 
 
 class Decision(models.Model):
@@ -107,8 +108,8 @@ class Decision(models.Model):
 
     @property
     def reference(self) -> str:
-        """ "Styrgruppen 2026-03-12 § 4" as minutes quote a decision."""
-        parts = [self.body.name, f"{self.decided_on:%Y-%m-%d}"]
+        """ "Styrgruppen 12 mars 2026 § 4" as minutes quote a decision."""
+        parts = [self.body.name, short_date(self.decided_on)]
         if self.paragraph:
             parts.append(self.paragraph if "§" in self.paragraph else f"§ {self.paragraph}")
         return " ".join(parts)

@@ -227,8 +227,10 @@ def measurement_snapshot(measurement: Measurement) -> dict[str, Any]:
 
 
 @transaction.atomic
-def measurement_create(*, indicator: Indicator, by, fields: dict[str, Any]) -> Measurement:
-    measurement = Measurement.objects.create(indicator=indicator, entered_by=by, **fields)
+def measurement_create(*, indicator: Indicator, by, fields: dict[str, Any], computed: bool = False) -> Measurement:
+    """A measurement entered by ``by``; a ``computed`` one (competence's share of
+    staff trained) has no person as its author, though ``by`` is audited."""
+    measurement = Measurement.objects.create(indicator=indicator, entered_by=None if computed else by, **fields)
     _audit(indicator, by, CREATE, measurement, snapshot_created(measurement_snapshot(measurement)))
     return measurement
 

@@ -36,6 +36,13 @@ ACTIVITIES = Nouns(
     count=_("{shown} of {total} activities shown"),
 )
 
+UNITS = Nouns(
+    own=_("The unit's own"),
+    other=_("Other units"),
+    filter_label=_("Filter the units"),
+    count=_("{shown} of {total} units shown"),
+)
+
 
 def own_first(choices, own_ids, nouns: Nouns) -> list:
     """The choices with the own ones first, as two groups; the flat list when

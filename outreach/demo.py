@@ -1,6 +1,6 @@
 """Demo outreach counts from demo/<municipality>-outreach.yaml; safe to run
-again (a unit's month already entered is left as it is). Months still to come
-are not made."""
+again (a unit's month already entered is left as it is). Only months that have
+ended are made: the current month stays empty, to be filled in ("Fyll i")."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def load_demo_outreach(*, municipality: Municipality, path: Path) -> int:
         done = set(OutreachRecord.objects.filter(unit=unit).values_list("month", flat=True))
         for number, contacts in enumerate(entry["contacts"], start=1):
             month = date(data["year"], number, 1)
-            if month > this_month or month in done:
+            if month >= this_month or month in done:
                 continue
             counts = {"contacts": contacts}
             counts |= {f"area_{k}": n for k, n in split(contacts, entry["areas"]).items()}

@@ -30,6 +30,9 @@ CHANNELS = [
 AREA_FIELDS = [f"area_{code}" for code, _label in AREAS]
 CHANNEL_FIELDS = [f"channel_{code}" for code, _label in CHANNELS]
 COUNT_FIELDS = ["contacts", *AREA_FIELDS, *CHANNEL_FIELDS, "referrals"]
+# The error codes of the two sums, shared by the constraints and the form.
+AREAS_DO_NOT_ADD_UP = "areas_do_not_add_up"
+CHANNELS_DO_NOT_ADD_UP = "channels_do_not_add_up"
 
 
 def _sum(fields):
@@ -77,8 +80,20 @@ class OutreachRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="outreach_one_record_per_unit_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="outreach_month_first_day"),
-            models.CheckConstraint(condition=Q(contacts=_sum(AREA_FIELDS)), name="outreach_areas_add_up"),
-            models.CheckConstraint(condition=Q(contacts=_sum(CHANNEL_FIELDS)), name="outreach_channels_add_up"),
+            # The form (OutreachMonthForm.clean) says the same with the numbers, under the same code, and
+            # shows only its own message; these are for any other path.
+            models.CheckConstraint(
+                condition=Q(contacts=_sum(AREA_FIELDS)),
+                name="outreach_areas_add_up",
+                violation_error_code=AREAS_DO_NOT_ADD_UP,
+                violation_error_message=_("The contacts by area of need must add up to the contacts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(contacts=_sum(CHANNEL_FIELDS)),
+                name="outreach_channels_add_up",
+                violation_error_code=CHANNELS_DO_NOT_ADD_UP,
+                violation_error_message=_("The contacts by channel must add up to the contacts."),
+            ),
         ]
         indexes = [
             # The summary: a municipality's records in a period.

@@ -6,6 +6,7 @@ from django.db.models.deletion import Collector
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
+from lib.pickers import GOALS, UNITS, FilterCheckboxSelectMultiple
 from organisations.models import OrgUnit, UnitGroup
 
 from .models import (
@@ -121,7 +122,16 @@ def related_goal_choices(plan: Plan) -> list[tuple[str, list[tuple[int, str]]]]:
         .values_list("pk", "plan_id", "code", "title")
     ):
         goals[plan_id].append((pk, f"{code} {title[:90]}"))
-    return [(f"{p.title} ({p.get_status_display()})", goals[p.pk]) for p in others if goals[p.pk]]
+    return [(_plan_label(p), goals[p.pk]) for p in others if goals[p.pk]]
+
+
+def _plan_label(plan: Plan) -> str:
+    """A plan told apart from its other versions: "Strategi 2018–2022, version 2 (antagen)"."""
+    return _("%(title)s, version %(version)s (%(status)s)") % {
+        "title": plan.title,
+        "version": plan.version,
+        "status": plan.get_status_display(),
+    }
 
 
 class GoalForm(forms.ModelForm):
@@ -146,7 +156,7 @@ class GoalForm(forms.ModelForm):
         help_text=_("Goals of the municipality's other steering documents that this goal builds on or serves."),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-filter-picker": ""}),
+        widget=FilterCheckboxSelectMultiple(nouns=GOALS),
     )
 
     class Meta:
@@ -361,8 +371,9 @@ class SupportRelationForm(forms.ModelForm):
     class Meta:
         model = SupportRelation
         fields = ["supporter", "kind", "supported_units", "supported_groups", "area"]
+        error_messages = {"supporter": {"required": _("Choose the unit that gives the support.")}}
         widgets = {
-            "supported_units": forms.SelectMultiple(attrs={"size": 6, "data-filter-picker": ""}),
+            "supported_units": FilterCheckboxSelectMultiple(nouns=UNITS),
             "supported_groups": forms.CheckboxSelectMultiple,
         }
 
@@ -395,6 +406,7 @@ class PlanReferenceForm(forms.ModelForm):
     class Meta:
         model = PlanReference
         fields = ["title", "kind", "referenced_plan", "url", "note"]
+        error_messages = {"title": {"required": _("Write the document's title.")}}
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

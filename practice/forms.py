@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import TargetGroup
@@ -12,15 +13,19 @@ from .services import EXAMPLE_FIELDS
 
 class ExampleForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Labels standing alone: capitalised, as the list's filters show them.
     goal_kinds = forms.MultipleChoiceField(
-        label=_("Kinds of goal"),
-        choices=GoalKind.choices,
+        label=_("Kind of goal"),
+        choices=[(code, capfirst(label)) for code, label in GoalKind.choices],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The kinds of goal the example helps to reach."),
     )
     target_groups = forms.MultipleChoiceField(
-        label=_("Target groups"), choices=TargetGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Target groups"),
+        choices=[(code, capfirst(label)) for code, label in TargetGroup.choices],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -46,6 +51,7 @@ class ExampleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rights_areas"].queryset = RightsArea.objects.order_by("position")
+        self.fields["rights_areas"].label_from_instance = lambda area: capfirst(area.name)
         if self.instance.pk:  # an edit must say which version it was opened at
             self.fields["version"].required = True
             self.fields["version"].initial = self.instance.version
@@ -71,8 +77,24 @@ class AdoptForm(forms.Form):
         error_messages={"required": _("Choose the unit responsible for the activity.")},
     )
 
-    def __init__(self, *args, membership: Membership, **kwargs):
+    again = forms.BooleanField(
+        label=_("Take up the example once more"),
+        required=False,
+        help_text=_("Your municipality has already made an activity of the example. Tick to make another one."),
+    )
+
+    def __init__(self, *args, membership: Membership, taken_up: bool = False, **kwargs):
+        """``taken_up``: the adopter's municipality already made an activity of the
+        example; a second one must then be asked for (``again``), else no field."""
         super().__init__(*args, **kwargs)
+        if taken_up:
+            self.fields["again"].required = True
+            self.fields["again"].error_messages["required"] = _(
+                "Your municipality has already taken up the example. Tick “Take up the example once more” "
+                "to make another activity of it."
+            )
+        else:
+            del self.fields["again"]
         goals = Goal.objects.filter(plan__in=live_plans(membership.municipality)).select_related("plan")
         self.goal_objects = {g.pk: g for g in goals}
         # Grouped by plan: the plan is chosen with its goals.

@@ -35,7 +35,7 @@ class PracticeExample(models.Model):
     rights_areas = models.ManyToManyField(
         RightsArea, blank=True, related_name="practice_examples", verbose_name=_("rights areas")
     )
-    goal_kinds = models.JSONField(_("kinds of goal"), default=list, blank=True)
+    goal_kinds = models.JSONField(_("kind of goal"), default=list, blank=True)
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     summary = models.TextField(_("what was done"))
     prerequisites = models.TextField(

@@ -103,14 +103,6 @@ def draft_status(plan_id: int) -> ActivityStatus:
     return next((s for s in statuses if s.summary == StatusSummary.NOT_STARTED), statuses[0])
 
 
-def adopted_description(example: PracticeExample) -> str:
-    origin = _("Taken up from the knowledge bank: “%(title)s” (%(organisation)s).") % {
-        "title": example.title,
-        "organisation": example.organisation,
-    }
-    return f"{example.summary}\n\n{origin}"
-
-
 @transaction.atomic
 def example_adopt(*, example: PracticeExample, by, goals: Iterable[Goal], owner: OrgUnit) -> Activity:
     """A draft activity in the adopter's plan, pre-filled from the example and
@@ -128,7 +120,9 @@ def example_adopt(*, example: PracticeExample, by, goals: Iterable[Goal], owner:
         by=by,
         fields={
             "title": example.title[:300],
-            "description": adopted_description(example),
+            # What was done; the activity's page names the example it came from
+            # (Adoption, practice/_adopted_from.html), so the text does not repeat it.
+            "description": example.summary,
             "owner": owner,
             "target_groups": list(example.target_groups),
             "status": draft_status(plan.pk),

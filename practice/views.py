@@ -53,7 +53,7 @@ def example_detail(request, pk):
         "own": own,
         "rights_areas": example.rights_areas.order_by("position"),
         "taken_up": adoptions_by_municipality(example),
-        "own_adoptions": own_adoptions(example, membership.municipality_id),
+        "own_adoptions": list(own_adoptions(example, membership.municipality_id)),
         "can_edit": may_edit(membership, example),
         "can_publish": may_publish(membership, example),
         "can_adopt": may_adopt(membership),
@@ -137,7 +137,9 @@ def example_adopt(request, pk):
     initial = {}
     if (goal_id := int_param(request, "mal")) is not None:
         initial["goals"] = [goal_id]
-    form = AdoptForm(request.POST or None, membership=membership, initial=initial)
+    # Already taken up here: say so, with the activities, and ask before a second one.
+    taken = list(own_adoptions(example, membership.municipality_id))
+    form = AdoptForm(request.POST or None, membership=membership, initial=initial, taken_up=bool(taken))
     if request.method == "POST" and form.is_valid():
         activity = services.example_adopt(
             example=example, by=request.user, goals=form.cleaned_data["goals"], owner=form.cleaned_data["owner"]
@@ -148,4 +150,4 @@ def example_adopt(request, pk):
             % {"reference": activity.reference},
         )
         return redirect("activities:detail", pk=activity.pk)
-    return render(request, "practice/example_adopt.html", {"example": example, "form": form})
+    return render(request, "practice/example_adopt.html", {"example": example, "form": form, "own_adoptions": taken})

@@ -1,6 +1,6 @@
 """A confirmation page (lib/confirm.py) in Debian's Chromium, by keyboard only:
 the activity's "Delete activity" link opens it, "Avbryt" returns without a
-change, "Ja, ta bort aktiviteten" deletes; axe (every rule but AAA) on the page."""
+change, "Ja, ta bort aktiviteten" deletes; axe (every rule, AAA included) on the page."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """Forms that guide (issue 17, item 7), in Debian's Chromium with axe (every
-rule set but AAA) on each page looked at: a form sent with errors comes back
+rule set, AAA included) on each page looked at: a form sent with errors comes back
 with "Fel:" before its title and the focus on the error summary, whose links
 move the focus to their field; a long goal picker shows the unit's own goals
 first and filters as one types, saying how many are shown. The server-side half

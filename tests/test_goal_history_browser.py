@@ -1,5 +1,5 @@
 """A goal's history and the start page's trends (issue 17, item 6) in Debian's
-Chromium on the demo, with axe (every rule set but AAA) on each page: the grid
+Chromium on the demo, with axe (every rule set, AAA included) on each page: the grid
 of assessments per unit and round on a goal page, on screen, in print and at
 375 px; the coordinator's trend charts with their tables, opened by keyboard."""
 

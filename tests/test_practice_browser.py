@@ -38,7 +38,8 @@ def test_a_coordinator_takes_up_another_municipalitys_example(page):  # noqa: F8
     page.get_by_role("button", name="Skapa utkastet till aktivitet").click()
 
     assert page.get_by_role("heading", level=1).inner_text().endswith("Katitzi-föreställning")
-    assert "Upptaget från kunskapsbanken" in page.get_by_role("main").inner_text()
+    made = page.get_by_role("main").inner_text()
+    assert made.count("Skapad utifrån exemplet på insats") == 1 and "Upptaget från kunskapsbanken" not in made
     assert page.get_by_role("link", name="Katitzi-föreställning").count() == 1  # back to the example
     assert_accessible(page)
     activity = Activity.objects.get(adopted_from__example__title="Katitzi-föreställning")
@@ -50,7 +51,13 @@ def test_a_coordinator_takes_up_another_municipalitys_example(page):  # noqa: F8
     page.reload()
     taken = page.get_by_role("main").inner_text()
     assert "Huddinge kommun: 1 aktivitet" in taken and activity.reference in taken
+    assert f"Er kommun har tagit upp exemplet: {activity.reference} Katitzi-föreställning." in taken
     assert Adoption.objects.filter(example__title="Katitzi-föreställning").count() == 1
+    assert_accessible(page)
+    # A second take-up is asked for: the form says so and has the box to tick.
+    page.get_by_role("main").get_by_role("link", name="Ta upp som aktivitet").click()
+    assert "Er kommun har tagit upp exemplet" in page.get_by_role("main").inner_text()
+    assert page.get_by_label("Ta upp exemplet en gång till").count() == 1
     assert_accessible(page)
 
     # The goal's page: examples of its rights area (kultur), to take up with the goal chosen.

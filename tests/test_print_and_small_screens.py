@@ -14,7 +14,7 @@ and 10), in Debian's Chromium with axe (every rule) on each page looked at:
 
 import pytest
 
-from tests.test_browser import AXE_JS, browser, page, sign_in  # noqa: F401 (the module's browser and demo)
+from tests.test_browser import AXE_JS, assert_accessible, browser, page, sign_in  # noqa: F401 (the module's browser and demo)
 from tests.test_public_browser import assert_fully_accessible as assert_public_page_accessible
 
 pytestmark = pytest.mark.browser
@@ -24,20 +24,9 @@ VISIBLE = "e => e.getClientRects().length > 0 && getComputedStyle(e).visibility 
 
 
 def assert_fully_accessible(tab) -> None:
-    """axe with every rule set it has (WCAG 2.0-2.2 A and AA, best practices,
-    experimental rules), any impact. Only the AAA rules are left out: the staff
-    pages are held to WCAG 2.1 AA (the public pages, tests/test_public_browser.py,
-    to AAA as well)."""
-    tab.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result = tab.evaluate(
-        """async () => {
-            const rules = axe.getRules().filter(r => !r.tags.includes('wcag2aaa')).map(r => r.ruleId);
-            return await axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']});
-        }"""
-    )
-    bad = result["violations"]
-    report = "\n".join(f"{r['id']} ({r['impact']}): {r['help']} — {[n['target'] for n in r['nodes']][:5]}" for r in bad)
-    assert not bad, f"Accessibility problems on {tab.url}:\n{report}"
+    """axe with every rule set it has (WCAG 2.0-2.2 A, AA and AAA, best practices,
+    experimental rules), any impact (tests/test_browser.py's assert_accessible)."""
+    assert_accessible(tab)
 
 
 def assert_fits(tab) -> None:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from competence.demo import load_demo_competence
 from competence.models import Headcount, Training, TrainingOccasion
+from competence.selectors import overview
 from indicators.models import Indicator
 from organisations.models import Municipality
 
@@ -30,6 +32,14 @@ def test_stockholm_demo_competence_loads_once(db, settings):
         (date(2025, 12, 31), Decimal("7.10")),
         (date(2026, 12, 31), Decimal("18.50")),
     ]
+    # The indicator's latest value is the overview's share of the municipality for its year
+    # (this year, while the demo's headcounts reach it).
+    latest = indicator.measurements.order_by("-period_end").first()
+    assert latest.period_end.year == min(timezone.localdate().year, 2026)
+    assert latest.value == overview(sthlm, year=latest.period_end.year, years=3).total.percent
     counts = (Training.objects.count(), Headcount.objects.count(), indicator.measurements.count())
+    # Loading again writes nothing new, and brings stale computed values back up to date.
+    latest.delete()
     assert load_demo_competence(municipality=sthlm, path=DEMO_FILE) == 0
     assert (Training.objects.count(), Headcount.objects.count(), indicator.measurements.count()) == counts
+    assert indicator.measurements.order_by("-period_end").first().value == latest.value

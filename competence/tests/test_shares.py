@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from competence.selectors import numbers_by_year, overview
 from competence.services import share_indicator_refresh
-from competence.shares import compute_share, yearly_shares
+from competence.shares import compute_share, compute_units_share, yearly_shares
 
 from .factories import make_occasion, make_share_indicator, make_training, staff_groups
 
@@ -29,14 +29,32 @@ def test_participants_without_a_headcount_give_no_value():
     assert compute_share({(1, 1): 0}, {}).percent is None
 
 
+def test_units_without_a_headcount_are_left_out_of_the_total():
+    # Unit 1: 5 of 20; unit 2: 3 participants, no headcount; unit 3: a group without a headcount.
+    heads = {(1, 1): 20, (3, 1): 10}
+    parts = {(1, 1): 5, (2, 1): 3, (3, 1): 2, (3, 2): 1}
+    share = compute_units_share(heads, parts)
+    assert share.left_out == (2, 3) and not share.missing_headcount
+    assert (share.headcount, share.trained, share.percent) == (20, 5, Decimal("25.0"))
+    # Every unit with participants lacks a headcount: still no value ("headcount missing").
+    alone = compute_units_share({}, {(2, 1): 3})
+    assert alone.missing_headcount and alone.percent is None and alone.left_out == (2,)
+    # Nothing left out: the plain share.
+    assert compute_units_share({(1, 1): 20}, {(1, 1): 5}) == compute_share({(1, 1): 20}, {(1, 1): 5})
+
+
 def test_yearly_shares_window_and_scope():
     heads = {(1, 1, 2025): 10, (2, 1, 2025): 10, (1, 1, 2026): 20, (3, 1, 2027): 5}
     parts = {(1, 1, 2022): 9, (1, 1, 2023): 2, (1, 1, 2025): 3, (2, 1, 2026): 4}
     shares = yearly_shares(heads, parts, years=3, until=2026)
     # 2025: window 2023–2025: unit 1 has 2 + 3 = 5 of 10, unit 2 0 of 10 → 5/20.
     assert shares[2025].percent == Decimal("25.0")
-    # 2026: window 2024–2026: unit 1 has 3 of 20; unit 2 has 4 but no headcount in 2026.
-    assert shares[2026].percent is None
+    # 2026: window 2024–2026: unit 1 has 3 of 20; unit 2 has 4 but no headcount in 2026:
+    # left out of the municipality's share (named), which is unit 1's 3 / 20.
+    assert shares[2026].percent == Decimal("15.0") and shares[2026].left_out == (2,)
+    # Unit 2 alone: no value rather than a wrong one.
+    alone = yearly_shares(heads, parts, years=3, until=2026, unit=2)
+    assert 2026 not in alone  # no headcount in scope
     assert 2027 not in shares  # not yet
     one = yearly_shares(heads, parts, years=3, until=2026, unit=1)
     assert one[2026].percent == Decimal("15.0")  # 3 / 20
@@ -94,14 +112,31 @@ def test_overview_query_count_is_constant(world, three_units, django_assert_num_
     assert len(view.rows) == 33
 
 
-def test_a_missing_headcount_gives_no_value(world, three_units):
+def test_a_missing_headcount_leaves_the_unit_out(world, three_units):
     year, _teachers, social = three_units
     make_occasion(make_training(world, "E-kurs"), date(year, 3, 1), [(world.unit_b, social, 2)])
     view = overview(world.municipality, year=year, years=3)
     rows = {row.unit.short_name: row for row in view.rows}
     assert rows["Hägersten-Älvsjö"].share.percent is None and rows["Hägersten-Älvsjö"].share.missing_headcount
-    assert view.total.percent is None
     assert rows["SN"].share.percent == Decimal("40.0")  # the others are unaffected
+    # The municipality: SN 20 of 50 and KS 10 of 10 → 30 / 60; Hägersten-Älvsjö left out, named.
+    assert view.total.percent == Decimal("50.0")
+    assert view.left_out == [world.unit_b]
+    indicator = make_share_indicator(world, years=3)
+    share_indicator_refresh(indicator=indicator, by=None)
+    measurement = indicator.measurements.get()
+    assert measurement.value == Decimal("50.0")
+    assert measurement.note == (
+        f"1 enhet saknar antal anställda för {year} och är inte med: Hägersten-Älvsjö stadsdelsnämnd."
+    )
+    # Once the unit's headcount is in, it counts and the note goes.
+    from competence.models import Headcount
+
+    Headcount.objects.create(unit=world.unit_b, staff_group=social, year=year, number=10)
+    share_indicator_refresh(indicator=indicator, by=None)
+    measurement = indicator.measurements.get()
+    # SN 20/50, H-Ä teachers 20/50 and social 2/10, KS 10/10 → 52 / 120 = 43.3 %.
+    assert (measurement.value, measurement.note) == (Decimal("43.3"), "")
 
 
 def test_the_computed_indicator_by_hand(world, three_units):

@@ -56,7 +56,7 @@ def test_the_coordinator_records_a_decision_linked_to_a_samrad(world):
     assert list(decision.goals.all()) == [world.result_goal]
     assert audited(decision, AuditEvent.Action.CREATE).changes["dnr"][1] == "KS 2026/112"
     page = client.get(response["Location"]).content.decode()
-    assert "Styrgruppen 2026-03-20 § 4" in page
+    assert "Styrgruppen 20 mars 2026 § 4" in page
     assert "saknar ännu konsekvensanalys" in page
     assert reverse("consultations:detail", args=[world.consultation.pk]) in page
 
@@ -183,3 +183,86 @@ def test_goal_and_consultation_pages_list_their_decisions_for_staff_only(world):
     shown = world.client("representative").get(consultation)
     assert shown.status_code == 200 and link not in shown.content.decode()
     assert "Brobyggarna permanentas" not in shown.content.decode()
+
+
+def _crumbs(content: bytes) -> list[str]:
+    doc = lxml_html.fromstring(content)
+    return [li.text_content().strip() for li in doc.xpath('//nav[contains(@class, "breadcrumbs")]//li')]
+
+
+def test_the_deciding_body_is_an_organ_not_a_remissinstans(world):
+    """The remiss app's "Body" is a remissinstans; the decision log's is an organ."""
+    body = steering_group(world)
+    decision = make_decision(world, body)
+    client = world.client("coordinator")
+    log = lxml_html.fromstring(client.get(reverse("decisions:list")).content)
+    assert log.xpath('//label[@for="id_organ"]')[0].text_content() == "Organ"
+    assert "Organ" in [th.text_content() for th in log.xpath('//table[@id="decision-log"]//th')]
+    detail = client.get(reverse("decisions:detail", args=[decision.pk])).content.decode()
+    assert "<dt>Organ</dt>" in detail
+    for url in (
+        reverse("decisions:list"),
+        reverse("decisions:detail", args=[decision.pk]),
+        reverse("decisions:bodies"),
+        reverse("decisions:body", args=[body.pk]),
+        reverse("decisions:body_create"),
+        reverse("decisions:meeting_create", args=[body.pk]),
+    ):
+        assert "Remissinstans" not in client.get(url).content.decode(), url
+    # Every page under the log starts its breadcrumb at "Beslut"; organ is neuter: "Nytt".
+    assert _crumbs(client.get(reverse("decisions:body_create")).content) == ["Beslut", "Organ och möten", "Nytt"]
+    assert _crumbs(client.get(reverse("decisions:bodies")).content) == ["Beslut", "Organ och möten"]
+    assert _crumbs(client.get(reverse("decisions:meeting_create", args=[body.pk])).content) == [
+        "Beslut", "Organ och möten", "Styrgruppen", "Nytt möte",
+    ]  # fmt: skip
+    assert _crumbs(client.get(reverse("decisions:create")).content) == ["Beslut", "Nytt"]
+
+
+def test_decision_pages_and_pickers_write_dates_as_text(world):
+    from django.utils import translation
+
+    from lib.formatting import short_date
+
+    body = steering_group(world)
+    meeting = meeting_create(body=body, by=None, fields={"held_on": date(2026, 3, 20)})
+    decision = make_decision(world, body, meeting=meeting, paragraph="§ 4", goals=[world.result_goal])
+    decision.consultations.set([world.consultation])
+    with translation.override("sv"):
+        held = short_date(world.consultation.starts_at)
+    iso = f"{world.consultation.starts_at:%Y-%m-%d}"
+    client = world.client("coordinator")
+    pages = {
+        "list": reverse("decisions:list"),
+        "detail": reverse("decisions:detail", args=[decision.pk]),
+        "body": reverse("decisions:body", args=[body.pk]),
+        "goal": reverse("plans:goal", args=[world.result_goal.pk]),
+        "create": reverse("decisions:create"),
+        "analysis": reverse("decisions:analysis", args=[decision.pk]),
+    }
+    content = {name: client.get(url).content.decode() for name, url in pages.items()}
+    for name in ("list", "detail", "body", "goal"):
+        assert "20 mars 2026" in content[name], name
+    assert "Styrgruppen 20 mars 2026 § 4" in content["detail"] and "Styrgruppen 20 mars 2026 § 4" in content["goal"]
+    assert f"{held} {world.consultation.title}" in content["detail"]
+    for name, page in content.items():
+        page = page.split('<section class="history"')[0]  # the audit trail shows the stored values (all apps)
+        assert "2026-03-20" not in page, name
+        if name != "goal":
+            assert iso not in page.replace(f'value="{iso}', ""), name
+    # The pickers: the meeting and the samråd by their dates as text.
+    create = lxml_html.fromstring(content["create"])
+    assert [o.text_content() for o in create.xpath('//select[@id="id_meeting"]/option[@value]') if o.get("value")] == [
+        "Styrgruppen 20 mars 2026"
+    ]
+    analysis = lxml_html.fromstring(content["analysis"])
+    labels = [label.text_content().strip() for label in analysis.xpath('//input[@name="consultations"]/..')]
+    assert labels == [f"{held} {world.consultation.title}"]
+
+
+def test_the_decision_forms_long_lists_are_filterable(world):
+    client = world.client("coordinator")
+    doc = lxml_html.fromstring(client.get(reverse("decisions:create")).content)
+    for name in ("goals", "activities", "consultations"):
+        assert doc.xpath(f'//input[@name="{name}"]/ancestor::*[@data-filter-picker]'), name
+    (samrad,) = doc.xpath('//input[@name="consultations"]/ancestor::*[@data-filter-picker]')
+    assert samrad.get("data-filter-label") == "Filtrera samråden"

@@ -134,6 +134,9 @@ def test_the_goal_page_pages_back_to_older_rounds(world):
     assert ">Tertial 2 2026</a></th>" in older and ">Tertial 2 2027</a></th>" in older
     assert '<a href="?omgangar=1#goal-history">Senare omgångar</a>' in older
     assert client.get(url, {"omgangar": "x"}).status_code == 200  # a bad value: the latest
+    # The activity list's sort and page stay when the grid pages, and the other way round.
+    sorted_page = client.get(url, {"ordning": "-titel", "sida": "1"}).content.decode()
+    assert '<a href="?ordning=-titel&amp;sida=1&amp;omgangar=2#goal-history">Tidigare omgångar</a>' in sorted_page
 
 
 def _queries(goal) -> int:

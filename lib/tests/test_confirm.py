@@ -36,6 +36,12 @@ def test_the_page_posts_back_to_its_own_address_and_links_back(db):
     assert doc.xpath("//*[@role='note']")  # "This cannot be undone."
 
 
+def test_the_title_names_the_question_and_the_object_without_doubled_punctuation(db):
+    _response, doc = render_page(subject="Handlingsplan 2030")
+    title = doc.xpath("//title")[0].text_content()
+    assert title.startswith("Ta bort? – Handlingsplan 2030 · ") and "?:" not in title
+
+
 def test_a_reversible_step_with_a_choice_carried_over_and_a_trail(db):
     _response, doc = render_page(
         irreversible=False, hidden=[("reviewers", "7"), ("reviewers", "9")], breadcrumbs=[("Planer", "/planer/")]

@@ -192,3 +192,58 @@ def test_the_demo_split_adds_up():
         parts = split(total, {"skola": 78, "socialtjanst": 8, "halsa": 6, "bostad": 3, "ovrigt": 5})
         assert sum(parts.values()) == total and min(parts.values()) >= 0
     assert split(10, {"a": 50, "b": 50}) == {"a": 5, "b": 5}
+
+
+def _errors_of(content: bytes) -> list[str]:
+    doc = lxml_html.fromstring(content)
+    return [li.text_content().strip() for li in doc.xpath("//div[@data-error-summary]//li")]
+
+
+def test_a_month_that_does_not_add_up_shows_only_the_forms_own_messages(world):
+    """Both sums wrong: the two messages with the numbers, not the constraints' again
+    (the ModelForm validates the model's constraints after clean())."""
+    client = world.client("contact_a")
+    url = month_url(world.unit_a, this_month())
+    data = form_of(client, url) | {name: [str(n)] for name, n in COUNTS.items()}
+    data |= {"area_skola": ["6"], "channel_besok": ["5"]}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = _errors_of(response.content)
+    assert len(errors) == 2, errors
+    assert errors[0].startswith("Kontakterna per behovsområde blir sammanlagt 13, inte 12")
+    assert errors[1].startswith("Kontakterna per kanal blir sammanlagt 11, inte 12")
+    page = response.content.decode()
+    assert "outreach_areas_add_up" not in page and "outreach_channels_add_up" not in page
+    assert "Begränsningen" not in page and not OutreachRecord.objects.exists()
+
+
+def test_the_constraints_say_in_words_what_is_wrong_on_any_other_path(world):
+    from django.core.exceptions import ValidationError
+
+    record = OutreachRecord(
+        municipality=world.municipality, unit=world.unit_a, month=this_month(), contacts=3, area_skola=2,
+        channel_besok=3,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        record.full_clean()
+    messages = caught.value.message_dict["__all__"]
+    assert messages == ["Kontakterna per behovsområde måste sammanlagt bli lika många som antalet kontakter."]
+
+
+def test_the_months_pickers_put_the_units_own_goals_and_activities_first_and_filter(world):
+    from conftest import make_activity
+
+    make_activity(world.plan, world.unit_b, [], title="Språkcafé på biblioteket")
+    client = world.client("contact_a")
+    doc = lxml_html.fromstring(client.get(month_url(world.unit_a, this_month())).content)
+    select = doc.get_element_by_id("id_activity")
+    assert select.getparent().get("data-filter-picker") is not None
+    groups = select.xpath("optgroup")
+    assert [g.get("label") for g in groups] == ["Enhetens aktiviteter", "Övriga aktiviteter"]
+    assert [o.text_content() for o in groups[0].xpath("option")] == [
+        f"{world.activity.reference} {world.activity.title}"
+    ]
+    assert "Språkcafé på biblioteket" in groups[1].text_content()
+    assert doc.xpath('//input[@name="goals"]/ancestor::*[@data-filter-picker]')
+    own_goals = doc.xpath('//fieldset[legend[normalize-space()="Enhetens mål"]]//input[@name="goals"]/@value')
+    assert str(world.result_goal.pk) in own_goals

@@ -77,6 +77,19 @@ def test_a_support_relation_without_anyone_supported_is_refused_and_nothing_is_s
     assert not world.plan.contact_units.exists() and not world.plan.support_relations.exists()
 
 
+def test_a_half_filled_row_is_named_and_linked_in_the_error_summary(world):
+    client = world.client("coordinator")
+    form = steering_form(client, world.plan)
+    form.data["ref-0-url"] = ["https://example.se/mr"]
+    response = client.post(form.action, form.data, HTTP_ACCEPT_LANGUAGE="sv")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<title>Fel: " in html
+    assert '<a href="#id_ref-0-title">Titel, rad 1: Skriv dokumentets titel.</a>' in html
+    assert html.count("data-error-summary") == 1  # one summary for the whole page
+    assert not world.plan.references.exists()
+
+
 def test_another_municipalitys_unit_cannot_be_named(world):
     client = world.client("coordinator")
     form = steering_form(client, world.plan)

@@ -59,7 +59,7 @@ def test_an_empty_section_is_refused(world):
     response = client.post(url, form_of(client, url), HTTP_ACCEPT_LANGUAGE="sv")
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'class="form-errors"' in html and 'aria-invalid="true"' in html
+    assert "data-error-summary" in html and 'aria-invalid="true"' in html and "<title>Fel: " in html
     assert not RightsSection.objects.exists()
 
 
