@@ -288,6 +288,11 @@ def test_the_consultation_loop(page, browser, live_server):
     page.wait_for_url(f"**/samrad/minnesanteckningar/{minutes.pk}/")
     page.locator(f"input[name=reviewers][value='{rep.pk}']").check()
     page.locator("form[action$='/skicka/'] button").click()
+    page.wait_for_url(f"**/samrad/minnesanteckningar/{minutes.pk}/skicka/?*")  # the confirmation page
+    assert "1 representant" in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, skicka på granskning").click()
+    page.wait_for_url(f"**/samrad/minnesanteckningar/{minutes.pk}/")
     assert_accessible(page)
 
     representative = browser.new_context(base_url=live_server.url, locale="sv-SE").new_page()
@@ -301,7 +306,11 @@ def test_the_consultation_loop(page, browser, live_server):
 
     page.reload()
     assert "Skriv också att barnpassning behövs." in page.get_by_role("main").inner_text()
-    page.locator("form[action$='/justera/'] button").click()
+    page.get_by_role("link", name="Justera minnesanteckningarna").click()
+    page.wait_for_url(f"**/samrad/minnesanteckningar/{minutes.pk}/justera/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, justera minnesanteckningarna").click()
+    page.wait_for_url(f"**/samrad/minnesanteckningar/{minutes.pk}/")
     minutes.refresh_from_db()
     assert minutes.status == MinutesVersion.Status.APPROVED
     representative.reload()
