@@ -874,7 +874,7 @@ def goal_history(goal: Goal, *, page: int = 1, per_page: int = HISTORY_ROUNDS) -
     page = min(max(page, 1), pages)
     end = count - (page - 1) * per_page
     shown = rounds[max(end - per_page, 0) : end]
-    _goals, by_goal, units = responsible_units(goal.plan)
+    _goals, by_goal, units = responsible_units(goal.plan, goal_ids=[goal.pk])
     now = by_goal.get(goal.pk, {})
     heading = {u.pk: UnitHeading(u.pk, u.name, u.short_name) for u in units if u.pk in now}
     found: dict[tuple[int, int], tuple[str, int]] = {}  # (unit id, round id) -> (state, report id)

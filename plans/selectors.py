@@ -247,19 +247,24 @@ def goal_descendants(goal: Goal) -> list[Goal]:
     return out
 
 
-def responsible_units(plan: Plan, *, on=None) -> tuple[list[Goal], dict[int, dict[int, str]], list[OrgUnit]]:
+def responsible_units(
+    plan: Plan, *, on=None, goal_ids: list[int] | None = None
+) -> tuple[list[Goal], dict[int, dict[int, str]], list[OrgUnit]]:
     """Who answers for what, expanded to units: groups to their members and
     "samtliga nämnder och bolagsstyrelser" to every such active unit.
 
     Returns the goals that have anyone responsible (tree order), {goal id: {unit id:
-    role}} and the units involved (by name). Four queries, however large the plan."""
-    goals = sort_in_tree_order(list(plan.goals.all()))  # each goal.plan is this plan, without a join
+    role}} and the units involved (by name). Four queries, however large the plan;
+    ``goal_ids`` limits it to those goals (one goal's page need not expand them all)."""
+    plan_goals = plan.goals.all() if goal_ids is None else plan.goals.filter(pk__in=goal_ids)
+    goals = sort_in_tree_order(list(plan_goals))  # each goal.plan is this plan, without a join
     # Plain values, not a prefetch: a large plan has about a thousand responsibilities.
     named: dict[int, list[tuple[int | None, int | None, str]]] = {}
-    for goal_id, unit_id, group_id, role in (
-        GoalResponsibility.objects.filter(goal__plan=plan)
-        .order_by("pk")
-        .values_list("goal_id", "unit_id", "group_id", "role")
+    responsibilities = GoalResponsibility.objects.filter(goal__plan=plan)
+    if goal_ids is not None:
+        responsibilities = responsibilities.filter(goal_id__in=goal_ids)
+    for goal_id, unit_id, group_id, role in responsibilities.order_by("pk").values_list(
+        "goal_id", "unit_id", "group_id", "role"
     ):
         named.setdefault(goal_id, []).append((unit_id, group_id, role))
     members: dict[int, list[int]] = {}
