@@ -10,12 +10,13 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from organisations.models import Municipality, OrgUnit
 
-from .models import Headcount, Participation, StaffGroup, Training, TrainingOccasion
-from .shares import Share, compute_share, compute_units_share, in_window, window
+from .models import Headcount, Participation, ShareIndicator, StaffGroup, Training, TrainingOccasion
+from .shares import Share, compute_share, compute_units_share, in_window, window, yearly_shares
 
 DEFAULT_YEARS = 3  # the overview's and the report's window unless asked otherwise
 
@@ -178,3 +179,40 @@ def unit_competence(unit: OrgUnit, *, start: date, end: date, years: int = DEFAU
 
 def trainings_qs(municipality: Municipality) -> QuerySet[Training]:
     return Training.objects.filter(municipality=municipality)
+
+
+def share_gap(indicator, *, year: int) -> str:
+    """Why a computed "share of staff trained" indicator has no value for
+    ``year`` (the current year, on its page), or "" when it has one: the unit
+    (or, over all units, no unit) has no headcount for the year in the
+    indicator's scope, or participants of a staff group have no headcount to be
+    read against. Three queries."""
+    scope = ShareIndicator.objects.filter(indicator=indicator).select_related("unit", "staff_group").first()
+    if scope is None:
+        return ""
+    headcounts, participants = numbers_by_year(indicator.municipality, years=window(year, scope.years))
+    shares = yearly_shares(
+        headcounts, participants, years=scope.years, unit=scope.unit_id, group=scope.staff_group_id, until=year
+    )
+    share = shares.get(year)
+    if share is not None and share.percent is not None:
+        return ""
+    where = scope.unit.name if scope.unit else ""
+    if share is None:
+        if scope.unit and scope.staff_group:
+            return _("No share for %(year)s: %(unit)s has no headcount of %(group)s for %(year)s.") % {
+                "year": year, "unit": where, "group": scope.staff_group.name,
+            }  # fmt: skip
+        if scope.unit:
+            return _("No share for %(year)s: %(unit)s has no headcount for %(year)s.") % {"year": year, "unit": where}
+        return _("No share for %(year)s: no unit has a headcount for %(year)s.") % {"year": year}
+    if share.headcount == 0:
+        return _("No share for %(year)s: the headcount for %(year)s is 0.") % {"year": year}
+    if not scope.unit:
+        return _("No share for %(year)s: participants of a staff group have no headcount for %(year)s.") % {
+            "year": year
+        }
+    return _("No share for %(year)s: %(unit)s has participants in a staff group without a headcount for %(year)s.") % {
+        "year": year,
+        "unit": where,
+    }

@@ -104,6 +104,21 @@ def training_update(
     return training
 
 
+@transaction.atomic
+def training_delete(*, training: Training, by) -> None:
+    """Delete a training registered by mistake, with its occasions and their
+    participant counts; the computed indicators are brought up to date."""
+    municipality = training.municipality
+    data = training_snapshot(training)
+    data["occasions"] = [
+        f"{o.date.isoformat()}: {sum(r.participants for r in o.rows.all())}"
+        for o in training.occasions.prefetch_related("rows").order_by("date", "pk")
+    ]
+    audit_record(municipality=municipality, actor=by, action=DELETE, obj=training, changes=snapshot_deleted(data))
+    training.delete()  # its occasions and their rows go with it (CASCADE)
+    share_indicators_refresh(municipality=municipality, by=by)
+
+
 # --- Occasions ---------------------------------------------------------------------------
 
 

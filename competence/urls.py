@@ -8,6 +8,7 @@ urlpatterns = [
     path("ny/", views.training_create, name="create"),
     path("<int:pk>/", views.training_detail, name="detail"),
     path("<int:pk>/redigera/", views.training_edit, name="edit"),
+    path("<int:pk>/ta-bort/", views.training_delete, name="delete"),
     path("<int:pk>/tillfallen/nytt/", views.occasion_create, name="occasion_create"),
     path("tillfallen/<int:pk>/redigera/", views.occasion_edit, name="occasion_edit"),
     path("tillfallen/<int:pk>/ta-bort/", views.occasion_delete, name="occasion_delete"),

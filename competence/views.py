@@ -1,13 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.barchart import percent_chart
 from lib.confirm import confirmation
+from lib.formatting import short_date
 from lib.forms import int_param, year_param
 from organisations.access import coordinator_required, member_required
 from organisations.models import OrgUnit
@@ -33,6 +37,17 @@ from .selectors import (
     trainings_listed,
     years_with_numbers,
 )
+
+
+def no_longer_counted(people: int) -> str:
+    """What removing ``people`` participants does (a training's or an occasion's confirmation page)."""
+    return ngettext(
+        "%(count)d participant is no longer counted in the share of staff trained; "
+        "its computed indicators are computed again.",
+        "%(count)d participants are no longer counted in the share of staff trained; "
+        "its computed indicators are computed again.",
+        people,
+    ) % {"count": people}
 
 
 @member_required
@@ -111,6 +126,39 @@ def training_edit(request, pk):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+def training_delete(request, pk):
+    """Delete a training registered by mistake (the coordinator), its occasions with it."""
+    training = get_training_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.training_delete(training=training, by=request.user)
+        messages.success(request, _("The training “%(title)s” was deleted.") % {"title": training.title})
+        return redirect("competence:list")
+    numbers = training.occasions.aggregate(occasions=Count("pk", distinct=True), people=Sum("rows__participants"))
+    occasions, people = numbers["occasions"], numbers["people"] or 0
+    return confirmation(
+        request,
+        title=_("Delete the training?"),
+        subject=training.title,
+        what=_("The training is deleted from the list of trainings. The history of the changes is kept."),
+        consequences=[
+            ngettext("Its %(count)d occasion is deleted too.", "Its %(count)d occasions are deleted too.", occasions)
+            % {"count": occasions}
+            if occasions
+            else _("It has no registered occasions."),
+            no_longer_counted(people) if people else "",
+        ],
+        button=_("Yes, delete the training"),
+        danger=True,
+        cancel_url=reverse("competence:detail", args=[training.pk]),
+        breadcrumbs=[
+            (_("Training and competence"), reverse("competence:list")),
+            (training.title, reverse("competence:detail", args=[training.pk])),
+        ],
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
 def occasion_create(request, pk):
     training = get_training_for_user(request.user, pk, register=True)
     data = request.POST or None
@@ -152,12 +200,17 @@ def occasion_delete(request, pk):
         services.occasion_delete(occasion=occasion, by=request.user)
         messages.success(request, _("The training occasion was removed."))
         return redirect("competence:detail", pk=training.pk)
+    people = occasion.rows.aggregate(n=Sum("participants"))["n"] or 0
     return confirmation(
         request,
         title=_("Remove the training occasion?"),
-        subject=f"{training.title}, {occasion.date:%Y-%m-%d}",
+        subject=f"{training.title}, {short_date(occasion.date)}",
         what=_("The occasion and its participant counts are removed. The history of the changes is kept."),
-        consequences=[_("The share of staff trained and its computed indicators are computed again.")],
+        consequences=[
+            no_longer_counted(people)
+            if people
+            else _("The share of staff trained and its computed indicators are computed again.")
+        ],
         button=_("Remove the occasion"),
         danger=True,
         cancel_url=reverse("competence:detail", args=[training.pk]),
@@ -174,8 +227,16 @@ def share_overview(request):
     year = year_param(request, "ar") or timezone.localdate().year
     years = int_param(request, "antal", min_value=1, max_value=10) or DEFAULT_YEARS
     shares = overview(municipality, year=year, years=years)
+    unknown = str(_("headcount missing"))
+    chart_rows = [
+        (row.unit.name, row.share.percent, unknown if row.share.missing_headcount else "–") for row in shares.rows
+    ]
+    chart_rows.append((str(_("The municipality")), shares.total.percent, "–"))
     context = {
         "overview": shares,
+        "chart": percent_chart("share", _("Share of staff trained %(year)s, by unit") % {"year": year}, chart_rows)
+        if shares.rows
+        else None,
         "left_out_text": left_out_text(year, [u.name for u in shares.left_out]) if shares.left_out else "",
         "choosable_years": sorted(set(years_with_numbers(municipality)) | {timezone.localdate().year}, reverse=True),
         "year_choices": range(1, 11),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from organisations.access import membership_of
 
-from .models import Body, Decision
+from .models import Body, Decision, Meeting
 
 
 def _staff(user):
@@ -36,3 +36,14 @@ def get_body_for_user(user, pk, *, write: bool = False) -> Body:
     if write and not membership.is_coordinator:
         raise PermissionDenied
     return body
+
+
+def get_meeting_for_user(user, pk, *, write: bool = False) -> Meeting:
+    """A meeting of one of the municipality's bodies (it has no page: its body's shows it)."""
+    membership = _staff(user)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("body__municipality"), pk=pk, body__municipality_id=membership.municipality_id
+    )
+    if write and not membership.is_coordinator:
+        raise PermissionDenied
+    return meeting

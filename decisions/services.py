@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.models import AuditEvent
-from audit.services import audit_record, diff, snapshot_created
+from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
+from documents.models import Attachment
+from lib.formatting import short_date
 from organisations.models import Municipality
 
 from .models import Body, ConsequenceAnalysis, Decision, Meeting
@@ -82,7 +87,21 @@ def meeting_create(*, body: Body, by, fields: dict[str, Any]) -> Meeting:
         obj=meeting,
         changes=snapshot_created({"held_on": meeting.held_on.isoformat(), "notes": meeting.notes}),
     )
+    _meeting_on_body(body, by, None, meeting)
     return meeting
+
+
+def _meeting_on_body(body: Body, by, before: Meeting | None, after: Meeting | None) -> None:
+    """The body's own history names its meetings added and removed (a meeting has no page of its own)."""
+    audit_record(
+        municipality=body.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=body,
+        changes={
+            "meeting": [short_date(before.held_on) if before else None, short_date(after.held_on) if after else None]
+        },
+    )
 
 
 @transaction.atomic
@@ -136,3 +155,104 @@ def analysis_save(
         changes=diff(before, analysis_snapshot(analysis)),
     )
     return analysis
+
+
+# --- Deleting what was entered by mistake ---------------------------------------------
+
+
+class NotAllowedNow(Exception):
+    """The object is still in use: the message says by what."""
+
+
+def _counted(meetings: int, decisions: int) -> str:
+    """ "2 meetings and 1 decision", leaving out a count of none."""
+    parts = {}
+    if meetings:
+        parts["meetings"] = ngettext("%(count)d meeting", "%(count)d meetings", meetings) % {"count": meetings}
+    if decisions:
+        parts["decisions"] = ngettext("%(count)d decision", "%(count)d decisions", decisions) % {"count": decisions}
+    if len(parts) == 2:
+        return _("%(meetings)s and %(decisions)s") % parts
+    return next(iter(parts.values()))
+
+
+def body_in_use(body: Body) -> str:
+    """Why the body cannot be deleted (its meetings and decisions), or ""."""
+    meetings, decisions = body.meetings.count(), body.decisions.count()
+    if not (meetings or decisions):
+        return ""
+    return _("The body cannot be deleted: it has %(things)s. Delete them first, or keep the body.") % {
+        "things": _counted(meetings, decisions)
+    }
+
+
+def meeting_in_use(meeting: Meeting) -> str:
+    """Why the meeting cannot be deleted (decisions taken at it), or ""."""
+    decisions = meeting.decisions.count()
+    if not decisions:
+        return ""
+    return ngettext(
+        "The meeting cannot be deleted: %(count)d decision is linked to it. Change or delete it first.",
+        "The meeting cannot be deleted: %(count)d decisions are linked to it. Change or delete them first.",
+        decisions,
+    ) % {"count": decisions}
+
+
+def decision_attachments(decision: Decision):
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Decision), object_id=decision.pk
+    ).order_by("pk")
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, by) -> None:
+    """Delete a decision recorded by mistake: its links to goals, activities,
+    remisses and samråd and its consequence analysis go with it, and so do its
+    attached files (documents.registry deletes them with their object, the
+    files after the commit). The audit event keeps what it said."""
+    data = decision_snapshot(decision)
+    analysis = ConsequenceAnalysis.objects.filter(decision=decision).first()
+    if analysis is not None:
+        data |= analysis_snapshot(analysis)
+    data["attachments"] = [a.original_name for a in decision_attachments(decision)]
+    audit_record(
+        municipality=decision.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=decision,
+        changes=snapshot_deleted(data),
+    )
+    decision.delete()
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, by) -> None:
+    """Delete a meeting without decisions (else NotAllowedNow)."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("body__municipality").get(pk=meeting.pk)
+    if reason := meeting_in_use(meeting):
+        raise NotAllowedNow(reason)
+    audit_record(
+        municipality=meeting.body.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=meeting,
+        changes=snapshot_deleted({"held_on": meeting.held_on.isoformat(), "notes": meeting.notes}),
+    )
+    _meeting_on_body(meeting.body, by, meeting, None)
+    meeting.delete()
+
+
+@transaction.atomic
+def body_delete(*, body: Body, by) -> None:
+    """Delete a body without meetings and decisions (else NotAllowedNow)."""
+    body = Body.objects.select_for_update(of=("self",)).select_related("municipality", "unit").get(pk=body.pk)
+    if reason := body_in_use(body):
+        raise NotAllowedNow(reason)
+    audit_record(
+        municipality=body.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=body,
+        changes=snapshot_deleted(body_snapshot(body)),
+    )
+    body.delete()

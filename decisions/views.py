@@ -1,16 +1,21 @@
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.confirm import confirmation
+from lib.formatting import short_date
 from lib.forms import int_param, year_param
 from organisations.access import coordinator_required, member_required
 from plans.models import Goal
 from plans.selectors import live_plans, sort_in_tree_order
 
 from . import services
-from .access import get_body_for_user, get_decision_for_user
+from .access import get_body_for_user, get_decision_for_user, get_meeting_for_user
 from .forms import AnalysisForm, BodyForm, DecisionForm, MeetingForm
 from .models import Body, ConsequenceAnalysis
 from .selectors import decision_log, decision_years
@@ -126,7 +131,7 @@ def body_detail(request, pk):
     body = get_body_for_user(request.user, pk)
     context = {
         "body": body,
-        "meetings": body.meetings.all(),
+        "meetings": body.meetings.annotate(decision_count=Count("decisions")),
         "decisions": body.decisions.order_by("-decided_on", "-pk")[:50],
         "can_edit": request.membership.is_coordinator,
         "history": history_for(body),
@@ -168,3 +173,115 @@ def meeting_create(request, pk):
         messages.success(request, _("The meeting was added."))
         return redirect("decisions:body", pk=body.pk)
     return render(request, "decisions/meeting_form.html", {"form": form, "body": body})
+
+
+# --- Deleting what was entered by mistake (docs/confirmations.md) ---------------------
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def decision_delete(request, pk):
+    decision = get_decision_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        services.decision_delete(decision=decision, by=request.user)
+        messages.success(request, _("The decision “%(title)s” was deleted.") % {"title": decision.title})
+        return redirect("decisions:list")
+    analysis = ConsequenceAnalysis.objects.filter(decision=decision).exists()
+    files = [a.original_name for a in services.decision_attachments(decision)]
+    links = sum(getattr(decision, name).count() for name in services.DECISION_RELATIONS)
+    return confirmation(
+        request,
+        title=_("Delete the decision?"),
+        subject=f"{decision.reference} {decision.title}",
+        what=_("The decision is deleted from the decision log. Delete a decision only if it was recorded by mistake."),
+        consequences=[
+            ngettext(
+                "Its %(count)d link to a goal, activity, remiss or consultation goes; those stay as they are.",
+                "Its %(count)d links to goals, activities, remisses and consultations go; those stay as they are.",
+                links,
+            )
+            % {"count": links}
+            if links
+            else "",
+            _("Its consequence analysis is deleted too.") if analysis else "",
+            ngettext(
+                "Its attached file is deleted too: %(names)s.",
+                "Its %(count)d attached files are deleted too: %(names)s.",
+                len(files),
+            )
+            % {"count": len(files), "names": ", ".join(files)}
+            if files
+            else "",
+            _("The history keeps what the decision said."),
+        ],
+        button=_("Yes, delete the decision"),
+        danger=True,
+        cancel_url=reverse("decisions:detail", args=[decision.pk]),
+        breadcrumbs=[
+            (_("Decisions"), reverse("decisions:list")),
+            (decision.title, reverse("decisions:detail", args=[decision.pk])),
+        ],
+    )
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request, pk):
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    body = meeting.body
+    if request.method == "POST":
+        try:
+            services.meeting_delete(meeting=meeting, by=request.user)
+        except services.NotAllowedNow as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The meeting was deleted."))
+        return redirect("decisions:body", pk=body.pk)
+    if reason := services.meeting_in_use(meeting):
+        messages.error(request, reason)
+        return redirect("decisions:body", pk=body.pk)
+    return confirmation(
+        request,
+        title=_("Delete the meeting?"),
+        subject=f"{body.name} {short_date(meeting.held_on)}",
+        what=_("The meeting is deleted from the body's list of meetings. No decision is linked to it."),
+        consequences=[_("The history keeps the date and notes of the meeting.")],
+        button=_("Yes, delete the meeting"),
+        danger=True,
+        cancel_url=reverse("decisions:body", args=[body.pk]),
+        breadcrumbs=[
+            (_("Bodies and meetings"), reverse("decisions:bodies")),
+            (body.name, reverse("decisions:body", args=[body.pk])),
+        ],
+    )
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def body_delete(request, pk):
+    body = get_body_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        try:
+            services.body_delete(body=body, by=request.user)
+        except services.NotAllowedNow as exc:
+            messages.error(request, str(exc))
+            return redirect("decisions:body", pk=body.pk)
+        messages.success(request, _("The body “%(name)s” was deleted.") % {"name": body.name})
+        return redirect("decisions:bodies")
+    if reason := services.body_in_use(body):
+        messages.error(request, reason)
+        return redirect("decisions:body", pk=body.pk)
+    return confirmation(
+        request,
+        title=_("Delete the body?"),
+        subject=body.name,
+        what=_("The body is deleted from the list of bodies. It has no meetings or decisions."),
+        consequences=[_("The history keeps what was recorded about the body.")],
+        button=_("Yes, delete the body"),
+        danger=True,
+        cancel_url=reverse("decisions:body", args=[body.pk]),
+        breadcrumbs=[
+            (_("Bodies and meetings"), reverse("decisions:bodies")),
+            (body.name, reverse("decisions:body", args=[body.pk])),
+        ],
+    )

@@ -32,6 +32,8 @@ class Rules:
     may_change: Callable[[Any, models.Model], bool]
     page_url: Callable[[models.Model], str]
     municipality_of: Callable[[models.Model], Any]
+    # Why an attachment of the object may not be removed now ("" when it may): (obj, attachment).
+    locked: Callable[[models.Model, Any], str] = lambda obj, attachment: ""
 
 
 _rules: dict[type[models.Model], Rules] = {}
@@ -44,12 +46,14 @@ def register(
     may_change: Callable[[Any, models.Model], bool],
     page_url: Callable[[models.Model], str] | None = None,
     municipality_of: Callable[[models.Model], Any] | None = None,
+    locked: Callable[[models.Model, Any], str] | None = None,
 ) -> None:
     _rules[model] = Rules(
         may_view=may_view,
         may_change=may_change,
         page_url=page_url or (lambda obj: obj.get_absolute_url()),
         municipality_of=municipality_of or (lambda obj: obj.municipality),
+        locked=locked or (lambda obj, attachment: ""),
     )
     post_delete.connect(_owner_deleted, sender=model, weak=False, dispatch_uid=f"documents:{model._meta.label}")
 
@@ -68,6 +72,12 @@ def registered_models() -> list[type[models.Model]]:
 def may_view(user, obj) -> bool:
     rules = rules_for(type(obj)) if obj is not None else None
     return bool(rules and user.is_authenticated and rules.may_view(user, obj))
+
+
+def locked_reason(obj, attachment) -> str:
+    """Why the attachment of ``obj`` may not be removed now (the object's ``locked`` rule), or ""."""
+    rules = rules_for(type(obj)) if obj is not None else None
+    return str(rules.locked(obj, attachment)) if rules else ""
 
 
 def may_change(user, obj) -> bool:

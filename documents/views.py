@@ -13,7 +13,7 @@ from organisations.access import member_required, signed_in_member_required
 from . import services
 from .access import get_attachment_for_user, get_owner_for_user
 from .forms import AttachmentForm
-from .registry import rules_for
+from .registry import locked_reason, rules_for
 from .validators import CONTENT_TYPES
 
 # The session key under which a refused upload's errors wait for the object's page.
@@ -54,6 +54,10 @@ def upload(request, content_type_id, object_id):
 def delete(request, pk):
     attachment = get_attachment_for_user(request.user, pk, write=True)
     owner = attachment.content_object
+    reason = locked_reason(owner, attachment)
+    if reason:  # e.g. a sent remiss's generated remissunderlag: what the bodies were sent
+        messages.error(request, reason)
+        return redirect(f"{rules_for(type(owner)).page_url(owner)}#attachments")
     if request.method == "GET":
         return confirmation(
             request,

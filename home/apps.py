@@ -9,9 +9,13 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from lib.forms import install_newline_normalisation
         from lib.middleware import start_session_clock
 
         from . import checks  # noqa: F401  (registers the system checks)
+
+        # Text boxes hand their forms "\n" line breaks, not the browser's CR LF (lib/forms.py).
+        install_newline_normalisation()
 
         user_logged_in.connect(start_session_clock, dispatch_uid="start_session_clock")
 

@@ -231,6 +231,9 @@ class Measurement(models.Model):
 
     @property
     def period_display(self) -> str:
+        """As "1 jan. 2024 – 31 dec. 2026", or the one day (lib.formatting.short_date)."""
+        from lib.formatting import short_date
+
         if self.period_start and self.period_start != self.period_end:
-            return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
-        return f"{self.period_end:%Y-%m-%d}"
+            return f"{short_date(self.period_start)} – {short_date(self.period_end)}"
+        return short_date(self.period_end)

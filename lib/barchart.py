@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
 
 from lib.suppression import Cell
 
@@ -78,6 +81,25 @@ def bar_chart(key: str, title: str, rows: Sequence[tuple[str, Cell]]) -> BarChar
                 y=TOP + i * ROW_HEIGHT,
                 width=width,
                 suppressed=cell.suppressed,
+            )
+        )
+    return BarChart(key=key, title=title, bars=bars)
+
+
+def percent_chart(key: str, title: str, rows: Sequence[tuple[str, Decimal | float | None, str]]) -> BarChart:
+    """One bar per (label, percent, text when unknown), on a scale of 0–100 %: a
+    share that cannot be known gets no bar, only its text (e.g. "headcount missing")."""
+    bars = []
+    for i, (label, percent, unknown) in enumerate(rows):
+        known = percent is not None
+        value = min(max(float(percent), 0.0), 100.0) if known else 0.0
+        bars.append(
+            Bar(
+                label=label if len(label) <= 32 else label[:31] + "…",
+                value_text=f"{number_format(percent, 1)}\u00a0%" if known else unknown,
+                y=TOP + i * ROW_HEIGHT,
+                width=round(PLOT_WIDTH * value / 100, 1),
+                suppressed=not known,
             )
         )
     return BarChart(key=key, title=title, bars=bars)

@@ -6,6 +6,30 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
+def normalise_newlines(value):
+    """A text with every line break as "\n": a browser sends a text box's line breaks
+    as CR LF (HTML's form encoding), an old Mac file as CR."""
+    if isinstance(value, str) and "\r" in value:
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _textarea_value_from_datadict(self, data, files, name):
+    return normalise_newlines(forms.Widget.value_from_datadict(self, data, files, name))
+
+
+def install_newline_normalisation() -> None:
+    """Every text box (``forms.Textarea`` and its subclasses: a model form's TextField,
+    the plans', goals', reports' … own widgets) hands its form "\n" line breaks, never
+    the browser's CR LF: what a person types is saved, compared and exported the same
+    whichever way it came in. Called once from home.apps.HomeConfig.ready(); one place
+    rather than a widget every form must remember to use. A single-line input cannot
+    hold a line break (the browser drops it); one sent anyway is still refused by the
+    single-line validators, as "\n"."""
+    if forms.Textarea.value_from_datadict is not _textarea_value_from_datadict:
+        forms.Textarea.value_from_datadict = _textarea_value_from_datadict
+
+
 class DateInput(forms.DateInput):
     """A native date picker; the value is sent as YYYY-MM-DD."""
 

@@ -42,8 +42,9 @@ def load_demo_outreach(*, municipality: Municipality, path: Path) -> int:
     for entry in data["units"]:
         unit = units[entry["unit"]]
         done = set(OutreachRecord.objects.filter(unit=unit).values_list("month", flat=True))
-        for number, contacts in enumerate(entry["contacts"], start=1):
-            month = date(data["year"], number, 1)
+        years = {data["year"]: entry["contacts"], **{int(y): c for y, c in (entry.get("earlier") or {}).items()}}
+        months = [(date(year, number, 1), n) for year, counts in years.items() for number, n in enumerate(counts, 1)]
+        for month, contacts in sorted(months):
             if month >= this_month or month in done:
                 continue
             counts = {"contacts": contacts}

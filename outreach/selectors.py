@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -157,3 +157,41 @@ def outreach_published(summary: Summary, *, k: int) -> PublishedOutreach:
         areas=[(code, str(label), areas[code]) for code, label in AREAS],
         channels=[(code, str(label), channels[code]) for code, label in CHANNELS],
     )
+
+
+@dataclass
+class GoalOutreach:
+    """The outreach linked to one goal in the twelve months through ``end``."""
+
+    start: date
+    end: date
+    months: int  # unit months linked to the goal
+    units: int
+    totals: dict[str, int]
+
+    @property
+    def area_rows(self) -> list[tuple[str, int]]:
+        return [(str(label), self.totals[f"area_{code}"]) for code, label in AREAS]
+
+    @property
+    def channel_rows(self) -> list[tuple[str, int]]:
+        return [(str(label), self.totals[f"channel_{code}"]) for code, label in CHANNELS]
+
+    @property
+    def summary_url(self) -> str:
+        return f"{reverse('outreach:summary')}?fran={self.start:%Y-%m}&till={self.end:%Y-%m}"
+
+
+def goal_outreach(goal: Goal, *, today: date) -> GoalOutreach | None:
+    """The months linked to ``goal`` from eleven months before this one through this
+    one, summed (exact: for the municipality's staff); None when there are none.
+    One query."""
+    end = today.replace(day=1)
+    months_back = end.year * 12 + end.month - 1 - 11
+    start = date(months_back // 12, months_back % 12 + 1, 1)
+    row = OutreachRecord.objects.filter(goals=goal, month__gte=start, month__lte=end).aggregate(
+        months=Count("pk"), units=Count("unit", distinct=True), **_sums()
+    )
+    if not row["months"]:
+        return None
+    return GoalOutreach(start=start, end=end, months=row["months"], units=row["units"], totals=_counts(row))

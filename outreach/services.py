@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import audit_record, diff, snapshot_created
+from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from organisations.models import OrgUnit
 
 from .models import COUNT_FIELDS, OutreachRecord
@@ -61,3 +61,22 @@ def outreach_month_save(
         changes=snapshot_created(after) if created else diff(before, after),
     )
     return record
+
+
+@transaction.atomic
+def outreach_month_delete(*, record: OutreachRecord, by) -> None:
+    """Remove a unit's month entered by mistake (the wrong unit, the wrong month):
+    its counts and its links to an activity and goals. The audit event keeps the counts."""
+    record = (
+        OutreachRecord.objects.select_for_update(of=("self",))
+        .select_related("unit__municipality", "activity")
+        .get(pk=record.pk)
+    )
+    audit_record(
+        municipality=record.unit.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=record,
+        changes=snapshot_deleted(record_snapshot(record)),
+    )
+    record.delete()

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.outreach_list, name="list"),
     path("sammanstallning/", views.outreach_summary_page, name="summary"),
     path("<int:unit_pk>/<int:year>/<int:month>/", views.outreach_month, name="month"),
+    path("<int:unit_pk>/<int:year>/<int:month>/ta-bort/", views.outreach_month_delete, name="month_delete"),
 ]

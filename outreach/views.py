@@ -2,13 +2,16 @@ from datetime import date
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from audit.selectors import history_for
+from lib.confirm import confirmation
 from lib.forms import MAX_YEAR, MIN_YEAR, int_param, text_param, year_param
 from organisations.access import member_required
 from organisations.models import OrgUnit
@@ -94,6 +97,52 @@ def outreach_month(request, unit_pk, year, month):
         "history": history_for(record) if record else [],
     }
     return render(request, "outreach/outreach_month.html", context)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def outreach_month_delete(request, unit_pk, year, month):
+    """Remove a unit's month entered by mistake: those who may enter it (docs/outreach.md)."""
+    unit = get_outreach_unit_for_user(request.user, unit_pk, write=True)
+    first = _month(year, month)
+    record = get_object_or_404(OutreachRecord.objects.select_related("activity"), unit=unit, month=first)
+    back = f"{reverse('outreach:list')}?enhet={unit.pk}&ar={year}"
+    if request.method == "POST":
+        services.outreach_month_delete(record=record, by=request.user)
+        messages.success(
+            request,
+            _("The outreach of %(unit)s for %(month)s was removed.")
+            % {"unit": unit.name, "month": date_format(first, "F Y")},
+        )
+        return redirect(back)
+    return confirmation(
+        request,
+        title=_("Remove the month?"),
+        subject=f"{unit.name}, {date_format(first, 'F Y')}",
+        what=_("The unit's counts for the month are removed. Remove a month only if it was entered by mistake."),
+        consequences=[
+            ngettext(
+                "Its %(count)d contact is no longer counted in the summaries and in council reports built from now on.",
+                "Its %(count)d contacts are no longer counted in the summaries and in council reports built "
+                "from now on.",
+                record.contacts,
+            )
+            % {"count": record.contacts},
+            ngettext("Its %(count)d referral goes too.", "Its %(count)d referrals go too.", record.referrals)
+            % {"count": record.referrals}
+            if record.referrals
+            else "",
+            _("The link to the activity %(reference)s goes; the activity stays.")
+            % {"reference": record.activity.reference}
+            if record.activity_id
+            else "",
+            _("Council reports already built keep what they said, and the history keeps the counts."),
+        ],
+        button=_("Yes, remove the month"),
+        danger=True,
+        cancel_url=reverse("outreach:month", args=[unit.pk, year, month]),
+        breadcrumbs=[(_("Outreach"), back)],
+    )
 
 
 def _month_param(request, name: str) -> date | None:

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import router
 from django.db.models import Max, ProtectedError, RestrictedError
 from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lib.forms import DateInput
@@ -67,6 +68,9 @@ class PlanForm(forms.ModelForm):
                 initial=level.goal_kind if level else "",
             )
 
+    def clean_adopted_on(self):
+        return _not_in_future(self.cleaned_data.get("adopted_on"))
+
     def level_fields(self):
         """Pairs of bound fields (name, kind) for the template."""
         return [(self[f"level_{d}_name"], self[f"level_{d}_kind"]) for d in range(1, MAX_LEVELS + 1)]
@@ -113,15 +117,16 @@ def responsible_choices(municipality) -> list[tuple[str, list[tuple[str, str]]]]
 
 
 def related_goal_choices(plan: Plan) -> list[tuple[str, list[tuple[int, str]]]]:
-    """The goals of the municipality's other plans, grouped by plan (current plan first)."""
-    others = list(Plan.objects.filter(municipality_id=plan.municipality_id).exclude(pk=plan.pk).current_first())
+    """The goals of the municipality's other plans, grouped by plan (current plan first),
+    each plan's in tree order (1, 1.1, 1.2, 2 …). The other versions of the same plan are
+    not other plans: their goals are not offered."""
+    from .selectors import plan_chain, sort_in_tree_order
+
+    own = [p.pk for p in plan_chain(plan)]
+    others = list(Plan.objects.filter(municipality_id=plan.municipality_id).exclude(pk__in=own).current_first())
     goals: dict[int, list[tuple[int, str]]] = {p.pk: [] for p in others}
-    for pk, plan_id, code, title in (
-        Goal.objects.filter(plan__in=others)
-        .order_by("depth", "position", "pk")
-        .values_list("pk", "plan_id", "code", "title")
-    ):
-        goals[plan_id].append((pk, f"{code} {title[:90]}"))
+    for goal in sort_in_tree_order(list(Goal.objects.filter(plan__in=others).only("pk", "plan_id", "code", "title"))):
+        goals[goal.plan_id].append((goal.pk, f"{goal.code} {goal.title[:90]}"))
     return [(_plan_label(p), goals[p.pk]) for p in others if goals[p.pk]]
 
 
@@ -344,6 +349,16 @@ class AdoptForm(forms.Form):
     def __init__(self, *args, plan: Plan, **kwargs):
         kwargs.setdefault("initial", {"adopted_by": plan.adopted_by, "dnr": plan.dnr})
         super().__init__(*args, **kwargs)
+
+    def clean_adopted_on(self):
+        return _not_in_future(self.cleaned_data["adopted_on"])
+
+
+def _not_in_future(value):
+    """A date of adoption: the council has decided, so today at the latest."""
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(_("The date of adoption cannot be in the future."))
+    return value
 
 
 class ContactUnitsForm(forms.Form):

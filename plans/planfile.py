@@ -907,7 +907,14 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+def _lf(text: str) -> str:
+    """Line breaks as "\n", whatever a stored text has (CR LF from a browser before the
+    forms normalised them, lib.forms.normalise_newlines): the same text, the same file."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str):
+    value = _lf(value)
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -942,7 +949,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
             out["kind"] = ""
         for key in ("description", "guidance"):
             if getattr(goal, key):
-                out[key] = getattr(goal, key)
+                out[key] = _lf(getattr(goal, key))
         areas = [a.code for a in sorted(goal.rights_areas.all(), key=lambda a: a.position)]
         if areas:
             out["rights_areas"] = areas
@@ -977,7 +984,7 @@ def plan_to_data(plan: Plan) -> dict[str, Any]:
     for key in keys:
         value = getattr(plan, key)
         if value not in (None, ""):
-            plan_data[key] = value
+            plan_data[key] = _lf(value) if isinstance(value, str) else value
     level_data = []
     for level in levels:
         entry: dict[str, Any] = {"name": level.name}

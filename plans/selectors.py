@@ -176,6 +176,43 @@ def plan_chain(plan: Plan) -> list[Plan]:
     return list(Plan.objects.filter(pk__in=members).order_by("version", "pk"))
 
 
+def handing_over(plan: Plan, chain: list[Plan]) -> Plan | None:
+    """The version of the chain that hands its activities over when ``plan`` is adopted:
+    the chain's adopted version (the newest, should there be several), else the chain's
+    current plan, else none."""
+    others = [p for p in chain if p.pk != plan.pk]
+    adopted = [p for p in others if p.status == Plan.Status.ADOPTED]
+    if adopted:
+        return max(adopted, key=lambda p: p.version)
+    return next((p for p in others if p.is_current), None)
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """A follow-up round with reports not yet approved: its pk, name and how many."""
+
+    pk: int
+    name: str
+    count: int
+
+
+def rounds_with_open_reports(plan: Plan) -> list[OpenRound]:
+    """The plan's follow-up rounds that have reports not yet approved, with how many,
+    oldest round first. One query."""
+    from django.db.models import Count
+
+    from followups.models import UnitReport
+
+    rows = (
+        UnitReport.objects.filter(round__plan=plan)
+        .exclude(status=UnitReport.Status.APPROVED)
+        .values("round_id", "round__name")
+        .annotate(count=Count("pk"))
+        .order_by("round_id")
+    )
+    return [OpenRound(pk=r["round_id"], name=r["round__name"], count=r["count"]) for r in rows]
+
+
 def plans_like(municipality: Municipality, *, title: str, valid_from, valid_to) -> Plan | None:
     """A plan of the municipality with the same title (ignoring case and surrounding
     space) and the same validity period, if there is one."""

@@ -203,11 +203,14 @@ def _set_goal_relations(goal: Goal, rights_areas: Iterable[str], responsible: It
 
 def _set_related_goals(goal: Goal, related: Iterable[int] | None) -> None:
     """Link the goal to goals of the municipality's other plans (None: leave the links as
-    they are). Goals of its own plan or of another municipality are never linked."""
+    they are). Goals of its own plan, of another version of it, or of another municipality
+    are never linked."""
+    from .selectors import plan_chain
+
     if related is None:
         return
     allowed = Goal.objects.filter(pk__in=list(related), plan__municipality_id=goal.plan.municipality_id).exclude(
-        plan_id=goal.plan_id
+        plan_id__in=[p.pk for p in plan_chain(goal.plan)]
     )
     goal.related_goals.set(allowed)
 
@@ -408,6 +411,14 @@ class AdoptionRefused(Exception):
     """Adopting the version is not allowed; the message says why, in the user's language."""
 
 
+class NewVersionRefused(Exception):
+    """A new version is made only from the newest version of its chain; ``newest`` is it."""
+
+    def __init__(self, message: str, *, newest: Plan):
+        super().__init__(message)
+        self.newest = newest
+
+
 @dataclass(frozen=True)
 class Adoption:
     """What adopting a version did: the version it replaced (if any), the activities
@@ -442,7 +453,17 @@ def plan_new_version(*, plan: Plan, by) -> Plan:
     from .selectors import plan_chain
 
     Municipality.objects.select_for_update().filter(pk=plan.municipality_id).first()  # numbers, when racing
-    number = max(p.version for p in plan_chain(plan)) + 1
+    chain = plan_chain(plan)
+    newest = max(chain, key=lambda p: (p.version, p.pk))
+    if newest.pk != plan.pk:
+        # A copy of an older version would leave out the newer one's changes yet be
+        # numbered after it.
+        raise NewVersionRefused(
+            _("A new version is made from the newest version of the plan, version %(version)s.")
+            % {"version": newest.version},
+            newest=newest,
+        )
+    number = newest.version + 1
     copy = Plan.objects.create(
         municipality_id=plan.municipality_id,
         title=plan.title,
@@ -627,50 +648,84 @@ def _carry_over(*, old: Plan, new: Plan, by) -> tuple[int, int]:
     return len(moving), len(activities) - len(moving)
 
 
-def _refuse_with_open_reports(source: Plan) -> None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a version cannot be adopted now; ``open_rounds``: the follow-up rounds of the
+    version handing over its activities whose reports are not all approved, if that is why."""
+
+    message: str
+    open_rounds: list = ()
+
+
+def _open_reports_refusal(source: Plan) -> Refusal | None:
     """The activities move to the adopted version: a report of the version they leave that
     is still being written or checked would lose them. Those rounds are finished first."""
-    from followups.models import UnitReport
+    from django.utils.translation import ngettext
 
-    open_round = (
-        UnitReport.objects.filter(round__plan=source)
-        .exclude(status=UnitReport.Status.APPROVED)
-        .values_list("round__name", flat=True)
-        .first()
-    )
-    if open_round is not None:
-        raise AdoptionRefused(
-            _(
-                "The follow-up round “%(round)s” of version %(version)s still has reports that are not "
-                "approved. Finish it before the new version is adopted: its reports keep their activities."
-            )
-            % {"round": open_round, "version": source.version}
+    from .selectors import rounds_with_open_reports
+
+    rounds = rounds_with_open_reports(source)
+    if not rounds:
+        return None
+    count = sum(r.count for r in rounds)
+    message = ngettext(
+        "%(count)d report in the follow-up rounds of version %(version)s is not approved yet (%(rounds)s). "
+        "Finish those rounds before the new version is adopted: their reports keep their activities.",
+        "%(count)d reports in the follow-up rounds of version %(version)s are not approved yet (%(rounds)s). "
+        "Finish those rounds before the new version is adopted: their reports keep their activities.",
+        count,
+    ) % {"count": count, "version": source.version, "rounds": ", ".join(f"“{r.name}”" for r in rounds)}
+    return Refusal(message=message, open_rounds=rounds)
+
+
+def adoption_refusal(plan: Plan, chain: list[Plan]) -> Refusal | None:
+    """Why the version cannot be adopted now, whatever the decision's details, or None:
+    it is already antagen or ersatt, a later version of its chain is adopted or replaced,
+    or the version handing over its activities has reports not yet approved. The
+    adoption page says it before the form; plan_adopt refuses with the same words."""
+    from .selectors import handing_over
+
+    if plan.status in (Plan.Status.ADOPTED, Plan.Status.REPLACED):
+        return Refusal(_("This version is already %(status)s.") % {"status": plan.get_status_display()})
+    later = [p for p in chain if p.version > plan.version and p.status in (Plan.Status.ADOPTED, Plan.Status.REPLACED)]
+    if later:
+        newest = max(later, key=lambda p: p.version)
+        return Refusal(
+            _("Version %(later)s of this plan is already %(status)s: an earlier version cannot be adopted after it.")
+            % {"later": newest.version, "status": newest.get_status_display()}
         )
+    giving = handing_over(plan, chain)
+    return _open_reports_refusal(giving) if giving is not None else None
 
 
 @transaction.atomic
 def plan_adopt(*, plan: Plan, by, adopted_by: str, adopted_on, paragraph: str = "", dnr: str | None = None) -> Adoption:
     """Adopt a version (the council's decision): it becomes antagen; the chain's adopted
     version becomes ersatt, replaced by this one, and hands over its activities
-    (_carry_over); if that was the municipality's current plan, this one is now. A chain
-    without an adopted version hands over from its current plan, if it has it.
-    Raises AdoptionRefused, saving nothing, for a version already adopted or replaced or
-    when who adopted it or when is missing."""
-    from .selectors import plan_chain
+    (_carry_over); the chain's earlier versions never adopted (utkast, på remiss,
+    bearbetning) become ersatt too; if the version handing over was the municipality's
+    current plan, this one is now. A chain without an adopted version hands over from
+    its current plan, if it has it.
+    Raises AdoptionRefused, saving nothing, when adoption_refusal() gives a reason, when
+    who adopted it or when is missing, or for a date in the future."""
+    from .selectors import handing_over, plan_chain
 
     Municipality.objects.select_for_update().filter(pk=plan.municipality_id).first()
     plan = Plan.objects.select_related("municipality").get(pk=plan.pk)
-    if plan.status in (Plan.Status.ADOPTED, Plan.Status.REPLACED):
-        raise AdoptionRefused(_("This version is already %(status)s.") % {"status": plan.get_status_display()})
+    chain = plan_chain(plan)
+    if (refusal := adoption_refusal(plan, chain)) is not None:
+        raise AdoptionRefused(refusal.message)
     if not (adopted_by or "").strip():
         raise AdoptionRefused(_("Say who adopted the plan (e.g. Kommunfullmäktige)."))
     if adopted_on is None:
         raise AdoptionRefused(_("Give the date the plan was adopted."))
-    chain = [p for p in plan_chain(plan) if p.pk != plan.pk]
-    adopted = [p for p in chain if p.status == Plan.Status.ADOPTED]
-    giving = max(adopted, key=lambda p: p.version) if adopted else next((p for p in chain if p.is_current), None)
-    if giving is not None:
-        _refuse_with_open_reports(giving)
+    if adopted_on > timezone.localdate():
+        raise AdoptionRefused(_("The date of adoption cannot be in the future."))
+    # The activities come from the adopted version this one replaces; when the chain has
+    # none (a first version used while still a draft or on remiss), from the chain's
+    # current plan.
+    source = handing_over(plan, chain)
+    replaced = source if source is not None and source.status == Plan.Status.ADOPTED else None
     before = plan_snapshot(plan)
     plan.status = Plan.Status.ADOPTED
     plan.adopted_by = adopted_by.strip()
@@ -682,15 +737,20 @@ def plan_adopt(*, plan: Plan, by, adopted_by: str, adopted_on, paragraph: str = 
     after = plan_snapshot(plan)
     changes = diff(before, after)
     audit_record(municipality=plan.municipality, actor=by, action=AuditEvent.Action.UPDATE, obj=plan, changes=changes)
-    replaced = max(adopted, key=lambda p: p.version) if adopted else None
-    # The activities come from the adopted version this one replaces; when the chain has
-    # none (a first version used while still a draft or on remiss), from the chain's
-    # current plan.
-    source = replaced or next((p for p in chain if p.is_current), None)
     moved = left = 0
     was_current = source is not None and source.is_current
-    for old in adopted:
+    # Every earlier version still in force or in preparation is replaced: the adopted one(s)
+    # and those never adopted (a draft, one on remiss or under revision).
+    replacing = [
+        p
+        for p in chain
+        if p.pk != plan.pk
+        and p.status != Plan.Status.REPLACED
+        and (p.status == Plan.Status.ADOPTED or p.version < plan.version)
+    ]
+    for old in replacing:
         was_current = was_current or old.is_current
+        old_status = old.get_status_display()
         old.status = Plan.Status.REPLACED
         old.replaced_by = plan
         old.save(update_fields=["status", "replaced_by"])
@@ -699,10 +759,7 @@ def plan_adopt(*, plan: Plan, by, adopted_by: str, adopted_on, paragraph: str = 
             actor=by,
             action=AuditEvent.Action.UPDATE,
             obj=old,
-            changes={
-                "status": [str(Plan.Status.ADOPTED.label), str(Plan.Status.REPLACED.label)],
-                "replaced_by": [None, str(plan)],
-            },
+            changes={"status": [str(old_status), str(Plan.Status.REPLACED.label)], "replaced_by": [None, str(plan)]},
         )
     if source is not None:
         moved, left = _carry_over(old=source, new=plan, by=by)

@@ -82,6 +82,12 @@ class VersionData:
     goals: list[GoalData]  # tree order
 
 
+def _lf(text: str) -> str:
+    """Line breaks as "\n": a text saved from a browser before the forms normalised them
+    (lib.forms.normalise_newlines) has CR LF, and is the same text as its copy with LF."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def snapshot(plan: Plan) -> VersionData:
     """A version as plain data for ``compare``, in three queries."""
     goals = list(
@@ -108,10 +114,10 @@ def snapshot(plan: Plan) -> VersionData:
                     identity=g.identity,
                     pk=g.pk,
                     code=g.code,
-                    title=g.title,
+                    title=_lf(g.title),
                     kind=g.get_kind_display() if g.kind else "",
-                    description=g.description,
-                    guidance=g.guidance,
+                    description=_lf(g.description),
+                    guidance=_lf(g.guidance),
                     parent=identity.get(g.parent_id),
                     position=position,
                     depth=g.depth,
@@ -128,9 +134,9 @@ def snapshot(plan: Plan) -> VersionData:
 
     walk(None)
     return VersionData(
-        title=plan.title,
-        overall_goal=plan.overall_goal,
-        description=plan.description,
+        title=_lf(plan.title),
+        overall_goal=_lf(plan.overall_goal),
+        description=_lf(plan.description),
         valid_from=plan.valid_from,
         valid_to=plan.valid_to,
         goals=ordered,

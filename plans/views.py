@@ -39,6 +39,7 @@ from .planfile import PlanFileInvalid, dump_plan, parse_plan_file
 from .selectors import (
     RESPONSIBILITIES,
     goal_descendants,
+    handing_over,
     live_plans,
     plan_chain,
     plan_tree,
@@ -100,6 +101,7 @@ def plan_detail(request, pk):
         unit = next((u for u in units if u.pk == unit_id), None)
     area = choice_param(request, "omrade", RightsArea.Code.values)
     tree = plan_tree(plan, unit=unit, rights_area=area or None)
+    chain = plan_chain(plan)
     context = {
         "plan": plan,
         "tree": tree,
@@ -111,8 +113,9 @@ def plan_detail(request, pk):
         "history": history_for(plan),
         "can_edit": request.membership.is_coordinator,
         "summary_form": _summary_form(plan) if request.membership.is_coordinator else None,
-        "chain": plan_chain(plan),
+        "chain": chain,
         "adopt_form": AdoptForm(plan=plan) if request.membership.is_coordinator else None,
+        "adoption_blocked": services.adoption_refusal(plan, chain) if request.membership.is_coordinator else None,
         "steering": steering_of(plan),
     }
     return render(request, "plans/plan_detail.html", context)
@@ -459,7 +462,11 @@ def _version_of_chain(request, plan: Plan, pk: int) -> Plan:
 def plan_new_version(request, pk):
     """Start a new version of the plan: a draft copy (coordinators)."""
     plan = get_plan_for_user(request.user, pk, write=True)
-    copy = services.plan_new_version(plan=plan, by=request.user)
+    try:
+        copy = services.plan_new_version(plan=plan, by=request.user)
+    except services.NewVersionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:detail", pk=exc.newest.pk)
     messages.success(
         request,
         _("Version %(version)d was created as a draft copy of version %(previous)d.")
@@ -474,10 +481,12 @@ def plan_adopt(request, pk):
     """Record the council's decision adopting this version (coordinators)."""
     plan = get_plan_for_user(request.user, pk, write=True)
     form = AdoptForm(request.POST or None, plan=plan)
+    chain = plan_chain(plan)
+    # Said before the form, which is then not offered: why adoption would be refused
+    # whatever is typed in it (the service refuses with the same words).
+    blocked = services.adoption_refusal(plan, chain)
     refused = None
-    if plan.status in (Plan.Status.ADOPTED, Plan.Status.REPLACED):
-        refused = _("This version is already %(status)s.") % {"status": plan.get_status_display()}
-    if request.method == "POST" and form.is_valid() and refused is None:
+    if request.method == "POST" and form.is_valid() and blocked is None:
         data = form.cleaned_data
         try:
             result = services.plan_adopt(
@@ -514,7 +523,16 @@ def plan_adopt(request, pk):
                 )
             return redirect("plans:detail", pk=plan.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"plan": plan, "form": form, "refused": refused, "chain": plan_chain(plan)}
+    context = {
+        "plan": plan,
+        "form": form,
+        "blocked": blocked,
+        "refused": refused,
+        "giving": handing_over(plan, chain),
+        "chain": chain,
+        # Page errors without an invalid form (the title's "Fel: ").
+        "page_has_errors": request.method == "POST" and (blocked or refused) is not None,
+    }
     return render(request, "plans/plan_adopt.html", context, status=status)
 
 

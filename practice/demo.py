@@ -1,5 +1,6 @@
 """The demo knowledge bank from demo/practice-examples.yaml (seed 001's examples):
-entered by one municipality, shared with all, and one taken up by another.
+entered by one municipality, shared with all, a few shown on its public site
+(``public_site: true``), and one taken up by another.
 Safe to run again: an example is matched by its owner and title, an adoption by
 the example and the adopting municipality."""
 
@@ -14,7 +15,7 @@ from organisations.models import Municipality, OrgUnit
 from plans.models import Plan
 
 from .models import Adoption, PracticeExample
-from .services import example_adopt, example_create, example_publish
+from .services import example_adopt, example_create, example_publish, example_show_publicly
 
 FIELDS = ("title", "organisation", "period", "goal_kinds", "target_groups", "summary", "prerequisites", "tips",
           "results", "contact")  # fmt: skip
@@ -43,6 +44,8 @@ def load_demo_practice(*, path: Path) -> tuple[int, int]:
             )
             example_publish(example=example, by=None)
             made += 1
+        if entry.get("public_site") and example.is_published:  # as loaded, unless unshared since
+            example_show_publicly(example=example, by=None)  # nothing to do when it already is
         by_title[example.title] = example
     adopted = 0
     for entry in data.get("adoptions") or []:

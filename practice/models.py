@@ -4,8 +4,10 @@ taken up as an activity.
 
 An example belongs to the municipality that entered it. Unpublished, only that
 municipality's staff read it; published, the staff of every municipality in the
-instance do. The municipality or organisation *behind* the work (Gävle kommun,
-Borås stad, a Roma association) is text: it need not be a tenant."""
+instance do; a published example the coordinator also puts on the public site
+(``on_public_site``) is read by anyone on that municipality's public pages.
+The municipality or organisation *behind* the work (Gävle kommun, Borås stad, a
+Roma association) is text: it need not be a tenant."""
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +55,10 @@ class PracticeExample(models.Model):
     period = models.CharField(_("period"), max_length=100, blank=True, help_text=_("E.g. 2016–2020."))
     is_published = models.BooleanField(_("shared with every municipality"), default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Shown on the municipality's own public site (/<kod>/exempel/): a separate choice
+    # of its coordinator, only for a shared example (services.example_show_publicly).
+    on_public_site = models.BooleanField(_("shown on the public site"), default=False, editable=False)
+    on_public_site_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -66,10 +72,17 @@ class PracticeExample(models.Model):
             models.CheckConstraint(
                 condition=Q(is_published=False) | Q(published_at__isnull=False), name="practiceexample_published_at"
             ),
+            # Only a shared example is on the public site, and it says since when.
+            models.CheckConstraint(
+                condition=Q(on_public_site=False) | Q(is_published=True, on_public_site_at__isnull=False),
+                name="practiceexample_on_public_site",
+            ),
         ]
         indexes = [
             # The bank's list: the published examples of every municipality.
             models.Index(fields=["is_published", "title"], name="practiceexample_published"),
+            # The public site's list: one municipality's examples shown there (public/selectors/practice.py).
+            models.Index(fields=["municipality", "on_public_site", "title"], name="practiceexample_public_site"),
         ]
 
     def __str__(self) -> str:

@@ -9,11 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities.models import Activity
 from activities.services import activity_create
 from audit.models import AuditEvent
-from audit.services import audit_record, diff, snapshot_created
+from audit.services import audit_record, diff, snapshot_created, snapshot_deleted
 from lib.locking import claim_version
 from organisations.models import Municipality, OrgUnit
 from plans.models import ActivityStatus, Goal, RightsArea, StatusSummary
@@ -81,20 +82,103 @@ def example_update(
 @transaction.atomic
 def example_publish(*, example: PracticeExample, by, publish: bool = True) -> PracticeExample:
     """Share the example with every municipality of the instance, or stop sharing it.
-    Activities already made from it keep their text; their link stays."""
+    Activities already made from it keep their text; their link stays. Stopping
+    sharing also takes it off the public site (only a shared example is shown there)."""
     if example.is_published == publish:
         return example
+    changes = {"is_published": [not publish, publish]}
     example.is_published = publish
     example.published_at = timezone.now() if publish else None
-    example.save(update_fields=["is_published", "published_at"])
+    if not publish and example.on_public_site:
+        example.on_public_site, example.on_public_site_at = False, None
+        changes["on_public_site"] = [True, False]
+    example.save(update_fields=["is_published", "published_at", "on_public_site", "on_public_site_at"])
     audit_record(
         municipality=example.municipality,
         actor=by,
         action=AuditEvent.Action.UPDATE,
         obj=example,
-        changes={"is_published": [not publish, publish]},
+        changes=changes,
     )
     return example
+
+
+class NotShared(ValueError):
+    """Only an example shared with every municipality may be shown on the public site."""
+
+
+@transaction.atomic
+def example_show_publicly(*, example: PracticeExample, by, show: bool = True) -> PracticeExample:
+    """Show the example on its municipality's public site (/<kod>/exempel/<pk>/), or
+    take it off. Only a shared example (NotShared otherwise): docs/practice.md."""
+    if example.on_public_site == show:
+        return example
+    if show and not example.is_published:
+        raise NotShared(_("Share the example with every municipality before showing it on the public site."))
+    example.on_public_site = show
+    example.on_public_site_at = timezone.now() if show else None
+    example.save(update_fields=["on_public_site", "on_public_site_at"])
+    audit_record(
+        municipality=example.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=example,
+        changes={"on_public_site": [not show, show]},
+    )
+    return example
+
+
+class AlreadyTakenUp(Exception):
+    """The adopter's municipality has already made an activity of the example."""
+
+
+class NotAllowedNow(Exception):
+    """The example cannot be deleted: the message says why."""
+
+
+def example_delete_refusal(example: PracticeExample) -> str:
+    """Why the example cannot be deleted (other municipalities made activities of it), or ""."""
+    others = (
+        Adoption.objects.filter(example_id=example.pk)
+        .exclude(municipality_id=example.municipality_id)
+        .values("municipality_id")
+        .distinct()
+        .count()
+    )
+    if not others:
+        return ""
+    because = ngettext(
+        "The example cannot be deleted: %(count)d other municipality has made an activity of it.",
+        "The example cannot be deleted: %(count)d other municipalities have made activities of it.",
+        others,
+    ) % {"count": others}
+    if example.is_published:
+        instead = _("Stop sharing it instead: then no other municipality can take it up.")
+    else:
+        instead = _("It is no longer shared: no other municipality can take it up.")
+    return f"{because} {instead}"
+
+
+@transaction.atomic
+def example_delete(*, example: PracticeExample, by) -> None:
+    """Delete an example entered by mistake. Refused (NotAllowedNow) when other
+    municipalities made activities of it; the municipality's own activities made
+    of it stay and lose their link (the Adoption rows go)."""
+    example = PracticeExample.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=example.pk)
+    if reason := example_delete_refusal(example):
+        raise NotAllowedNow(reason)
+    data = example_snapshot(example)
+    data["taken_up_as"] = sorted(
+        a.activity.reference for a in example.adoptions.select_related("activity__municipality")
+    )
+    audit_record(
+        municipality=example.municipality,
+        actor=by,
+        action=AuditEvent.Action.DELETE,
+        obj=example,
+        changes=snapshot_deleted(data),
+    )
+    example.delete()  # its Adoption rows go with it (CASCADE); the activities stay
 
 
 def draft_status(plan_id: int) -> ActivityStatus:
@@ -104,10 +188,16 @@ def draft_status(plan_id: int) -> ActivityStatus:
 
 
 @transaction.atomic
-def example_adopt(*, example: PracticeExample, by, goals: Iterable[Goal], owner: OrgUnit) -> Activity:
+def example_adopt(
+    *, example: PracticeExample, by, goals: Iterable[Goal], owner: OrgUnit, again: bool = False
+) -> Activity:
     """A draft activity in the adopter's plan, pre-filled from the example and
     linked back to it: not started, internal, for the adopter to complete.
-    The goals must all belong to one plan of the owner's municipality."""
+    The goals must all belong to one plan of the owner's municipality.
+
+    A municipality that has already taken the example up gets a second activity
+    only when ``again`` says it is intended, else AlreadyTakenUp: checked under a
+    row lock on the example, so two clicks at once make one activity."""
     goals = list(goals)
     plans = {g.plan_id for g in goals}
     if len(plans) != 1:
@@ -115,6 +205,10 @@ def example_adopt(*, example: PracticeExample, by, goals: Iterable[Goal], owner:
     plan = goals[0].plan
     if plan.municipality_id != owner.municipality_id:
         raise ValueError("The responsible unit belongs to the plan's municipality.")
+    # PracticeExample.DoesNotExist when deleted meanwhile.
+    PracticeExample.objects.select_for_update().only("pk").get(pk=example.pk)
+    if not again and Adoption.objects.filter(example_id=example.pk, municipality_id=plan.municipality_id).exists():
+        raise AlreadyTakenUp(_("Your municipality has already taken up the example."))
     activity = activity_create(
         plan=plan,
         by=by,

@@ -18,6 +18,7 @@ NAV = [
     ("feedback", _("What you said, what we did"), {"feedback", "feedback_consultation"}),
     ("inventories", _("Needs inventories"), {"inventories", "inventory"}),
     ("calendar", _("Calendar"), {"calendar", "event", "consultation"}),
+    ("examples", _("Practice examples"), {"examples", "example"}),
     ("rights", _("Your rights"), {"rights"}),
 ]
 

@@ -10,6 +10,7 @@ from .site import KommunkodConverter, LanguageSlugConverter
 from .views import calendar as calendar_views
 from .views import feedback as feedback_views
 from .views import inventories, plan, statements
+from .views import practice as practice_views
 from .views import remiss as remiss_views
 from .views.rights import rights as rights_page
 
@@ -32,6 +33,8 @@ PAGES = [
     ("aktivitet/<int:pk>/", plan.activity, "activity"),
     ("indikator/<int:pk>/", plan.indicator, "indicator"),
     ("remiss/<int:pk>/", remiss_views.remiss, "remiss"),
+    ("exempel/", practice_views.examples, "examples"),
+    ("exempel/<int:pk>/", practice_views.example, "example"),
     ("behovsinventeringar/", inventories.inventories, "inventories"),
     ("behovsinventering/<int:pk>/", inventories.inventory, "inventory"),
     ("kalender/", calendar_views.calendar, "calendar"),

@@ -14,6 +14,7 @@ from .selectors.calendar import calendar_object_pages
 from .selectors.feedback import object_pages as feedback_pages
 from .selectors.inventories import inventory_files, inventory_pages
 from .selectors.plan import plan_pages
+from .selectors.practice import object_pages as practice_pages
 from .selectors.remiss import object_pages as remiss_pages
 from .site import PublicContext
 from .urls import PAGES
@@ -25,6 +26,7 @@ OBJECT_PAGES: list[Callable[[PublicContext], Iterable[tuple[str, int]]]] = [
     feedback_pages,  # held samråd with published minutes or views
     calendar_object_pages,  # public events and calendar samråd, pages and .ics (kalender.ics is in PAGES)
     remiss_pages,  # published remisses of published plan versions
+    practice_pages,  # the municipality's practice examples shown on its site
 ]
 # Other public addresses of the municipality (iCalendar feeds, the DCAT file):
 # functions (PublicContext) -> addresses, called once, for Swedish.

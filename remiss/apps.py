@@ -12,7 +12,7 @@ class RemissConfig(AppConfig):
         from documents.registry import from_access_function, register
 
         from .access import get_body_for_user, get_remiss_for_user
-        from .models import Body, Remiss
+        from .models import Body, Remiss, underlag_locked
 
         # Files attached to a remiss (documents/): the remissunderlag, seen by the staff who
         # see the remiss, changed by the coordinator.
@@ -22,6 +22,7 @@ class RemissConfig(AppConfig):
             may_view=may_view,
             may_change=may_change,
             page_url=lambda obj: reverse("remiss:detail", args=[obj.pk]),
+            locked=underlag_locked,
         )
         # Files attached to a body's answer (its signed decision): seen by the staff who see
         # the answer, changed by the coordinator and the body's own unit while it may answer.

@@ -1,16 +1,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import OrgUnit
 from plans.selectors import sort_in_tree_order
 
 from .models import Answer, Body, Comment, Remiss
-from .services import Organisation, RemissRefused, check_ready_to_send, comment_key
+from .services import (
+    Organisation,
+    RemissRefused,
+    check_answer_dates,
+    check_handling_text,
+    check_ready_to_send,
+    comment_key,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Units that answer remisses: the political bodies (nämnder, stadsdelsnämnder, bolagsstyrelser, KS) and councils.
@@ -138,14 +147,31 @@ class AnswerForm(forms.ModelForm):
             "general_comments": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args, body: Body, goals, coordinator: bool, **kwargs):
+    # An organisation answering through its personal link may send as many files in all.
+    LINK_FILES_MAX = 5
+
+    def __init__(self, *args, body: Body, goals, coordinator: bool, with_file: bool = False, **kwargs):
         kwargs.setdefault("instance", getattr(body, "answer", None))
         super().__init__(*args, **kwargs)
         self.body = body
+        self.checked_file = None
+        if with_file:
+            # Through an organisation's personal link: the signed decision (or the answer as a
+            # document) sent with the answer; checked as every attachment is (documents.validators).
+            self.fields["decision_file"] = forms.FileField(
+                label=_("The signed decision or the answer as a document (optional)"),
+                required=False,
+                allow_empty_file=True,  # refused by check_upload, with the file's name
+                help_text=_("PDF, Word (DOCX), Excel (XLSX), OpenDocument (ODT, ODS), PNG or JPEG, at most %(max)d MB.")
+                % {"max": settings.ATTACHMENT_MAX_MB},
+            )
+            self.fields["decision_file"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.odt,.ods,.png,.jpg,.jpeg"
         self.fields["stance"].choices = Answer.Stance.choices
         self.fields["stance"].help_text = _("“Declines to answer” (avstår) is an answer too: no comments are needed.")
         if not body.is_external:
             del self.fields["publish_consent"]
+        else:  # an association, not a committee
+            self.fields["decided_by"].help_text = _("E.g. the association's board.")
         if not coordinator:
             del self.fields["received_late"]
         elif self.instance.pk:
@@ -155,7 +181,36 @@ class AnswerForm(forms.ModelForm):
         for goal in sort_in_tree_order(list(goals)):
             self._comment_field(f"goal_{goal.pk}", f"goal:{goal.pk}", f"{goal.code} {goal.title}", existing)
         for section in Comment.SECTIONS:
-            self._comment_field(f"section_{section}", section, str(Comment.Section(section).label), existing)
+            label = capfirst(str(Comment.Section(section).label))  # "Inledning", "Ansvar"…
+            self._comment_field(f"section_{section}", section, label, existing)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_answer_dates(self.body.remiss, data.get("answered_on"), data.get("decided_on"))
+        except RemissRefused as exc:
+            self.add_error(exc.field, exc.message)
+        return data
+
+    def clean_decision_file(self):
+        from documents.selectors import attachments_of
+        from documents.validators import check_upload
+
+        upload = self.cleaned_data.get("decision_file")
+        if not upload:
+            return None
+        sent = [a for a in attachments_of(self.body) if a.added_by_id is None]
+        if len(sent) >= self.LINK_FILES_MAX:
+            raise ValidationError(
+                _("%(count)d files have been sent with this answer already: send more to the coordinator by e-mail.")
+                % {"count": self.LINK_FILES_MAX}
+            )
+        self.checked_file = check_upload(upload)
+        return upload
+
+    @property
+    def file_field(self):
+        return self["decision_file"] if "decision_file" in self.fields else None
 
     def _comment_field(self, name: str, key: str, label: str, existing: dict[str, str]) -> None:
         self.fields[name] = forms.CharField(
@@ -165,7 +220,7 @@ class AnswerForm(forms.ModelForm):
 
     @property
     def main_fields(self):
-        names = {n for n, _k in self.comment_names}
+        names = {n for n, _k in self.comment_names} | {"decision_file"}
         return [f for f in self.visible_fields() if f.name not in names]
 
     @property
@@ -210,6 +265,14 @@ class HandlingForm(forms.ModelForm):
                     "Hold Ctrl (⌘ on a Mac) to choose more than one."
                 ),
             )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_handling_text(data.get("handling") or "", data.get("handling_text") or "")
+        except RemissRefused as exc:
+            self.add_error(exc.field, exc.message)
+        return data
 
 
 class PublishForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.models import Municipality, OrgUnit
 from plans.models import Goal, Plan
@@ -26,7 +27,8 @@ def new_link_key() -> str:
 class Remiss(models.Model):
     class Status(models.TextChoices):
         DRAFT = "utkast", _("draft")
-        SENT = "skickad", _("sent")
+        # Its own context: "sent" is plural elsewhere ("skickade"); a remiss is "skickad".
+        SENT = "skickad", pgettext_lazy("remiss status", "sent")
         CLOSED = "stangd", _("closed")
 
     municipality = models.ForeignKey(
@@ -354,7 +356,7 @@ class Underlag(models.Model):
 
     remiss = models.ForeignKey(Remiss, on_delete=models.CASCADE, related_name="underlag_builds")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
-    # The generated files; a coordinator may remove one on the remiss's page.
+    # The generated files; removable on the remiss's page while it is a draft (underlag_locked).
     pdf = models.ForeignKey("documents.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     docx = models.ForeignKey("documents.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_by = models.ForeignKey(
@@ -370,3 +372,19 @@ class Underlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.remiss}: {self.get_status_display()} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+def underlag_locked(remiss: Remiss, attachment) -> str:
+    """The generated remissunderlag of a sent or closed remiss is what the bodies were
+    sent: neither file of the pair may be removed (documents' ``locked`` rule)."""
+    if remiss.is_draft:
+        return ""
+    # The generated files' ids, read once per remiss object (one query for a whole list).
+    generated = getattr(remiss, "_generated_attachment_ids", None)
+    if generated is None:
+        pairs = Underlag.objects.filter(remiss=remiss).values_list("pdf_id", "docx_id")
+        generated = {pk for pair in pairs for pk in pair if pk}
+        remiss._generated_attachment_ids = generated
+    if attachment.pk in generated:
+        return _("The generated remissunderlag of a sent remiss cannot be removed: it is what the bodies were sent.")
+    return ""

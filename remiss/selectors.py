@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -96,8 +96,9 @@ def compilation(remiss: Remiss) -> Compilation:
         else:
             group = section_groups.get(comment.section)
             if group is None:
+                # A section's name stands alone as a heading: "Ansvar", "Uppföljning".
                 group = section_groups[comment.section] = CommentGroup(
-                    str(comment.get_section_display()), None, comment.section
+                    capfirst(str(comment.get_section_display())), None, comment.section
                 )
         group.comments.append(comment)
     attach_changes(remiss, comments)
@@ -107,6 +108,24 @@ def compilation(remiss: Remiss) -> Compilation:
     groups += [goal_groups[g.pk] for g in sort_in_tree_order([g.goal for g in goal_groups.values()])]
     groups += [section_groups[s] for s in Comment.SECTIONS[1:] if s in section_groups]
     return Compilation(remiss=remiss, bodies=bodies, groups=groups)
+
+
+def answer_with_comments(body: Body) -> Answer | None:
+    """The body's answer with its comments in the plan's order (``sorted_comments``,
+    sections after the goals, each labelled as ``label``), or None: two queries."""
+    answer = Answer.objects.filter(body=body).first()
+    if answer is None:
+        return None
+    comments = list(answer.comments.select_related("goal"))
+    by_goal = {c.goal_id: c for c in comments if c.goal_id}
+    ordered = [by_goal[g.pk] for g in sort_in_tree_order([c.goal for c in by_goal.values()])]
+    sections = {c.section: c for c in comments if not c.goal_id}
+    ordered = [sections[s] for s in Comment.SECTIONS[:1] if s in sections] + ordered
+    ordered += [sections[s] for s in Comment.SECTIONS[1:] if s in sections]
+    for c in ordered:
+        c.label = f"{c.goal.code} {c.goal.title}" if c.goal_id else capfirst(str(c.get_section_display()))
+    answer.sorted_comments = ordered
+    return answer
 
 
 def remisses_for(membership, *, plan=None):

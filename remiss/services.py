@@ -19,6 +19,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, diff, snapshot_created
 from inbox.models import Kind as InboxKind
 from inbox.preferences import immediate_recipients
+from lib.formatting import short_date
 from organisations.models import Membership, OrgUnit
 from outbox.models import OutgoingMail
 from outbox.services import mail_key, queue_mail
@@ -57,15 +58,41 @@ def _audit(remiss: Remiss, by, action: str, obj, changes, repr_: str | None = No
     audit_record(municipality=remiss.municipality, actor=by, action=action, obj=obj, changes=changes, object_repr=repr_)
 
 
+def _step(label: str) -> dict[str, list]:
+    """The history's entry naming a step (sent, closed, published…): the audit model has
+    only created/changed/deleted, so the step is a row of the event's changes."""
+    return {"event": [None, label]}
+
+
+def _plan_status(remiss: Remiss, by, *, from_: str, to: str) -> None:
+    """Move the plan version sent from one status to the next (utkast → på remiss when the
+    remiss is sent, på remiss → bearbetning when it closes), audited on the plan; any
+    other status is left alone (docs/remiss.md)."""
+    plan = Plan.objects.select_for_update().get(pk=remiss.plan_id)
+    if plan.status != from_:
+        return
+    before = plan.get_status_display()
+    plan.status = to
+    plan.save(update_fields=["status"])
+    remiss.plan = plan
+    audit_record(
+        municipality=remiss.municipality,
+        actor=by,
+        action=AuditEvent.Action.UPDATE,
+        obj=plan,
+        changes={"status": [str(before), str(plan.get_status_display())]},
+    )
+
+
 def remiss_snapshot(remiss: Remiss) -> dict[str, Any]:
     bodies = list(remiss.bodies.select_related("unit"))
     return {
         "title": remiss.title,
         "dnr": remiss.dnr,
         "letter": remiss.letter,
-        "deadline": remiss.deadline.isoformat() if remiss.deadline else None,
-        "sent_on": remiss.sent_on.isoformat() if remiss.sent_on else None,
-        "status": remiss.get_status_display(),
+        "deadline": short_date(remiss.deadline) or None,
+        "sent_on": short_date(remiss.sent_on) or None,
+        "status": str(remiss.get_status_display()),
         "units": sorted(b.unit.short_name for b in bodies if b.unit_id),
         "organisations": sorted(f"{b.name} <{b.email}>" for b in bodies if not b.unit_id),
     }
@@ -183,14 +210,18 @@ def _recipients(body: Body, contacts: dict[int, list[str]]) -> list[str]:
 
 
 def _invitation(remiss: Remiss, body: Body) -> tuple[str, str]:
-    subject = _("Remiss: %(title)s") % {"title": remiss.title}
+    # The title alone often starts with "Remiss" already ("Remiss av …").
+    subject = _("To be answered by %(deadline)s: %(title)s") % {
+        "title": remiss.title,
+        "deadline": short_date(remiss.deadline),
+    }
     parts = [
         _("%(municipality)s sends %(plan)s on remiss to %(body)s.")
         % {"municipality": remiss.municipality.name, "plan": remiss.plan.title, "body": body.display_name},
     ]
     if remiss.dnr:
         parts.append(_("Reference number: %(dnr)s") % {"dnr": remiss.dnr})
-    parts.append(_("Please answer by %(deadline)s.") % {"deadline": remiss.deadline.isoformat()})
+    parts.append(_("Please answer by %(deadline)s.") % {"deadline": short_date(remiss.deadline)})
     if remiss.letter:
         parts.append(remiss.letter)
     if body.is_external:
@@ -236,6 +267,8 @@ def remiss_send(*, remiss: Remiss, by, on: date | None = None) -> int:
     before = remiss_snapshot(remiss)
     remiss.status, remiss.sent_on = Remiss.Status.SENT, on
     remiss.save(update_fields=["status", "sent_on"])
+    # The version is now out for consultation (the remissunderlag, made after the commit, says so).
+    _plan_status(remiss, by, from_=Plan.Status.DRAFT, to=Plan.Status.CONSULTATION)
     contacts = contacts_by_unit(b.unit_id for b in bodies if b.unit_id)
     queued = 0
     with translation.override(settings.LANGUAGE_CODE):
@@ -246,7 +279,13 @@ def remiss_send(*, remiss: Remiss, by, on: date | None = None) -> int:
                     kind=MAIL_REMISS, to=email, subject=subject, body=text, key=mail_key(MAIL_REMISS, body.pk, email)
                 )
                 queued += mail is not None
-    _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, diff(before, remiss_snapshot(remiss)))
+    _audit(
+        remiss,
+        by,
+        AuditEvent.Action.UPDATE,
+        remiss,
+        {**_step(_("The remiss was sent")), **diff(before, remiss_snapshot(remiss))},
+    )
     # The remissunderlag as PDF and Word, made by the worker once this commits.
     underlag_request(remiss=remiss, by=by)
     return queued
@@ -268,7 +307,16 @@ def remiss_close(*, remiss: Remiss, by) -> Remiss:
     before = remiss_snapshot(remiss)
     remiss.status, remiss.closed_at = Remiss.Status.CLOSED, timezone.now()
     remiss.save(update_fields=["status", "closed_at"])
-    _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, diff(before, remiss_snapshot(remiss)))
+    _audit(
+        remiss,
+        by,
+        AuditEvent.Action.UPDATE,
+        remiss,
+        {**_step(_("The remiss was closed")), **diff(before, remiss_snapshot(remiss))},
+    )
+    # The answers are in: the version is worked on (unless another remiss of it is still open).
+    if not Remiss.objects.filter(plan_id=remiss.plan_id, status=Remiss.Status.SENT).exists():
+        _plan_status(remiss, by, from_=Plan.Status.CONSULTATION, to=Plan.Status.REVISION)
     return remiss
 
 
@@ -296,7 +344,7 @@ def answer_snapshot(answer: Answer) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in ANSWER_FIELDS:
         value = getattr(answer, name)
-        data[name] = value.isoformat() if isinstance(value, date) else value
+        data[name] = short_date(value) if isinstance(value, date) else value
     data["stance"] = answer.get_stance_display()
     data["is_late"] = answer.is_late
     for comment in answer.comments.select_related("goal"):
@@ -330,6 +378,7 @@ def answer_save(
             raise RemissRefused(
                 _("The remiss is closed: tick “Received late” to register this answer."), "received_late"
             )
+    check_answer_dates(remiss, fields.get("answered_on"), fields.get("decided_on"))
     goal_ids = {int(key.split(":", 1)[1]) for key, text in comments.items() if key.startswith("goal:") and text.strip()}
     if goal_ids and Goal.objects.filter(pk__in=goal_ids, plan_id=remiss.plan_id).count() != len(goal_ids):
         raise RemissRefused(_("A comment names a goal that is not in the plan sent on remiss."))
@@ -357,6 +406,23 @@ def answer_save(
     return answer
 
 
+def check_answer_dates(remiss: Remiss, answered_on: date | None, decided_on: date | None) -> None:
+    """An answer is dated neither in the future nor before the remiss was sent; its
+    decision not in the future (for the form and the service)."""
+    today = timezone.localdate()
+    if answered_on is not None:
+        if answered_on > today:
+            raise RemissRefused(_("The date of the answer cannot be in the future."), "answered_on")
+        if remiss.sent_on and answered_on < remiss.sent_on:
+            raise RemissRefused(
+                _("The date of the answer cannot be before the remiss was sent (%(date)s).")
+                % {"date": short_date(remiss.sent_on)},
+                "answered_on",
+            )
+    if decided_on is not None and decided_on > today:
+        raise RemissRefused(_("The decision date cannot be in the future."), "decided_on")
+
+
 def _set_comments(answer: Answer, comments: dict[str, str]) -> None:
     existing = {comment_key(c): c for c in answer.comments.all()}
     for key, text in comments.items():
@@ -377,6 +443,16 @@ def _set_comments(answer: Answer, comments: dict[str, str]) -> None:
 
 
 LINKABLE = (Comment.Handling.TAKEN, Comment.Handling.PARTLY)
+
+
+def check_handling_text(handling: str, text: str) -> None:
+    """ "Ej beaktad" says why; "delvis beaktad" what was and was not taken in."""
+    if text.strip():
+        return
+    if handling == Comment.Handling.NOT_TAKEN:
+        raise RemissRefused(_("Say why the comment was not taken into account."), "handling_text")
+    if handling == Comment.Handling.PARTLY:
+        raise RemissRefused(_("Say what of the comment was taken into account and what was not."), "handling_text")
 
 
 def check_changes(*, remiss: Remiss, handling: str, version: Plan, keys: list[str]) -> None:
@@ -439,6 +515,7 @@ def comment_handle(
         .get(pk=comment.pk)
     )
     remiss = comment.answer.body.remiss
+    check_handling_text(handling, text)
     before_links = _change_labels(remiss, comment)
     before = {"handling": comment.get_handling_display(), "handling_text": comment.handling_text}
     if changes is not None and version is not None:
@@ -527,23 +604,22 @@ def _reminder(body: Body, kind: str) -> tuple[str, str]:
     context = {
         "title": remiss.title,
         "body": body.display_name,
-        "deadline": remiss.deadline.isoformat(),
+        "deadline": short_date(remiss.deadline),
         "link": body_link(body),
     }
+    # The title usually starts with "Remiss" ("Remiss av …"): it stands alone, not after "the remiss".
     if kind == ReminderSent.Kind.AFTER:
-        subject = _("Late: the answer of %(body)s on the remiss %(title)s") % context
+        subject = _("Reminder after the deadline: %(title)s") % context
         text = (
             _(
-                "The remiss %(title)s was to be answered by %(deadline)s and %(body)s has not answered yet. "
-                "An answer is still welcome and will be marked late.\n\n%(link)s"
+                "%(title)s was to be answered by %(deadline)s, and %(body)s has not answered yet. "
+                "An answer is still welcome and will be marked as received late.\n\n%(link)s"
             )
             % context
         )
     else:
-        subject = _("Reminder: the remiss %(title)s, answer by %(deadline)s") % context
-        text = _(
-            "The remiss %(title)s is to be answered by %(deadline)s. %(body)s has not answered yet.\n\n%(link)s"
-        ) % (context)
+        subject = _("Reminder: %(title)s, answer by %(deadline)s") % context
+        text = _("%(title)s is to be answered by %(deadline)s. %(body)s has not answered yet.\n\n%(link)s") % (context)
     return subject, text
 
 
@@ -580,7 +656,7 @@ def compilation_pdf_build(*, pdf_id: int) -> bool:
     except Exception:
         CompilationPdf.objects.filter(pk=pdf.pk).update(status=CompilationPdf.Status.FAILED, finished_at=timezone.now())
         raise
-    name = f"remissammanstallning-{slugify(pdf.remiss.dnr or pdf.remiss.title)[:60]}.pdf"
+    name = f"remissammanstallning-{slugify((pdf.remiss.dnr or pdf.remiss.title).replace('/', '-'))[:60]}.pdf"
     pdf.pdf.save(name, ContentFile(rendered.data), save=False)
     pdf.status, pdf.pages, pdf.finished_at = CompilationPdf.Status.DONE, rendered.pages, timezone.now()
     pdf.save(update_fields=["pdf", "status", "pages", "finished_at"])
@@ -612,7 +688,13 @@ def remiss_publish(*, remiss: Remiss, by, confirmed_personal_data: bool) -> Remi
     if not remiss.is_published:
         remiss.published_at, remiss.published_by = timezone.now(), by
         remiss.save(update_fields=["published_at", "published_by"])
-        _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, {"published on the public site": [False, True]})
+        _audit(
+            remiss,
+            by,
+            AuditEvent.Action.UPDATE,
+            remiss,
+            {**_step(_("Published on the public site")), "published_at": [False, True]},
+        )
     return remiss
 
 
@@ -623,7 +705,13 @@ def remiss_unpublish(*, remiss: Remiss, by) -> Remiss:
     if remiss.is_published:
         remiss.published_at, remiss.published_by = None, None
         remiss.save(update_fields=["published_at", "published_by"])
-        _audit(remiss, by, AuditEvent.Action.UPDATE, remiss, {"published on the public site": [True, False]})
+        _audit(
+            remiss,
+            by,
+            AuditEvent.Action.UPDATE,
+            remiss,
+            {**_step(_("Taken off the public site")), "published_at": [True, False]},
+        )
     return remiss
 
 
@@ -664,8 +752,24 @@ def may_generate_underlag(remiss: Remiss, latest: Underlag | None) -> bool:
 def underlag_names(remiss: Remiss) -> tuple[str, str]:
     from django.utils.text import slugify
 
-    stem = f"remissunderlag-{slugify(remiss.dnr or remiss.plan.title)[:60] or 'plan'}"
+    # "KS 2026/1234" → "ks-2026-1234": the separators of a dnr stay (slugify drops "/").
+    name = (remiss.dnr or remiss.plan.title).replace("/", "-")
+    stem = f"remissunderlag-{slugify(name)[:60] or 'plan'}"
     return f"{stem}.pdf", f"{stem}.docx"
+
+
+def underlag_document(remiss: Remiss):
+    """The plan version sent (plans.plan_document) with the remiss's title and dnr beside the
+    plan's own facts on its title page."""
+    from plans.plan_document import plan_version_document
+
+    document = plan_version_document(remiss.plan)
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = [(_("Remiss"), remiss.title)]
+        if remiss.dnr:
+            facts.append((_("The remiss's reference number (dnr)"), remiss.dnr))
+    document.facts[1:1] = facts
+    return document
 
 
 def _stored(name: str, data: bytes):
@@ -686,7 +790,6 @@ def underlag_build(*, underlag_id: int) -> bool:
     import logging
 
     from documents.services import _delete_file, attachment_add, attachment_delete
-    from plans.plan_document import plan_version_document
     from reports.render import render_docx, render_pdf
 
     underlag = Underlag.objects.select_related("remiss__municipality", "remiss__plan__municipality").filter(
@@ -701,7 +804,7 @@ def underlag_build(*, underlag_id: int) -> bool:
         return False
     stored: list[str] = []
     try:
-        document = plan_version_document(remiss.plan)
+        document = underlag_document(remiss)
         pdf, docx = render_pdf(document), render_docx(document)
         pdf_name, docx_name = underlag_names(remiss)
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):

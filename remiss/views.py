@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +33,7 @@ from .access import (
 )
 from .document import compilation_document
 from .forms import AnswerForm, HandlingForm, PublishForm, RemissForm, SendForm
-from .models import Answer, CompilationPdf
+from .models import Answer, CompilationPdf, Underlag
 from .selectors import bodies_with_answers, change_options, compilation, next_version, remisses_for
 
 # Answers per address per hour through one organisation's link (as survey answering).
@@ -355,8 +356,14 @@ def _save_answer(request, form, body, via):
 @require_http_methods(["GET", "POST"])
 def answer(request, pk):
     """A body's answer: a unit's contact for their own unit; the coordinator types in
-    an answer received as a document, for any body."""
-    body = get_body_for_user(request.user, pk, write=True)
+    an answer received as a document, for any body. A contact who may no longer write
+    (the remiss is closed) reads their unit's answer, its comments and their handling."""
+    try:
+        body = get_body_for_user(request.user, pk, write=True)
+    except PermissionDenied:
+        if request.method != "GET" or not request.membership.is_contact:
+            raise
+        return answer_readonly(request, get_body_for_user(request.user, pk))
     remiss = body.remiss
     coordinator = request.membership.is_coordinator
     if remiss.is_draft:
@@ -370,8 +377,35 @@ def answer(request, pk):
             messages.success(request, _("The answer of %(body)s was saved.") % {"body": body.display_name})
             return redirect("remiss:detail", pk=remiss.pk)
         status = 400
-    context = {"form": form, "body": body, "remiss": remiss, "coordinator": coordinator}
+    context = {
+        "form": form,
+        "body": body,
+        "remiss": remiss,
+        "coordinator": coordinator,
+        "answer": getattr(body, "answer", None),
+        "history": answer_history(body),
+    }
     return render(request, "remiss/answer_form.html", context, status=status)
+
+
+def answer_history(body) -> list:
+    """The answer's history: its own events and those of its files (recorded on the body)."""
+    events = history_for(body)
+    answer = getattr(body, "answer", None)
+    if answer is not None:
+        events += history_for(answer)
+    return sorted(events, key=lambda e: (e.at, e.pk), reverse=True)
+
+
+def answer_readonly(request, body):
+    """A unit's answer as sent, for its contact once they may no longer change it."""
+    from .selectors import answer_with_comments
+
+    if body.remiss.is_draft:
+        raise Http404
+    answer = answer_with_comments(body)
+    context = {"body": body, "remiss": body.remiss, "answer": answer, "history": answer_history(body)}
+    return render(request, "remiss/answer_readonly.html", context)
 
 
 def _handling_choices(remiss):
@@ -409,7 +443,7 @@ def compilation_docx(request, pk):
     remiss = get_compilation_for_user(request.user, pk)
     rendered = render_docx(compilation_document(compilation(remiss)))
     response = HttpResponse(rendered.data, content_type=DOCX_CONTENT_TYPE)
-    name = f"remissammanstallning-{slugify(remiss.dnr or remiss.title)[:60]}.docx"
+    name = f"remissammanstallning-{slugify((remiss.dnr or remiss.title).replace('/', '-'))[:60]}.docx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -429,7 +463,7 @@ def compilation_pdf_file(request, pk):
     pdf = get_object_or_404(CompilationPdf.objects.select_related("remiss"), pk=pk, status=CompilationPdf.Status.DONE)
     get_compilation_for_user(request.user, pdf.remiss_id)  # 404/403 as the compilation page
     stored = pdf.pdf.storage.open(pdf.pdf.name, "rb")
-    name = f"remissammanstallning-{slugify(pdf.remiss.dnr or pdf.remiss.title)[:60]}.pdf"
+    name = f"remissammanstallning-{slugify((pdf.remiss.dnr or pdf.remiss.title).replace('/', '-'))[:60]}.pdf"
     return FileResponse(stored, as_attachment=True, filename=name, content_type=PDF_CONTENT_TYPE)
 
 
@@ -475,11 +509,19 @@ def link_answer(request, token):
     body = body_for_link(token)
     remiss = body.remiss
     documents = remiss_documents(remiss)
+    # "Being made" only while a build of the generated remissunderlag is waiting.
+    pending = not documents and remiss.underlag_builds.filter(status=Underlag.Status.WAITING).exists()
     if remiss.is_closed:
-        return render(
-            request, "remiss/link_closed.html", {"body": body, "remiss": remiss, "documents": documents, "token": token}
-        )
-    form = AnswerForm(request.POST or None, body=body, goals=remiss.plan.goals.all(), coordinator=False)
+        context = {"body": body, "remiss": remiss, "documents": documents, "token": token, "underlag_pending": pending}
+        return render(request, "remiss/link_closed.html", context)
+    form = AnswerForm(
+        request.POST or None,
+        request.FILES or None,
+        body=body,
+        goals=remiss.plan.goals.all(),
+        coordinator=False,
+        with_file=True,
+    )
     status = 200
     if request.method == "POST":
         if not ratelimit.allow(
@@ -489,11 +531,49 @@ def link_answer(request, token):
             window_seconds=LINK_WINDOW,
         ):
             return render(request, "remiss/link_busy.html", {"body": body, "remiss": remiss}, status=429)
-        if form.is_valid() and _save_answer(request, form, body, Answer.Via.LINK):
+        if form.is_valid() and _save_link_answer(request, form, body):
             return redirect("remiss_public:thanks", token=token)
         status = 400
-    context = {"form": form, "body": body, "remiss": remiss, "public": True, "documents": documents, "token": token}
+    context = {
+        "form": form,
+        "body": body,
+        "remiss": remiss,
+        "public": True,
+        "documents": documents,
+        "underlag_pending": pending,
+        "sent_files": body_documents(body),
+        "token": token,
+    }
     return render(request, "remiss/answer_form.html", context, status=status)
+
+
+def _save_link_answer(request, form, body) -> bool:
+    """The answer and the file sent with it, both or neither: the file is stored last,
+    inside the answer's transaction, so a refused answer stores no file."""
+    from django.db import transaction
+
+    from documents.services import attachment_add
+
+    with transaction.atomic():
+        if not _save_answer(request, form, body, Answer.Via.LINK):
+            return False
+        if form.checked_file is not None:
+            attachment_add(
+                obj=body,
+                by=None,
+                upload=form.cleaned_data["decision_file"],
+                checked=form.checked_file,
+                title=_("Sent with the answer through the personal link"),
+            )
+    return True
+
+
+def body_documents(body) -> list:
+    """The files an organisation sent with its answer through its personal link (added by
+    no account), not those staff attached to the answer."""
+    from documents.selectors import attachments_of
+
+    return [a for a in attachments_of(body) if a.added_by_id is None]
 
 
 def remiss_documents(remiss) -> list:
@@ -507,21 +587,23 @@ def remiss_documents(remiss) -> list:
 def link_document(request, token, pk, name):
     """A file of the remiss (the remissunderlag) through an organisation's personal link:
     the same token check as the answer page, and only an attachment of that remiss
-    itself (another remiss's file, or any body's answer file, is 404); sent with the
+    itself or one the organisation sent with its answer (another remiss's file, a file
+    staff attached to the answer, or another body's file, is 404); sent with the
     headers of every attachment download (docs/documents.md)."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
 
     from documents.models import Attachment
     from documents.views import attachment_response
 
-    from .models import Remiss
+    from .models import Body, Remiss
 
     body = body_for_link(token)
+    remiss_files = Q(content_type=ContentType.objects.get_for_model(Remiss), object_id=body.remiss_id)
+    own_files = Q(content_type=ContentType.objects.get_for_model(Body), object_id=body.pk, added_by__isnull=True)
     attachment = get_object_or_404(
-        Attachment,
+        Attachment.objects.filter(remiss_files | own_files),
         pk=pk,
-        content_type=ContentType.objects.get_for_model(Remiss),
-        object_id=body.remiss_id,
         municipality_id=body.remiss.municipality_id,
     )
     return attachment_response(attachment)

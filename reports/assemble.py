@@ -48,10 +48,11 @@ __all__ = [
 
 Progress = Callable[[int, str], None]
 
-# The manifest's format (Build.sources): 3 adds the events read (``events``,
+# The manifest's format (Build.sources): 4 adds the outreach read (``outreach``,
+# ``outreach_as_of``, ``outreach_k``), 3 the events read (``events``,
 # ``events_as_of``, ``events_k``), 2 lists every datum read, 1 (before issue 13)
 # only the reports and inventories.
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 
 
 # --- The council report --------------------------------------------------------------

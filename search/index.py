@@ -141,6 +141,67 @@ def _inventories(ids=None, municipality_ids=None) -> Iterator[SearchEntry]:
         yield _entry(inventory.pk, inventory.municipality_id, inventory.name, [inventory.purpose], context=context)
 
 
+def _decisions(ids=None, municipality_ids=None) -> Iterator[SearchEntry]:
+    # The decision log is read by the municipality's staff (decisions.access.get_decision_for_user).
+    from decisions.models import ConsequenceAnalysis, Decision
+
+    qs = Decision.objects.select_related("body").only(
+        "pk", "municipality_id", "title", "text", "dnr", "paragraph", "decided_on", "body__name"
+    )
+    qs = _filter(qs, ids, municipality_ids, "municipality_id")
+    # The consequence analysis is read on the decision's page by the same staff: its texts are found too.
+    analyses = ConsequenceAnalysis.objects.filter(decision__in=qs.values("pk")).values_list(
+        "decision_id", "effects", "minority_rights", "children_rights", "no_consultation_reason", "conclusion"
+    )
+    analysis_texts = {row[0]: row[1:] for row in analyses}
+    for decision in qs.iterator(chunk_size=BATCH):
+        reference = decision.reference  # "Styrgruppen 12 mars 2026 § 4"
+        yield _entry(
+            decision.pk,
+            decision.municipality_id,
+            decision.title,
+            [decision.text, decision.dnr, decision.paragraph, decision.body.name, *analysis_texts.get(decision.pk, ())],
+            context=" · ".join(p for p in (reference, decision.dnr) if p),
+        )
+
+
+def _trainings(ids=None, municipality_ids=None) -> Iterator[SearchEntry]:
+    from competence.models import Training
+
+    # Read by the municipality's staff (competence.access.get_training_for_user); occasions hold counts only.
+    qs = Training.objects.only("pk", "municipality_id", "title", "provider", "material", "description")
+    qs = _filter(qs, ids, municipality_ids, "municipality_id")
+    for training in qs.iterator(chunk_size=BATCH):
+        yield _entry(
+            training.pk,
+            training.municipality_id,
+            training.title,
+            [training.provider, training.material, training.description],
+            context=training.provider,
+        )
+
+
+def _examples(ids=None, municipality_ids=None) -> Iterator[SearchEntry]:
+    from practice.models import PracticeExample
+
+    # One row per example, in the municipality that entered it. A shared one is for the staff of
+    # every municipality (Audience.SHARED, search.query); stopping sharing turns the same row back
+    # to the own municipality's staff, so it is gone from every other municipality at once.
+    qs = PracticeExample.objects.only(
+        "pk", "municipality_id", "title", "organisation", "summary", "prerequisites", "tips", "results", "is_published"
+    )
+    qs = _filter(qs, ids, municipality_ids, "municipality_id")
+    for example in qs.iterator(chunk_size=BATCH):
+        yield _entry(
+            example.pk,
+            example.municipality_id,
+            example.title,
+            [example.organisation, example.summary, example.prerequisites, example.tips, example.results],
+            context=example.organisation,
+            audience=SearchEntry.Audience.SHARED if example.is_published else SearchEntry.Audience.STAFF,
+        )
+
+
 def _people(ids=None, municipality_ids=None) -> Iterator[SearchEntry]:
     from organisations.models import Membership
 
@@ -177,6 +238,9 @@ BUILDERS = {
     Kind.VIEW: _views,
     Kind.REPORT: _reports,
     Kind.INVENTORY: _inventories,
+    Kind.DECISION: _decisions,
+    Kind.TRAINING: _trainings,
+    Kind.EXAMPLE: _examples,
     Kind.PERSON: _people,
 }
 

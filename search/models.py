@@ -20,11 +20,17 @@ class SearchEntry(models.Model):
         VIEW = "view", _("Views")
         REPORT = "report", _("Reports to the council")
         INVENTORY = "inventory", _("Needs inventories")
+        DECISION = "decision", _("Decisions")
+        TRAINING = "training", _("Trainings")
+        EXAMPLE = "example", _("Practice examples")
         PERSON = "person", _("People")
 
     class Audience(models.TextChoices):
         STAFF = "staff", _("the municipality's staff")
         COORDINATORS = "coordinators", _("coordinators")
+        # A practice example shared with every municipality (practice.PracticeExample.is_published):
+        # one row, found by the staff of every municipality (search.query), gone everywhere when unshared.
+        SHARED = "shared", _("the staff of every municipality")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

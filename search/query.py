@@ -13,9 +13,21 @@ def audiences(membership) -> list[str]:
     """Whose entries the person may see: the object pages' rules (search.index)."""
     if not membership.is_staff_member:
         return []
+    # Staff also read the practice examples other municipalities share (practice.access).
     if membership.is_coordinator:
-        return [SearchEntry.Audience.STAFF, SearchEntry.Audience.COORDINATORS]
-    return [SearchEntry.Audience.STAFF]
+        return [SearchEntry.Audience.STAFF, SearchEntry.Audience.SHARED, SearchEntry.Audience.COORDINATORS]
+    return [SearchEntry.Audience.STAFF, SearchEntry.Audience.SHARED]
+
+
+def _scope(municipality_id: int, audiences: list[str]) -> tuple[str, list]:
+    """(WHERE fragment, params): entries of the person's audiences, of their own
+    municipality or shared with every municipality (a shared example is one row,
+    in the municipality that entered it)."""
+    marks = ", ".join(["%s"] * len(audiences))
+    return (
+        f"e.audience IN ({marks}) AND (e.municipality_id = %s OR e.audience = %s)",
+        [*audiences, municipality_id, SearchEntry.Audience.SHARED],
+    )
 
 
 def _match(query_keys: list[str]) -> tuple[str, str, str, list]:
@@ -44,13 +56,13 @@ def counts(*, municipality_id: int, audiences: list[str], query_keys: list[str])
     if not query_keys or not audiences:
         return {}
     source, where, _order, params = _match(query_keys)
-    marks = ", ".join(["%s"] * len(audiences))
+    scope, scope_params = _scope(municipality_id, audiences)
     sql = (
         f"SELECT e.kind, COUNT(*) FROM {source} WHERE {where} "  # noqa: S608 (fixed fragments; values are params)
-        f"AND e.municipality_id = %s AND e.audience IN ({marks}) GROUP BY e.kind"
+        f"AND {scope} GROUP BY e.kind"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, municipality_id, *audiences])
+        cursor.execute(sql, [*params, *scope_params])
         return dict(cursor.fetchall())
 
 
@@ -61,13 +73,11 @@ def page(
     if not query_keys or not audiences:
         return []
     source, where, order, params = _match(query_keys)
-    marks = ", ".join(["%s"] * len(audiences))
+    scope, scope_params = _scope(municipality_id, audiences)
     sql = (
         f"SELECT e.id, e.kind, e.object_id, e.title, e.context, e.body FROM {source} "  # noqa: S608 (as above)
-        f"WHERE {where} AND e.municipality_id = %s AND e.kind = %s AND e.audience IN ({marks}) "
+        f"WHERE {where} AND e.kind = %s AND {scope} "
         f"ORDER BY {order}, e.title, e.id LIMIT %s OFFSET %s"
     )
     order_params = params if connection.vendor == "postgresql" else []
-    return list(
-        SearchEntry.objects.raw(sql, [*params, municipality_id, kind, *audiences, *order_params, limit, offset])
-    )
+    return list(SearchEntry.objects.raw(sql, [*params, kind, *scope_params, *order_params, limit, offset]))

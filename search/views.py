@@ -19,6 +19,9 @@ URLS = {
     Kind.VIEW: "consultations:trace",
     Kind.REPORT: "reports:detail",
     Kind.INVENTORY: "inventories:detail",
+    Kind.DECISION: "decisions:detail",
+    Kind.TRAINING: "competence:detail",
+    Kind.EXAMPLE: "practice:detail",
     Kind.PERSON: "organisations:member_edit",
 }
 
@@ -57,7 +60,8 @@ def _query_string(**params) -> str:
 @member_required
 def search(request):
     """Search the municipality's goals, activities, consultations, views, reports,
-    inventories and (for coordinators) people: hits grouped by kind (docs/search.md)."""
+    inventories, decisions, trainings, practice examples (also those shared by other
+    municipalities) and (for coordinators) people: hits grouped by kind (docs/search.md)."""
     membership = request.membership
     q = " ".join(request.GET.get("q", "").split())[: text.MAX_QUERY_CHARS]
     chosen = request.GET.get("typ", "")

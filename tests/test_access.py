@@ -185,13 +185,17 @@ EXPECTED = {
     "practice:detail": MEMBER_OBJECT | {"other_coordinator": 200},
     "practice:edit": COORDINATOR_OBJECT | {"other_coordinator": 403},
     "practice:publish": COORDINATOR_OBJECT | {"other_coordinator": 403},
+    "practice:public_site": COORDINATOR_OBJECT | {"other_coordinator": 403},
     "practice:adopt": UNIT_WRITER_OBJECT | {"other_coordinator": 200},
+    # Deleting follows editing: the coordinator; a contact only an unshared example (the walk's is shared).
+    "practice:delete": COORDINATOR_OBJECT | {"other_coordinator": 403},
     # Training and competence (competence/): staff read; the coordinator keeps the trainings and staff
     # groups; occasions and headcounts by the coordinator and the units' contacts (unit A's occasion).
     "competence:list": MEMBER_PAGE,
     "competence:create": COORDINATOR_PAGE,
     "competence:detail": MEMBER_OBJECT,
     "competence:edit": COORDINATOR_OBJECT,
+    "competence:delete": COORDINATOR_OBJECT,  # GET: the confirmation page (lib/confirm.py)
     "competence:occasion_create": UNIT_WRITER_OBJECT,
     "competence:occasion_edit": UNIT_A_OBJECT,
     "competence:occasion_delete": UNIT_A_OBJECT,
@@ -204,6 +208,7 @@ EXPECTED = {
     "outreach:list": MEMBER_PAGE,
     "outreach:summary": MEMBER_PAGE,
     "outreach:month": UNIT_A_OBJECT,
+    "outreach:month_delete": UNIT_A_OBJECT,  # a recorded month of unit A's: the confirmation page
     # The decision log (decisions/): staff read it, the coordinator keeps it.
     "decisions:list": MEMBER_PAGE,
     "decisions:create": COORDINATOR_PAGE,
@@ -215,6 +220,10 @@ EXPECTED = {
     "decisions:body": MEMBER_OBJECT,
     "decisions:body_edit": COORDINATOR_OBJECT,
     "decisions:meeting_create": COORDINATOR_OBJECT,
+    # Deleting (the confirmation pages): the decision; a body and a meeting with nothing recorded under them.
+    "decisions:delete": COORDINATOR_OBJECT,
+    "decisions:body_delete": COORDINATOR_OBJECT,
+    "decisions:meeting_delete": COORDINATOR_OBJECT,
     "followups:rounds": MEMBER_PAGE,
     "followups:round_create": COORDINATOR_PAGE,
     "followups:round": MEMBER_OBJECT,
@@ -402,6 +411,8 @@ EXPECTED = {
     "public:activity": PUBLIC,
     "public:indicator": PUBLIC,
     "public:remiss": PUBLIC,
+    "public:examples": PUBLIC,
+    "public:example": PUBLIC,
     "public:feedback": PUBLIC,
     "public:feedback_consultation": PUBLIC,
     "public:inventories": PUBLIC,
@@ -441,11 +452,14 @@ POST_EXPECTED = {
     "events:copy": UNIT_A_OBJECT,
     "practice:edit": COORDINATOR_OBJECT | {"other_coordinator": 403},
     "practice:publish": COORDINATOR_OBJECT | {"other_coordinator": 403},
+    "practice:public_site": COORDINATOR_OBJECT | {"other_coordinator": 403},
     "practice:adopt": UNIT_WRITER_OBJECT | {"other_coordinator": 200},
+    "practice:delete": COORDINATOR_OBJECT | {"other_coordinator": 403},
     "competence:occasion_edit": UNIT_A_OBJECT,
     "competence:occasion_delete": UNIT_A_OBJECT,
     "competence:headcounts": UNIT_A_OBJECT,
     "outreach:month": UNIT_A_OBJECT,
+    "outreach:month_delete": UNIT_A_OBJECT,
     "activities:note_delete": UNIT_A_OBJECT,
     "activities:note_public": UNIT_A_OBJECT,
     "followups:report_edit": UNIT_A_OBJECT,
@@ -851,6 +865,18 @@ def decision_of(world):
 
 def decisions_kwargs(name: str, world) -> dict:
     decision = decision_of(world)
+    if name in ("decisions:body_delete", "decisions:meeting_delete"):
+        # A body with only a meeting, and that meeting: nothing decided at either.
+        from datetime import date
+
+        from decisions.models import Body, Meeting
+
+        body = Body.objects.get_or_create(municipality=world.municipality, name="Arbetsgruppen", kind="annat")[0]
+        meeting = Meeting.objects.get_or_create(body=body, held_on=date(2026, 2, 2))[0]
+        if name == "decisions:meeting_delete":
+            return {"pk": meeting.pk}
+        empty = Body.objects.get_or_create(municipality=world.municipality, name="Referensgruppen", kind="annat")[0]
+        return {"pk": empty.pk}
     if name.startswith("decisions:body") or name == "decisions:meeting_create":
         return {"pk": decision.body_id}
     return {"pk": decision.pk}
@@ -971,6 +997,14 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": event_of(world).pk}
     if name.startswith("practice:") and params:
         return {"pk": practice_example_of(world).pk}
+    if name == "outreach:month_delete":
+        from django.utils import timezone
+
+        from outreach.models import OutreachRecord
+
+        month = timezone.localdate().replace(day=1)
+        OutreachRecord.objects.get_or_create(municipality=world.municipality, unit=world.unit_a, month=month)
+        return {"unit_pk": world.unit_a.pk, "year": month.year, "month": month.month}
     if name == "outreach:month":
         from django.utils import timezone
 

@@ -648,3 +648,27 @@ def test_a_new_plan_version_is_adopted_and_compared(page, live_server):
     old.refresh_from_db()
     # Huddinge's plan was a current draft: the adopted version takes over as current.
     assert not old.is_current and Plan.objects.get(pk=new.pk).is_current
+
+
+def test_the_adoption_page_says_why_before_the_form(page, live_server):
+    """Review r16, item 9: with reports of the version handing over not yet approved, the
+    adoption page explains it with the rounds linked, and offers no form (plans)."""
+    from followups.models import UnitReport
+    from plans.models import Plan
+    from plans.services import plan_new_version
+
+    old = Plan.objects.get(municipality__code="0180", is_current=True)
+    open_reports = UnitReport.objects.filter(round__plan=old).exclude(status=UnitReport.Status.APPROVED).count()
+    assert open_reports > 0  # the demo's rounds of the 2030 plan are under way
+    new = Plan.objects.filter(previous_version=old).order_by("-version").first() or plan_new_version(plan=old, by=None)
+    sign_in(page, "sthlm-samordnare")
+    page.goto(f"/planer/{new.pk}/anta/")
+    notice = page.locator("#adopt-blocked")
+    assert "Versionen kan inte antas nu" in notice.inner_text()
+    assert f"{open_reports} rapporter i uppföljningsomgångarna" in notice.inner_text()
+    assert notice.get_by_role("link").count() >= 1
+    assert page.get_by_role("button", name="Anta", exact=True).count() == 0
+    assert_accessible(page)
+    page.goto("/planer/")
+    assert f"Version {new.version}, utkast" in page.get_by_role("main").inner_text()
+    assert_accessible(page)

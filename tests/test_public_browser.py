@@ -164,6 +164,36 @@ def test_a_resident_reads_the_plan_feedback_and_calendar_in_swedish_and_english(
         assert not reader.context.cookies(), "the public pages set no cookie"
 
 
+def test_a_resident_reads_the_practice_examples(reader, checker):
+    """The examples Stockholm shows on its site: the list from the navigation, filtered by
+    a rights area, one example in Swedish and in English; the navigation fits at 375 px."""
+    for language, home, heading in (("sv", "/0180/", "Exempel på insatser"), ("en", "/0180/en/", "Practice examples")):
+        read(reader, checker, home)
+        reader.locator(f"header nav a[href='{home}exempel/']").click()
+        reader.wait_for_url(f"**{home}exempel/")
+        read(reader, checker, reader.url)
+        assert reader.get_by_role("heading", level=1).inner_text() == heading
+        assert reader.locator("main [lang='sv']").filter(has_text="Brobyggare").count() == 1
+        area = reader.locator("main nav a[href$='?omrade=arbete']")
+        area.click()
+        reader.wait_for_url("**?omrade=arbete")
+        read(reader, checker, reader.url)
+        assert reader.locator("main nav a[aria-current='page']").inner_text() == area.inner_text()
+        reader.locator("main").get_by_role("link", name="Brobyggare", exact=True).click()
+        read(reader, checker, reader.url)
+        assert reader.locator("h1[lang='sv']").inner_text() == "Brobyggare"
+        assert "Arbetsförmedlingen" in main_text(reader)
+        assert (reader.locator(".fallback-note").count() == 1) == (language == "en")
+    # The navigation, one item longer, still fits a 375 px screen.
+    checker.set_viewport_size({"width": 375, "height": 700})
+    checker.goto("/0180/exempel/")
+    width = checker.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    for link in checker.locator("header nav a").all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, link.inner_text()
+
+
 def test_kalderash_shows_the_swedish_texts_honestly(reader, checker):
     """The demo offers kalderash without Romani texts: the Swedish texts, marked
     lang="sv", and in each section the line saying so; the frame in Swedish."""

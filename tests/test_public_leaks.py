@@ -218,7 +218,38 @@ def seed(world):
         handling=Comment.Handling.NOT_TAKEN, handling_text=canary("remiss-handling-of-hidden"),
     )  # fmt: skip
     Body.objects.create(remiss=remiss, name=canary("remiss-org-no-answer"), email="kanarie-org2@example.se")
+    seed_practice(world, published)
     return published
+
+
+def seed_practice(world, published) -> None:
+    """Practice examples: one shared but not on the public site and one not shared, with a
+    canary in every text; the shown one's internal data (who changed it, who took it up and
+    as what); another municipality's example shown on its own site."""
+    from practice.models import PracticeExample
+    from practice.services import example_adopt, example_create, example_publish, example_show_publicly, example_update
+
+    m, coordinator = world.municipality, world.users["coordinator"]
+    texts = ("title", "organisation", "summary", "prerequisites", "tips", "results", "contact", "sources", "period")
+
+    def fields(prefix):
+        return {name: canary(f"{prefix}-{name}") for name in texts} | {"goal_kinds": [], "target_groups": []}
+
+    shared = example_create(municipality=m, by=coordinator, fields=fields("shared-example"), rights_areas=["kultur"])
+    example_publish(example=shared, by=coordinator)
+    example_create(municipality=m, by=coordinator, fields=fields("own-example"), rights_areas=["kultur"])
+    shown = published.example
+    example_update(example=shown, by=coordinator, fields={"tips": "Börja i liten skala."})
+    activity = example_adopt(
+        example=shown, by=world.users["other_coordinator"], goals=[world.other_goal], owner=world.other_unit
+    )
+    Activity.objects.filter(pk=activity.pk).update(title=canary("adopting-activity"))
+    other = example_create(
+        municipality=world.other_municipality, by=None, fields=fields("other-example"), rights_areas=["utbildning"]
+    )
+    example_publish(example=other, by=None)
+    example_show_publicly(example=other, by=None)
+    assert PracticeExample.objects.filter(on_public_site=True).count() == 2
 
 
 def api_urls(municipality) -> list[str]:
@@ -278,6 +309,8 @@ def test_no_internal_field_reaches_a_public_address(world):
         "Kommunen ska informera nationella minoriteter",
         "Uppsökande arbete kräver resurser.",  # a unit's remiss comment
         "Kvinnors röster ska höras.",  # the comment of an organisation that agreed
+        "Föräldranätverk i skolan",  # the practice example shown on the site
+        "Börja i liten skala.",
     ):
         assert published in text, f"{published!r} is on no public page"
 
@@ -290,6 +323,7 @@ def test_the_canaries_are_where_a_leak_would_show(world):
     other = world.other_municipality
     bodies = "\n".join(read(world.client("anonymous"), url) for url in walk(other))
     assert canary("other-intro") in bodies and canary("other-goal") in bodies
+    assert canary("other-example-summary") in bodies and canary("other-example-sources") in bodies
     staff = world.client("coordinator")
     page = read(staff, reverse("consultations:detail", args=[world.consultation.pk]))
     assert found_canaries(page)  # the coordinator's own name in the page frame at least

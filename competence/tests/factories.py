@@ -58,6 +58,7 @@ def competence_objects(world) -> dict[str, int]:
         cached = {
             "competence:detail": training.pk,
             "competence:edit": training.pk,
+            "competence:delete": training.pk,
             "competence:occasion_create": training.pk,
             "competence:occasion_edit": occasion.pk,
             "competence:occasion_delete": occasion.pk,

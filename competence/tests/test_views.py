@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from competence.models import Headcount, Participation, Training, TrainingOccasion
+from competence.models import Headcount, Participation, ShareIndicator, Training, TrainingOccasion
 from competence.services import share_indicators_refresh
 from indicators.models import Measurement
 from tests.formreader import submissions
@@ -153,3 +153,56 @@ def test_list_and_detail_query_counts(world):
     large.append(counted(reverse("competence:overview") + "?ar=2026"))
     assert small == large
     assert Training.objects.count() == 21
+
+
+def test_the_overview_draws_the_shares_with_the_table_beside_them(world):
+    from lxml import html as lxml_html
+
+    year = timezone.localdate().year
+    _teachers, social = staff_groups(world)
+    Headcount.objects.create(unit=world.unit_a, staff_group=social, year=year, number=8)
+    training = make_training(world)
+    make_occasion(training, date(year, 1, 15), [(world.unit_a, social, 3), (world.unit_b, social, 2)])
+    page = world.client("reader").get(reverse("competence:overview"), {"ar": year})
+    doc = lxml_html.fromstring(page.content)
+    (svg,) = doc.xpath('//figure[@class="chart-figure"]/*[local-name()="svg"]')
+    assert svg.get("role") == "img"
+    title = svg.xpath('*[local-name()="title"]')[0].text_content()
+    assert title == f"Andel utbildad personal {year}, per enhet"
+    texts = [t.text_content() for t in svg.xpath('.//*[local-name()="text"]')]
+    bars = dict(zip(texts[0::2], texts[1::2], strict=True))
+    # 3 of 8 in unit A; unit B has participants but no headcount; the municipality counts unit A only.
+    assert bars[world.unit_a.name] == "37,5\u00a0%"
+    assert bars[world.unit_b.name] == "antal anställda saknas"
+    assert bars["Kommunen"] == "37,5\u00a0%"
+    widths = [float(r.get("width")) for r in svg.xpath('.//*[local-name()="rect"]')]
+    assert widths == [120.0, 120.0]  # 37.5 % of 320, no bar for the unknown share
+    assert doc.xpath("//table/caption")[0].text_content() == title
+
+
+def test_a_computed_indicator_says_why_it_has_no_share_this_year(world):
+    from lxml import html as lxml_html
+
+    year = timezone.localdate().year
+    _teachers, social = staff_groups(world)
+    indicator = make_share_indicator(world, unit=world.unit_a)
+    make_occasion(make_training(world), date(year, 1, 15), [(world.unit_a, social, 3)])
+    url = reverse("indicators:detail", args=[indicator.pk])
+
+    def gap() -> str:
+        found = lxml_html.fromstring(world.client("reader").get(url).content).xpath('//p[@id="share-gap"]')
+        return " ".join(found[0].text_content().split()) if found else ""
+
+    assert gap() == f"Ingen andel för {year}: {world.unit_a.name} har inget antal anställda för {year}."
+    Headcount.objects.create(unit=world.unit_a, staff_group=_teachers, year=year, number=10)
+    assert gap() == (
+        f"Ingen andel för {year}: {world.unit_a.name} har deltagare i en personalgrupp som saknar antal anställda"
+        f" för {year}."
+    )
+    Headcount.objects.create(unit=world.unit_a, staff_group=social, year=year, number=6)
+    assert gap() == ""
+    # Over every unit, one staff group: no unit has a headcount.
+    ShareIndicator.objects.filter(indicator=indicator).update(unit=None, staff_group=social)
+    Headcount.objects.all().delete()
+    page = world.client("reader").get(url).content.decode()
+    assert f"Ingen andel för {year}: ingen enhet har ett antal anställda för {year}." in page

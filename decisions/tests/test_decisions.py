@@ -266,3 +266,15 @@ def test_the_decision_forms_long_lists_are_filterable(world):
         assert doc.xpath(f'//input[@name="{name}"]/ancestor::*[@data-filter-picker]'), name
     (samrad,) = doc.xpath('//input[@name="consultations"]/ancestor::*[@data-filter-picker]')
     assert samrad.get("data-filter-label") == "Filtrera samråden"
+
+
+def test_the_activity_page_lists_the_decisions_linked_to_it_for_staff(world):
+    decision = make_decision(world, title="Brobyggarverksamheten permanentas", paragraph="§ 4")
+    url = reverse("activities:detail", args=[world.activity.pk])
+    assert b'id="decisions-heading"' not in world.client("reader").get(url).content
+    decision.activities.set([world.activity])
+    doc = lxml_html.fromstring(world.client("reader").get(url).content)
+    (section,) = doc.xpath('//section[@aria-labelledby="decisions-heading"]')
+    (link,) = section.xpath(".//a")
+    assert link.get("href") == reverse("decisions:detail", args=[decision.pk])
+    assert link.text_content() == "Brobyggarverksamheten permanentas"

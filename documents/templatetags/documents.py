@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from documents.forms import AttachmentForm
-from documents.registry import may_change, may_view
+from documents.registry import locked_reason, may_change, may_view
 from documents.selectors import attachments_of
 from documents.views import ERRORS_KEY, errors_key
 
@@ -35,11 +35,15 @@ def attachments(context, obj, heading_level=2):
             form.errors.clear()
             for name, errors in refused["errors"].items():
                 form.errors[name if name in form.fields else "file"] = form.error_class(errors)
+    listed = attachments_of(obj)
+    if can_change:
+        for attachment in listed:
+            attachment.locked = locked_reason(obj, attachment)
     return {
         "shown": True,
         "obj": obj,
         "content_type_id": ContentType.objects.get_for_model(obj).pk,
-        "attachments": attachments_of(obj),
+        "attachments": listed,
         "can_change": can_change,
         "form": form,
         "heading_level": heading_level,

@@ -3,13 +3,12 @@ has hundreds of activities and changes, and as template tags each row costs
 dozens of variable lookups and a URL reversal."""
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
 from followups.selectors import status_summary_label
-from lib.rows import url_pattern
+from lib.rows import escape_text, url_pattern
 
 register = template.Library()
 
@@ -18,7 +17,7 @@ register = template.Library()
 def entry_sections(content):
     """<section> per goal (entry): code (linked to the goal while the report is
     live) and title, assessment, results, challenges and the round's extra questions."""
-    esc = conditional_escape
+    esc = escape_text
     url = url_pattern("plans:goal").format
     t_assessment, t_results = esc(gettext("Assessment")), esc(gettext("Results"))
     t_challenges = esc(gettext("Challenges"))
@@ -44,7 +43,7 @@ def entry_sections(content):
 @register.simple_tag
 def activity_rows(content):
     """<tr> per activity: reference, title (linked to the activity while the report is live), goals, status, comment."""
-    esc = conditional_escape
+    esc = escape_text
     url = url_pattern("activities:detail").format
     labels: dict[str, str] = {}
     out = []
@@ -64,7 +63,7 @@ def activity_rows(content):
 @register.simple_tag
 def change_rows(changes):
     """<tr> per change since the previous approved report."""
-    esc = conditional_escape
+    esc = escape_text
     short: dict[str, str] = {}  # title -> as truncatechars:50 gives it (a title recurs in several changes)
     out = []
     for c in changes:

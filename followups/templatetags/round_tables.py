@@ -5,12 +5,11 @@ is the same as the loops in round_detail.html gave."""
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
-from lib.rows import url_pattern
+from lib.rows import escape_text, url_pattern
 
 register = template.Library()
 
@@ -23,7 +22,7 @@ def _day(value) -> str:
 @register.simple_tag
 def report_rows(reports):
     """<tr> per unit report: the unit (linked to the report), its number of goals, state, submitted and approved."""
-    esc = conditional_escape
+    esc = escape_text
     url = url_pattern("followups:report").format
     late_label = esc(gettext("late"))
     late = f' <span class="late">{late_label}</span>'
@@ -46,7 +45,7 @@ def report_rows(reports):
 @register.simple_tag
 def assessment_rows(assessments):
     """<tr> per goal: the goal (linked, its title cut at 80 characters) and the number of units per assessment."""
-    esc = conditional_escape
+    esc = escape_text
     url = url_pattern("plans:goal").format
     out = []
     for row in assessments:

@@ -112,7 +112,7 @@ def test_a_large_report_is_saved_as_the_page_posts_it(world):
     by_pk = {e.pk: e for e in report.entries.all()}
     for i, e in enumerate(entries):
         saved = by_pk[e.pk]
-        assert saved.result == f"Resultat {i}:\r\n<b>två rader</b> & mer"  # as the browser sent it
+        assert saved.result == f"Resultat {i}:\n<b>två rader</b> & mer"  # the browser's CR LF as "\n" (lib/forms.py)
         assert saved.challenges == f"Utmaning {i}"
         assert saved.assessment == assessments[i % len(assessments)]
         assert Decimal(saved.extra[fields["number"].key]) == Decimal(f"{i}.50")

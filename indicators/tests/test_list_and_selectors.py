@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, Track
 from indicators.selectors import indicators_for_units, track_summary
+from lib.formatting import short_date
 from plans.models import Goal
 
 from .factories import make_indicator
@@ -112,7 +113,7 @@ def test_detail_page_draws_the_chart_with_a_data_table(world):
         (date(2030, 12, 31), 90),
     ]
     table = html[html.index('<table class="chart-table">') :]
-    assert all(f'<th scope="row">{row.when:%Y-%m-%d}</th>' in table for row in page.table)
+    assert all(f'<th scope="row">{short_date(row.when)}</th>' in table for row in page.table)
     assert len(page.chart.series[0].points) == 2 and page.chart.baseline and len(page.chart.targets) == 2
 
 

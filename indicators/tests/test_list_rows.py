@@ -45,10 +45,10 @@ def test_each_kind_of_indicator_shows_its_goals_unit_latest_value_and_status(wor
     assert rows["Brobyggare"] == (
         f'<td><a href="/indikatorer/{number.pk}/">Brobyggare</a><br><span class="muted">Mål: 1.2.1, 1.2.10, 1.2.0'
         '</span></td><td><abbr title="Socialnämnden">SN</abbr></td>'
-        '<td>20,5 personer <span class="muted">(2023-12-31)</span></td>'
+        '<td>20,5 personer <span class="muted">(31 dec. 2023)</span></td>'
         '<td><span class="ind-track ind-track-on_track">I fas</span></td></tr>'
     )
-    assert '<td>ja <span class="muted">(2024-12-31)</span></td>' in rows["Plan antagen"]
+    assert '<td>ja <span class="muted">(31 dec. 2024)</span></td>' in rows["Plan antagen"]
     shortened = Truncator("Bättre " * 20).chars(80)  # as the truncatechars:80 the template had
     assert shortened.endswith("…") and f"<td>{shortened} <span" in rows["Bemötande"]
     assert '<span class="muted">inte mätt ännu</span>' in rows["Ej mätt &lt;b&gt;ännu&lt;/b&gt;"]

@@ -33,7 +33,7 @@ def test_unit_contact_enters_a_measurement_for_their_units_indicator(world):
     event = AuditEvent.objects.for_object(measurement).get()
     assert event.action == "create" and event.changes["value"] == [None, "24.5"]
     page = world.client("reader").get(reverse("indicators:detail", args=[indicator.pk])).content.decode()
-    assert "2024-01-01 – 2024-12-31" in page and "Contact Testsson" in page
+    assert "1 jan. 2024 – 31 dec. 2024" in page and "Contact Testsson" in page
 
 
 def test_contact_b_cannot_enter_or_change_unit_as_measurements_even_by_crafted_post(world):

@@ -247,3 +247,48 @@ def test_the_months_pickers_put_the_units_own_goals_and_activities_first_and_fil
     assert doc.xpath('//input[@name="goals"]/ancestor::*[@data-filter-picker]')
     own_goals = doc.xpath('//fieldset[legend[normalize-space()="Enhetens mål"]]//input[@name="goals"]/@value')
     assert str(world.result_goal.pk) in own_goals
+
+
+def months_before(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def test_the_goal_page_sums_the_goals_outreach_of_the_last_twelve_months(world):
+    from outreach.selectors import goal_outreach
+
+    month = this_month()
+    save(world, goals=[world.result_goal])  # 12 contacts, 4 referrals
+    save(world, unit=world.unit_b, month=months_before(month, 11), goals=[world.result_goal],
+         contacts=2, area_bostad=2, channel_telefon=2, referrals=1)  # fmt: skip
+    save(world, unit=world.unit_b, month=months_before(month, 12), goals=[world.result_goal],
+         contacts=7, area_halsa=7, channel_besok=7)  # fmt: skip
+    save(world, unit=world.unit_b, goals=[world.goal], contacts=3, area_arbete=3, channel_besok=3)
+    with CaptureQueriesContext(connection) as queries:
+        outreach = goal_outreach(world.result_goal, today=timezone.localdate())
+    assert len(queries) == 1
+    assert (outreach.months, outreach.units) == (2, 2)
+    assert outreach.totals["contacts"] == 14 and outreach.totals["referrals"] == 5
+    assert outreach.totals["area_halsa"] == 1 and outreach.totals["area_bostad"] == 4
+    assert outreach.start == months_before(month, 11) and outreach.end == month
+    assert goal_outreach(world.goal, today=timezone.localdate()).months == 1
+
+    url = reverse("plans:goal", args=[world.result_goal.pk])
+    doc = lxml_html.fromstring(world.client("reader").get(url).content)
+    (section,) = doc.xpath('//section[@aria-labelledby="goal-outreach-heading"]')
+    text = " ".join(section.text_content().split())
+    assert "2 enhetsmånader kopplade till målet" in text, text
+    rows = {r.xpath("th")[0].text_content(): r.xpath("td")[0].text_content() for r in section.xpath(".//tr[td]")}
+    assert rows["Bostad"] == "4" and rows["Skola"] == "5" and rows["Hälsa"] == "1"
+    assert rows["Kontakter totalt"] == "14" and rows["Hänvisningar"] == "5"
+    (link,) = section.xpath(".//a/@href")
+    assert link == f"{reverse('outreach:summary')}?fran={months_before(month, 11):%Y-%m}&till={month:%Y-%m}"
+
+
+def test_the_goal_page_has_no_outreach_section_without_months_or_for_a_representative(world):
+    url = reverse("plans:goal", args=[world.result_goal.pk])
+    assert b"goal-outreach-heading" not in world.client("coordinator").get(url).content
+    save(world, goals=[world.result_goal])
+    assert b"goal-outreach-heading" in world.client("coordinator").get(url).content
+    response = world.client("representative").get(url)
+    assert b"goal-outreach-heading" not in response.content

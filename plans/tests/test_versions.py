@@ -19,7 +19,7 @@ from indicators.tests.factories import make_indicator
 from organisations.models import Municipality
 from plans.models import Goal, GoalResponsibility, Plan
 from plans.planfile import dump_plan, parse_plan_file
-from plans.services import AdoptionRefused, plan_adopt, plan_import, plan_new_version
+from plans.services import AdoptionRefused, NewVersionRefused, plan_adopt, plan_import, plan_new_version
 from plans.tests.test_views import browser_form
 from plans.versions import DELETE, EQUAL, INSERT, Segment, compare, snapshot, word_diff
 
@@ -107,8 +107,12 @@ def test_a_new_version_copies_the_plan_with_the_same_identities(world):
     assert world.plan.goals.count() == 3 and world.activity.plan_id == world.plan.pk
     assert Plan.objects.get(pk=world.plan.pk).is_current
     assert AuditEvent.objects.filter(object_id=copy.pk, action="create").exists()
-    # Numbers follow the highest in the chain, whichever version is copied.
-    assert plan_new_version(plan=world.plan, by=None).version == 3
+    # Only the newest version is copied (item 4 of review r16): an older one is refused,
+    # naming the newest, and nothing is made.
+    with translation.override("sv"), pytest.raises(NewVersionRefused, match="version 2") as refused:
+        plan_new_version(plan=world.plan, by=None)
+    assert refused.value.newest == copy and Plan.objects.filter(previous_version=world.plan).count() == 1
+    assert plan_new_version(plan=copy, by=None).version == 3
 
 
 def _plan_with_goals(world, count: int) -> Plan:
@@ -461,7 +465,8 @@ def test_a_first_adoption_carries_over_from_the_current_draft(world):
     result = plan_adopt(plan=new, by=None, adopted_by="Kommunfullmäktige", adopted_on=today())
     assert (result.replaced, result.carried_from, result.moved) == (None, world.plan, 1)
     old = Plan.objects.get(pk=world.plan.pk)
-    assert (old.status, old.is_current) == ("pa_remiss", False)
+    # The version on remiss is replaced by the adopted one (item 3 of review r16).
+    assert (old.status, old.replaced_by, old.is_current) == ("ersatt", new, False)
     assert Plan.objects.get(pk=new.pk).is_current
     assert Activity.objects.get(pk=world.activity.pk).plan_id == new.pk
 

@@ -6,8 +6,9 @@ summaries, a public activity with a public progress note, a public indicator,
 an upcoming public event and a past one with participants, an upcoming
 samråd in the public calendar, a held samråd with published minutes and a
 published view with feedback, a published and finalised needs inventory,
-a rights section and a published remiss. The access matrix (tests/test_access.py), the leak test and
-the quality tests walk it with ``public.walk.walk``: a page whose objects are
+a rights section, a published remiss and a practice example shown on the
+site. The access matrix (tests/test_access.py), the leak test and the
+quality tests walk it with ``public.walk.walk``: a page whose objects are
 not made here is not tested, so a new kind of public object belongs here."""
 
 from __future__ import annotations
@@ -38,6 +39,20 @@ class Published:
     indicator: object
     inventory: Inventory
     remiss: object = None
+    example: object = None
+
+
+def published_example(world):
+    """A practice example of the world's municipality, shared and shown on its public site."""
+    from practice.services import example_show_publicly
+    from practice.tests.factories import make_example
+
+    example = make_example(
+        world.municipality, title="Föräldranätverk i skolan", published=True, areas=("utbildning", "civilsamhalle"),
+        results="Fler föräldrar kommer till utvecklingssamtalen.", period="2016–2020",
+        sources="Romsk inkludering i praktiken (2020)\nhttps://www.lansstyrelsen.se/romsk-inkludering",
+    )  # fmt: skip
+    return example_show_publicly(example=example, by=None)
 
 
 def published_remiss(world):
@@ -162,4 +177,5 @@ def public_world(world, *, languages=("en", "rmy-x-kalderas")) -> Published:
         text="Kommunen ska informera nationella minoriteter om deras rättigheter.",
     )  # fmt: skip
     remiss = published_remiss(world)
-    return Published(site, upcoming_event, past_event, upcoming, held, indicator, inventory, remiss)
+    example = published_example(world)
+    return Published(site, upcoming_event, past_event, upcoming, held, indicator, inventory, remiss, example)

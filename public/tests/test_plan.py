@@ -236,7 +236,7 @@ def test_a_public_indicator_has_chart_and_table_and_a_hidden_one_is_not_found(pu
     assert "<svg" in html and 'role="img"' in html
     assert 'class="table-scroll" role="region" tabindex="0" aria-labelledby="chart-table-caption"' in html
     assert '<caption id="chart-table-caption">' in html
-    assert '30 <span lang="sv">procent</span> (2025-12-31)' in html  # the latest value
+    assert '30 <span lang="sv">procent</span> (31 dec. 2025)' in html  # the latest value
     assert "HEMLIG" not in html
     hidden = make_indicator(world, name="Dold", public=False)
     assert status(world, f"/0180/indikator/{hidden.pk}/") == 404

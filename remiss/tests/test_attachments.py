@@ -10,6 +10,7 @@ from documents.models import Attachment
 from documents.tests import files
 from documents.tests.files import upload
 from remiss import services
+from remiss.models import Answer
 from remiss.tests.test_remiss import new_remiss
 from tests.formreader import submissions
 
@@ -73,7 +74,7 @@ def test_a_unit_attaches_its_signed_decision_to_its_own_answer_only(world):
     assert len(upload_forms(world.client("contact_b"), reverse("remiss:answer", args=[body_b.pk]))) == 1
 
 
-def test_an_organisations_personal_link_shows_no_files_and_no_upload(world):
+def test_an_organisations_personal_link_shows_no_file_staff_attached_to_its_answer(world):
     remiss = new_remiss(world)
     services.remiss_send(remiss=remiss, by=world.users["coordinator"])
     body = remiss.bodies.get(unit__isnull=True)
@@ -83,4 +84,101 @@ def test_an_organisations_personal_link_shows_no_files_and_no_upload(world):
     page = Client().get(reverse("remiss_public:answer", args=[body.link_token]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Yttrande.pdf" not in text and "documents:upload" not in text and 'enctype="multipart' not in text
+    assert "Yttrande.pdf" not in text and "documents:upload" not in text
+    staff_file = Attachment.objects.get()
+    name = staff_file.original_name
+    assert (
+        Client().get(reverse("remiss_public:document", args=[body.link_token, staff_file.pk, name])).status_code == 404
+    )
+
+
+def link_form(client, link):
+    page = client.get(link)
+    assert page.status_code == 200
+    (sub,) = [s for s in submissions(link, page.content) if s.action.endswith(link)]
+    return sub
+
+
+def test_an_organisation_sends_its_signed_decision_through_its_link(world):
+    remiss = new_remiss(world, organisations="Romska kvinnoföreningen, info@example.se\nRomska rådet, rad@example.se")
+    services.remiss_send(remiss=remiss, by=world.users["coordinator"])
+    org, other = remiss.bodies.filter(unit__isnull=True).order_by("name")
+    link = reverse("remiss_public:answer", args=[org.link_token])
+    anonymous = Client(enforce_csrf_checks=True)
+    sub = link_form(anonymous, link)
+    assert 'enctype="multipart/form-data"' in anonymous.get(link).content.decode()
+    data = {**sub.data, "stance": ["tillstyrker"], "decision_file": upload("Protokollsutdrag.pdf", files.PDF)}
+    response = anonymous.post(sub.action, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    (attachment,) = Attachment.objects.all()
+    assert attachment.content_object == org and attachment.added_by is None and attachment.kind == "pdf"
+    assert org.answer.stance == "tillstyrker"
+    # The organisation sees what it sent and downloads it through its link; staff see it on the answer.
+    page = anonymous.get(link).content.decode()
+    own = reverse("remiss_public:document", args=[org.link_token, attachment.pk, attachment.original_name])
+    assert own in page
+    assert anonymous.get(own).status_code == 200
+    assert (
+        world.client("coordinator")
+        .get(reverse("remiss:answer", args=[org.pk]))
+        .content.decode()
+        .count("Protokollsutdrag.pdf")
+    )
+    # Another organisation's link does not open it.
+    assert (
+        anonymous.get(
+            reverse("remiss_public:document", args=[other.link_token, attachment.pk, attachment.original_name])
+        ).status_code
+        == 404
+    )
+
+
+def test_a_file_that_is_not_what_its_name_says_saves_neither_answer_nor_file(world):
+    remiss = new_remiss(world)
+    services.remiss_send(remiss=remiss, by=world.users["coordinator"])
+    org = remiss.bodies.get(unit__isnull=True)
+    link = reverse("remiss_public:answer", args=[org.link_token])
+    anonymous = Client(enforce_csrf_checks=True)
+    sub = link_form(anonymous, link)
+    data = {**sub.data, "stance": ["tillstyrker"], "decision_file": upload("Beslut.pdf", b"<html><script>x</script>")}
+    response = anonymous.post(sub.action, data)
+    assert response.status_code == 400
+    assert "Beslut.pdf" in response.content.decode()
+    assert not Attachment.objects.exists() and not Answer.objects.filter(body=org).exists()
+
+
+def test_an_answer_the_service_refuses_stores_no_file(world, settings, monkeypatch):
+    remiss = new_remiss(world)
+    services.remiss_send(remiss=remiss, by=world.users["coordinator"])
+    org = remiss.bodies.get(unit__isnull=True)
+    link = reverse("remiss_public:answer", args=[org.link_token])
+    anonymous = Client(enforce_csrf_checks=True)
+    sub = link_form(anonymous, link)
+
+    def refuse(**kwargs):  # e.g. the remiss closed between the page and the post
+        raise services.RemissRefused("Remissen är stängd.")
+
+    monkeypatch.setattr(services, "answer_save", refuse)
+    data = {**sub.data, "stance": ["tillstyrker"], "decision_file": upload("Beslut.pdf", files.PDF)}
+    response = anonymous.post(sub.action, data)
+    assert response.status_code == 400 and "Remissen är stängd." in response.content.decode()
+    assert not Attachment.objects.exists()
+    stored = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()] if settings.MEDIA_ROOT.exists() else []
+    assert stored == []
+
+
+def test_an_organisation_sends_at_most_five_files(world):
+    remiss = new_remiss(world)
+    services.remiss_send(remiss=remiss, by=world.users["coordinator"])
+    org = remiss.bodies.get(unit__isnull=True)
+    link = reverse("remiss_public:answer", args=[org.link_token])
+    anonymous = Client(enforce_csrf_checks=True)
+    for i in range(5):
+        sub = link_form(anonymous, link)
+        data = {**sub.data, "stance": ["tillstyrker"], "decision_file": upload(f"Bilaga {i}.pdf", files.PDF)}
+        assert anonymous.post(sub.action, data).status_code == 302
+    sub = link_form(anonymous, link)
+    data = {**sub.data, "stance": ["tillstyrker"], "decision_file": upload("Bilaga 6.pdf", files.PDF)}
+    response = anonymous.post(sub.action, data)
+    assert response.status_code == 400 and "5 filer har redan skickats med svaret" in response.content.decode()
+    assert Attachment.objects.count() == 5

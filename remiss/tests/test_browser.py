@@ -86,6 +86,17 @@ def test_a_remiss_from_sending_to_compilation(page, browser, live_server):  # no
     assert comment.handling == "beaktad"
     assert_accessible(page)
 
+    # Closed: the contact reads the unit's answer, read only, from the remiss's page.
+    from remiss import services
+
+    services.remiss_close(remiss=Remiss.objects.get(pk=remiss.pk), by=None)
+    contact.goto(f"/remisser/{remiss.pk}/")
+    contact.get_by_role("link", name="Läs svaret").click()
+    contact.wait_for_url(f"**/remisser/instans/{body_sn.pk}/svar/")
+    assert contact.locator("input[name=stance]").count() == 0
+    assert "Mål 2.1.3 nämner nu föreningsstödet." in contact.content()
+    assert_accessible(contact)
+
 
 def test_a_comment_linked_to_the_change_it_caused(page):  # noqa: F811
     """The demo's 2018 strategy: its compilation offers version 2's changes; the link

@@ -182,9 +182,9 @@ def test_a_remiss_from_draft_to_compilation(world, settings, tmp_path, django_ca
     compilation_url = reverse("remiss:compilation", args=[remiss.pk])
     page = coordinator.get(compilation_url).content.decode()
     with translation.override("sv"):
-        follow_up = str(Comment.Section.FOLLOW_UP.label)
+        follow_up = str(Comment.Section.FOLLOW_UP.label).capitalize()  # a heading: "Uppföljning"
     # Goals in the plan's order, then the sections.
-    assert page.index("1.2.1 Stadens verksamheter arbetar uppsökande") < page.index(f">{follow_up}<")
+    assert page.index("1.2.1 Stadens verksamheter arbetar uppsökande") < page.index(f">{follow_up}</h3>")
     for text in ("Uppsökande arbete behöver brobyggare.", "Romska föreningar måste vara med från början."):
         assert text in page
     assert "Hägersten-Älvsjö stadsdelsnämnd" in page  # unit B: no answer
@@ -242,7 +242,10 @@ def test_a_remiss_from_draft_to_compilation(world, settings, tmp_path, django_ca
     assert remiss.status == Remiss.Status.CLOSED
     closed = anonymous.get(reverse("remiss_public:answer", args=[org.link_token]))
     assert closed.status_code == 200 and 'name="stance"' not in closed.content.decode()
-    assert contact_a.get(answer_url).status_code == 403
+    # Contact A reads the unit's answer (remiss/tests/test_review_r16.py), writes no more.
+    readonly = contact_a.get(answer_url)
+    assert readonly.status_code == 200 and 'name="stance"' not in readonly.content.decode()
+    assert contact_a.post(answer_url, {"stance": "avstyrker"}).status_code == 403
 
 
 # --- Bad input --------------------------------------------------------------------------------

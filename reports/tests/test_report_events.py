@@ -98,7 +98,7 @@ def test_events_held_in_the_period_with_protected_counts(world):
     assert by_kind[sv("Total")] == ["4", str(40 + k + 5)]
     assert labels[Event.Kind.OTHER] not in by_kind
 
-    assert sources["manifest"] == MANIFEST_VERSION == 3
+    assert sources["manifest"] == MANIFEST_VERSION == 4
     assert sources["events_as_of"] == "2026-08-31" and sources["events_k"] == k
     assert sorted(pk for pk, _version in sources["events"]) == sorted(
         Event.objects.filter(title__in=rows).values_list("pk", flat=True)

@@ -250,7 +250,7 @@ def test_every_chapter_says_which_moment_it_shows_and_the_build_lists_what_it_re
         assert expected in text, expected
 
     s = b.sources
-    assert s["manifest"] == 3 and s["period"] == ["2026-05-01", "2026-08-31"]
+    assert s["manifest"] == 4 and s["period"] == ["2026-05-01", "2026-08-31"]
     assert s["reports"] == [
         {
             "id": data.report_a.pk, "round": data.round.pk, "unit": data.unit_a.pk, "version": data.report_a.version,
