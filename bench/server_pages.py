@@ -5,7 +5,7 @@ How to run it
 
     .venv/bin/python bench/server_pages.py [--db-kind sqlite|postgres|both] [--duration 15]
         [--db PATH] [--units 45] [--activities 3200] [--years 10] [--growth] [--growth-db PATH]
-        [--report] [--cold] [--pages SUBSTRING ...]
+        [--report] [--cold] [--no-gzip] [--pages SUBSTRING ...]
 
 It needs ``wrk`` (``apt-get install wrk``) and, for ``--db-kind postgres``,
 PostgreSQL's server binaries (the ``postgresql`` package, as scripts/test). It
@@ -53,8 +53,12 @@ What it does
    rate alone (the mean of the two runs) over the rate with the CSV client,
    minus one.
 6. ``--growth``: a second city four times the size (``--activities 12800
-   --years 20 --units 90``, or ``--growth-db PATH``), the same pages, and each
-   page's p50 at 4× over its p50 at 1×.
+   --years 20 --units 90``, or ``--growth-db PATH``) served by its own
+   gunicorn next to the first, the same pages, and each page's p50 at 4× over
+   its p50 at 1×. The two are measured alternately, three slices of a third of
+   ``--duration`` each (1×, 4×, 1×, 4×, 1×, 4×), and compared by the median of
+   their slices' p50: a drift in the machine's load (it is shared) then
+   weighs on both alike instead of on whichever city ran second.
 7. ``--report``: starts ``manage.py run_worker`` next to gunicorn, creates a
    council report of the six newest fully approved rounds through the form
    (summary, then complete), asks for a build and polls its status page; the
@@ -69,6 +73,11 @@ What it does
    request builds its page as the first view after a change does. By default
    the page cache is on (as an operator gets it), and wrk, asking for one page
    over and over with nothing changing, measures pages served from it.
+
+9. Every wrk request carries the ``Accept-Encoding`` header Chromium sends
+   (``gzip, deflate, br, zstd``), as every browser's does: a page served from
+   the page cache then goes out as the gzip file it is kept as.
+   ``--no-gzip`` sends none (the page is decompressed for such a client).
 
 What it prints
 --------------
@@ -111,7 +120,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -410,8 +419,14 @@ class Result:
     extra: dict = field(default_factory=dict)
 
 
+# What Chromium sends; --no-gzip: none (a client that accepts no compression).
+ACCEPT_ENCODING: str | None = "gzip, deflate, br, zstd"
+
+
 def wrk(port: int, path: str, cookie: str | None, duration: float, *, connections=4, threads=2, rotate=False) -> Result:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "10s", "-s", LUA]
+    if ACCEPT_ENCODING:
+        command += ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     env = {**os.environ, "BENCH_ROTATE_ADDRESS": "1" if rotate else "0"}
@@ -737,8 +752,8 @@ def print_table(runs: list[dict], args) -> None:
         for name, r in results.items():
             if name.startswith("bare view"):
                 continue
-            g = growth.get(name)
-            ratio_g = g.p50 / r.p50 if g is not None and g.rate and r.p50 else None
+            g = growth.get(name)  # (1x, 4x), measured alternately
+            ratio_g = g[1].p50 / g[0].p50 if g is not None and g[1].rate and g[0].p50 else None
             row(
                 db,
                 name,
@@ -805,14 +820,7 @@ def run_kind(kind: str, args, temp_dir: str, stack: list) -> dict:
     say(f"city: {where}")
     ids = find_ids(env)
     run = {"db": kind, "where": where}
-    with gunicorn(env, temp_dir) as port:
-        cookies = {"coordinator": sign_in(port, COORDINATOR), "contact": sign_in(port, CONTACT)}
-        run["pages"] = measure_pages(port, ids, cookies, args, bare=True)
-        if not args.pages or any(s in "open-data activities CSV" for s in args.pages):
-            run["first_byte"] = first_byte(port, CSV_PATH)
-            run["interference"] = interference(port, cookies["coordinator"], args.duration)
-        if args.report:
-            run["report"] = council_reports(env, port, cookies["coordinator"], ids, temp_dir)
+    env4 = ids4 = None
     if args.growth:
         say("preparing the city at 4x")
         big = {"units": args.units * 2, "activities": args.activities * 4, "years": args.years * 2}
@@ -823,10 +831,53 @@ def run_kind(kind: str, args, temp_dir: str, stack: list) -> dict:
         say(f"city at 4x: {where4}")
         run["where"] += f"; 4x: {where4}"
         ids4 = find_ids(env4)
-        with gunicorn(env4, temp_dir) as port:
-            cookies = {"coordinator": sign_in(port, COORDINATOR), "contact": sign_in(port, CONTACT)}
-            run["growth"] = measure_pages(port, ids4, cookies, args, bare=False)
+    with gunicorn(env, temp_dir) as port, gunicorn(env4, temp_dir) if env4 else nullcontext() as port4:
+        cookies = {"coordinator": sign_in(port, COORDINATOR), "contact": sign_in(port, CONTACT)}
+        run["pages"] = measure_pages(port, ids, cookies, args, bare=True)
+        if not args.pages or any(s in "open-data activities CSV" for s in args.pages):
+            run["first_byte"] = first_byte(port, CSV_PATH)
+            run["interference"] = interference(port, cookies["coordinator"], args.duration)
+        if args.report:
+            run["report"] = council_reports(env, port, cookies["coordinator"], ids, temp_dir)
+        if port4:
+            cookies4 = {"coordinator": sign_in(port4, COORDINATOR), "contact": sign_in(port4, CONTACT)}
+            run["growth"] = measure_growth((port, ids, cookies), (port4, ids4, cookies4), args)
     return run
+
+
+GROWTH_SLICES = 3
+
+
+def measure_growth(small: tuple, big: tuple, args) -> dict[str, tuple[Result, Result]]:
+    """Each page at 1x and at 4x, alternately (GROWTH_SLICES slices of each):
+    (1x, 4x) with the median of the slices' p50, p95 and rate."""
+    port, ids, cookies = small
+    port4, ids4, cookies4 = big
+    out = {}
+    # The same pages in the same order (a name may differ: "goal page (N activities)").
+    for (name, path, who, rotate), (_name4, path4, _who4, _rotate4) in zip(pages(ids), pages(ids4), strict=True):
+        if args.pages and not any(s in name for s in args.pages):
+            continue
+        if path == f"/{CODE}/" and not (ids["published"] and ids4["published"]):
+            continue
+        if warm(port, path, cookies.get(who), rotate) or warm(port4, path4, cookies4.get(who), rotate):
+            continue
+        say(f"{name}: 1x and 4x alternately")
+        slices: tuple[list[Result], list[Result]] = ([], [])
+        seconds = max(1, round(args.duration / GROWTH_SLICES))  # wrk takes whole seconds
+        for _ in range(GROWTH_SLICES):
+            slices[0].append(wrk(port, path, cookies.get(who), seconds, rotate=rotate))
+            slices[1].append(wrk(port4, path4, cookies4.get(who), seconds, rotate=rotate))
+        out[name] = tuple(
+            Result(
+                p50=statistics.median(r.p50 for r in rs),
+                p95=statistics.median(r.p95 for r in rs),
+                rate=statistics.median(r.rate for r in rs),
+                errors=sum(r.errors for r in rs),
+            )
+            for rs in slices
+        )
+    return out
 
 
 def main() -> None:
@@ -847,12 +898,17 @@ def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="the page cache off: every request builds its page (a first view)"
     )
+    parser.add_argument(
+        "--no-gzip", action="store_true", help="send no Accept-Encoding (by default wrk sends a browser's)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     kinds = ["sqlite", "postgres"] if args.db_kind == "both" else [args.db_kind]
-    global PAGE_CACHE_SECONDS
+    global PAGE_CACHE_SECONDS, ACCEPT_ENCODING
     PAGE_CACHE_SECONDS = "0" if args.cold else None
+    if args.no_gzip:
+        ACCEPT_ENCODING = None
     temp_dir = tempfile.mkdtemp(prefix="bench-server.")
     os.chmod(temp_dir, 0o755)  # noqa: S103 - PostgreSQL's user reaches its data directory through it
     stack: list = []
@@ -869,7 +925,7 @@ def main() -> None:
     load_after = os.getloadavg()[0]
     print(
         f"\ngunicorn config.wsgi -w 2, DEBUG=0, database cache, page cache {'off' if args.cold else 'on'}; "
-        f"wrk -t2 -c4 -d{args.duration:g}s per row; "
+        f"wrk -t2 -c4 -d{args.duration:g}s per row, Accept-Encoding: {ACCEPT_ENCODING or '(none)'}; "
         f"{os.cpu_count()} CPUs, load average {load_before:.1f} before and {load_after:.1f} after; "
         f"{time.perf_counter() - started:.0f} s in all"
     )

@@ -879,8 +879,11 @@ def goal_history(goal: Goal, *, page: int = 1, per_page: int = HISTORY_ROUNDS) -
     heading = {u.pk: UnitHeading(u.pk, u.name, u.short_name) for u in units if u.pk in now}
     found: dict[tuple[int, int], tuple[str, int]] = {}  # (unit id, round id) -> (state, report id)
     if shown:
+        shown_reports = UnitReport.objects.filter(round_id__in=[r.pk for r in shown]).values("pk")
         entries = (
-            ReportEntry.objects.filter(goal_id=goal.pk, report__round_id__in=[r.pk for r in shown])
+            # Through the shown rounds' reports and the (report, goal) index: by the goal's
+            # own index the database read the goal's entries of every round (3× slower at 30 rounds).
+            ReportEntry.objects.filter(goal_id=goal.pk, report_id__in=shown_reports)
             .order_by()
             .values_list(
                 "report__unit_id", "report__unit__name", "report__unit__short_name",

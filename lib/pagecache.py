@@ -27,6 +27,16 @@ mail outbox. A change made outside Inkludera (psql) shows within
 PAGE_CACHE_SECONDS (default 60), the longest a page is kept; 0 turns the cache
 off.
 
+A kept page is stored as a gzip file (compressed once, at the fastest level)
+and sent as it is to a browser that accepts gzip (every browser does), with
+``Content-Encoding: gzip``: serving it from the cache then neither
+decompresses nor sends the whole HTML, so a long page (a committee's report
+with every activity of its unit) costs little more to serve than a short one.
+Each response gets a random file name of random length in its gzip header, as
+Django's GZipMiddleware does against BREACH ("Heal the Breach"): the length of
+a response says nothing reliable about a secret in it. A client that does not
+accept gzip gets the page decompressed.
+
 A page is not kept when it carries a message (it is shown once), sets a
 cookie, or is not a complete HTML page answered with 200. Nothing but GET is
 served from the cache, and the views keep their access checks: the decorator
@@ -36,6 +46,7 @@ read (the membership change is also a write, which makes a new generation)."""
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import logging
 import re
@@ -49,11 +60,13 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-PREFIX = "pagecache:page"
+PREFIX = "pagecache:page2"  # 2: kept as a gzip file
 
 # Tables whose writes change no page (see the module's docstring).
 IGNORED_TABLES = frozenset(
@@ -224,6 +237,27 @@ def _keepable(request, response) -> bool:
     )
 
 
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+MAX_RANDOM_BYTES = 100  # as django.middleware.gzip.GZipMiddleware
+
+
+def _kept_response(request, headers: list[tuple[str, str]], blob: bytes) -> HttpResponse:
+    """A kept page as a response: the gzip file as it is (with a random file
+    name in its header) if the client accepts gzip, else decompressed."""
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        # The gzip header is 10 bytes; a name (FNAME, NUL-terminated) follows it.
+        name = get_random_string(1 + secrets.randbelow(MAX_RANDOM_BYTES)).encode() + b"\x00"
+        response = HttpResponse(blob[:3] + bytes([gzip.FNAME]) + blob[4:10] + name + blob[10:])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(zlib.decompress(blob, wbits=31))
+    for header, value in headers:
+        response[header] = value
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
 def per_user_page_cache(view):
     """Serve the view's page from the shared cache while the data is unchanged
     (see the module's docstring). Put it under the view's access decorators."""
@@ -242,16 +276,12 @@ def per_user_page_cache(view):
             generation = cache.get(GENERATION_KEY)
         kept = found.get(key)
         if kept is not None and kept[0] == generation:
-            response = HttpResponse(zlib.decompress(kept[2]))
-            for header, value in kept[1]:
-                response[header] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+            return _kept_response(request, kept[1], kept[2])
         response = view(request, *args, **kwargs)
         if generation is not None and _keepable(request, response):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            blob = zlib.compress(response.content, 1)
+            blob = gzip.compress(response.content, compresslevel=1, mtime=0)
             headers = [(h, v) for h, v in response.items() if h.lower() != "content-length"]
             cache.set(key, (generation, headers, blob), seconds)
         return response

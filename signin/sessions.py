@@ -101,7 +101,9 @@ def _read(session_key):
     connection = connections[alias]
     query = _queries.get(connection.vendor) or _queries.setdefault(connection.vendor, _Query(connection))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    # On PostgreSQL a statement prepared once per connection (lib/postgresql).
+    prepared = getattr(connection, "prepared_cursor", None)
+    with prepared() if prepared else connection.cursor() as cursor:
         cursor.execute(query.sql, [session_key, now])
         row = cursor.fetchone()
     if row is None:

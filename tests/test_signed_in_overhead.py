@@ -75,6 +75,19 @@ def test_a_signed_in_bare_request_reads_the_session_with_its_account_in_one_quer
         assert writes(sql) == []
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_on_postgresql_the_session_statement_is_prepared_once_per_connection(world, bare):
+    """Bound on the server (lib/postgresql prepared_cursor): psycopg prepares it
+    after its fifth run on the connection, and PostgreSQL plans it no more."""
+    client = world.client("coordinator")
+    for _ in range(8):
+        assert client.get(bare).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%inkludera_session%"])
+        statements = [row[0] for row in cursor.fetchall()]
+    assert len(statements) == 1 and "$1" in statements[0], statements
+
+
 def test_the_session_row_names_the_account_signed_in_and_only_that(world):
     from signin.models import Session
 

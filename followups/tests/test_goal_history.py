@@ -170,3 +170,18 @@ def test_the_history_takes_a_fixed_number_of_queries(world):
     assert sum(c.state == NOT_REPORTED for row in history.rows for c in row.cells) == 28 * 8
     assert _queries(goal) == small == 6
     assert _page_queries(client, goal) == page_before
+
+
+def test_the_grid_escapes_unit_names_and_marks_units_no_longer_responsible(world):
+    goal = world.result_goal
+    OrgUnit.objects.filter(pk=world.unit_ks.pk).update(name='Nämnden <b>"&</b>')
+    set_report(world.round, world.unit_ks, UnitReport.Status.SUBMITTED, "uppfyllt", goal)
+    GoalResponsibility.objects.filter(goal=goal, unit=world.unit_ks).delete()
+    html = world.client("coordinator").get(reverse("plans:goal", args=[goal.pk])).content.decode()
+    grid = html.split('<table class="history-grid">', 1)[1].split("</table>", 1)[0]
+    unit_url = reverse("organisations:unit", args=[world.unit_ks.pk])
+    assert "<b>" not in grid
+    assert (
+        f'<th scope="row"><a href="{unit_url}">Nämnden &lt;b&gt;&quot;&amp;&lt;/b&gt;</a>'
+        ' <span class="muted">(ansvarar inte längre)</span></th>'
+    ) in grid

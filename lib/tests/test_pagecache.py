@@ -1,5 +1,7 @@
 """The staff pages kept per person until the data changes (lib/pagecache.py)."""
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -40,6 +42,25 @@ def test_a_page_is_kept_and_served_again_unchanged(world, plan_url):
     again_hit, again = view(client, plan_url)
     assert (first_hit, again_hit) == (False, True)
     assert again == first and world.result_goal.title in again
+
+
+def test_a_kept_page_goes_compressed_to_a_browser_that_accepts_gzip(world, plan_url):
+    client = signed_in(world, "coordinator")
+    _, page = view(client, plan_url)
+    sizes = set()
+    for _ in range(10):
+        response = client.get(plan_url, HTTP_ACCEPT_ENCODING="gzip, deflate, br, zstd")
+        assert response.get("X-Page-Cache") == "hit" and response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert gzip.decompress(response.content).decode() == page
+        sizes.add(len(response.content))
+    # A random file name of random length in each response's gzip header (against BREACH).
+    assert len(sizes) > 1
+    # Without gzip (or a client that asks for something else) the page itself.
+    for accept in ("", "br, deflate"):
+        response = client.get(plan_url, HTTP_ACCEPT_ENCODING=accept)
+        assert response.get("X-Page-Cache") == "hit" and not response.has_header("Content-Encoding")
+        assert response.content.decode() == page
 
 
 def test_a_change_through_a_form_shows_on_the_next_view(world, plan_url):
@@ -211,11 +232,11 @@ def test_expired_pages_are_deleted_from_the_database_cache(world, plan_url):
         view(client, plan_url)
         assert view(client, plan_url)[0]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM inkludera_cache WHERE cache_key LIKE %s", ["%pagecache:page:%"])
+            cursor.execute("SELECT COUNT(*) FROM inkludera_cache WHERE cache_key LIKE %s", [f"%{pagecache.PREFIX}:%"])
             assert cursor.fetchone()[0] == 1
         assert prune_page_cache.call() == 0  # not expired yet
         with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
             assert prune_page_cache.call() >= 1
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM inkludera_cache WHERE cache_key LIKE %s", ["%pagecache:page:%"])
+            cursor.execute("SELECT COUNT(*) FROM inkludera_cache WHERE cache_key LIKE %s", [f"%{pagecache.PREFIX}:%"])
             assert cursor.fetchone()[0] == 0
