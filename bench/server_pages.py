@@ -91,7 +91,9 @@ the p50 at 4× over 1×, and a verdict against the targets of issue 15:
   4x/1x p50 <= 1.5;
 - the signed-in bare view: its rate at least half the anonymous one's
   (x bare there is signed-in / anonymous);
-- the CSV's first byte: <= 200 ms; the interference: slowdown <= 20 %;
+- the CSV's first byte: <= 200 ms; the interference: slowdown <= 20 %
+  (the CSV's own row times whole exports, with 4x the rows at 4x: a file,
+  not a page, it gets no page verdict);
 - the council report: summary < 5 s, complete < 60 s and < 600 MiB.
 
 A report, never an assertion: it exits 0 whatever the figures (1 only if it
@@ -526,12 +528,13 @@ def pages(ids: dict) -> list[tuple[str, str, str | None, bool]]:
         ("round list", "/uppfoljning/", "coordinator", False),
         ("public start page", f"/{CODE}/", None, False),
         ("open-data plans JSON", f"/api/v1/kommuner/{CODE}/planer/", None, True),
-        ("open-data activities CSV", f"/api/v1/kommuner/{CODE}/aktiviteter.csv", None, True),
+        (CSV_NAME, f"/api/v1/kommuner/{CODE}/aktiviteter.csv", None, True),
     ]
     return listed
 
 
 CSV_PATH = f"/api/v1/kommuner/{CODE}/aktiviteter.csv"
+CSV_NAME = "open-data activities CSV"
 
 
 def measure_pages(port: int, ids: dict, cookies: dict, args, *, bare: bool) -> dict[str, Result]:
@@ -754,13 +757,19 @@ def print_table(runs: list[dict], args) -> None:
                 continue
             g = growth.get(name)  # (1x, 4x), measured alternately
             ratio_g = g[1].p50 / g[0].p50 if g is not None and g[1].rate and g[0].p50 else None
+            if name == CSV_NAME:
+                # A whole export (4x the rows at 4x), not a page: its targets are the
+                # first byte and the slowdown of a signed-in user (the rows below).
+                verdict_text = "FAIL errors" if r.errors else "(a file: see the rows below)"
+            else:
+                verdict_text = verdict(name, r, bare_rate, ratio_g)
             row(
                 db,
                 name,
                 r,
                 f"{r.rate / bare_rate:.2f}" if bare_rate and r.rate else "",
                 f"{ratio_g:.2f}" if ratio_g is not None else "",
-                verdict(name, r, bare_rate, ratio_g),
+                verdict_text,
                 r.note,
             )
         if "first_byte" in run:
@@ -834,7 +843,7 @@ def run_kind(kind: str, args, temp_dir: str, stack: list) -> dict:
     with gunicorn(env, temp_dir) as port, gunicorn(env4, temp_dir) if env4 else nullcontext() as port4:
         cookies = {"coordinator": sign_in(port, COORDINATOR), "contact": sign_in(port, CONTACT)}
         run["pages"] = measure_pages(port, ids, cookies, args, bare=True)
-        if not args.pages or any(s in "open-data activities CSV" for s in args.pages):
+        if not args.pages or any(s in CSV_NAME for s in args.pages):
             run["first_byte"] = first_byte(port, CSV_PATH)
             run["interference"] = interference(port, cookies["coordinator"], args.duration)
         if args.report:
