@@ -221,6 +221,26 @@ def remove_personal_details(text: str) -> str:
     return _scrub(text, [])
 
 
+def names_pattern(names) -> re.Pattern | None:
+    """One pattern for ``names`` (longest first, also in the genitive: "Annas",
+    "SKR:s"), whole words, ignoring case; names of two letters or fewer are left
+    out (they would match ordinary words). None if no name is left."""
+    names = sorted({n.strip() for n in names if len(n.strip()) > 2}, key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?:s|:s|'s|’s)?(?!\w)", re.IGNORECASE)
+
+
+def remove_personal_details_and_names(text: str, names: re.Pattern | None = None) -> str:
+    """``text`` as a public page shows it: stripped, with personal details
+    (remove_personal_details) and the ``names`` (names_pattern) replaced by markers."""
+    text = remove_personal_details((text or "").strip())
+    if names is not None and text:
+        text = names.sub(marker(REMOVED), text)
+    return text
+
+
 def personal_details_in(text: str) -> list[tuple[str, str]]:
     """What ``remove_personal_details`` would remove: [(kind, the text)], kind
     being PERSONAL_NUMBER_KIND, PHONE_KIND or EMAIL_KIND. For checking a text

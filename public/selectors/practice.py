@@ -33,7 +33,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from lib.languages import SWEDISH
-from lib.personal_data import REMOVED, marker, remove_personal_details
+from lib.personal_data import names_pattern as personal_names_pattern
+from lib.personal_data import remove_personal_details_and_names
 from plans.models import RightsArea
 from practice.models import PracticeExample
 from public.site import PublicContext
@@ -67,18 +68,7 @@ def names_pattern(municipality_id: int) -> re.Pattern | None:
     genitive): its staff and the representatives who have not agreed to be named. One query."""
     from consultations.services import names_not_to_publish
 
-    names = sorted((n for n in names_not_to_publish(municipality_id) if len(n) > 2), key=len, reverse=True)
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?:s|:s|'s|’s)?(?!\w)", re.IGNORECASE)
-
-
-def clean(text: str, names: re.Pattern | None) -> str:
-    text = remove_personal_details((text or "").strip())
-    if names is not None and text:
-        text = names.sub(marker(REMOVED), text)
-    return text
+    return personal_names_pattern(names_not_to_publish(municipality_id))
 
 
 @dataclass(frozen=True)
@@ -125,7 +115,7 @@ def public_example(example: PracticeExample, language: str, names: re.Pattern | 
     masked: list[str] = []
     for name, label in TEXT_FIELDS if full else TEXT_FIELDS[:3]:
         original = (getattr(example, name) or "").strip()
-        cleaned[name] = clean(original, names)
+        cleaned[name] = remove_personal_details_and_names(original, names)
         if cleaned[name] != original:
             masked.append(str(label))
     page = PublicExample(

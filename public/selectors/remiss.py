@@ -42,7 +42,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.http import Http404
 
-from lib.personal_data import REMOVED, marker, remove_personal_details
+from lib.personal_data import names_pattern as personal_names_pattern
+from lib.personal_data import remove_personal_details_and_names
 from plans.models import Goal
 from public.selectors.plan import in_swedish
 from public.selectors.start import published_plans
@@ -87,20 +88,7 @@ def names_pattern(remiss: Remiss, bodies: list[Body]) -> re.Pattern | None:
             names.update([officer, officer.split()[-1]])
         if not publishable(body, answer):
             names.add(body.name.strip())
-    names = sorted((n for n in names if len(n) > 2), key=len, reverse=True)
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?:s|:s|'s|’s)?(?!\w)", re.IGNORECASE)
-
-
-def clean(text: str, names: re.Pattern | None = None) -> str:
-    """A text as the public page shows it: identity numbers, phone numbers, e-mail
-    addresses and the ``names`` replaced by markers (lib.personal_data)."""
-    text = remove_personal_details((text or "").strip())
-    if names is not None and text:
-        text = names.sub(marker(REMOVED), text)
-    return text
+    return personal_names_pattern(names)
 
 
 @dataclass
@@ -188,7 +176,7 @@ def remiss_page(remiss: Remiss) -> RemissPage:
     masked: list[tuple[str, str]] = []
 
     def shown(where: str, text: str) -> str:
-        out = clean(text, names)
+        out = remove_personal_details_and_names(text, names)
         if out != (text or "").strip():
             masked.append((where, out))
         return out
