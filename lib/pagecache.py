@@ -21,7 +21,9 @@ running Inkludera (web servers, workers, commands, the admin): a wrapper on
 every database connection sees each INSERT, UPDATE and DELETE, whether made
 by a model's save(), a queryset's update(), bulk_create() or raw SQL, and
 replaces the generation when the transaction commits (at once outside a
-transaction). Writes that change no page are left out: sessions, the cache
+transaction). A write that changed no row (an UPDATE or DELETE that matched
+nothing, as a worker's periodic sweep mostly does) makes no new generation.
+Writes that change no page are left out too: sessions, the cache
 table itself, the task queue, workers' heartbeats, sign-in attempts and the
 mail outbox. A change made outside Inkludera (psql) shows within
 PAGE_CACHE_SECONDS (default 60), the longest a page is kept; 0 turns the cache
@@ -176,9 +178,19 @@ def _watch_writes(execute, sql, params, many, context):
         _flush(connection)  # the previous statement has finished: its rows were read
     result = execute(sql, params, many, context)
     match = WRITE.match(sql)
-    if match and match.group(1).strip('"') not in _ignored_tables():
+    if match and match.group(1).strip('"') not in _ignored_tables() and _changed_rows(context["cursor"], sql):
         _after_write(connection, sql)
     return result
+
+
+def _changed_rows(cursor, sql: str) -> bool:
+    """Whether a write changed anything. An UPDATE or DELETE that matched no row
+    (a worker's sweep that found nothing to do, every few minutes) changes no
+    page and must not make every kept page stale. A statement with RETURNING
+    counts as a change: SQLite counts its rows only as they are read."""
+    if RETURNING.search(sql):
+        return True
+    return getattr(cursor, "rowcount", -1) != 0
 
 
 def watch_connection(sender=None, connection=None, **kwargs) -> None:

@@ -173,6 +173,26 @@ def wait_ready(base: str, processes: Processes, name: str) -> None:
     pytest.fail(f"{name} did not become ready:\n{processes.log(name)[-3000:]}")
 
 
+def wait_worker_caught_up(processes: Processes, name: str) -> None:
+    """Wait until a newly started worker has queued every scheduled job once (a
+    worker queues at its start the latest slot of each, the daily ones too) and
+    has run them all: their writes (a survey closed, a reminder sent) are real
+    changes, which make every kept page stale at a moment a test cannot know."""
+    from django_tasks_db.models import DBTaskResult
+
+    from worker.models import ScheduledRun
+    from worker.schedule import JOBS
+
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        queued = set(ScheduledRun.objects.values_list("job", flat=True))
+        waiting = DBTaskResult.objects.filter(status__in=("READY", "RUNNING")).exists()
+        if queued >= {job.name for job in JOBS} and not waiting:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"{name} did not run its scheduled jobs:\n{processes.log(name)[-3000:]}")
+
+
 def sign_in(session: requests.Session, base: str, username: str, password: str) -> requests.Response:
     page = session.get(f"{base}{reverse('login')}", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)

@@ -140,6 +140,22 @@ def test_writes_to_ignored_tables_keep_the_pages(world, plan_url):
     assert view(client, plan_url)[0]
 
 
+def test_writes_that_change_no_row_keep_the_pages(world, plan_url):
+    """A worker's sweeps run every few minutes and mostly find nothing to do."""
+    client = signed_in(world, "coordinator")
+    view(client, plan_url)
+    Goal.objects.filter(pk=-1).update(title="Inget mål har detta id")
+    Goal.objects.filter(pk=-1).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE plans_goal SET title = %s WHERE id = %s", ["Inte heller", -1])
+        cursor.execute("DELETE FROM plans_goal WHERE id = %s", [-1])
+    assert view(client, plan_url)[0]
+    # One row is a change.
+    Goal.objects.filter(pk=world.result_goal.pk).update(title="Ett mål ändrat")
+    hit, text = view(client, plan_url)
+    assert not hit and "Ett mål ändrat" in text
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_generation_changes_when_a_transaction_commits_not_before_nor_on_rollback(world):
     pagecache.new_generation()
