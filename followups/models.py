@@ -135,6 +135,8 @@ class UnitReport(models.Model):
         indexes = [
             # A unit's previous approved report, and a contact's open reports.
             models.Index(fields=["unit", "status"], name="unitreport_unit_status"),
+            # The reports waiting for the coordinator's approval, and the rounds with open reports.
+            models.Index(fields=["status", "round"], name="unitreport_status_round"),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +171,11 @@ class ReportEntry(models.Model):
         verbose_name = _("report entry")
         verbose_name_plural = _("report entries")
         constraints = [models.UniqueConstraint(fields=["report", "goal"], name="reportentry_unique_goal")]
+        indexes = [
+            # Covering the counts of assessments per round and per goal (the start page's
+            # trends and table), read from the index alone, not from the entries' texts.
+            models.Index(fields=["report", "assessment", "goal"], name="reportentry_report_assessment")
+        ]
 
     def __str__(self) -> str:
         return f"{self.report}: {self.goal.code}"
@@ -190,6 +197,8 @@ class ActivityUpdate(models.Model):
         verbose_name = _("activity update")
         verbose_name_plural = _("activity updates")
         constraints = [models.UniqueConstraint(fields=["report", "activity"], name="activityupdate_unique")]
+        # Covering the counts of reported statuses per round (the start page's trends).
+        indexes = [models.Index(fields=["report", "status"], name="activityupdate_report_status")]
 
     def __str__(self) -> str:
         return f"{self.report}: {self.activity_id} {self.status}"

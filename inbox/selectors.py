@@ -55,6 +55,10 @@ def _item(kind, title, url, *, due=None, detail="", today: date) -> Item:
     return Item(kind=kind, title=title, url=url, due=due, detail=detail, overdue=due is not None and due < today)
 
 
+# What a report's item shows: not the report's texts nor an approved report's snapshot.
+REPORT_ITEM_FIELDS = ("status", "return_comment", "round__name", "round__deadline", "unit__name")
+
+
 def reports_to_write(membership: Membership, today: date) -> list[Item]:
     """Draft and returned reports of the contact's units (two kinds, one query)."""
     from followups.models import UnitReport
@@ -68,6 +72,7 @@ def reports_to_write(membership: Membership, today: date) -> list[Item]:
             round__municipality_id=membership.municipality_id,
         )
         .select_related("round", "unit")
+        .only(*REPORT_ITEM_FIELDS)
         .order_by("round__deadline", "unit__name", "pk")
     )
     out = []
@@ -94,6 +99,7 @@ def reports_to_approve(membership: Membership, today: date) -> list[Item]:
     reports = (
         UnitReport.objects.filter(round__municipality_id=membership.municipality_id, status=UnitReport.Status.SUBMITTED)
         .select_related("round", "unit")
+        .only(*REPORT_ITEM_FIELDS)
         .order_by("round__deadline", "unit__name", "pk")
     )
     return [
