@@ -511,7 +511,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Öppna data från kommunernas arbete med romsk inkludering: antagna planer och deras mål, "
         "offentliga aktiviteter, publicerade indikatorer, nyckeltal för samråd och publicerade "
-        "enkät- och behovsinventeringsresultat (små antal dolda). Varje post har kommunkoden och "
+        "enkät- och behovsinventeringsresultat (små antal dolda), publicerade remisser med svar och "
+        "remissynpunkter. Varje post har kommunkoden och "
         "målen är kopplade till den nationella strategins sex rättighetsområden. Endast läsning, "
         "utan inloggning; varje lista finns också som CSV. Se docs/open-data.md."
     ),

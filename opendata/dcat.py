@@ -136,6 +136,25 @@ ABOUT = {
         "municipality's feedback.",
         ("samråd", "återkoppling", "nationella minoriteter"),
     ),
+    "remisser": About(
+        "Remisser av handlingsplaner för romsk inkludering",
+        "Remisses of the action plans for Roma inclusion",
+        "Remisser som kommunen har publicerat: planförslag som skickats till nämnder och organisationer, vilka som "
+        "tillfrågades och vad de svarade. En extern organisation som inte har godkänt publicering namnges inte.",
+        "The remisses the municipality has published: plan proposals sent to committees and organisations, who "
+        "was asked and what they answered. An external organisation that has not agreed to publication is not "
+        "named.",
+        ("remiss", "handlingsplan", "romsk inkludering"),
+    ),
+    "remissynpunkter": About(
+        "Remissynpunkter och hur de hanterades",
+        "Remiss comments and how they were handled",
+        "De publicerade synpunkterna i remissvaren, per mål eller avsnitt i planen, och om kommunen beaktade dem, "
+        "delvis beaktade dem eller inte, med motivering.",
+        "The published comments of the remiss answers, per goal or section of the plan, and whether the "
+        "municipality took them into account, partly or not, and why.",
+        ("remiss", "remissynpunkter", "romsk inkludering"),
+    ),
 }
 # Datasets described only when the municipality publishes them (a Municipality field).
 OPT_IN = {"samrad": "open_consultation_figures"}

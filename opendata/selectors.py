@@ -11,7 +11,10 @@ marked:
 - consultation figures (counts, never people) when the municipality chose to
   publish them;
 - survey and needs-inventory results on the same conditions and from the same
-  suppressed tables as their public pages.
+  suppressed tables as their public pages;
+- remisses the coordinator published, with their bodies and comments exactly
+  as their public pages show them (public.selectors.remiss decides; a few
+  queries per remiss).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -40,6 +44,9 @@ from plans.models import Goal, GoalResponsibility, Plan, PlanLevel, RightsArea, 
 from plans.selectors import sort_in_tree_order
 from surveys.models import Survey
 from surveys.selectors import survey_results, survey_tables
+
+if TYPE_CHECKING:
+    from public.selectors.remiss import PublicComment, PublicGroup, RemissPage
 
 # A plan out for consultation (remiss) is a public document too: it is sent out to be read and answered.
 PUBLISHED_PLAN_STATUSES = (Plan.Status.CONSULTATION, Plan.Status.ADOPTED, Plan.Status.REPLACED)
@@ -371,3 +378,22 @@ def with_tables(items: Iterable[PublishedResults]) -> list[PublishedResults]:
             item.k, item.respondents, item.tables = results.k, results.respondents, result_tables(results)
         out.append(item)
     return out
+
+
+# --- Remisser ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RemissComment:
+    """A comment of a published remiss as its public page shows it (serializers.RemissCommentSerializer)."""
+
+    page: RemissPage
+    group: PublicGroup  # the goal or section it is under
+    comment: PublicComment
+
+
+def remiss_comments(pages: Iterable[RemissPage]) -> list[RemissComment]:
+    """Every published comment of the remisses' pages, in each page's order (the plan's)."""
+    return [
+        RemissComment(page, group, comment) for page in pages for group in page.groups for comment in group.comments
+    ]

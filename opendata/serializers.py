@@ -22,6 +22,7 @@ from indicators.models import Indicator, Track
 from lib.result_tables import cell_value
 from lib.suppression import Cell
 from plans.models import GoalKind, GoalResponsibility, Plan, RightsArea, StatusSummary
+from remiss.models import Answer, Comment, Remiss
 
 from .selectors import FiguresRow, GoalIndex, PublishedResults
 
@@ -601,3 +602,140 @@ class EventRecordSerializer(GoalLinkedSerializer):
 
     def get_ics_url(self, obj) -> str | None:
         return self._public_url(obj, "event_ics")
+
+
+# --- Remisser: published remisses, their bodies and comments -----------------------------------
+
+
+def _page_url(serializer, remiss_id: int, fragment: str = "") -> str | None:
+    """The remiss's public page; null while the site is not published."""
+    if not serializer.context.get("site_published"):
+        return None
+    path = reverse("public:remiss", kwargs={"kod": serializer.context["municipality"].code, "pk": remiss_id})
+    request = serializer.context.get("request")
+    path = f"{path}{fragment}"
+    return request.build_absolute_uri(path) if request else path
+
+
+class RemissBodySerializer(serializers.Serializer):
+    """A body asked on a remiss, as on its public page (``obj`` is
+    public.selectors.remiss.PublicBody). An external organisation that has not
+    agreed to publication is neither named nor given a stance or texts: only
+    whether it answered."""
+
+    named = serializers.BooleanField(
+        help_text=_("False for an external organisation that has not agreed to publication.")
+    )
+    name = serializers.SerializerMethodField(help_text=_("The unit or organisation; null when not named."))
+    kind = serializers.SerializerMethodField(
+        help_text=_("enhet (a unit of the municipality) or organisation (an external organisation).")
+    )
+    answered = serializers.BooleanField()
+    answered_on = serializers.DateField(allow_null=True)
+    late = serializers.BooleanField(help_text=_("The answer arrived after the deadline."))
+    stance = serializers.SerializerMethodField(help_text=_("Null when not answered or not named."))
+    stance_label = serializers.SerializerMethodField()
+    case_number = serializers.CharField(source="dnr", help_text=_("The body's own case number (dnr), if given."))
+    decided_by = serializers.CharField(help_text=_("The body that decided the answer, e.g. Socialnämnden."))
+    decided_on = serializers.DateField(allow_null=True)
+    summary = serializers.CharField(help_text=_("The answer's summary, in Swedish."))
+    general_comments = serializers.CharField(help_text=_("The answer's general comments, in Swedish."))
+
+    def get_name(self, obj) -> str | None:
+        return obj.name if obj.named else None
+
+    def get_kind(self, obj) -> str:
+        return "enhet" if obj.is_unit else "organisation"
+
+    @extend_schema_field(serializers.ChoiceField(choices=Answer.Stance.choices, allow_null=True))
+    def get_stance(self, obj) -> str | None:
+        return obj.stance_code or None
+
+    def get_stance_label(self, obj) -> str | None:
+        return obj.stance or None
+
+
+class RemissSerializer(RecordSerializer):
+    """A published remiss (``obj`` is public.selectors.remiss.RemissPage): the
+    facts, who was asked and what they answered, as on its public page. Never
+    the covering letter, the bodies' e-mail addresses or links, the case officers,
+    attached files or who recorded anything; texts with personal details and
+    names replaced by markers."""
+
+    id = serializers.IntegerField(source="remiss.pk")
+    title = serializers.CharField(source="remiss.title", help_text=_("The title, in Swedish."))
+    case_number = serializers.CharField(source="remiss.dnr", help_text=_("The municipality's case number (dnr)."))
+    plan_id = serializers.IntegerField(source="remiss.plan_id", help_text=_("The plan version sent on remiss."))
+    plan_title = serializers.CharField(source="remiss.plan.title")
+    sent_on = serializers.DateField(source="remiss.sent_on")
+    deadline = serializers.DateField(source="remiss.deadline", help_text=_("The last day of the remiss period."))
+    status = serializers.ChoiceField(
+        source="remiss.status",
+        choices=[(Remiss.Status.SENT, Remiss.Status.SENT.label), (Remiss.Status.CLOSED, Remiss.Status.CLOSED.label)],
+    )
+    status_label = serializers.CharField(source="remiss.get_status_display")
+    bodies_total = serializers.SerializerMethodField(help_text=_("How many bodies were asked."))
+    answered_total = serializers.SerializerMethodField(help_text=_("How many of them answered."))
+    not_named = serializers.IntegerField(
+        help_text=_("How many are external organisations that have not agreed to publication.")
+    )
+    comments_total = serializers.SerializerMethodField(help_text=_("The published comments (remissynpunkter)."))
+    comments_not_handled = serializers.IntegerField(
+        source="not_handled", help_text=_("Published comments the municipality has not handled yet.")
+    )
+    bodies = RemissBodySerializer(many=True, help_text=_("Who was asked: named bodies first."))
+    page_url = serializers.SerializerMethodField(
+        help_text=_("The remiss's public page; null while the site is not published.")
+    )
+
+    def get_bodies_total(self, obj) -> int:
+        return len(obj.bodies)
+
+    def get_answered_total(self, obj) -> int:
+        return sum(1 for body in obj.bodies if body.answered)
+
+    def get_comments_total(self, obj) -> int:
+        return sum(len(group.comments) for group in obj.groups)
+
+    def get_page_url(self, obj) -> str | None:
+        return _page_url(self, obj.remiss.pk)
+
+
+class RemissCommentSerializer(RecordSerializer):
+    """A published comment on a remiss and what the municipality did with it
+    (``obj`` is opendata.selectors.RemissComment), as on the remiss's public page:
+    only comments of units and of organisations that agreed to publication."""
+
+    remiss_id = serializers.IntegerField(source="page.remiss.pk")
+    remiss_title = serializers.CharField(source="page.remiss.title")
+    plan_id = serializers.IntegerField(source="page.remiss.plan_id")
+    body = serializers.CharField(source="comment.body", help_text=_("The unit or organisation that commented."))
+    section = serializers.ChoiceField(source="group.section", choices=Comment.Section.choices)
+    heading = serializers.CharField(
+        source="group.label", help_text=_("The goal (code and title) or the section, as the page's heading.")
+    )
+    goal_id = serializers.SerializerMethodField(help_text=_("The goal commented on; null for a section."))
+    text = serializers.CharField(source="comment.text", help_text=_("The comment, in Swedish."))
+    handling = serializers.SerializerMethodField(help_text=_("Null while the municipality has not handled it."))
+    handling_label = serializers.SerializerMethodField()
+    handling_text = serializers.CharField(
+        source="comment.handling_text", help_text=_("Why, in the municipality's words; empty until handled.")
+    )
+    page_url = serializers.SerializerMethodField(
+        help_text=_("The remiss's public page; null while the site is not published.")
+    )
+
+    def get_goal_id(self, obj) -> int | None:
+        return obj.group.goal.pk if obj.group.goal else None
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[c for c in Comment.Handling.choices if c[0]], allow_null=True)
+    )
+    def get_handling(self, obj) -> str | None:
+        return obj.comment.handling_code or None
+
+    def get_handling_label(self, obj) -> str | None:
+        return obj.comment.handling or None
+
+    def get_page_url(self, obj) -> str | None:
+        return _page_url(self, obj.page.remiss.pk)

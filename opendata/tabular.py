@@ -8,8 +8,9 @@ never becomes a formula in a spreadsheet.
 
 Each dataset is one row per record, except indicators (one row per
 measurement, the indicator's fields repeated; one row for an indicator without
-measurements) and survey results (one row per table cell, as the public pages'
-CSV downloads)."""
+measurements), survey results (one row per table cell, as the public pages'
+CSV downloads) and remisses (one row per body asked, the remiss's fields
+repeated)."""
 
 from __future__ import annotations
 
@@ -188,6 +189,36 @@ def result_rows(records: Iterable[Record]) -> Iterable[Record]:
                         "value": cell["text"],
                         "suppressed": cell["suppressed"],
                     }
+
+
+REMISS_FIELDS = (
+    "id", "title", "case_number", "plan_id", "plan_title", "sent_on", "deadline", "status", "status_label",
+    "bodies_total", "answered_total", "not_named", "comments_total", "comments_not_handled",
+)  # fmt: skip
+REMISS_BODY_FIELDS = (
+    "named", "name", "kind", "answered", "answered_on", "late", "stance", "stance_label", "case_number",
+    "decided_by", "decided_on", "summary", "general_comments",
+)  # fmt: skip
+REMISS_COLUMNS: list[Column] = [
+    KOMMUNKOD,
+    *(field(name) for name in REMISS_FIELDS),
+    *(field(f"body_{name}", "body", name) for name in REMISS_BODY_FIELDS),
+    field("page_url"),
+]
+
+
+def remiss_rows(records: Iterable[Record]) -> Iterable[Record]:
+    """One row per body asked (``body`` set), or one for a remiss without bodies."""
+    for record in records:
+        for body in record["bodies"] or [None]:
+            yield {**record, "body": body}
+
+
+REMISS_COMMENT_FIELDS = (
+    "remiss_id", "remiss_title", "plan_id", "body", "section", "heading", "goal_id", "text", "handling",
+    "handling_label", "handling_text", "page_url",
+)  # fmt: skip
+REMISS_COMMENT_COLUMNS: list[Column] = [KOMMUNKOD, *(field(name) for name in REMISS_COMMENT_FIELDS)]
 
 
 FLUSH_CHARS = 64 * 1024

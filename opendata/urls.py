@@ -17,6 +17,8 @@ DATASETS = [
     ("enkatresultat", "results", views.Results, views.ResultsCsv),
     ("aterkoppling", "feedback", views.FeedbackViews, views.FeedbackViewsCsv),
     ("evenemang", "events", views.Events, views.EventsCsv),
+    ("remisser", "remisses", views.Remisses, views.RemissesCsv),
+    ("remissynpunkter", "remiss_comments", views.RemissComments, views.RemissCommentsCsv),
 ]
 
 urlpatterns = [

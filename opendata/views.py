@@ -457,6 +457,54 @@ class Events(Dataset):
         return {"goals": selectors.GoalIndex.of(municipality), **site_context(municipality)}
 
 
+@_schema(
+    gettext_lazy("Remisses"),
+    description=gettext_lazy(
+        "The remisses the municipality published: a plan proposal sent to its committees and to organisations "
+        "for comment, with who was asked and what they answered, as on the remiss's public page. An external "
+        "organisation that has not agreed to publication is counted but neither named nor quoted. Newest first; "
+        "the CSV has a row per body asked."
+    ),
+)
+class Remisses(Dataset):
+    serializer_class = serializers.RemissSerializer
+    filename = "remisser"
+    columns = tabular.REMISS_COLUMNS
+
+    def objects(self, municipality):
+        from public.selectors.remiss import dataset_remisses
+
+        return dataset_remisses(municipality)
+
+    def extra_context(self, municipality):
+        return site_context(municipality)
+
+    def rows(self, records):
+        return tabular.remiss_rows(records)
+
+
+@_schema(
+    gettext_lazy("Remiss comments"),
+    description=gettext_lazy(
+        "The published comments on the remisses (remissynpunkter), per goal or section of the plan, with what "
+        "the municipality did with each (taken into account, partly, not) and why. Only comments of the "
+        "municipality's units and of organisations that agreed to publication."
+    ),
+)
+class RemissComments(Dataset):
+    serializer_class = serializers.RemissCommentSerializer
+    filename = "remissynpunkter"
+    columns = tabular.REMISS_COMMENT_COLUMNS
+
+    def objects(self, municipality):
+        from public.selectors.remiss import dataset_remisses
+
+        return selectors.remiss_comments(dataset_remisses(municipality))
+
+    def extra_context(self, municipality):
+        return site_context(municipality)
+
+
 MunicipalitiesCsv = csv_view(Municipalities, gettext_lazy("Municipalities as CSV"))
 PlansCsv = csv_view(Plans, gettext_lazy("Plans as CSV"))
 GoalsCsv = csv_view(Goals, gettext_lazy("Goals as CSV"), parameters=[PLAN_FILTER], bad_request=True)
@@ -466,6 +514,8 @@ ConsultationFiguresCsv = csv_view(ConsultationFigures, gettext_lazy("Consultatio
 ResultsCsv = csv_view(Results, gettext_lazy("Survey and needs-inventory results as CSV (a row per table cell)"))
 FeedbackViewsCsv = csv_view(FeedbackViews, gettext_lazy("Feedback on views from samråd as CSV"))
 EventsCsv = csv_view(Events, gettext_lazy("Events as CSV"))
+RemissesCsv = csv_view(Remisses, gettext_lazy("Remisses as CSV (a row per body asked)"))
+RemissCommentsCsv = csv_view(RemissComments, gettext_lazy("Remiss comments as CSV"))
 
 
 class Schema(SwedishMixin, SpectacularJSONAPIView):
@@ -481,6 +531,8 @@ DATASETS = [
     ("results", gettext_lazy("Survey and needs-inventory results")),
     ("feedback", gettext_lazy("Feedback on views from samråd")),
     ("events", gettext_lazy("Events")),
+    ("remisses", gettext_lazy("Remisses")),
+    ("remiss_comments", gettext_lazy("Remiss comments")),
 ]
 
 

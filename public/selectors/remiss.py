@@ -98,6 +98,7 @@ class PublicBody:
     is_unit: bool
     answered: bool
     stance: str = ""  # the stance's label; "" when not answered or not named
+    stance_code: str = ""  # Answer.Stance; "" when not answered or not named
     late: bool = False
     answered_on: date | None = None
     dnr: str = ""
@@ -117,12 +118,14 @@ class PublicComment:
     text: str
     handling: str  # the handling's label, or "" while not handled
     handling_text: str
+    handling_code: str = ""  # Comment.Handling; "" while not handled
 
 
 @dataclass
 class PublicGroup:
     label: str
     goal: Goal | None
+    section: str = ""  # Comment.Section
     comments: list[PublicComment] = field(default_factory=list)
 
 
@@ -193,6 +196,7 @@ def remiss_page(remiss: Remiss) -> RemissPage:
         row = PublicBody(named=True, name=body.display_name, is_unit=not body.is_external, answered=answer is not None)
         if answer is not None:
             row.stance = str(answer.get_stance_display())
+            row.stance_code = answer.stance
             row.late = answer.is_late
             row.answered_on = answer.answered_on
             row.dnr = answer.dnr
@@ -213,18 +217,26 @@ def remiss_page(remiss: Remiss) -> RemissPage:
                 handling_text=shown(f"{comment.body.display_name}, {group.label}", comment.handling_text)
                 if comment.handling
                 else "",
+                handling_code=comment.handling,
             )
             for comment in group.comments
             if comment.answer.body_id in shown_bodies
         ]
         if comments:
-            groups.append(PublicGroup(label=group.label, goal=group.goal, comments=comments))
+            groups.append(PublicGroup(label=group.label, goal=group.goal, section=group.section, comments=comments))
     return RemissPage(remiss=remiss, bodies=named + not_named, groups=groups, masked=masked)
 
 
 def plan_remisses(plan) -> list[Remiss]:
     """The published remisses of one plan version, for its public page. One query."""
     return list(published_remisses(plan.municipality_id).filter(plan=plan).only("pk", "title", "sent_on", "status"))
+
+
+def dataset_remisses(municipality) -> list[RemissPage]:
+    """The open-data datasets' remisses (opendata "remisser" and "remissynpunkter"):
+    each published remiss as its public page shows it, newest sent first. A few
+    queries per remiss (remiss_page); a municipality sends a few a year."""
+    return [remiss_page(remiss) for remiss in published_remisses(municipality).select_related("plan")]
 
 
 def object_pages(public: PublicContext) -> list[tuple[str, int]]:
