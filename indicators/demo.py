@@ -17,7 +17,7 @@ from plans.models import Plan
 
 from . import services
 from .forms import MeasurementForm
-from .models import Indicator
+from .models import GenderTerms, Indicator
 from .services import BaselineSpec, TargetSpec
 
 
@@ -82,6 +82,7 @@ def _create(municipality: Municipality, plan: Plan, units: dict[str, OrgUnit], i
         "direction": item.get("direction", Indicator.Direction.INCREASE),
         "allow_negative": bool(item.get("allow_negative", False)),
         "gender_split": bool(item.get("gender_split", False)),
+        "gender_terms": item.get("gender_terms", GenderTerms.ADULTS),
         "source_kind": source.get("kind", Indicator.Source.OWN_COUNT),
         "source_detail": source.get("detail", ""),
         "kolada_id": source.get("kolada", ""),

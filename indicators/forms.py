@@ -14,15 +14,16 @@ from plans.models import Goal, Plan
 from plans.selectors import sort_in_tree_order
 
 from .formatting import format_number
-from .models import Indicator, Measurement, Track
+from .models import GenderTerms, Indicator, Measurement, Track
 from .services import BaselineSpec, TargetSpec
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 
 END_BEFORE_START = _("The end of the period is before its start.")
 NEGATIVE = _("The value cannot be negative for this indicator.")
-BOTH_OR_NEITHER = _("Give both women and men, or neither.")
-NOT_THE_SUM = _("The total must be the sum of women and men (%(sum)s); leave it empty to have it computed.")
+# %(female)s, %(male)s: "kvinnor" and "män", or "flickor" and "pojkar" (Indicator.gender_terms).
+BOTH_OR_NEITHER = _("Give both %(female)s and %(male)s, or neither.")
+NOT_THE_SUM = _("The total must be the sum of %(female)s and %(male)s (%(sum)s); leave it empty to have it computed.")
 VALUE_REQUIRED = _("Give the value.")
 OTHER_MUNICIPALITY_GOAL = _("Choose goals from your own municipality's plans.")
 STARTS_TOO_EARLY = _("The indicator is measured from %(date)s; a measurement cannot be for an earlier period.")
@@ -46,9 +47,12 @@ def clean_split_value(
     men: str,
     gender_split: bool,
     allow_negative: bool,
+    indicator: Indicator,
 ) -> Decimal | None:
     """Check a value, or with a gender split women, men and their total; returns
-    the total (computed from women and men when left empty). Errors go on the field."""
+    the total (computed from women and men when left empty). Errors go on the field,
+    in the indicator's words (women and men, or girls and boys)."""
+    words = {"female": indicator.female_label.lower(), "male": indicator.male_label.lower()}
     values = {name: data.get(name) for name in (total, women, men)}
     for name, value in values.items():
         if value is not None and value < 0 and not allow_negative:
@@ -57,12 +61,12 @@ def clean_split_value(
     if gender_split:
         w, m = values[women], values[men]
         if (w is None) != (m is None):
-            form.add_error(women if w is None else men, BOTH_OR_NEITHER)
+            form.add_error(women if w is None else men, BOTH_OR_NEITHER % words)
         elif w is not None and m is not None:
             if result is None:
                 result = w + m
             elif result != w + m:
-                form.add_error(total, NOT_THE_SUM % {"sum": format_number(w + m)})
+                form.add_error(total, NOT_THE_SUM % {**words, "sum": format_number(w + m)})
     return result
 
 
@@ -139,7 +143,7 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "name", "kind", "definition", "unit", "direction", "allow_negative", "gender_split",
+            "name", "kind", "definition", "unit", "direction", "allow_negative", "gender_split", "gender_terms",
             "source_kind", "source_detail", "kolada_id", "responsible_unit", "goals", "valid_from", "valid_to",
             "public",
         ]  # fmt: skip
@@ -176,6 +180,9 @@ class IndicatorForm(forms.ModelForm):
             by_plan.setdefault(goal.plan.title, []).append((goal.pk, f"{goal.code} {goal.title[:100]}"))
         goals.choices = list(by_plan.items())
 
+        # The baseline's split in the indicator's words (as saved: a new indicator's are women and men).
+        self.fields["baseline_women"].label = _("Baseline: %(part)s") % {"part": instance.female_label.lower()}
+        self.fields["baseline_men"].label = _("Baseline: %(part)s") % {"part": instance.male_label.lower()}
         if instance.pk:
             self.fields["version"].required = True
             self.initial.setdefault("version", instance.version)
@@ -267,6 +274,7 @@ class IndicatorForm(forms.ModelForm):
                 men="baseline_men",
                 gender_split=data.get("gender_split", False),
                 allow_negative=data.get("allow_negative", False),
+                indicator=Indicator(gender_terms=data.get("gender_terms") or GenderTerms.ADULTS),
             )
             if total is None:
                 self.add_error("baseline_value", VALUE_REQUIRED)
@@ -338,9 +346,12 @@ class MeasurementForm(forms.ModelForm):
             unit = f" ({indicator.unit})" if indicator.unit else ""
             if indicator.gender_split:
                 fields["value"].label = _("Total") + unit
-                fields["value"].help_text = _("Leave empty to have it computed from women and men.")
-                fields["women"].label = _("Women") + unit
-                fields["men"].label = _("Men") + unit
+                fields["value"].help_text = _("Leave empty to have it computed from %(female)s and %(male)s.") % {
+                    "female": indicator.female_label.lower(),
+                    "male": indicator.male_label.lower(),
+                }
+                fields["women"].label = indicator.female_label + unit
+                fields["men"].label = indicator.male_label + unit
             else:
                 fields["value"].label = _("Value") + unit
                 del fields["women"], fields["men"]
@@ -389,6 +400,7 @@ class MeasurementForm(forms.ModelForm):
                 men="men",
                 gender_split=indicator.gender_split,
                 allow_negative=indicator.allow_negative,
+                indicator=indicator,
             )
             if total is None and not any(self.has_error(name) for name in ("value", "women", "men")):
                 self.add_error("value", VALUE_REQUIRED)

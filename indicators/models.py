@@ -26,6 +26,14 @@ class Track(models.TextChoices):
     NO_DATA = "no_data", _("no data")
 
 
+class GenderTerms(models.TextChoices):
+    """What the two parts of a gender split are called: women and men, or for an
+    indicator about children and young people, girls and boys."""
+
+    ADULTS = "kvinnor_man", _("women and men")
+    CHILDREN = "flickor_pojkar", _("girls and boys")
+
+
 class Indicator(models.Model):
     class Kind(models.TextChoices):
         NUMBER = "number", _("quantitative (a number)")
@@ -62,6 +70,13 @@ class Indicator(models.Model):
     )
     gender_split = models.BooleanField(
         _("by gender"), default=False, help_text=_("Measurements give women, men and a total.")
+    )
+    gender_terms = models.CharField(
+        _("gender split as"),
+        max_length=16,
+        choices=GenderTerms.choices,
+        default=GenderTerms.ADULTS,
+        help_text=_("Girls and boys for an indicator about children and young people (pupils, for example)."),
     )
     source_kind = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OWN_COUNT)
     source_detail = models.CharField(
@@ -120,6 +135,16 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def female_label(self) -> str:
+        """The heading of the female part of a gender split: "Kvinnor", or "Flickor" for children."""
+        return str(_("Girls") if self.gender_terms == GenderTerms.CHILDREN else _("Women"))
+
+    @property
+    def male_label(self) -> str:
+        """The heading of the male part of a gender split: "Män", or "Pojkar" for children."""
+        return str(_("Boys") if self.gender_terms == GenderTerms.CHILDREN else _("Men"))
 
     @property
     def is_number(self) -> bool:

@@ -194,7 +194,7 @@ def chart_and_table(
     base_point = (baseline.date, baseline.value) if baseline and baseline.value is not None else None
     series = [("total", _("Total") if indicator.gender_split else _("Measured"), [])]
     if indicator.gender_split:
-        series += [("women", _("Women"), []), ("men", _("Men"), [])]
+        series += [("women", indicator.female_label, []), ("men", indicator.male_label, [])]
     for m in measurements:
         for key, _label, points in series:
             value = m.value if key == "total" else getattr(m, key)

@@ -26,7 +26,7 @@ from plans.selectors import sort_in_tree_order
 from .models import Baseline, Indicator, Measurement, Target, Track
 
 INDICATOR_FIELDS = (
-    "name", "kind", "definition", "unit", "direction", "allow_negative", "gender_split",
+    "name", "kind", "definition", "unit", "direction", "allow_negative", "gender_split", "gender_terms",
     "source_kind", "source_detail", "kolada_id", "responsible_unit", "valid_from", "valid_to", "public",
 )  # fmt: skip
 BASELINE_FIELDS = ("date", "value", "women", "men", "value_bool", "source", "note")

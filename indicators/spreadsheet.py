@@ -23,8 +23,8 @@ INDICATOR_HEADER = [
     "Nollmätning värde", "Senaste värde", "Senaste värde datum", "Nästa målvärde datum", "Nästa målvärde", "Status",
 ]  # fmt: skip
 MEASUREMENT_HEADER = [
-    "Kommunkod", "Indikator", "Periodens början", "Periodens slut", "Värde", "Kvinnor", "Män", "Ja/nej", "Text",
-    "Anteckning",
+    "Kommunkod", "Indikator", "Periodens början", "Periodens slut", "Värde", "Kvinnor/flickor", "Män/pojkar", "Ja/nej",
+    "Text", "Anteckning",
 ]  # fmt: skip
 
 

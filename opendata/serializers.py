@@ -18,7 +18,7 @@ from rest_framework import serializers
 from activities.models import Method, PartnerKind, TargetGroup
 from consultations.models import Consultation, Feedback, View
 from events.models import Event
-from indicators.models import Indicator, Track
+from indicators.models import GenderTerms, Indicator, Track
 from lib.result_tables import cell_value
 from lib.suppression import Cell
 from plans.models import GoalKind, GoalResponsibility, Plan, RightsArea, StatusSummary
@@ -271,6 +271,13 @@ class IndicatorSerializer(GoalLinkedSerializer):
     direction = serializers.ChoiceField(choices=Indicator.Direction.choices)
     direction_label = serializers.CharField(source="get_direction_display")
     gender_split = serializers.BooleanField(help_text=_("Measurements give women, men and a total."))
+    gender_terms = serializers.ChoiceField(
+        choices=GenderTerms.choices,
+        help_text=_(
+            "What the split's two parts are: kvinnor_man (women and men) or flickor_pojkar (girls and boys, for an "
+            "indicator about children); the fields women and men hold them."
+        ),
+    )
     source = serializers.ChoiceField(source="source_kind", choices=Indicator.Source.choices)
     source_label = serializers.CharField(source="get_source_kind_display")
     source_detail = serializers.CharField()

@@ -112,7 +112,8 @@ ACTIVITY_COLUMNS: list[Column] = [
 
 INDICATOR_FIELDS = (
     "id", "name", "kind", "kind_label", "definition", "unit", "direction", "direction_label", "gender_split",
-    "source", "source_label", "source_detail", "kolada_id", "responsible_unit", "valid_from", "valid_to",
+    "gender_terms", "source", "source_label", "source_detail", "kolada_id", "responsible_unit", "valid_from",
+    "valid_to",
 )  # fmt: skip
 BASELINE_FIELDS = ("date", "value", "women", "men", "value_bool")
 MEASUREMENT_FIELDS = ("period_start", "period_end", "value", "women", "men", "value_bool", "value_text")

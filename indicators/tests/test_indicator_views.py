@@ -23,6 +23,7 @@ def indicator_post(world, *, targets=(("2027-12-31", "50"), ("2030-12-31", "90")
         "definition": "Andel tillsvidareanställda som gått utbildningen, 31 december.",
         "unit": "procent",
         "direction": "increase",
+        "gender_terms": "kvinnor_man",  # the select's first option, as a browser sends it
         "source_kind": "own_count",
         "source_detail": "Utbildningsregistret",
         "kolada_id": "",

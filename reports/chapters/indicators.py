@@ -173,7 +173,7 @@ def indicator_chart(ind: Indicator, baseline, targets, measurements, n: int) -> 
     header = [_("Date"), _("What"), _("Value") + unit]
     if ind.gender_split:
         # The women's and men's lines have their numbers in the table too.
-        header = [_("Date"), _("What"), _("Total") + unit, _("Women"), _("Men")]
+        header = [_("Date"), _("What"), _("Total") + unit, ind.female_label, ind.male_label]
     rows = []
     for row in table:
         if row.value is None and not (ind.gender_split and (row.women is not None or row.men is not None)):
