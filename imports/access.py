@@ -6,6 +6,14 @@ from organisations.access import membership_of
 from .models import ImportJob
 
 
+def jobs_for_user(user):
+    """The imports a person sees in the list: every import of the municipality for
+    a coordinator, the person's own for anyone else (the rule of get_job_for_user)."""
+    membership = membership_of(user)
+    jobs = ImportJob.objects.filter(municipality_id=membership.municipality_id)
+    return jobs if membership.is_coordinator else jobs.filter(requested_by=user)
+
+
 def get_job_for_user(user, pk) -> ImportJob:
     """The person who started the import sees it, and so do the municipality's
     coordinators; for everyone else (another municipality's too) it does not exist."""

@@ -1,12 +1,37 @@
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from lib.tables import Column, Table
 from organisations.access import member_required
 
-from .access import get_job_for_user
+from .access import get_job_for_user, jobs_for_user
 from .models import ImportJob
+
+JOBS_PAGE_SIZE = 50
+JOB_TABLE = Table(
+    Column(gettext_lazy("Requested"), "begard", ("requested_at",), descending_first=True),
+    Column(gettext_lazy("What"), "typ", ("kind",)),
+    Column(gettext_lazy("The file"), "fil", ("file_name",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(gettext_lazy("Result")),
+    Column(gettext_lazy("Requested by"), "av", ("requested_by__last_name", "requested_by__first_name"), nullable=True),
+    default="-begard",
+)
+
+
+@member_required
+def job_list(request):
+    """The imports the person may see, newest first: a coordinator every import of the
+    municipality, anyone else the imports they started (as each import's own page)."""
+    sort = JOB_TABLE.sort(request)
+    jobs = jobs_for_user(request.user).select_related("plan", "result_plan", "requested_by")
+    page = Paginator(sort.apply(jobs), JOBS_PAGE_SIZE).get_page(request.GET.get("sida"))
+    rows = [(job, _summary(job)) for job in page]
+    context = {"rows": rows, "page": page, "sort": sort, "everyone": request.membership.is_coordinator}
+    return render(request, "imports/job_list.html", context)
 
 
 @member_required

@@ -381,6 +381,8 @@ EXPECTED = {
     "reports:unit_pdf": MEMBER_OBJECT,
     # An import's page (and its status for the page's script): the person who started it
     # (contact A here) and the municipality's coordinators; nobody else learns it exists.
+    # The list of imports: every staff member (a coordinator sees every import, the others their own).
+    "imports:list": MEMBER_PAGE,
     "imports:job": IMPORT_JOB,
     "imports:job_status": IMPORT_JOB,
     "reports:unit_docx": MEMBER_OBJECT,
@@ -1035,7 +1037,7 @@ def kwargs_for(name: str, params: list[str], world) -> dict:
         return {"pk": free_text_answer_of(world).pk}
     if name.startswith("inventories:") and params:
         return {"pk": inventory_objects(world)[name.split(":")[1]]}
-    if name.startswith("imports:"):
+    if name.startswith("imports:") and params:
         return {"pk": import_job_of(world).pk}
     if name.startswith("documents:"):
         attachment = attachment_of(world)
