@@ -278,6 +278,36 @@ def reindex(kind: str, ids: Iterable[int]) -> None:
         _store(kind, BUILDERS[kind](ids=ids))
 
 
+# The rules of the index: raised by a change that indexes more or differently (a new
+# kind, a new field, new keys), so that migrate makes the index again once after the
+# upgrade (rebuild_if_outdated). 1: goals to people (issue 17); 2: decisions, trainings
+# and practice examples (issue 18).
+INDEX_VERSION = 2
+
+
+def rebuild_if_outdated(sender=None, using: str = "default", plan=None, verbosity: int = 1, **kwargs) -> None:
+    """post_migrate (connected in search.apps), after ``migrate`` only (not after a
+    test's flush, which sends no plan): make the whole index again when it was made by
+    older rules than INDEX_VERSION, and record the version. The models are the current
+    ones: every migration has run by then. Once per upgrade; a no-op afterwards."""
+    from django.utils import timezone
+
+    from .models import IndexState
+
+    if plan is None:
+        return
+    state = IndexState.objects.using(using).filter(pk=1).first()
+    if state is not None and state.version >= INDEX_VERSION:
+        return
+    started = timezone.now()
+    counts = rebuild()
+    IndexState.objects.using(using).update_or_create(pk=1, defaults={"version": INDEX_VERSION, "rebuilt_at": started})
+    stdout = kwargs.get("stdout")
+    if verbosity and stdout is not None:
+        made = ", ".join(f"{kind} {n}" for kind, n in counts.items() if n) or "empty"
+        stdout.write(f"  Search index made again for version {INDEX_VERSION} ({made}).\n")
+
+
 def rebuild(*, municipality_ids: list[int] | None = None) -> dict[str, int]:
     """Make the index again (of some municipalities, or all): entries per kind."""
     counts = {}

@@ -52,3 +52,16 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title[:60]}"
+
+
+class IndexState(models.Model):
+    """Which rules the index was last made by (search.index.INDEX_VERSION), one row:
+    after an upgrade that indexes more (a new kind, a new field), ``migrate`` makes
+    the index again once (search.index.rebuild_if_outdated), so objects saved
+    before the upgrade are found too."""
+
+    version = models.PositiveIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"search index version {self.version}"
