@@ -213,14 +213,12 @@ def csrf_token(session: requests.Session, url: str) -> str:
 def sign_in_with_code(session: requests.Session, password_base: str, code_base: str, username: str, password: str):
     """Sign in with the password on one server and the authenticator app's code
     (conftest.TOTP_SECRET) on another (or the same); the answer to the code."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    from conftest import TOTP_SECRET
+    from conftest import totp_code
 
     answer = sign_in(session, password_base, username, password)
     assert answer.status_code == 302 and answer.headers["Location"].endswith(reverse("mfa_authenticate"))
     token = csrf_token(session, f"{code_base}{reverse('mfa_authenticate')}")
-    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    code = totp_code()
     done = session.post(
         f"{code_base}{reverse('mfa_authenticate')}",
         {"csrfmiddlewaretoken": token, "code": code},

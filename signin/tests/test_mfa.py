@@ -11,11 +11,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD, TOTP_SECRET, make_user
+from conftest import PASSWORD, TOTP_SECRET, make_user, totp_code
 
 
 def code_now(secret: str, *, offset: int = 0) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + offset))
+    return totp_code(secret, offset=offset)
 
 
 def csrf_of(page) -> str:
@@ -166,3 +166,19 @@ def test_a_read_queries_nothing_for_the_check_after_sign_in(world):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("home:start")).status_code == 200
     assert not [q for q in ctx.captured_queries if "mfa_authenticator" in q["sql"]]
+
+
+def test_a_test_code_is_never_computed_at_the_end_of_its_period(monkeypatch):
+    """A code computed 0.1 s before its period ended reached the server in the next
+    period and was refused (a flaky browser test): the helper waits for the next one."""
+    import conftest
+
+    now = [1_000_000 * 30 + 29.9]  # 0.1 s before a period ends
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    monkeypatch.setattr(time, "sleep", lambda seconds: now.__setitem__(0, now[0] + seconds))
+    code = conftest.totp_code(TOTP_SECRET)
+    assert now[0] >= 1_000_001 * 30  # it waited for the next period
+    assert code == format_hotp_value(hotp_value(TOTP_SECRET, 1_000_001))
+    now[0] = 1_000_002 * 30 + 3  # early in a period: no wait
+    assert conftest.totp_code(TOTP_SECRET) == format_hotp_value(hotp_value(TOTP_SECRET, 1_000_002))
+    assert now[0] == 1_000_002 * 30 + 3

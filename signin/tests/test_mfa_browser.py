@@ -2,13 +2,10 @@
 (codes computed from the secret the page shows) and a security key (Chromium's
 virtual authenticator), with an accessibility check on every page of the flow."""
 
-import time
-
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, make_user, totp_code
 from organisations.models import Municipality
 from tests.test_browser import assert_accessible, browser  # noqa: F401  (the shared fixture)
 
@@ -16,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.second_factor]
 
 
 def code_now(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 @pytest.fixture
