@@ -130,7 +130,8 @@ def theme_save(
     theme.goals.set(list(goals))
     after = _theme_snapshot(theme)
     changes = snapshot_created(after) if creating else diff(before, after)
-    _audit(inventory, by, AuditEvent.Action.UPDATE, {f"{_('theme')} {theme.name}: {k}": v for k, v in changes.items()})
+    label = _("theme") + f" {theme.name}"
+    _audit(inventory, by, AuditEvent.Action.UPDATE, {f"{label}: {k}": v for k, v in changes.items()})
     return theme
 
 
@@ -344,7 +345,7 @@ def recommendation_save(
     recommendation.goals.set(list(goals))
     after = _recommendation_snapshot(recommendation)
     changes = snapshot_created(after) if creating else diff(before, after)
-    label = f"{_('way forward')} {recommendation.title}"
+    label = _("way forward") + f" {recommendation.title}"
     _audit(inventory, by, AuditEvent.Action.UPDATE, {f"{label}: {k}": v for k, v in changes.items()})
     return recommendation
 
@@ -390,6 +391,6 @@ def recommendation_to_activity(*, recommendation: Recommendation, by, owner: Org
     )
     recommendation.activity = activity
     recommendation.save(update_fields=["activity"])
-    label = f"{_('way forward')} {recommendation.title}"
+    label = _("way forward") + f" {recommendation.title}"
     _audit(inventory, by, AuditEvent.Action.UPDATE, {label: [None, str(activity)]})
     return activity

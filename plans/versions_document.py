@@ -99,7 +99,8 @@ def comparison_document(old: Plan, new: Plan, comparison: Comparison) -> Documen
             names = {"title": _("Title"), "overall_goal": _("Overall goal"), "description": _("Description")}
             rows = [[f"{names[t.field]}: {t.old}", f"{names[t.field]}: {t.new}"] for t in comparison.plan_texts]
             if comparison.validity:
-                rows.append([f"{_('Period')}: {comparison.validity[0]}", f"{_('Period')}: {comparison.validity[1]}"])
+                period = _("Period")
+                rows.append([f"{period}: {comparison.validity[0]}", f"{period}: {comparison.validity[1]}"])
             doc.add(_two_columns(rows))
             doc.add(*_causes(getattr(comparison, "plan_causes", ())))
         if comparison.changed_goals:

@@ -550,7 +550,7 @@ def render_docx(doc: Document, *, logo: Path | None = None) -> Rendered:
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         footer.add_run(_("Page") + " ")
         _field(footer, "PAGE", "1")
-        footer.add_run(f" {_('of')} ")
+        footer.add_run(" " + _("of") + " ")
         _field(footer, "NUMPAGES", "1")
 
         # Title page.

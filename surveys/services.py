@@ -215,7 +215,7 @@ def survey_new_version(*, survey: Survey, by) -> Survey:
         municipality=survey.municipality,
         unit=survey.unit,
         inventory=survey.inventory,
-        name=f"{survey.name} ({_('version %(n)d') % {'n': survey.version + 1}})",
+        name=_("%(name)s (version %(n)d)") % {"name": survey.name, "n": survey.version + 1},
         languages=survey.languages,
         texts=survey.texts,
         opens_on=survey.opens_on,

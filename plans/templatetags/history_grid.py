@@ -19,7 +19,9 @@ def history_rows(history):
     so), then a cell per round with the assessment (linked to the report if any)."""
     esc = escape_text
     unit_url, report_url = url_pattern("organisations:unit").format, url_pattern("followups:report").format
-    no_longer = f' <span class="muted">({esc(gettext("no longer responsible"))})</span>'
+    # Not inside the f-string: makemessages (xgettext) does not look into f-strings.
+    no_longer_text = gettext("no longer responsible")
+    no_longer = f' <span class="muted">({esc(no_longer_text)})</span>'
     labels: dict[str, str] = {}
     out = []
     for row in history.rows:

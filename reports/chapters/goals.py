@@ -89,7 +89,8 @@ def add(doc: Document, *, src: Sources, full: bool) -> dict:
             "Followed up through the goal under it.", "Followed up through the %(n)d goals under it.", len(below)
         ) % {"n": len(below)}
         if not sum(counts[c] for c in CODES) and not acts:
-            return Paragraph(f"{through} {_('None of them was reported on in the period.')}", style="note")
+            none_reported = _("None of them was reported on in the period.")
+            return Paragraph(f"{through} {none_reported}", style="note")
         state = _(
             "The committees' assessments of them in %(round)s: %(met)d met, %(partly)d partly met, %(not_met)d "
             "not met, %(not_assessed)d not assessed; %(activities)d activities."
