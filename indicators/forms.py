@@ -45,20 +45,18 @@ def clean_split_value(
     total: str,
     women: str,
     men: str,
-    gender_split: bool,
-    allow_negative: bool,
     indicator: Indicator,
 ) -> Decimal | None:
-    """Check a value, or with a gender split women, men and their total; returns
-    the total (computed from women and men when left empty). Errors go on the field,
-    in the indicator's words (women and men, or girls and boys)."""
+    """Check a value, or with the indicator's gender split women, men and their
+    total; returns the total (computed from women and men when left empty). Errors
+    go on the field, in the indicator's words (women and men, or girls and boys)."""
     words = {"female": indicator.female_label.lower(), "male": indicator.male_label.lower()}
     values = {name: data.get(name) for name in (total, women, men)}
     for name, value in values.items():
-        if value is not None and value < 0 and not allow_negative:
+        if value is not None and value < 0 and not indicator.allow_negative:
             form.add_error(name, NEGATIVE)
     result = values[total]
-    if gender_split:
+    if indicator.gender_split:
         w, m = values[women], values[men]
         if (w is None) != (m is None):
             form.add_error(women if w is None else men, BOTH_OR_NEITHER % words)
@@ -272,9 +270,12 @@ class IndicatorForm(forms.ModelForm):
                 total="baseline_value",
                 women="baseline_women",
                 men="baseline_men",
-                gender_split=data.get("gender_split", False),
-                allow_negative=data.get("allow_negative", False),
-                indicator=Indicator(gender_terms=data.get("gender_terms") or GenderTerms.ADULTS),
+                # The indicator as posted (it may not be saved yet).
+                indicator=Indicator(
+                    gender_split=data.get("gender_split", False),
+                    allow_negative=data.get("allow_negative", False),
+                    gender_terms=data.get("gender_terms") or GenderTerms.ADULTS,
+                ),
             )
             if total is None:
                 self.add_error("baseline_value", VALUE_REQUIRED)
@@ -398,8 +399,6 @@ class MeasurementForm(forms.ModelForm):
                 total="value",
                 women="women",
                 men="men",
-                gender_split=indicator.gender_split,
-                allow_negative=indicator.allow_negative,
                 indicator=indicator,
             )
             if total is None and not any(self.has_error(name) for name in ("value", "women", "men")):

@@ -42,6 +42,17 @@ class RecordSerializer(serializers.Serializer):
         return self.context["goals"]
 
 
+def public_url(context: dict, name: str, pk: int, fragment: str = "") -> str | None:
+    """The address of an object's page on the municipality's public site
+    (``public:<name>``), absolute when a request is at hand; None while the site
+    is not published (``site_published`` in the context)."""
+    if not context.get("site_published"):
+        return None
+    path = reverse(f"public:{name}", kwargs={"kod": context["municipality"].code, "pk": pk}) + fragment
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
 class CodeLabelSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField(help_text=_("The label, in Swedish."))
@@ -520,15 +531,7 @@ class FeedbackRecordSerializer(RecordSerializer):
         return [activity.pk for activity in feedback.activities.all()] if feedback else []
 
     def get_page_url(self, obj) -> str | None:
-        if not self.context.get("site_published"):
-            return None
-        path = reverse(
-            "public:feedback_consultation",
-            kwargs={"kod": self.context["municipality"].code, "pk": obj.item.consultation_id},
-        )
-        path = f"{path}#synpunkt-{obj.pk}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return public_url(self.context, "feedback_consultation", obj.item.consultation_id, f"#synpunkt-{obj.pk}")
 
 
 # --- Evenemang: public events ------------------------------------------------------------------
@@ -597,31 +600,14 @@ class EventRecordSerializer(GoalLinkedSerializer):
             for code, (label, value) in zip(obj.participants.codes, obj.participants.rows, strict=True)
         ]
 
-    def _public_url(self, obj, name: str) -> str | None:
-        if not self.context.get("site_published"):
-            return None
-        path = reverse(f"public:{name}", kwargs={"kod": self.context["municipality"].code, "pk": obj.event.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
-
     def get_page_url(self, obj) -> str | None:
-        return self._public_url(obj, "event")
+        return public_url(self.context, "event", obj.event.pk)
 
     def get_ics_url(self, obj) -> str | None:
-        return self._public_url(obj, "event_ics")
+        return public_url(self.context, "event_ics", obj.event.pk)
 
 
 # --- Remisser: published remisses, their bodies and comments -----------------------------------
-
-
-def _page_url(serializer, remiss_id: int, fragment: str = "") -> str | None:
-    """The remiss's public page; null while the site is not published."""
-    if not serializer.context.get("site_published"):
-        return None
-    path = reverse("public:remiss", kwargs={"kod": serializer.context["municipality"].code, "pk": remiss_id})
-    request = serializer.context.get("request")
-    path = f"{path}{fragment}"
-    return request.build_absolute_uri(path) if request else path
 
 
 class RemissBodySerializer(serializers.Serializer):
@@ -705,7 +691,7 @@ class RemissSerializer(RecordSerializer):
         return sum(len(group.comments) for group in obj.groups)
 
     def get_page_url(self, obj) -> str | None:
-        return _page_url(self, obj.remiss.pk)
+        return public_url(self.context, "remiss", obj.remiss.pk)
 
 
 class RemissCommentSerializer(RecordSerializer):
@@ -745,4 +731,4 @@ class RemissCommentSerializer(RecordSerializer):
         return obj.comment.handling or None
 
     def get_page_url(self, obj) -> str | None:
-        return _page_url(self, obj.page.remiss.pk)
+        return public_url(self.context, "remiss", obj.page.remiss.pk)
